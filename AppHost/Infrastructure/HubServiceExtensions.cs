@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Configuration;
+
+namespace HubPlatform.AppHost.Infrastructure;
+
+public static class HubServiceExtensions
+{
+    /// <summary>
+    /// A service that owns a schema: its own database login (as <c>hubdb</c>), the broker, the
+    /// cache, and <c>Replicas:{name}</c> copies competing on its queues.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddHubService<TProject>(
+        this IDistributedApplicationBuilder builder, string name, HubInfrastructure infrastructure)
+        where TProject : IProjectMetadata, new()
+    {
+        var service = builder.AddProject<TProject>(name)
+            .WithReplicas(builder.ReplicasOf(name))
+            .WithReference(infrastructure.DatabaseFor(name), "hubdb")
+            .WithReference(infrastructure.Messaging, "messaging")
+            .WithReference(infrastructure.Cache, "cache")
+            .WithHttpHealthCheck("/health");
+        foreach (var server in infrastructure.Servers)
+        {
+            service.WaitFor(server);
+        }
+        return service;
+    }
+
+    /// <summary>The crawler talks to <c>HF_ENDPOINT</c> when it is configured (e.g. https://huggingface.co), else to the emulator.</summary>
+    public static IResourceBuilder<ProjectResource> WithHubEndpoint(this IResourceBuilder<ProjectResource> crawler, IResourceBuilder<ProjectResource> emulator)
+    {
+        var configuration = crawler.ApplicationBuilder.Configuration;
+        if (configuration["HF_ENDPOINT"] is { Length: > 0 } endpoint)
+        {
+            crawler.WithEnvironment("HF_ENDPOINT", endpoint);
+            if (configuration["HF_TOKEN"] is { Length: > 0 })
+            {
+                crawler.WithEnvironment("HF_TOKEN", crawler.ApplicationBuilder.AddParameter("hf-token", secret: true));
+            }
+            return crawler;
+        }
+        return crawler.WithEnvironment("HF_ENDPOINT", emulator.GetEndpoint("http")).WaitFor(emulator);
+    }
+
+    /// <summary>The key of the gateway's admin routes: <c>Parameters:admin-api-key</c>, else one generated and kept in .hub/.</summary>
+    public static IResourceBuilder<ParameterResource> AddAdminApiKey(this IDistributedApplicationBuilder builder) =>
+        builder.AddParameter("admin-api-key",
+            builder.Configuration["Parameters:admin-api-key"] ?? new LocalSecrets(Path.GetFullPath("../.hub", builder.AppHostDirectory)).Get("admin-api-key"),
+            secret: true);
+
+    public static int ReplicasOf(this IDistributedApplicationBuilder builder, string service) =>
+        Math.Max(1, builder.Configuration.GetValue($"Replicas:{service}", 1));
+
+    /// <summary>The real Hub sample beside the repo (../shared/data/hub-sample), when it is there.</summary>
+    public static string ReplayDirectory(this IDistributedApplicationBuilder builder) =>
+        builder.Configuration["Emulator:ReplayDirectory"]
+        ?? Path.GetFullPath("../../shared/data/hub-sample", builder.AppHostDirectory);
+}

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HubPlatform.AppHost.Infrastructure;
+
+/// <summary>
+/// Local mode: the AppHost runs the machine's own postgres, redis-server and rabbitmq-server as
+/// executables, so they show in the dashboard with their logs. Their data lives under
+/// <c>Infrastructure:DataDirectory</c> (default .hub/local at the repo root): delete it to start over.
+/// </summary>
+public static class LocalServers
+{
+    private const string Host = "127.0.0.1";
+
+    public static HubInfrastructure Add(IDistributedApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var dataDirectory = Path.GetFullPath(config["Infrastructure:DataDirectory"] ?? "../.hub/local", builder.AppHostDirectory);
+        Directory.CreateDirectory(dataDirectory);
+        var secrets = new LocalSecrets(dataDirectory);
+        var postgresPort = config.GetValue("Infrastructure:PostgresPort", 35432);
+        var redisPort = config.GetValue("Infrastructure:RedisPort", 36379);
+        var rabbitPort = config.GetValue("Infrastructure:RabbitMqPort", 35672);
+
+        var postgres = AddPostgres(builder, dataDirectory, postgresPort, secrets);
+        var redis = builder.AddExecutable("redis", "redis-server", dataDirectory,
+                "--port", redisPort.ToString(), "--bind", Host, "--dir", dataDirectory, "--save", "", "--appendonly", "no")
+            .WithHealthCheck(AddTcpCheck(builder, "redis", redisPort));
+        var rabbit = AddRabbitMq(builder, dataDirectory, rabbitPort);
+
+        IResourceBuilder<IResourceWithConnectionString> Connection(string name, string value) =>
+            builder.AddResource(new ConnectionStringResource(name, ReferenceExpression.Create($"{value}"))).ExcludeFromManifest();
+
+        var databases = HubInfrastructure.SchemaOwners.ToDictionary(s => s, s => Connection($"{s}-db",
+            $"Host={Host};Port={postgresPort};Database={DatabaseProvisioning.Database};Username={DatabaseProvisioning.RoleOf(s)};Password={secrets.Get(s)}"));
+        return new HubInfrastructure(
+            InfrastructureMode.Local,
+            [postgres, redis, rabbit],
+            service => databases[service],
+            Connection("messaging", $"amqp://guest:guest@{Host}:{rabbitPort}/"),
+            Connection("cache", $"{Host}:{redisPort}"));
+    }
+
+    private static IResourceBuilder<IResource> AddPostgres(IDistributedApplicationBuilder builder, string dataDirectory, int port, LocalSecrets secrets)
+    {
+        var bin = builder.Configuration["Infrastructure:PostgresBin"] ?? FindPostgresBin();
+        var data = Path.Combine(dataDirectory, "postgres");
+        var superuserPassword = secrets.Get("postgres");
+        var runAsPostgres = Environment.UserName == "root";
+        if (!File.Exists(Path.Combine(data, "PG_VERSION")))
+        {
+            InitDb(bin, dataDirectory, data, superuserPassword, runAsPostgres);
+        }
+
+        string[] serverArgs = [Path.Combine(bin, "postgres"), "-D", data, "-p", port.ToString(), "-c", $"listen_addresses={Host}",
+            "-c", "unix_socket_directories=", "-c", "max_connections=300", "-c", "shared_buffers=256MB", "-c", "fsync=off"];
+        // Postgres refuses to run as root: drop to the postgres user without an intermediate shell.
+        var resource = runAsPostgres
+            ? builder.AddExecutable("postgres", "setpriv", dataDirectory, ["--reuid=postgres", "--regid=postgres", "--init-groups", "--", .. serverArgs])
+            : builder.AddExecutable("postgres", serverArgs[0], dataDirectory, serverArgs[1..]);
+
+        var admin = $"Host={Host};Port={port};Username=postgres;Password={superuserPassword};Database=postgres;Timeout=5";
+        builder.Services.AddHealthChecks().AddCheck("postgres-ready", new PostgresReadyCheck(_ => Task.FromResult(admin), secrets.Get));
+        return resource.WithHealthCheck("postgres-ready");
+    }
+
+    private static void InitDb(string bin, string dataDirectory, string data, string password, bool runAsPostgres)
+    {
+        Directory.CreateDirectory(data);
+        var passwordFile = Path.Combine(dataDirectory, "postgres.pw");
+        File.WriteAllText(passwordFile, password);
+        if (runAsPostgres)
+        {
+            Run("chown", "-R", "postgres:postgres", data, passwordFile);
+        }
+        string[] initdb = [Path.Combine(bin, "initdb"), "-D", data, "-U", "postgres", "-E", "UTF8", "--no-locale",
+            "--auth-local=trust", "--auth-host=scram-sha-256", $"--pwfile={passwordFile}"];
+        if (runAsPostgres)
+        {
+            Run("setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", "--", .. initdb]);
+        }
+        else
+        {
+            Run(initdb[0], initdb[1..]);
+        }
+        File.Delete(passwordFile);
+    }
+
+    private static IResourceBuilder<IResource> AddRabbitMq(IDistributedApplicationBuilder builder, string dataDirectory, int port)
+    {
+        var home = Path.Combine(dataDirectory, "rabbitmq");
+        Directory.CreateDirectory(home);
+        var plugins = Path.Combine(home, "enabled_plugins");
+        if (!File.Exists(plugins))
+        {
+            File.WriteAllText(plugins, "[].");
+        }
+        var server = builder.Configuration["Infrastructure:RabbitMqServer"] ?? "/usr/lib/rabbitmq/bin/rabbitmq-server";
+        return builder.AddExecutable("rabbitmq", server, home)
+            .WithEnvironment("HOME", home)
+            .WithEnvironment("RABBITMQ_NODENAME", "hub" + port + "@localhost")
+            .WithEnvironment("RABBITMQ_NODE_IP_ADDRESS", Host)
+            .WithEnvironment("RABBITMQ_NODE_PORT", port.ToString())
+            .WithEnvironment("RABBITMQ_MNESIA_BASE", Path.Combine(home, "mnesia"))
+            .WithEnvironment("RABBITMQ_LOG_BASE", Path.Combine(home, "log"))
+            .WithEnvironment("RABBITMQ_LOGS", "-")
+            .WithEnvironment("RABBITMQ_PID_FILE", Path.Combine(home, "rabbitmq.pid"))
+            .WithEnvironment("RABBITMQ_ENABLED_PLUGINS_FILE", plugins)
+            .WithHealthCheck(AddTcpCheck(builder, "rabbitmq", port));
+    }
+
+    private static string AddTcpCheck(IDistributedApplicationBuilder builder, string name, int port)
+    {
+        var key = $"{name}-ready";
+        builder.Services.AddHealthChecks().AddCheck(key, new TcpPortCheck(Host, port));
+        return key;
+    }
+
+    private static string FindPostgresBin() =>
+        Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
+                .Where(d => File.Exists(Path.Combine(d, "postgres"))).OrderByDescending(d => d, StringComparer.Ordinal).FirstOrDefault()
+              ?? throw new InvalidOperationException("No PostgreSQL server under /usr/lib/postgresql: run ./hub setup, or set Infrastructure:PostgresBin.")
+            : throw new InvalidOperationException("PostgreSQL is not installed: run ./hub setup, or set Infrastructure:PostgresBin.");
+
+    private static void Run(string command, params string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo(command, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{command} failed ({process.ExitCode}): {stderr.Result}");
+        }
+    }
+}

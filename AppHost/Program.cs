@@ -1,0 +1,25 @@
+using HubPlatform.AppHost.Infrastructure;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Postgres, RabbitMQ and Redis: containers, locally installed servers, or given connection strings.
+var infrastructure = builder.AddHubInfrastructure();
+
+var emulator = builder.AddProject<Projects.HubEmulator>("hub-emulator")
+    .WithEnvironment("Emulator__ReplayDirectory", builder.ReplayDirectory());
+
+var crawler = builder.AddHubService<Projects.Crawler>("crawler", infrastructure)
+    .WithHubEndpoint(emulator);
+
+var metrics = builder.AddHubService<Projects.Metrics>("metrics", infrastructure);
+var lineage = builder.AddHubService<Projects.Lineage>("lineage", infrastructure);
+var search = builder.AddHubService<Projects.Search>("search", infrastructure);
+
+builder.AddProject<Projects.Gateway>("gateway")
+    .WithReplicas(builder.ReplicasOf("gateway"))
+    .WithEnvironment("Gateway__AdminApiKey", builder.AddAdminApiKey())
+    .WithReference(crawler).WithReference(metrics).WithReference(lineage).WithReference(search)
+    .WaitFor(metrics).WaitFor(lineage).WaitFor(search).WaitFor(crawler)
+    .WithExternalHttpEndpoints();
+
+builder.Build().Run();

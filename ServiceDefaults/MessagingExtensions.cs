@@ -1,0 +1,57 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// MassTransit on RabbitMQ, wired the same way in every service: one queue per service and
+/// consumer (<c>metrics-models-observed</c>, <c>lineage-models-observed</c>, ...), so services
+/// scale independently and replicas of one service compete on their own queue.
+/// </summary>
+public static class MessagingExtensions
+{
+    public const string ConnectionName = "messaging";
+
+    public static TBuilder AddHubMessaging<TBuilder>(
+        this TBuilder builder,
+        string serviceName,
+        Action<IBusRegistrationConfigurator>? configure = null) where TBuilder : IHostApplicationBuilder
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
+            ?? throw new InvalidOperationException(
+                $"ConnectionStrings:{ConnectionName} is not set: the AppHost passes it, or set it to amqp://user:password@host:port.");
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
+            configure?.Invoke(bus);
+
+            bus.AddConfigureEndpointsCallback((_, endpoint) =>
+            {
+                // Transient faults (a database restart, a deadlock) are retried in place; what still
+                // fails goes to the endpoint's _error queue with the exception, to be replayed later.
+                endpoint.UseMessageRetry(r =>
+                {
+                    r.Intervals(200, 1_000, 5_000, 15_000);
+                    r.Ignore<ArgumentException>();
+                    r.Ignore<FormatException>();
+                });
+            });
+
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(new Uri(connectionString));
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+
+        builder.Services.AddOptions<MassTransitHostOptions>().Configure(options =>
+        {
+            // Start only when the broker answers, and stop after in-flight messages finish.
+            options.WaitUntilStarted = true;
+            options.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+        return builder;
+    }
+}

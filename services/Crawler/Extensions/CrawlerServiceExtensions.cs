@@ -1,0 +1,45 @@
+using System.Text.Json.Serialization;
+using HubPlatform.Crawler.Crawling;
+using HubPlatform.Crawler.Hub;
+using HubPlatform.Crawler.Infrastructure;
+
+namespace HubPlatform.Crawler.Extensions;
+
+public static class CrawlerServiceExtensions
+{
+    public static void AddCrawlerServices(this WebApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase<WebApplicationBuilder, CrawlerDbContext>(CrawlerDbContext.Schema);
+        builder.AddHubMessaging("crawler");
+
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.Configure<CrawlerOptions>(builder.Configuration.GetSection(CrawlerOptions.Section));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new HubOptions
+        {
+            Endpoint = new Uri(builder.Configuration["HF_ENDPOINT"] ?? HubOptions.DefaultEndpoint),
+            Token = builder.Configuration["HF_TOKEN"],
+            MaxAttemptsPerPage = builder.Configuration.GetValue($"{CrawlerOptions.Section}:MaxAttemptsPerPage", 6),
+        });
+        builder.Services.AddSingleton<RateLimitPacer>();
+        builder.Services.AddHttpClient<HubClient>((services, http) =>
+            {
+                var hub = services.GetRequiredService<HubOptions>();
+                http.Timeout = TimeSpan.FromSeconds(60);
+                http.DefaultRequestHeaders.UserAgent.ParseAdd("HubPlatform-Crawler/1.0");
+                if (!string.IsNullOrEmpty(hub.Token))
+                {
+                    http.DefaultRequestHeaders.Authorization = new("Bearer", hub.Token);
+                }
+            })
+            // Renames are followed by the client itself, so it knows the canonical id.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            // The Hub client has its own retry rules (429 pacing, bounded tries, dead-lettering).
+            .RemoveAllResilienceHandlers();
+
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddScoped<CrawlRunner>();
+        builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.AddHostedService<CrawlCoordinator>();
+    }
+}

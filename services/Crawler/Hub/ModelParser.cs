@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Text.Json;
+using HubPlatform.Contracts;
+
+namespace HubPlatform.Crawler.Hub;
+
+/// <summary>
+/// Turns a model object from the Hub API into a <see cref="ModelObservation"/>. Real data is
+/// uneven: every field may be missing or null, <c>base_model</c> is a string or a list, gating
+/// is <c>false</c>, <c>"auto"</c> or <c>"manual"</c>, and old repos carry a sentinel creation date.
+/// </summary>
+public static class ModelParser
+{
+    /// <summary>The Hub's createdAt for repos older than its creation dates: it means "unknown".</summary>
+    public static readonly DateTimeOffset UnknownCreatedAt = new(2022, 3, 2, 23, 29, 4, TimeSpan.Zero);
+
+    public static readonly string[] Relations = ["finetune", "adapter", "quantized", "merge"];
+
+    public static ModelObservation Parse(JsonElement model)
+    {
+        var id = String(model, "id") ?? String(model, "modelId") ?? throw new FormatException("A model without an id.");
+        var tags = Strings(model, "tags");
+        var card = model.TryGetProperty("cardData", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
+        var created = Date(model, "createdAt");
+
+        return new ModelObservation(
+            Id: id,
+            Author: String(model, "author") ?? (id.Contains('/') ? id[..id.IndexOf('/')] : id),
+            Sha: String(model, "sha"),
+            CreatedAt: created == UnknownCreatedAt ? null : created,
+            LastModified: Date(model, "lastModified"),
+            Private: Bool(model, "private"),
+            Gated: Gated(model),
+            Disabled: Bool(model, "disabled"),
+            Downloads: Long(model, "downloads") ?? 0,
+            DownloadsAllTime: Long(model, "downloadsAllTime"),
+            Likes: Long(model, "likes") ?? 0,
+            TrendingScore: Double(model, "trendingScore"),
+            PipelineTag: String(model, "pipeline_tag"),
+            LibraryName: String(model, "library_name") ?? (card.ValueKind == JsonValueKind.Object ? String(card, "library_name") : null),
+            Tags: tags,
+            License: License(tags, card),
+            Languages: card.ValueKind == JsonValueKind.Object ? Strings(card, "language") : [],
+            Datasets: Prefixed(tags, "dataset:").Concat(card.ValueKind == JsonValueKind.Object ? Strings(card, "datasets") : [])
+                .Distinct(StringComparer.Ordinal).ToArray(),
+            BaseModels: BaseModels(id, tags, card),
+            ParameterCount: model.TryGetProperty("safetensors", out var st) && st.ValueKind == JsonValueKind.Object ? Long(st, "total") : null);
+    }
+
+    /// <summary>
+    /// Base models, strongest statement first: typed tags <c>base_model:{relation}:X</c> (the
+    /// Hub's own resolution), then <c>cardData.base_model</c> with <c>base_model_relation</c>, then the
+    /// legacy <c>finetuned_from</c>. Untyped references keep a null relation for lineage to infer.
+    /// </summary>
+    public static IReadOnlyList<BaseModelReference> BaseModels(string id, IReadOnlyList<string> tags, JsonElement card)
+    {
+        var result = new List<BaseModelReference>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var tag in tags)
+        {
+            if (!tag.StartsWith("base_model:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var rest = tag["base_model:".Length..];
+            var colon = rest.IndexOf(':');
+            if (colon > 0 && Array.IndexOf(Relations, rest[..colon]) >= 0)
+            {
+                Add(rest[(colon + 1)..], rest[..colon]);
+            }
+        }
+        foreach (var tag in tags)
+        {
+            if (tag.StartsWith("base_model:", StringComparison.Ordinal) && !Relations.Any(r => tag.StartsWith($"base_model:{r}:", StringComparison.Ordinal)))
+            {
+                Add(tag["base_model:".Length..], null);
+            }
+        }
+        if (card.ValueKind == JsonValueKind.Object)
+        {
+            var relation = String(card, "base_model_relation");
+            relation = relation is not null && Array.IndexOf(Relations, relation) >= 0 ? relation : null;
+            foreach (var parent in Strings(card, "base_model"))
+            {
+                Add(parent, relation);
+            }
+            foreach (var parent in Strings(card, "finetuned_from"))
+            {
+                Add(parent, "finetune");
+            }
+        }
+        return result;
+
+        void Add(string parent, string? relation)
+        {
+            parent = parent.Trim();
+            // A model naming itself is a known data error; lineage must never loop on it.
+            if (parent.Length > 0 && !parent.Equals(id, StringComparison.OrdinalIgnoreCase) && seen.Add(parent))
+            {
+                result.Add(new BaseModelReference(parent, relation));
+            }
+        }
+    }
+
+    private static string? License(IReadOnlyList<string> tags, JsonElement card) =>
+        Prefixed(tags, "license:").FirstOrDefault()
+        ?? (card.ValueKind == JsonValueKind.Object ? Strings(card, "license").FirstOrDefault() : null);
+
+    private static IEnumerable<string> Prefixed(IReadOnlyList<string> tags, string prefix) =>
+        tags.Where(t => t.StartsWith(prefix, StringComparison.Ordinal)).Select(t => t[prefix.Length..]);
+
+    private static string Gated(JsonElement model) =>
+        model.TryGetProperty("gated", out var g) ? g.ValueKind switch
+        {
+            JsonValueKind.String => g.GetString()!,
+            JsonValueKind.True => "auto",
+            _ => "false",
+        } : "false";
+
+    private static string? String(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static bool Bool(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
+
+    private static long? Long(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number
+            ? v.TryGetInt64(out var l) ? l : (long)v.GetDouble()
+            : null;
+
+    private static double? Double(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+
+    private static DateTimeOffset? Date(JsonElement e, string name) =>
+        String(e, name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d : null;
+
+    /// <summary>A field that real data holds as a string or as a list of strings.</summary>
+    private static IReadOnlyList<string> Strings(JsonElement e, string name)
+    {
+        if (!e.TryGetProperty(name, out var v))
+        {
+            return [];
+        }
+        return v.ValueKind switch
+        {
+            JsonValueKind.String => [v.GetString()!],
+            JsonValueKind.Array => v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToArray(),
+            _ => [],
+        };
+    }
+}

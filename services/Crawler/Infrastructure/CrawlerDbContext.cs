@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace HubPlatform.Crawler.Infrastructure;
+
+/// <summary>The crawler's schema: crawls with their checkpoints, what each snapshot saw, and the outbox.</summary>
+public sealed class CrawlerDbContext(DbContextOptions<CrawlerDbContext> options) : DbContext(options)
+{
+    public const string Schema = "crawler";
+
+    public DbSet<Crawl> Crawls => Set<Crawl>();
+    public DbSet<SnapshotRepo> SnapshotRepos => Set<SnapshotRepo>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<FailedPage> FailedPages => Set<FailedPage>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema(Schema);
+        modelBuilder.Entity<Crawl>(crawl =>
+        {
+            crawl.HasKey(c => c.Id);
+            crawl.Property(c => c.Kind).HasConversion<string>().HasMaxLength(16);
+            crawl.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
+            crawl.HasIndex(c => new { c.Status, c.RequestedAt });
+        });
+        modelBuilder.Entity<SnapshotRepo>(repo =>
+        {
+            repo.HasKey(r => new { r.SnapshotId, r.RepoType, r.RepoId });
+            repo.Property(r => r.RepoType).HasConversion<string>().HasMaxLength(8);
+        });
+        modelBuilder.Entity<OutboxMessage>(message =>
+        {
+            message.HasKey(m => m.Id);
+            message.Property(m => m.Payload).HasColumnType("jsonb");
+            // The relay reads only what is unsent, oldest first.
+            message.HasIndex(m => m.Id).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_unsent");
+        });
+        modelBuilder.Entity<FailedPage>(page => page.HasKey(p => p.Id));
+        modelBuilder.UseSnakeCaseNames();
+    }
+}
+
+/// <summary>Lets <c>dotnet ef</c> build the model without starting the service.</summary>
+public sealed class CrawlerDbContextFactory : Microsoft.EntityFrameworkCore.Design.IDesignTimeDbContextFactory<CrawlerDbContext>
+{
+    public CrawlerDbContext CreateDbContext(string[] args) => new(new DbContextOptionsBuilder<CrawlerDbContext>()
+        .UseNpgsql("Host=localhost", o => o.MigrationsHistoryTable("__ef_migrations_history", CrawlerDbContext.Schema)).Options);
+}

@@ -1,0 +1,19 @@
+using HubPlatform.Lineage.Infrastructure;
+using HubPlatform.Lineage.IntegrationEvents;
+
+namespace HubPlatform.Lineage.Extensions;
+
+public static class LineageServiceExtensions
+{
+    public static void AddLineageServices(this WebApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase<WebApplicationBuilder, LineageDbContext>(LineageDbContext.Schema);
+        builder.AddHubCache("lineage");
+        builder.AddHubMessaging("lineage", bus =>
+        {
+            bus.AddConsumer<ModelsObservedConsumer>();
+            bus.AddConsumer<SnapshotCompletedConsumer>();
+        });
+        builder.Services.AddScoped<EdgeStore>();
+    }
+}

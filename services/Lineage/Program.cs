@@ -1,0 +1,14 @@
+using HubPlatform.Lineage.Apis;
+using HubPlatform.Lineage.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddLineageServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapModelTreeApi();
+
+app.Run();

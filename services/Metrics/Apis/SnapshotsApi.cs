@@ -1,0 +1,32 @@
+using HubPlatform.Metrics.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace HubPlatform.Metrics.Apis;
+
+/// <summary>A snapshot as metrics sees it: what the crawler published and how much of it is ingested.</summary>
+public sealed record SnapshotSummary(Guid Id, string Kind, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, long Models, int FailedPages, long IngestedModels);
+
+public static class SnapshotsApi
+{
+    public static IEndpointRouteBuilder MapSnapshotsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/snapshots").WithTags("Snapshots");
+        api.MapGet("/", ListSnapshots).WithName("ListSnapshots").WithSummary("The snapshots metrics knows, newest first");
+        api.MapGet("/{snapshotId:guid}", GetSnapshot).WithName("GetSnapshot").WithSummary("One snapshot and how much of it is ingested");
+        return app;
+    }
+
+    private static async Task<Ok<List<SnapshotSummary>>> ListSnapshots(MetricsDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await Summaries(db, db.Snapshots.OrderByDescending(s => s.StartedAt).Take(100)).ToListAsync(ct));
+
+    private static async Task<Results<Ok<SnapshotSummary>, ProblemHttpResult>> GetSnapshot(Guid snapshotId, MetricsDbContext db, CancellationToken ct) =>
+        await Summaries(db, db.Snapshots.Where(s => s.Id == snapshotId)).FirstOrDefaultAsync(ct) is { } summary
+            ? TypedResults.Ok(summary)
+            : TypedResults.Problem(title: "Snapshot not found", statusCode: 404, detail: $"Metrics has no snapshot {snapshotId}.");
+
+    private static IQueryable<SnapshotSummary> Summaries(MetricsDbContext db, IQueryable<Snapshot> snapshots) =>
+        snapshots.AsNoTracking()
+            .Select(s => new SnapshotSummary(s.Id, s.Kind, s.StartedAt, s.CompletedAt, s.Models, s.FailedPages,
+                db.ModelFacts.LongCount(f => f.SnapshotId == s.Id)));
+}

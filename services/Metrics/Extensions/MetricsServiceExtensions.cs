@@ -1,0 +1,21 @@
+using HubPlatform.Metrics.Infrastructure;
+using HubPlatform.Metrics.IntegrationEvents;
+
+namespace HubPlatform.Metrics.Extensions;
+
+public static class MetricsServiceExtensions
+{
+    public static void AddMetricsServices(this WebApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase<WebApplicationBuilder, MetricsDbContext>(MetricsDbContext.Schema);
+        builder.AddHubCache("metrics");
+        builder.AddHubMessaging("metrics", bus =>
+        {
+            bus.AddConsumer<SnapshotStartedConsumer>();
+            bus.AddConsumer<ModelsObservedConsumer>();
+            bus.AddConsumer<ReposRemovedConsumer>();
+            bus.AddConsumer<SnapshotCompletedConsumer>();
+        });
+        builder.Services.AddScoped<ModelFactStore>();
+    }
+}

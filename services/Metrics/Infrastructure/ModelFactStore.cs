@@ -1,0 +1,46 @@
+using HubPlatform.Contracts;
+using Microsoft.EntityFrameworkCore;
+
+namespace HubPlatform.Metrics.Infrastructure;
+
+/// <summary>
+/// Writes a page of observations with two set-based upserts (arrays unnested server-side), so a
+/// 1000-model page is two round trips. Keys are (snapshot, model) and (model), so a redelivered
+/// page rewrites the same rows with the same values: nothing changes.
+/// </summary>
+public sealed class ModelFactStore(MetricsDbContext db)
+{
+    public async Task UpsertAsync(ModelsObserved page, CancellationToken cancellationToken)
+    {
+        var m = page.Models;
+        var ids = m.Select(x => x.Id).ToArray();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO metrics.models AS t (id, author, created_at, pipeline_tag, library_name, license, parameter_count, gated, languages, last_observed_at, removed_in_snapshot)
+            SELECT u.id, u.author, u.created_at, u.pipeline_tag, u.library_name, u.license, u.parameter_count, u.gated,
+                   string_to_array(u.languages, E'\x1f'), {page.ObservedAt}, NULL
+            FROM unnest({ids}, {m.Select(x => x.Author).ToArray()}, {m.Select(x => x.CreatedAt).ToArray()},
+                        {m.Select(x => x.PipelineTag).ToArray()}, {m.Select(x => x.LibraryName).ToArray()},
+                        {m.Select(x => x.License).ToArray()}, {m.Select(x => x.ParameterCount).ToArray()},
+                        {m.Select(x => x.Gated).ToArray()}, {m.Select(x => string.Join('\x1f', x.Languages)).ToArray()})
+                 AS u(id, author, created_at, pipeline_tag, library_name, license, parameter_count, gated, languages)
+            ON CONFLICT (id) DO UPDATE SET
+                author = EXCLUDED.author, created_at = EXCLUDED.created_at, pipeline_tag = EXCLUDED.pipeline_tag,
+                library_name = EXCLUDED.library_name, license = EXCLUDED.license, parameter_count = EXCLUDED.parameter_count,
+                gated = EXCLUDED.gated, languages = EXCLUDED.languages, last_observed_at = EXCLUDED.last_observed_at,
+                removed_in_snapshot = NULL
+            WHERE t.last_observed_at <= EXCLUDED.last_observed_at
+            """, cancellationToken);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO metrics.model_facts (snapshot_id, model_id, downloads, downloads_all_time, likes, trending_score, observed_at)
+            SELECT {page.SnapshotId}, u.id, u.downloads, u.downloads_all_time, u.likes, u.trending_score, {page.ObservedAt}
+            FROM unnest({ids}, {m.Select(x => x.Downloads).ToArray()}, {m.Select(x => x.DownloadsAllTime).ToArray()},
+                        {m.Select(x => x.Likes).ToArray()}, {m.Select(x => x.TrendingScore).ToArray()})
+                 AS u(id, downloads, downloads_all_time, likes, trending_score)
+            ON CONFLICT (snapshot_id, model_id) DO UPDATE SET
+                downloads = EXCLUDED.downloads, downloads_all_time = EXCLUDED.downloads_all_time,
+                likes = EXCLUDED.likes, trending_score = EXCLUDED.trending_score, observed_at = EXCLUDED.observed_at
+            """, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+}

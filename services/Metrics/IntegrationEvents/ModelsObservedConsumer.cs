@@ -1,0 +1,20 @@
+using HubPlatform.Contracts;
+using HubPlatform.Metrics.Infrastructure;
+using MassTransit;
+
+namespace HubPlatform.Metrics.IntegrationEvents;
+
+public sealed class ModelsObservedConsumer(ModelFactStore store, ILogger<ModelsObservedConsumer> logger) : IConsumer<ModelsObserved>
+{
+    public async Task Consume(ConsumeContext<ModelsObserved> context)
+    {
+        var page = context.Message;
+        if (page.Models is null || page.Models.Any(m => string.IsNullOrEmpty(m?.Id)))
+        {
+            // Not retryable: MassTransit moves it to the error queue with this reason.
+            throw new FormatException($"ModelsObserved page {page.Page} of snapshot {page.SnapshotId} has a model without an id.");
+        }
+        await store.UpsertAsync(page, context.CancellationToken);
+        logger.LogDebug("Stored page {Page} of snapshot {SnapshotId}: {Models} models", page.Page, page.SnapshotId, page.Models.Count);
+    }
+}

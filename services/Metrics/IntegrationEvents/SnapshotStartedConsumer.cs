@@ -1,0 +1,19 @@
+using HubPlatform.Contracts;
+using HubPlatform.Metrics.Infrastructure;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace HubPlatform.Metrics.IntegrationEvents;
+
+public sealed class SnapshotStartedConsumer(MetricsDbContext db) : IConsumer<SnapshotStarted>
+{
+    public async Task Consume(ConsumeContext<SnapshotStarted> context)
+    {
+        var e = context.Message;
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO metrics.snapshots (id, kind, started_at, models, failed_pages)
+            VALUES ({e.SnapshotId}, {e.Kind.ToString()}, {e.StartedAt}, 0, 0)
+            ON CONFLICT (id) DO NOTHING
+            """, context.CancellationToken);
+    }
+}

@@ -1,0 +1,15 @@
+using HubPlatform.Metrics.Apis;
+using HubPlatform.Metrics.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddMetricsServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapModelsApi();
+app.MapSnapshotsApi();
+
+app.Run();

@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using NpgsqlTypes;
+
+namespace HubPlatform.Search.Infrastructure;
+
+/// <summary>The search schema: one document per repo, with a weighted full-text vector kept by Postgres.</summary>
+public sealed class SearchDbContext(DbContextOptions<SearchDbContext> options) : DbContext(options)
+{
+    public const string Schema = "search";
+
+    public DbSet<RepoDocument> Documents => Set<RepoDocument>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema(Schema);
+        modelBuilder.Entity<RepoDocument>(d =>
+        {
+            d.HasKey(x => new { x.RepoType, x.Id });
+            d.Property(x => x.RepoType).HasMaxLength(8);
+            // The id's words weigh most, then task and library, then tags and the rest of the text.
+            d.Property(x => x.SearchVector)
+                .HasComputedColumnSql("""
+                    setweight(to_tsvector('simple'::regconfig, translate(id, '/-_.', '    ')), 'A') ||
+                    setweight(to_tsvector('english'::regconfig, coalesce(pipeline_tag, '') || ' ' || coalesce(library_name, '')), 'B') ||
+                    setweight(to_tsvector('english'::regconfig, tag_text), 'C') ||
+                    setweight(to_tsvector('english'::regconfig, text), 'D')
+                    """, stored: true);
+            d.HasIndex(x => x.SearchVector).HasMethod("GIN");
+        });
+        modelBuilder.UseSnakeCaseNames();
+    }
+}
+
+/// <summary>What search knows of a repo: its facts for filters and display, and the text it is found by.</summary>
+public sealed class RepoDocument
+{
+    public string RepoType { get; set; } = "model";
+    public string Id { get; set; } = "";
+    public string Author { get; set; } = "";
+    public string? PipelineTag { get; set; }
+    public string? LibraryName { get; set; }
+    public string? License { get; set; }
+    public string[] Tags { get; set; } = [];
+    /// <summary>The tags as one string: a generated column may only use immutable functions, and array_to_string is not.</summary>
+    public string TagText { get; set; } = "";
+    public string Text { get; set; } = "";
+    public long Downloads { get; set; }
+    public long Likes { get; set; }
+    public DateTimeOffset? CreatedAt { get; set; }
+    public DateTimeOffset LastObservedAt { get; set; }
+    public NpgsqlTsVector SearchVector { get; set; } = null!;
+}
+
+public sealed class SearchDbContextFactory : IDesignTimeDbContextFactory<SearchDbContext>
+{
+    public SearchDbContext CreateDbContext(string[] args) => new(new DbContextOptionsBuilder<SearchDbContext>()
+        .UseNpgsql("Host=localhost", o => o.MigrationsHistoryTable("__ef_migrations_history", SearchDbContext.Schema)).Options);
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using HubPlatform.Crawler.Hub;
+using HubPlatform.Tests.Support;
+
+namespace HubPlatform.Tests.Crawler;
+
+public class ModelParserTests
+{
+    [Fact]
+    public void Every_sample_model_parses_with_its_id_author_and_downloads()
+    {
+        foreach (var raw in SharedData.SampleModels)
+        {
+            var model = ModelParser.Parse(raw);
+            Assert.Equal(raw.GetProperty("id").GetString(), model.Id);
+            Assert.Equal(raw.GetProperty("author").GetString(), model.Author);
+            Assert.Equal(raw.GetProperty("downloads").GetInt64(), model.Downloads);
+        }
+    }
+
+    [Fact]
+    public void Base_models_match_the_tags_and_card_of_the_sample()
+    {
+        var expected = IndependentLineage.ParentsByModel(SharedData.SampleModels);
+        foreach (var raw in SharedData.SampleModels)
+        {
+            var model = ModelParser.Parse(raw);
+            Assert.Equal(expected[model.Id].OrderBy(x => x, StringComparer.OrdinalIgnoreCase),
+                model.BaseModels.Select(b => b.Id).OrderBy(x => x, StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public void Typed_tags_give_the_relation_and_the_card_list_form_is_read()
+    {
+        var raw = SharedData.SampleModels.First(m => m.GetProperty("id").GetString() == "ALIN-LLM/finetune-llama-2-7b-chat-gsm8k");
+        var model = ModelParser.Parse(raw);
+        var parent = Assert.Single(model.BaseModels);
+        Assert.Equal(("meta-llama/Llama-2-7b-chat-hf", "finetune"), (parent.Id, parent.Relation));
+        Assert.Equal(6738415616, model.ParameterCount);
+        Assert.Contains("openai/gsm8k", model.Datasets);
+        Assert.Equal(["en"], model.Languages);
+    }
+
+    [Fact]
+    public void The_unknown_creation_sentinel_becomes_null()
+    {
+        var model = ModelParser.Parse(Json("""{"id":"old/repo","createdAt":"2022-03-02T23:29:04.000Z"}"""));
+        Assert.Null(model.CreatedAt);
+        Assert.Equal("old", model.Author);
+    }
+
+    [Theory]
+    [InlineData("false", "false")]
+    [InlineData("\"auto\"", "auto")]
+    [InlineData("\"manual\"", "manual")]
+    [InlineData("true", "auto")]
+    public void Gated_is_read_in_all_its_forms(string json, string expected) =>
+        Assert.Equal(expected, ModelParser.Parse(Json($$"""{"id":"a/b","gated":{{json}}}""")).Gated);
+
+    [Fact]
+    public void Card_relation_legacy_finetuned_from_and_self_references_are_handled()
+    {
+        var model = ModelParser.Parse(Json("""
+            {"id":"me/merged","tags":["base_model:me/merged"],
+             "cardData":{"base_model":["x/one","x/two"],"base_model_relation":"merge","finetuned_from":"y/legacy","unknownField":1}}
+            """));
+        Assert.Equal([("x/one", "merge"), ("x/two", "merge"), ("y/legacy", "finetune")], model.BaseModels.Select(b => (b.Id, b.Relation)));
+    }
+
+    [Fact]
+    public void Missing_fields_are_not_an_error()
+    {
+        var model = ModelParser.Parse(Json("""{"id":"bare"}"""));
+        Assert.Equal((0L, 0L, "false"), (model.Downloads, model.Likes, model.Gated));
+        Assert.Empty(model.BaseModels);
+        Assert.Null(model.PipelineTag);
+    }
+
+    [Fact]
+    public void A_model_without_an_id_is_refused() =>
+        Assert.Throws<FormatException>(() => ModelParser.Parse(Json("""{"downloads":3}""")));
+
+    private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Text.Json;
+using HubPlatform.Tests.Support;
+
+namespace HubPlatform.Tests.Emulator;
+
+public class RepoListingTests(EmulatorFactory emulator) : IClassFixture<EmulatorFactory>
+{
+    private readonly HttpClient _http = emulator.CreateClient(new() { AllowAutoRedirect = false });
+
+    [Fact]
+    public async Task Following_Link_headers_lists_every_sample_model_once()
+    {
+        var seen = new List<string>();
+        var pages = 0;
+        string? url = "/api/models?limit=100";
+        while (url is not null)
+        {
+            using var response = await _http.GetAsync(url);
+            response.EnsureSuccessStatusCode();
+            var page = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            seen.AddRange(page.EnumerateArray().Select(m => m.GetProperty("id").GetString()!));
+            pages++;
+            url = response.Headers.TryGetValues("Link", out var link) ? link.Single().Split(';')[0].Trim('<', '>') : null;
+        }
+        Assert.Equal(SharedData.SampleModels.Count, seen.Count);
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Equal((SharedData.SampleModels.Count + 99) / 100, pages);
+    }
+
+    [Fact]
+    public async Task Filtering_by_a_typed_base_model_tag_counts_like_the_raw_data()
+    {
+        const string tag = "base_model:finetune:microsoft/phi-2";
+        var expected = SharedData.SampleModels.Count(m => m.GetProperty("tags").EnumerateArray().Any(t => t.GetString() == tag));
+        var page = await GetJson($"/api/models?filter={Uri.EscapeDataString(tag)}&limit=1000");
+        Assert.Equal(expected, page.GetArrayLength());
+        Assert.True(expected > 100);
+    }
+
+    [Fact]
+    public async Task Expand_returns_only_the_asked_fields()
+    {
+        var page = await GetJson("/api/models?limit=3&expand[]=downloads&expand[]=pipeline_tag");
+        foreach (var model in page.EnumerateArray())
+        {
+            Assert.Equal(["_id", "downloads", "id", "pipeline_tag"], model.EnumerateObject().Select(p => p.Name).Order());
+        }
+    }
+
+    [Fact]
+    public async Task Sorting_by_downloads_descending_pages_in_order()
+    {
+        var first = await _http.GetAsync("/api/models?sort=downloads&direction=-1&limit=50");
+        var next = first.Headers.GetValues("Link").Single().Split(';')[0].Trim('<', '>');
+        var downloads = (await Parse(first)).EnumerateArray().Concat((await GetJson(next)).EnumerateArray())
+            .Select(m => m.GetProperty("downloads").GetInt64()).ToList();
+        Assert.Equal(downloads.OrderDescending(), downloads);
+        Assert.Equal(SharedData.SampleModels.Max(m => m.GetProperty("downloads").GetInt64()), downloads[0]);
+    }
+
+    [Fact]
+    public async Task A_single_model_a_rename_and_an_unknown_repo_answer_like_the_hub()
+    {
+        var phi = await GetJson("/api/models/microsoft/phi-2");
+        Assert.Equal("microsoft/phi-2", phi.GetProperty("id").GetString());
+
+        using var renamed = await _http.GetAsync("/api/models/bert-base-uncased");
+        Assert.Equal(HttpStatusCode.TemporaryRedirect, renamed.StatusCode);
+        Assert.Equal("/api/models/google-bert/bert-base-uncased", renamed.Headers.Location!.OriginalString);
+
+        using var missing = await _http.GetAsync("/api/models/nobody/nothing");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Cards_are_served_raw()
+    {
+        var card = await _http.GetStringAsync("/microsoft/phi-2/raw/main/README.md");
+        Assert.StartsWith("---", card);
+    }
+
+    [Theory]
+    [InlineData("/api/models?cursor=not-a-cursor")]
+    [InlineData("/api/models?limit=-5")]
+    [InlineData("/api/models?sort=bogus")]
+    public async Task Bad_parameters_get_400(string url)
+    {
+        using var response = await _http.GetAsync(url);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    private async Task<JsonElement> GetJson(string url)
+    {
+        using var response = await _http.GetAsync(url);
+        response.EnsureSuccessStatusCode();
+        return await Parse(response);
+    }
+
+    private static async Task<JsonElement> Parse(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+}

@@ -1,0 +1,92 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using HubPlatform.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HubPlatform.Tests.EndToEnd;
+
+/// <summary>
+/// The real AppHost in local mode: it starts its own Postgres, RabbitMQ and Redis (on ports of
+/// their own, data in a fresh folder), the emulator replaying the real sample, the four services
+/// and the gateway; the crawler crawls on startup.
+/// </summary>
+public sealed class PlatformFixture : IAsyncLifetime
+{
+    public const string AdminKey = "e2e-admin-key";
+    private readonly string _dataDirectory = Path.Combine(SharedData.RepoRoot, ".hub", "e2e-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public HttpClient Gateway { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.HubPlatform_AppHost>(
+        [
+            "--Infrastructure:Mode=local",
+            $"--Infrastructure:DataDirectory={_dataDirectory}",
+            "--Infrastructure:PostgresPort=45532",
+            "--Infrastructure:RedisPort=46479",
+            "--Infrastructure:RabbitMqPort=35692",
+            $"--Parameters:admin-api-key={AdminKey}",
+        ]);
+        App = await builder.BuildAsync();
+        using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        await App.StartAsync(startup.Token);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", startup.Token);
+        Gateway = App.CreateHttpClient("gateway");
+    }
+
+    /// <summary>
+    /// Kills a service's process outright (SIGKILL: no graceful shutdown, messages in flight are
+    /// not acknowledged) and waits until Aspire sees it gone.
+    /// </summary>
+    public async Task KillAsync(string resource, string projectFolder)
+    {
+        var killed = 0;
+        foreach (var pid in Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsDigit)))
+        {
+            string commandLine;
+            try
+            {
+                commandLine = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            if (commandLine.Contains($"/{projectFolder}/bin/", StringComparison.Ordinal))
+            {
+                System.Diagnostics.Process.GetProcessById(int.Parse(pid!)).Kill();
+                killed++;
+            }
+        }
+        Assert.True(killed > 0, $"no process of {projectFolder} found");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await App.ResourceNotifications.WaitForResourceAsync(resource,
+            e => e.Snapshot.State?.Text is "Exited" or "Finished" or "FailedToStart", timeout.Token);
+    }
+
+    /// <summary>Starts or stops one resource, as the dashboard's buttons do.</summary>
+    public async Task CommandAsync(string resource, string command)
+    {
+        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
+        var result = await App.ResourceCommands.ExecuteCommandAsync(model.Resources.Single(r => r.Name == resource), command);
+        Assert.True(result.Success, result.Message);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Postgres may still be flushing; the folder is under .hub/, which is ignored.
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting.ApplicationModel;
+using HubPlatform.Tests.Support;
+
+namespace HubPlatform.Tests.EndToEnd;
+
+/// <summary>
+/// The thin slice through every part: emulator → crawler → RabbitMQ → metrics, lineage and
+/// search → gateway, checked against numbers computed here from the raw sample.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public class PlatformTests(PlatformFixture platform)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+    private static readonly IReadOnlyDictionary<string, HashSet<string>> Parents = IndependentLineage.ParentsByModel(SharedData.SampleModels);
+
+    [Fact]
+    public async Task A_crawl_of_the_sample_reads_back_through_the_gateway_from_all_three_services()
+    {
+        var crawl = await Eventually.GetAsync(
+            () => platform.Gateway.GetFromJsonAsync<JsonElement[]>("/api/crawls"),
+            crawls => crawls.Any(c => c.GetProperty("status").GetString() == "Completed"),
+            Patience, "the startup crawl to complete");
+        Assert.Equal(SharedData.SampleModels.Count, crawl.First(c => c.GetProperty("status").GetString() == "Completed").GetProperty("models").GetInt64());
+
+        var raw = SharedData.SampleModels.Single(m => m.GetProperty("id").GetString() == "microsoft/phi-2");
+        var model = await Until("/api/models/microsoft/phi-2", _ => true, "metrics to know microsoft/phi-2");
+        Assert.Equal(raw.GetProperty("downloads").GetInt64(), model.GetProperty("downloads").GetInt64());
+        Assert.Equal(raw.GetProperty("likes").GetInt64(), model.GetProperty("likes").GetInt64());
+        Assert.Equal(raw.GetProperty("safetensors").GetProperty("total").GetInt64(), model.GetProperty("parameterCount").GetInt64());
+
+        var expectedDescendants = IndependentLineage.Descendants(Parents, "microsoft/phi-2");
+        var tree = await Until("/api/lineage/microsoft/phi-2",
+            t => t.GetProperty("descendants").GetProperty("total").GetInt64() == expectedDescendants,
+            "lineage to hold the whole phi-2 family");
+        Assert.Equal(IndependentLineage.DirectChildren(Parents, "microsoft/phi-2"), tree.GetProperty("children").GetProperty("total").GetInt64());
+
+        var search = await Until("/api/search?q=phi-2%20role%20play&k=20",
+            s => s.GetProperty("hits").GetArrayLength() > 0, "search to find role-play models");
+        Assert.Contains(search.GetProperty("hits").EnumerateArray(), h => h.GetProperty("id").GetString() == "AI8191/phi-2-role-play");
+    }
+
+    [Fact]
+    public async Task Admin_routes_need_the_key_and_bad_input_gets_problem_details()
+    {
+        using var noKey = await platform.Gateway.PostAsJsonAsync("/api/crawls", new { kind = "Full" });
+        Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
+        Assert.Equal("application/problem+json", noKey.Content.Headers.ContentType?.MediaType);
+
+        using var wrongKey = new HttpRequestMessage(HttpMethod.Post, "/api/crawls") { Content = JsonContent.Create(new { kind = "Full" }) };
+        wrongKey.Headers.Add("X-Api-Key", "not-the-key");
+        Assert.Equal(HttpStatusCode.Forbidden, (await platform.Gateway.SendAsync(wrongKey)).StatusCode);
+
+        foreach (var url in new[] { "/api/models/%3Cscript%3E", "/api/search?q=", "/api/search?q=x&k=100000", "/api/lineage/a/b/c/d" })
+        {
+            using var response = await platform.Gateway.GetAsync(url);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    [Fact]
+    public async Task A_service_killed_during_a_crawl_catches_up_after_restart_and_loses_nothing()
+    {
+        await Eventually.GetAsync(() => platform.Gateway.GetFromJsonAsync<JsonElement[]>("/api/crawls"),
+            crawls => crawls.Length > 0 && crawls.All(c => c.GetProperty("status").GetString() == "Completed"), Patience, "the first crawl");
+
+        await platform.KillAsync("metrics", "services/Metrics");
+        string? snapshotId;
+        try
+        {
+            using var start = new HttpRequestMessage(HttpMethod.Post, "/api/crawls") { Content = JsonContent.Create(new { kind = "Full" }) };
+            start.Headers.Add("X-Api-Key", PlatformFixture.AdminKey);
+            using var accepted = await platform.Gateway.SendAsync(start);
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+            snapshotId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("snapshotId").GetString();
+
+            await Until($"/api/crawls/{snapshotId}", c => c.GetProperty("status").GetString() == "Completed", "the second crawl");
+            using (var down = await platform.Gateway.GetAsync("/api/models/microsoft/phi-2"))
+            {
+                // Refused connections give 503, a backend that accepts but never answers 504: never a hang.
+                Assert.Contains(down.StatusCode, new[] { HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout });
+                Assert.Equal("application/problem+json", down.Content.Headers.ContentType?.MediaType);
+            }
+        }
+        finally
+        {
+            await platform.CommandAsync("metrics", KnownResourceCommands.StartCommand);
+        }
+
+        // Every page published while metrics was dead waited in its queue: the whole sample arrives, once.
+        var snapshot = await Until($"/api/snapshots/{snapshotId}",
+            x => x.GetProperty("ingestedModels").GetInt64() == SharedData.SampleModels.Count && x.GetProperty("completedAt").ValueKind != JsonValueKind.Null,
+            "metrics to ingest the snapshot taken while it was down");
+        Assert.Equal(SharedData.SampleModels.Count, snapshot.GetProperty("models").GetInt64());
+        var phi = await Until("/api/models/microsoft/phi-2", m => m.GetProperty("snapshotId").GetString() == snapshotId, "phi-2 in the new snapshot");
+        Assert.Equal(SharedData.SampleModels.Single(m => m.GetProperty("id").GetString() == "microsoft/phi-2").GetProperty("downloads").GetInt64(),
+            phi.GetProperty("downloads").GetInt64());
+    }
+
+    private async Task<JsonElement> Until(string url, Func<JsonElement, bool> done, string what) =>
+        (await Eventually.GetAsync(() => GetOrNull(url), e => e.HasValue && done(e.Value), Patience, what))!.Value;
+
+    private async Task<JsonElement?> GetOrNull(string url)
+    {
+        using var response = await platform.Gateway.GetAsync(url);
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class EndToEndCollection : ICollectionFixture<PlatformFixture>
+{
+    public const string Name = "Platform end to end";
+}
