@@ -14,22 +14,25 @@ public static class DatabaseProvisioning
 
     public static string RoleOf(string service) => $"hub_{service}";
 
-    public static async Task ProvisionAsync(string adminConnectionString, Func<string, string> passwordFor, CancellationToken cancellationToken)
+    public static Task ProvisionAsync(string adminConnectionString, Func<string, string> passwordFor, CancellationToken cancellationToken) =>
+        ProvisionAsync(adminConnectionString, Database, passwordFor, cancellationToken);
+
+    public static async Task ProvisionAsync(string adminConnectionString, string database, Func<string, string> passwordFor, CancellationToken cancellationToken)
     {
         var admin = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = "postgres", Pooling = false };
         await using (var server = new NpgsqlConnection(admin.ConnectionString))
         {
             await server.OpenAsync(cancellationToken);
-            if (await ScalarAsync(server, $"SELECT 1 FROM pg_database WHERE datname = '{Database}'", cancellationToken) is null)
+            if (await ScalarAsync(server, "SELECT 1 FROM pg_database WHERE datname = @p", cancellationToken, database) is null)
             {
-                await ExecuteAsync(server, $"CREATE DATABASE {Database}", cancellationToken);
+                await ExecuteAsync(server, $"CREATE DATABASE \"{database}\"", cancellationToken);
             }
         }
 
-        admin.Database = Database;
+        admin.Database = database;
         await using var db = new NpgsqlConnection(admin.ConnectionString);
         await db.OpenAsync(cancellationToken);
-        await ExecuteAsync(db, $"REVOKE ALL ON DATABASE {Database} FROM PUBLIC; REVOKE ALL ON SCHEMA public FROM PUBLIC", cancellationToken);
+        await ExecuteAsync(db, $"REVOKE ALL ON DATABASE \"{database}\" FROM PUBLIC; REVOKE ALL ON SCHEMA public FROM PUBLIC", cancellationToken);
         foreach (var service in HubInfrastructure.SchemaOwners)
         {
             var role = RoleOf(service);
@@ -40,7 +43,7 @@ public static class DatabaseProvisioning
                   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN CREATE ROLE {role} LOGIN; END IF;
                 END $$;
                 ALTER ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD {password};
-                GRANT CONNECT, TEMPORARY ON DATABASE {Database} TO {role};
+                GRANT CONNECT, TEMPORARY ON DATABASE "{database}" TO {role};
                 CREATE SCHEMA IF NOT EXISTS {service} AUTHORIZATION {role};
                 ALTER SCHEMA {service} OWNER TO {role};
                 REVOKE ALL ON SCHEMA {service} FROM PUBLIC;

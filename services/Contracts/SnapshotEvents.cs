@@ -24,7 +24,8 @@ public sealed record SnapshotStarted(
 
 /// <summary>
 /// A crawl finished. Counts are what the crawler published, so a consumer can tell when it has
-/// seen everything. Consumers roll up and invalidate caches on this event.
+/// seen everything (<paramref name="ModelPages"/> ModelsObserved events holding
+/// <paramref name="Models"/> models). Consumers roll up and invalidate caches once they have.
 /// </summary>
 public sealed record SnapshotCompleted(
     Guid SnapshotId,
@@ -35,7 +36,8 @@ public sealed record SnapshotCompleted(
     long Models,
     long Datasets,
     long Spaces,
-    int FailedPages);
+    int FailedPages,
+    int ModelPages);
 
 /// <summary>Repos seen in the previous full snapshot and gone from this one (deleted, made private or renamed).</summary>
 public sealed record ReposRemoved(

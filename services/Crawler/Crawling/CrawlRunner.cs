@@ -89,6 +89,7 @@ public sealed class CrawlRunner(
         else if (models.Count > 0)
         {
             db.Enqueue(new ModelsObserved(crawl.Id, crawl.Pages + 1, now, models), now);
+            crawl.ModelPages++;
             if (crawl.Kind == CrawlKind.Full)
             {
                 var ids = models.Select(m => m.Id).ToArray();
@@ -117,7 +118,7 @@ public sealed class CrawlRunner(
         }
         crawl.Status = CrawlStatus.Completed;
         crawl.CompletedAt = now;
-        db.Enqueue(new SnapshotCompleted(crawl.Id, crawl.Kind, crawl.StartedAt ?? now, now, crawl.Pages, crawl.Models, 0, 0, crawl.FailedPages), now);
+        db.Enqueue(new SnapshotCompleted(crawl.Id, crawl.Kind, crawl.StartedAt ?? now, now, crawl.Pages, crawl.Models, 0, 0, crawl.FailedPages, crawl.ModelPages), now);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         outboxSignal.Notify();

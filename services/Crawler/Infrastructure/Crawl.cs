@@ -26,6 +26,8 @@ public sealed class Crawl
     public string HubEndpoint { get; set; } = "";
     public string? NextUrl { get; set; }
     public int Pages { get; set; }
+    /// <summary>How many ModelsObserved events the crawl published (pages that were neither empty nor dead-lettered).</summary>
+    public int ModelPages { get; set; }
     public long Models { get; set; }
     public int FailedPages { get; set; }
     public double RateLimitWaitSeconds { get; set; }

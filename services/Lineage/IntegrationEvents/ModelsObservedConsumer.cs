@@ -4,7 +4,8 @@ using MassTransit;
 
 namespace HubPlatform.Lineage.IntegrationEvents;
 
-public sealed class ModelsObservedConsumer(EdgeStore edges) : IConsumer<ModelsObserved>
+/// <summary>Applies a page to the graph; cached trees may now be stale, so they are dropped.</summary>
+public sealed class ModelsObservedConsumer(EdgeStore edges, ResponseCache cache) : IConsumer<ModelsObserved>
 {
     public async Task Consume(ConsumeContext<ModelsObserved> context)
     {
@@ -14,5 +15,6 @@ public sealed class ModelsObservedConsumer(EdgeStore edges) : IConsumer<ModelsOb
             throw new FormatException($"ModelsObserved page {page.Page} of snapshot {page.SnapshotId} has a model without an id.");
         }
         await edges.ApplyAsync(page, context.CancellationToken);
+        await cache.InvalidateAllAsync();
     }
 }

@@ -28,5 +28,5 @@ public static class SnapshotsApi
     private static IQueryable<SnapshotSummary> Summaries(MetricsDbContext db, IQueryable<Snapshot> snapshots) =>
         snapshots.AsNoTracking()
             .Select(s => new SnapshotSummary(s.Id, s.Kind, s.StartedAt, s.CompletedAt, s.Models, s.FailedPages,
-                db.ModelFacts.LongCount(f => f.SnapshotId == s.Id)));
+                db.SnapshotPages.Where(p => p.SnapshotId == s.Id).Sum(p => (long)p.Models)));
 }

@@ -11,6 +11,7 @@ public sealed class MetricsDbContext(DbContextOptions<MetricsDbContext> options)
     public DbSet<Snapshot> Snapshots => Set<Snapshot>();
     public DbSet<Model> Models => Set<Model>();
     public DbSet<ModelFact> ModelFacts => Set<ModelFact>();
+    public DbSet<SnapshotPage> SnapshotPages => Set<SnapshotPage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -26,6 +27,7 @@ public sealed class MetricsDbContext(DbContextOptions<MetricsDbContext> options)
             m.HasIndex(x => x.Author);
             m.HasIndex(x => x.CreatedAt);
         });
+        modelBuilder.Entity<SnapshotPage>(p => p.HasKey(x => new { x.SnapshotId, x.Page }));
         modelBuilder.Entity<ModelFact>(f =>
         {
             f.HasKey(x => new { x.SnapshotId, x.ModelId });
@@ -43,6 +45,16 @@ public sealed class Snapshot
     public DateTimeOffset? CompletedAt { get; set; }
     public long Models { get; set; }
     public int FailedPages { get; set; }
+    /// <summary>How many ModelsObserved pages the crawler published; known once the snapshot completed.</summary>
+    public int? ModelPages { get; set; }
+}
+
+/// <summary>A page of a snapshot that metrics has stored: it tells when a snapshot is fully ingested.</summary>
+public sealed class SnapshotPage
+{
+    public Guid SnapshotId { get; set; }
+    public int Page { get; set; }
+    public int Models { get; set; }
 }
 
 /// <summary>A model's dimensions as last observed. <see cref="RemovedInSnapshot"/> is set when a full snapshot no longer saw it.</summary>

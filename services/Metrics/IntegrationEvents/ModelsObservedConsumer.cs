@@ -4,7 +4,7 @@ using MassTransit;
 
 namespace HubPlatform.Metrics.IntegrationEvents;
 
-public sealed class ModelsObservedConsumer(ModelFactStore store, ILogger<ModelsObservedConsumer> logger) : IConsumer<ModelsObserved>
+public sealed class ModelsObservedConsumer(ModelFactStore store, ResponseCache cache, ILogger<ModelsObservedConsumer> logger) : IConsumer<ModelsObserved>
 {
     public async Task Consume(ConsumeContext<ModelsObserved> context)
     {
@@ -15,6 +15,10 @@ public sealed class ModelsObservedConsumer(ModelFactStore store, ILogger<ModelsO
             throw new FormatException($"ModelsObserved page {page.Page} of snapshot {page.SnapshotId} has a model without an id.");
         }
         await store.UpsertAsync(page, context.CancellationToken);
+        if (await store.IsFullyIngestedAsync(page.SnapshotId, context.CancellationToken))
+        {
+            await cache.InvalidateAllAsync();
+        }
         logger.LogDebug("Stored page {Page} of snapshot {SnapshotId}: {Models} models", page.Page, page.SnapshotId, page.Models.Count);
     }
 }

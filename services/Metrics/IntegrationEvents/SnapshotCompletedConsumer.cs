@@ -5,17 +5,21 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HubPlatform.Metrics.IntegrationEvents;
 
-/// <summary>Closes the snapshot and drops cached answers, which now describe an older hub.</summary>
-public sealed class SnapshotCompletedConsumer(MetricsDbContext db, ResponseCache cache) : IConsumer<SnapshotCompleted>
+/// <summary>Closes the snapshot; once all its pages are in, cached answers describe an older hub and are dropped.</summary>
+public sealed class SnapshotCompletedConsumer(MetricsDbContext db, ModelFactStore store, ResponseCache cache) : IConsumer<SnapshotCompleted>
 {
     public async Task Consume(ConsumeContext<SnapshotCompleted> context)
     {
         var e = context.Message;
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO metrics.snapshots (id, kind, started_at, completed_at, models, failed_pages)
-            VALUES ({e.SnapshotId}, {e.Kind.ToString()}, {e.StartedAt}, {e.CompletedAt}, {e.Models}, {e.FailedPages})
-            ON CONFLICT (id) DO UPDATE SET completed_at = EXCLUDED.completed_at, models = EXCLUDED.models, failed_pages = EXCLUDED.failed_pages
+            INSERT INTO metrics.snapshots (id, kind, started_at, completed_at, models, failed_pages, model_pages)
+            VALUES ({e.SnapshotId}, {e.Kind.ToString()}, {e.StartedAt}, {e.CompletedAt}, {e.Models}, {e.FailedPages}, {e.ModelPages})
+            ON CONFLICT (id) DO UPDATE SET completed_at = EXCLUDED.completed_at, models = EXCLUDED.models,
+                failed_pages = EXCLUDED.failed_pages, model_pages = EXCLUDED.model_pages
             """, context.CancellationToken);
-        await cache.InvalidateAllAsync();
+        if (await store.IsFullyIngestedAsync(e.SnapshotId, context.CancellationToken))
+        {
+            await cache.InvalidateAllAsync();
+        }
     }
 }

@@ -4,7 +4,8 @@ using MassTransit;
 
 namespace HubPlatform.Search.IntegrationEvents;
 
-public sealed class ModelsObservedConsumer(DocumentStore documents) : IConsumer<ModelsObserved>
+/// <summary>Stores a page of documents; cached results may now be stale, so they are dropped.</summary>
+public sealed class ModelsObservedConsumer(DocumentStore documents, ResponseCache cache) : IConsumer<ModelsObserved>
 {
     public async Task Consume(ConsumeContext<ModelsObserved> context)
     {
@@ -14,5 +15,6 @@ public sealed class ModelsObservedConsumer(DocumentStore documents) : IConsumer<
             throw new FormatException($"ModelsObserved page {page.Page} of snapshot {page.SnapshotId} has a model without an id.");
         }
         await documents.UpsertAsync(page, context.CancellationToken);
+        await cache.InvalidateAllAsync();
     }
 }

@@ -53,6 +53,10 @@ namespace HubPlatform.Crawler.Infrastructure.Migrations
                         .HasColumnType("text")
                         .HasColumnName("last_error");
 
+                    b.Property<int>("ModelPages")
+                        .HasColumnType("integer")
+                        .HasColumnName("model_pages");
+
                     b.Property<long>("Models")
                         .HasColumnType("bigint")
                         .HasColumnName("models");

@@ -144,6 +144,10 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("kind");
 
+                    b.Property<int?>("ModelPages")
+                        .HasColumnType("integer")
+                        .HasColumnName("model_pages");
+
                     b.Property<long>("Models")
                         .HasColumnType("bigint")
                         .HasColumnName("models");
@@ -156,6 +160,26 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                         .HasName("pk_snapshots");
 
                     b.ToTable("snapshots", "metrics");
+                });
+
+            modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.SnapshotPage", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.Property<int>("Page")
+                        .HasColumnType("integer")
+                        .HasColumnName("page");
+
+                    b.Property<int>("Models")
+                        .HasColumnType("integer")
+                        .HasColumnName("models");
+
+                    b.HasKey("SnapshotId", "Page")
+                        .HasName("pk_snapshot_pages");
+
+                    b.ToTable("snapshot_pages", "metrics");
                 });
 #pragma warning restore 612, 618
         }

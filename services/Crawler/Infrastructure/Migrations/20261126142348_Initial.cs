@@ -29,6 +29,7 @@ namespace HubPlatform.Crawler.Infrastructure.Migrations
                     hub_endpoint = table.Column<string>(type: "text", nullable: false),
                     next_url = table.Column<string>(type: "text", nullable: true),
                     pages = table.Column<int>(type: "integer", nullable: false),
+                    model_pages = table.Column<int>(type: "integer", nullable: false),
                     models = table.Column<long>(type: "bigint", nullable: false),
                     failed_pages = table.Column<int>(type: "integer", nullable: false),
                     rate_limit_wait_seconds = table.Column<double>(type: "double precision", nullable: false),

@@ -55,6 +55,20 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "snapshot_pages",
+                schema: "metrics",
+                columns: table => new
+                {
+                    snapshot_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    page = table.Column<int>(type: "integer", nullable: false),
+                    models = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_snapshot_pages", x => new { x.snapshot_id, x.page });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "snapshots",
                 schema: "metrics",
                 columns: table => new
@@ -64,7 +78,8 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                     started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     models = table.Column<long>(type: "bigint", nullable: false),
-                    failed_pages = table.Column<int>(type: "integer", nullable: false)
+                    failed_pages = table.Column<int>(type: "integer", nullable: false),
+                    model_pages = table.Column<int>(type: "integer", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -99,6 +114,10 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
 
             migrationBuilder.DropTable(
                 name: "models",
+                schema: "metrics");
+
+            migrationBuilder.DropTable(
+                name: "snapshot_pages",
                 schema: "metrics");
 
             migrationBuilder.DropTable(

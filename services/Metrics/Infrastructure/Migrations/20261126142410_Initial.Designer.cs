@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HubPlatform.Metrics.Infrastructure.Migrations
 {
     [DbContext(typeof(MetricsDbContext))]
-    [Migration("20261126134029_Initial")]
+    [Migration("20261126142410_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -147,6 +147,10 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("kind");
 
+                    b.Property<int?>("ModelPages")
+                        .HasColumnType("integer")
+                        .HasColumnName("model_pages");
+
                     b.Property<long>("Models")
                         .HasColumnType("bigint")
                         .HasColumnName("models");
@@ -159,6 +163,26 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                         .HasName("pk_snapshots");
 
                     b.ToTable("snapshots", "metrics");
+                });
+
+            modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.SnapshotPage", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.Property<int>("Page")
+                        .HasColumnType("integer")
+                        .HasColumnName("page");
+
+                    b.Property<int>("Models")
+                        .HasColumnType("integer")
+                        .HasColumnName("models");
+
+                    b.HasKey("SnapshotId", "Page")
+                        .HasName("pk_snapshot_pages");
+
+                    b.ToTable("snapshot_pages", "metrics");
                 });
 #pragma warning restore 612, 618
         }

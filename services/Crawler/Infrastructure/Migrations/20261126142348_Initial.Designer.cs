@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HubPlatform.Crawler.Infrastructure.Migrations
 {
     [DbContext(typeof(CrawlerDbContext))]
-    [Migration("20261126134022_Initial")]
+    [Migration("20261126142348_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -55,6 +55,10 @@ namespace HubPlatform.Crawler.Infrastructure.Migrations
                     b.Property<string>("LastError")
                         .HasColumnType("text")
                         .HasColumnName("last_error");
+
+                    b.Property<int>("ModelPages")
+                        .HasColumnType("integer")
+                        .HasColumnName("model_pages");
 
                     b.Property<long>("Models")
                         .HasColumnType("bigint")

@@ -1,0 +1,110 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using HubPlatform.Contracts;
+using HubPlatform.Tests.Support;
+using Npgsql;
+
+namespace HubPlatform.Tests.Integration;
+
+/// <summary>Metrics, lineage and search consuming real events on real servers.</summary>
+[Collection(ServersCollection.Name)]
+public class ConsumersTests(ConsumersFixture platform) : IClassFixture<ConsumersFixture>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+    private static readonly IReadOnlyDictionary<string, HashSet<string>> Parents = IndependentLineage.ParentsByModel(SharedData.SampleModels);
+
+    [Fact]
+    public async Task The_sample_is_stored_by_all_three_services_and_a_replay_changes_nothing()
+    {
+        var snapshot = await platform.PublishSnapshotAsync(ConsumersFixture.SamplePages, DateTimeOffset.UtcNow);
+        var metrics = platform.Metrics.CreateClient();
+        await Eventually.GetAsync(() => Json(metrics, $"/api/snapshots/{snapshot}"),
+            s => s!.Value.GetProperty("ingestedModels").GetInt64() == SharedData.SampleModels.Count, Patience, "metrics to ingest the sample");
+        var lineage = platform.Lineage.CreateClient();
+        var tree = await Eventually.GetAsync(() => Json(lineage, "/api/lineage/google/gemma-7b"),
+            t => t!.Value.GetProperty("descendants").GetProperty("total").GetInt64() == IndependentLineage.Descendants(Parents, "google/gemma-7b"),
+            Patience, "lineage to hold the gemma-7b family");
+        Assert.Equal(IndependentLineage.DirectChildren(Parents, "google/gemma-7b"), tree!.Value.GetProperty("children").GetProperty("total").GetInt64());
+        await Eventually.GetAsync(() => platform.Database.CountAsync("search.documents WHERE id NOT LIKE 'cache-test/%'"), n => n == SharedData.SampleModels.Count, Patience, "search documents");
+
+        var before = await CountsAsync();
+        Assert.Equal(SharedData.SampleModels.Count, await platform.Database.CountAsync($"metrics.model_facts WHERE snapshot_id = '{snapshot}'"));
+        Assert.Equal(Parents.Sum(p => p.Value.Count), before["lineage.edges"]);
+
+        // The same pages again, as a redelivery or a replay would bring them.
+        var observedAt = DateTimeOffset.UtcNow;
+        for (var i = 0; i < ConsumersFixture.SamplePages.Count; i++)
+        {
+            await platform.Bus.Publish(new ModelsObserved(snapshot, i + 1, observedAt, ConsumersFixture.SamplePages[i]));
+        }
+        await WaitForQueuesToDrainAsync("metrics-models-observed", "lineage-models-observed", "search-models-observed");
+        Assert.Equal(before, await CountsAsync());
+
+        var phi = await Json(metrics, "/api/models/microsoft/phi-2");
+        Assert.Equal(SharedData.SampleModels.Single(m => m.GetProperty("id").GetString() == "microsoft/phi-2").GetProperty("downloads").GetInt64(),
+            phi!.Value.GetProperty("downloads").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_completed_snapshot_invalidates_cached_answers()
+    {
+        var metrics = platform.Metrics.CreateClient();
+        // A model of its own, so the other tests' snapshots don't move its numbers.
+        var phi = ConsumersFixture.SamplePages.SelectMany(p => p).Single(m => m.Id == "microsoft/phi-2") with { Id = "cache-test/phi-2-copy" };
+        await platform.PublishSnapshotAsync([[phi]], DateTimeOffset.UtcNow);
+        var first = await Eventually.GetAsync(() => Json(metrics, "/api/models/cache-test/phi-2-copy"), _ => true, Patience, "the model in metrics");
+        Assert.Equal(first!.Value.GetRawText(), (await Json(metrics, "/api/models/cache-test/phi-2-copy"))!.Value.GetRawText());
+
+        var later = await platform.PublishSnapshotAsync([[phi with { Downloads = phi.Downloads + 12345 }]], DateTimeOffset.UtcNow.AddMinutes(1));
+        var second = await Eventually.GetAsync(() => Json(metrics, "/api/models/cache-test/phi-2-copy"),
+            m => m!.Value.GetProperty("snapshotId").GetString() == later.ToString(), Patience, "the cached answer to be replaced");
+        Assert.Equal(phi.Downloads + 12345, second!.Value.GetProperty("downloads").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_malformed_page_goes_to_the_error_queue_with_its_reason()
+    {
+        var bad = ConsumersFixture.SamplePages[0][0] with { Id = "" };
+        await platform.Bus.Publish(new ModelsObserved(Guid.NewGuid(), 1, DateTimeOffset.UtcNow, [bad]));
+        await Eventually.GetAsync(() => platform.Rabbit.MessagesAsync(platform.VirtualHost, "metrics-models-observed_error"),
+            n => n == 1, Patience, "the page to be dead-lettered");
+        var message = await platform.Rabbit.PeekAsync(platform.VirtualHost, "metrics-models-observed_error");
+        Assert.Contains("without an id", message.GetProperty("properties").GetProperty("headers").GetProperty("MT-Fault-Message").GetString());
+    }
+
+    [Fact]
+    public async Task A_service_role_cannot_read_another_services_schema()
+    {
+        await Eventually.GetAsync(() => platform.Database.CountAsync("search.documents"), _ => true, Patience, "the search schema");
+        await using var connection = new NpgsqlConnection(platform.Database.For("metrics"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM search.documents", connection);
+        var error = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteScalarAsync());
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+    }
+
+    private async Task<Dictionary<string, long>> CountsAsync()
+    {
+        var counts = new Dictionary<string, long>();
+        foreach (var table in new[] { "metrics.models", "metrics.model_facts", "metrics.snapshot_pages", "lineage.models", "lineage.edges", "search.documents" })
+        {
+            counts[table] = await platform.Database.CountAsync(table);
+        }
+        return counts;
+    }
+
+    private async Task WaitForQueuesToDrainAsync(params string[] queues)
+    {
+        foreach (var queue in queues)
+        {
+            await Eventually.GetAsync(() => platform.Rabbit.MessagesAsync(platform.VirtualHost, queue), n => n == 0, Patience, $"{queue} to drain");
+        }
+        // "messages" counts unacknowledged ones too, so an empty queue means every delivery was handled.
+    }
+
+    private static async Task<JsonElement?> Json(HttpClient http, string url)
+    {
+        using var response = await http.GetAsync(url);
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
+    }
+}
