@@ -1,0 +1,102 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using HubPlatform.Crawler.Hub;
+using HubPlatform.Crawler.Infrastructure;
+using HubPlatform.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HubPlatform.Tests.Integration;
+
+/// <summary>
+/// A crawler on real Postgres and RabbitMQ, crawling the in-process emulator through a
+/// <see cref="FaultyHub"/>. Each test gets a fresh database and virtual host.
+/// </summary>
+public sealed class CrawlerRig : IAsyncDisposable
+{
+    public const int PageSize = 100;
+    public static readonly int SamplePages = (SharedData.SampleModels.Count + PageSize - 1) / PageSize;
+
+    private readonly EmulatorFactory _emulator;
+    private ServiceHost<CrawlerDbContext>? _crawler;
+
+    private CrawlerRig(EmulatorFactory emulator) => _emulator = emulator;
+
+    public PlatformDatabase Database { get; } = new();
+    public Rabbit Rabbit { get; } = new();
+    public string VirtualHost { get; } = "crawler-" + Guid.NewGuid().ToString("N")[..8];
+    public CrawlObserver Observer { get; private set; } = null!;
+    public FaultyHub Hub { get; private set; } = null!;
+    public HttpClient Api { get; private set; } = null!;
+
+    /// <param name="brokerPort">Where the crawler finds RabbitMQ, when not at its real port (a <see cref="TcpProxy"/>).</param>
+    public static async Task<CrawlerRig> StartAsync(EmulatorFactory emulator, int? brokerPort = null)
+    {
+        var rig = new CrawlerRig(emulator);
+        await rig.Database.CreateAsync();
+        await rig.Rabbit.CreateVirtualHostAsync(rig.VirtualHost);
+        rig.Observer = await CrawlObserver.StartAsync(new Uri(ServiceHost<CrawlerDbContext>.MessagingFor(rig.VirtualHost)));
+        rig._brokerPort = brokerPort;
+        rig.StartCrawler();
+        return rig;
+    }
+
+    private int? _brokerPort;
+
+    /// <summary>Starts a crawler process on the rig's database (again, after <see cref="StopCrawlerAsync"/>).</summary>
+    public void StartCrawler()
+    {
+        var messaging = new UriBuilder(ServiceHost<CrawlerDbContext>.MessagingFor(VirtualHost));
+        if (_brokerPort is { } port)
+        {
+            messaging.Port = port;
+        }
+        Hub = new FaultyHub(_emulator.Server.CreateHandler());
+        var hub = Hub;
+        _crawler = new ServiceHost<CrawlerDbContext>("crawler", Database, VirtualHost, new Dictionary<string, string?>
+        {
+            ["HF_ENDPOINT"] = _emulator.Server.BaseAddress.ToString(),
+            ["Crawler:CrawlOnStartup"] = "false",
+            ["Crawler:PageSize"] = PageSize.ToString(),
+            ["Crawler:MaxAttemptsPerPage"] = "4",
+            ["Crawler:ResumeAfterFailure"] = "00:00:01",
+        }, services => services.AddHttpClient<HubClient>().ConfigurePrimaryHttpMessageHandler(() => hub), messaging.Uri.ToString());
+        Api = _crawler.CreateClient();
+    }
+
+    public async Task StopCrawlerAsync()
+    {
+        await _crawler!.DisposeAsync();
+        _crawler = null;
+    }
+
+    public async Task<Guid> RequestCrawlAsync()
+    {
+        using var response = await Api.PostAsJsonAsync("/api/crawls", new { kind = "Full" });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("snapshotId").GetGuid();
+    }
+
+    public async Task<JsonElement> CrawlAsync(Guid snapshot) => await Api.GetFromJsonAsync<JsonElement>($"/api/crawls/{snapshot}");
+
+    public async Task<JsonElement> WaitForCompletionAsync(Guid snapshot)
+    {
+        var crawl = await Eventually.GetAsync<JsonElement?>(async () => await CrawlAsync(snapshot),
+            c => c!.Value.GetProperty("status").GetString() == "Completed", TimeSpan.FromMinutes(2), $"crawl {snapshot} to complete");
+        // The completion is the last event of the outbox; once observed, every page before it was relayed.
+        await Eventually.GetAsync(() => Task.FromResult<bool?>(Observer.Completed.Any(c => c.SnapshotId == snapshot)),
+            seen => seen == true, TimeSpan.FromMinutes(1), "SnapshotCompleted downstream");
+        return crawl!.Value;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_crawler is not null)
+        {
+            await _crawler.DisposeAsync();
+        }
+        await Observer.DisposeAsync();
+        await Rabbit.DeleteVirtualHostAsync(VirtualHost);
+        Rabbit.Dispose();
+        await Database.DropAsync();
+    }
+}

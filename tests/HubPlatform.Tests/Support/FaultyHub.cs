@@ -1,0 +1,79 @@
+using System.Net;
+using System.Text;
+
+namespace HubPlatform.Tests.Support;
+
+/// <summary>
+/// Stands between the crawler and the emulator and misbehaves as the real Hub sometimes does:
+/// a 429, a 5xx, a truncated body, a hang, or repos missing from a page. Faults are picked by
+/// the number of the listing page asked for (1-based, counted by cursor position).
+/// </summary>
+public sealed class FaultyHub(HttpMessageHandler emulator) : DelegatingHandler(emulator)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, int> _pageOfUrl = [];
+    private readonly Dictionary<int, int> _triesOfPage = [];
+
+    /// <summary>Decides the fault for (page, try); null lets the request through untouched.</summary>
+    public Func<int, int, Fault?> Faults { get; set; } = (_, _) => null;
+
+    /// <summary>Repo ids the Hub no longer lists.</summary>
+    public HashSet<string> Hidden { get; } = [];
+
+    /// <summary>While set, requests for this page hang until cancelled (the crawler is being killed).</summary>
+    public int? HangOnPage { get; set; }
+
+    public int Requests { get; private set; }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        int page, attempt;
+        lock (_gate)
+        {
+            Requests++;
+            var url = request.RequestUri!.ToString();
+            if (!_pageOfUrl.TryGetValue(url, out page))
+            {
+                page = url.Contains("cursor=") ? _pageOfUrl.Count + 1 : 1;
+                _pageOfUrl[url] = page;
+            }
+            attempt = _triesOfPage[page] = _triesOfPage.GetValueOrDefault(page) + 1;
+        }
+        if (HangOnPage == page)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        switch (Faults(page, attempt))
+        {
+            case Fault.TooManyRequests:
+                var limited = new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Content = new StringContent("{\"error\":\"rate limited\"}") };
+                limited.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(1));
+                return limited;
+            case Fault.ServerError:
+                return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("upstream error") };
+            case Fault.TruncatedBody:
+                var response = await base.SendAsync(request, cancellationToken);
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                response.Content = new StringContent(body[..(body.Length / 2)], Encoding.UTF8, "application/json");
+                return response;
+        }
+        var answer = await base.SendAsync(request, cancellationToken);
+        if (Hidden.Count > 0 && answer.IsSuccessStatusCode)
+        {
+            var page0 = System.Text.Json.Nodes.JsonNode.Parse(await answer.Content.ReadAsStringAsync(cancellationToken))!.AsArray();
+            foreach (var repo in page0.Where(r => Hidden.Contains((string)r!["id"]!)).ToList())
+            {
+                page0.Remove(repo);
+            }
+            answer.Content = new StringContent(page0.ToJsonString(), Encoding.UTF8, "application/json");
+        }
+        return answer;
+    }
+}
+
+public enum Fault
+{
+    TooManyRequests,
+    ServerError,
+    TruncatedBody,
+}
