@@ -18,8 +18,11 @@ var search = builder.AddHubService<Projects.Search>("search", infrastructure);
 builder.AddProject<Projects.Gateway>("gateway")
     .WithReplicas(builder.ReplicasOf("gateway"))
     .WithEnvironment("Gateway__AdminApiKey", builder.AddAdminApiKey())
+    .WithReference(infrastructure.Messaging, "messaging")
+    .WithReference(infrastructure.Cache, "cache")
     .WithReference(crawler).WithReference(metrics).WithReference(lineage).WithReference(search)
     .WaitFor(metrics).WaitFor(lineage).WaitFor(search).WaitFor(crawler)
+    .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 
 builder.Build().Run();

@@ -1,4 +1,6 @@
 using HubPlatform.Gateway.Extensions;
+using HubPlatform.Gateway.OpenApi;
+using HubPlatform.Gateway.RateLimiting;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -7,9 +9,15 @@ builder.AddGatewayServices();
 
 var app = builder.Build();
 
-app.UseProxyErrorsAsProblemDetails();
-app.UseAdminApiKey();
+// Outermost: exceptions and bare status codes become problem details.
 app.MapDefaultEndpoints();
+app.UseSecurityHeaders();
+app.UseCors();
+app.UseProxyErrorsAsProblemDetails();
+app.UseClientRateLimit();
+app.UseAdminApiKey();
+app.UseOutputCache();
+app.MapPublicApiDocument();
 app.MapReverseProxy();
 
 app.Run();

@@ -1,13 +1,40 @@
+using HubPlatform.Gateway.Caching;
+using HubPlatform.Gateway.IntegrationEvents;
+using HubPlatform.Gateway.OpenApi;
+using HubPlatform.Gateway.RateLimiting;
+
 namespace HubPlatform.Gateway.Extensions;
 
 public static class GatewayServiceExtensions
 {
-    /// <summary>YARP routes from configuration ("ReverseProxy"), destinations resolved by service discovery.</summary>
     public static void AddGatewayServices(this WebApplicationBuilder builder)
     {
+        // YARP routes from configuration ("ReverseProxy"), destinations resolved by service discovery.
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddServiceDiscoveryDestinationResolver();
+
+        builder.AddHubCache("gateway");
+        builder.Services.AddGatewayOutputCache();
+        builder.AddHubMessaging("gateway", bus =>
+        {
+            bus.AddConsumer<SnapshotIngestedConsumer>();
+            bus.AddConsumer<LineageUpdatedConsumer>();
+        });
+
         builder.Services.Configure<AdminApiKeyOptions>(builder.Configuration.GetSection(AdminApiKeyOptions.Section));
+        builder.Services.Configure<ClientRateLimitOptions>(builder.Configuration.GetSection(ClientRateLimitOptions.Section));
+        builder.Services.AddSingleton<PublicApiDocument>();
+        builder.Services.AddHttpClient("openapi");
+        builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
+            .WithOrigins(builder.Configuration.GetSection("Gateway:Cors:Origins").Get<string[]>() ?? [])
+            .WithMethods("GET", "HEAD", "OPTIONS")
+            .WithHeaders("Content-Type", "X-Api-Key")));
+        // Public requests carry queries, not uploads: a small body limit keeps abuse cheap.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = 64 * 1024;
+            kestrel.Limits.MaxRequestLineSize = 8 * 1024;
+        });
     }
 }

@@ -16,5 +16,10 @@ public sealed class ModelsObservedConsumer(EdgeStore edges, ResponseCache cache)
         }
         await edges.ApplyAsync(page, context.CancellationToken);
         await cache.InvalidateAllAsync();
+        var bases = page.Models.SelectMany(m => m.BaseModels).Select(b => b.Id).Distinct(StringComparer.Ordinal).ToArray();
+        if (bases.Length > 0)
+        {
+            await context.Publish(new LineageUpdated(page.SnapshotId, page.Page, DateTimeOffset.UtcNow, bases));
+        }
     }
 }

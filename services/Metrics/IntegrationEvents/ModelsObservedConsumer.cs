@@ -18,6 +18,7 @@ public sealed class ModelsObservedConsumer(ModelFactStore store, ResponseCache c
         if (await store.IsFullyIngestedAsync(page.SnapshotId, context.CancellationToken))
         {
             await cache.InvalidateAllAsync();
+            await context.Publish(new SnapshotIngested(page.SnapshotId, "metrics", DateTimeOffset.UtcNow));
         }
         logger.LogDebug("Stored page {Page} of snapshot {SnapshotId}: {Models} models", page.Page, page.SnapshotId, page.Models.Count);
     }

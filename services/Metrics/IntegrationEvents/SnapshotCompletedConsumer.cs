@@ -20,6 +20,7 @@ public sealed class SnapshotCompletedConsumer(MetricsDbContext db, ModelFactStor
         if (await store.IsFullyIngestedAsync(e.SnapshotId, context.CancellationToken))
         {
             await cache.InvalidateAllAsync();
+            await context.Publish(new SnapshotIngested(e.SnapshotId, "metrics", DateTimeOffset.UtcNow));
         }
     }
 }

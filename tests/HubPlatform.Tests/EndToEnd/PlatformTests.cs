@@ -67,6 +67,13 @@ public class PlatformTests(PlatformFixture platform)
         await Eventually.GetAsync(() => platform.Gateway.GetFromJsonAsync<JsonElement[]>("/api/crawls"),
             crawls => crawls.Length > 0 && crawls.All(c => c.GetProperty("status").GetString() == "Completed"), Patience, "the first crawl");
 
+        // Cache the current answer in the gateway: only the platform's events can replace it now.
+        await Until("/api/models/microsoft/phi-2", _ => true, "phi-2 in metrics");
+        using (var cached = await platform.Gateway.GetAsync("/api/models/microsoft/phi-2"))
+        {
+            Assert.NotNull(cached.Headers.Age);
+        }
+
         await platform.KillAsync("metrics", "services/Metrics");
         string? snapshotId;
         try
@@ -78,9 +85,14 @@ public class PlatformTests(PlatformFixture platform)
             snapshotId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("snapshotId").GetString();
 
             await Until($"/api/crawls/{snapshotId}", c => c.GetProperty("status").GetString() == "Completed", "the second crawl");
-            using (var down = await platform.Gateway.GetAsync("/api/models/microsoft/phi-2"))
+            // While metrics is dead the gateway still answers what it has cached...
+            using (var cached = await platform.Gateway.GetAsync("/api/models/microsoft/phi-2"))
             {
-                // Refused connections give 503, a backend that accepts but never answers 504: never a hang.
+                Assert.Equal(HttpStatusCode.OK, cached.StatusCode);
+            }
+            // ...and what it has not with a problem: 503 for a refused connection, 504 for a silent one, never a hang.
+            using (var down = await platform.Gateway.GetAsync($"/api/models/microsoft/phi-2?uncached={Guid.NewGuid()}"))
+            {
                 Assert.Contains(down.StatusCode, new[] { HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout });
                 Assert.Equal("application/problem+json", down.Content.Headers.ContentType?.MediaType);
             }
@@ -95,9 +107,28 @@ public class PlatformTests(PlatformFixture platform)
             x => x.GetProperty("ingestedModels").GetInt64() == SharedData.SampleModels.Count && x.GetProperty("completedAt").ValueKind != JsonValueKind.Null,
             "metrics to ingest the snapshot taken while it was down");
         Assert.Equal(SharedData.SampleModels.Count, snapshot.GetProperty("models").GetInt64());
+        // SnapshotIngested from metrics evicts the gateway's cached answer.
         var phi = await Until("/api/models/microsoft/phi-2", m => m.GetProperty("snapshotId").GetString() == snapshotId, "phi-2 in the new snapshot");
         Assert.Equal(SharedData.SampleModels.Single(m => m.GetProperty("id").GetString() == "microsoft/phi-2").GetProperty("downloads").GetInt64(),
             phi.GetProperty("downloads").GetInt64());
+    }
+
+    [Fact]
+    public async Task The_gateway_serves_one_OpenAPI_document_and_answers_repeats_from_its_cache()
+    {
+        await Until("/api/lineage/microsoft/phi-2", _ => true, "lineage to know phi-2");
+        var document = await platform.Gateway.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        foreach (var prefix in new[] { "/api/models/", "/api/lineage/", "/api/search", "/api/crawls", "/api/snapshots" })
+        {
+            Assert.Contains(paths, p => p.StartsWith(prefix, StringComparison.Ordinal));
+        }
+
+        using var first = await platform.Gateway.GetAsync("/api/lineage/microsoft/phi-2?cache-probe=1");
+        using var second = await platform.Gateway.GetAsync("/api/lineage/microsoft/phi-2?cache-probe=1");
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.NotNull(second.Headers.Age);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
     }
 
     private async Task<JsonElement> Until(string url, Func<JsonElement, bool> done, string what) =>

@@ -1,0 +1,25 @@
+namespace HubPlatform.Gateway.Caching;
+
+/// <summary>
+/// Per-route output cache policies (named in the YARP routes) and the tags that the platform's
+/// events evict: a service's answers are cached until it says its data changed.
+/// </summary>
+public static class CachePolicies
+{
+    public const string Metrics = "metrics";
+    public const string Lineage = "lineage";
+    public const string Search = "search";
+
+    public static IServiceCollection AddGatewayOutputCache(this IServiceCollection services)
+    {
+        services.AddSingleton<Microsoft.AspNetCore.OutputCaching.IOutputCacheStore, RedisOutputCacheStore>();
+        services.AddOutputCache(options =>
+        {
+            // Event-evicted data may live long; the lifetimes bound staleness if an event is missed.
+            options.AddPolicy(Metrics, policy => policy.Expire(TimeSpan.FromMinutes(30)).Tag(Metrics));
+            options.AddPolicy(Lineage, policy => policy.Expire(TimeSpan.FromMinutes(30)).Tag(Lineage));
+            options.AddPolicy(Search, policy => policy.Expire(TimeSpan.FromMinutes(5)).Tag(Search));
+        });
+        return services;
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.OutputCaching;
+using StackExchange.Redis;
+
+namespace HubPlatform.Gateway.Caching;
+
+/// <summary>
+/// The output cache in Redis, so every gateway replica serves (and evicts) the same entries.
+/// A tag is a Redis set of the keys stored under it; evicting a tag deletes them. When Redis is
+/// down the gateway answers uncached.
+/// </summary>
+public sealed class RedisOutputCacheStore(IConnectionMultiplexer redis, ILogger<RedisOutputCacheStore> logger) : IOutputCacheStore
+{
+    private const string KeyPrefix = "gateway:oc:";
+    private const string TagPrefix = "gateway:oc-tag:";
+
+    public async ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await redis.GetDatabase().StringGetAsync(KeyPrefix + key);
+        }
+        catch (RedisException ex)
+        {
+            logger.LogWarning(ex, "Redis unavailable: output cache miss");
+            return null;
+        }
+    }
+
+    public async ValueTask SetAsync(string key, byte[] value, string[]? tags, TimeSpan validFor, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var db = redis.GetDatabase();
+            var batch = db.CreateBatch();
+            var writes = new List<Task> { batch.StringSetAsync(KeyPrefix + key, value, validFor) };
+            foreach (var tag in tags ?? [])
+            {
+                writes.Add(batch.SetAddAsync(TagPrefix + tag, KeyPrefix + key));
+                writes.Add(batch.KeyExpireAsync(TagPrefix + tag, validFor));
+            }
+            batch.Execute();
+            await Task.WhenAll(writes);
+        }
+        catch (RedisException ex)
+        {
+            logger.LogWarning(ex, "Redis unavailable: response not cached");
+        }
+    }
+
+    public async ValueTask EvictByTagAsync(string tag, CancellationToken cancellationToken)
+    {
+        var db = redis.GetDatabase();
+        var keys = await db.SetMembersAsync(TagPrefix + tag);
+        if (keys.Length > 0)
+        {
+            await db.KeyDeleteAsync(keys.Select(k => (RedisKey)(string)k!).ToArray());
+        }
+        await db.KeyDeleteAsync(TagPrefix + tag);
+        logger.LogInformation("Output cache: evicted {Entries} entries tagged {Tag}", keys.Length, tag);
+    }
+}
