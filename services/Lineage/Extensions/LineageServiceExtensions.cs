@@ -1,3 +1,4 @@
+using HubPlatform.Lineage.Graph;
 using HubPlatform.Lineage.Infrastructure;
 using HubPlatform.Lineage.IntegrationEvents;
 
@@ -15,5 +16,8 @@ public static class LineageServiceExtensions
             bus.AddConsumer<SnapshotCompletedConsumer>();
         });
         builder.Services.AddScoped<EdgeStore>();
+        builder.Services.AddScoped<FamilyQueries>();
+        builder.Services.AddScoped<FamilyRollup>();
+        builder.Services.AddScoped<SnapshotIngestion>();
     }
 }

@@ -47,6 +47,7 @@ public sealed class EdgeStore(LineageDbContext db)
                  AS u(model_id, base_model_id, relation, stated)
             ON CONFLICT (model_id, base_model_id) DO UPDATE SET relation = EXCLUDED.relation, stated = EXCLUDED.stated, snapshot_id = EXCLUDED.snapshot_id
             """, cancellationToken);
+        await new SnapshotProgress(db, LineageDbContext.Schema).RecordPageAsync(page.SnapshotId, page.Page, models.Count, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 }

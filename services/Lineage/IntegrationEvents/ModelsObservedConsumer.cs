@@ -1,11 +1,12 @@
 using HubPlatform.Contracts;
+using HubPlatform.Lineage.Graph;
 using HubPlatform.Lineage.Infrastructure;
 using MassTransit;
 
 namespace HubPlatform.Lineage.IntegrationEvents;
 
 /// <summary>Applies a page to the graph; cached trees may now be stale, so they are dropped.</summary>
-public sealed class ModelsObservedConsumer(EdgeStore edges, ResponseCache cache) : IConsumer<ModelsObserved>
+public sealed class ModelsObservedConsumer(EdgeStore edges, ResponseCache cache, SnapshotIngestion ingestion) : IConsumer<ModelsObserved>
 {
     public async Task Consume(ConsumeContext<ModelsObserved> context)
     {
@@ -21,5 +22,6 @@ public sealed class ModelsObservedConsumer(EdgeStore edges, ResponseCache cache)
         {
             await context.Publish(new LineageUpdated(page.SnapshotId, page.Page, DateTimeOffset.UtcNow, bases));
         }
+        await ingestion.FinishIfCompleteAsync(page.SnapshotId, context, context.CancellationToken);
     }
 }

@@ -1,10 +1,21 @@
 using HubPlatform.Contracts;
+using HubPlatform.Lineage.Graph;
+using HubPlatform.Lineage.Infrastructure;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 
 namespace HubPlatform.Lineage.IntegrationEvents;
 
-/// <summary>Family trees may have changed anywhere: drop cached trees.</summary>
-public sealed class SnapshotCompletedConsumer(ResponseCache cache) : IConsumer<SnapshotCompleted>
+/// <summary>Records how many pages the snapshot announced; if they are all applied already, finishes it.</summary>
+public sealed class SnapshotCompletedConsumer(LineageDbContext db, SnapshotIngestion ingestion) : IConsumer<SnapshotCompleted>
 {
-    public Task Consume(ConsumeContext<SnapshotCompleted> context) => cache.InvalidateAllAsync();
+    public async Task Consume(ConsumeContext<SnapshotCompleted> context)
+    {
+        var e = context.Message;
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO lineage.snapshots (id, completed_at, model_pages) VALUES ({e.SnapshotId}, {e.CompletedAt}, {e.ModelPages})
+            ON CONFLICT (id) DO UPDATE SET completed_at = EXCLUDED.completed_at, model_pages = EXCLUDED.model_pages
+            """, context.CancellationToken);
+        await ingestion.FinishIfCompleteAsync(e.SnapshotId, context, context.CancellationToken);
+    }
 }

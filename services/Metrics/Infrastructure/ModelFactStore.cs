@@ -41,18 +41,7 @@ public sealed class ModelFactStore(MetricsDbContext db)
                 downloads = EXCLUDED.downloads, downloads_all_time = EXCLUDED.downloads_all_time,
                 likes = EXCLUDED.likes, trending_score = EXCLUDED.trending_score, observed_at = EXCLUDED.observed_at
             """, cancellationToken);
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO metrics.snapshot_pages (snapshot_id, page, models) VALUES ({page.SnapshotId}, {page.Page}, {m.Count})
-            ON CONFLICT (snapshot_id, page) DO NOTHING
-            """, cancellationToken);
+        await new SnapshotProgress(db, MetricsDbContext.Schema).RecordPageAsync(page.SnapshotId, page.Page, m.Count, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
-
-    /// <summary>
-    /// True once the snapshot completed and every page it published is stored. Pages and the
-    /// completion arrive on different queues in any order, so both consumers ask this.
-    /// </summary>
-    public async Task<bool> IsFullyIngestedAsync(Guid snapshotId, CancellationToken cancellationToken) =>
-        await db.Snapshots.Where(s => s.Id == snapshotId && s.CompletedAt != null)
-            .AnyAsync(s => db.SnapshotPages.Count(p => p.SnapshotId == s.Id) >= s.ModelPages, cancellationToken);
 }

@@ -4,7 +4,7 @@ using MassTransit;
 
 namespace HubPlatform.Metrics.IntegrationEvents;
 
-public sealed class ModelsObservedConsumer(ModelFactStore store, ResponseCache cache, ILogger<ModelsObservedConsumer> logger) : IConsumer<ModelsObserved>
+public sealed class ModelsObservedConsumer(ModelFactStore store, MetricsDbContext db, ResponseCache cache, ILogger<ModelsObservedConsumer> logger) : IConsumer<ModelsObserved>
 {
     public async Task Consume(ConsumeContext<ModelsObserved> context)
     {
@@ -15,7 +15,7 @@ public sealed class ModelsObservedConsumer(ModelFactStore store, ResponseCache c
             throw new FormatException($"ModelsObserved page {page.Page} of snapshot {page.SnapshotId} has a model without an id.");
         }
         await store.UpsertAsync(page, context.CancellationToken);
-        if (await store.IsFullyIngestedAsync(page.SnapshotId, context.CancellationToken))
+        if (await new SnapshotProgress(db, MetricsDbContext.Schema).IsFullyIngestedAsync(page.SnapshotId, context.CancellationToken))
         {
             await cache.InvalidateAllAsync();
             await context.Publish(new SnapshotIngested(page.SnapshotId, "metrics", DateTimeOffset.UtcNow));

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace HubPlatform.Metrics.IntegrationEvents;
 
 /// <summary>Closes the snapshot; once all its pages are in, cached answers describe an older hub and are dropped.</summary>
-public sealed class SnapshotCompletedConsumer(MetricsDbContext db, ModelFactStore store, ResponseCache cache) : IConsumer<SnapshotCompleted>
+public sealed class SnapshotCompletedConsumer(MetricsDbContext db, ResponseCache cache) : IConsumer<SnapshotCompleted>
 {
     public async Task Consume(ConsumeContext<SnapshotCompleted> context)
     {
@@ -17,7 +17,7 @@ public sealed class SnapshotCompletedConsumer(MetricsDbContext db, ModelFactStor
             ON CONFLICT (id) DO UPDATE SET completed_at = EXCLUDED.completed_at, models = EXCLUDED.models,
                 failed_pages = EXCLUDED.failed_pages, model_pages = EXCLUDED.model_pages
             """, context.CancellationToken);
-        if (await store.IsFullyIngestedAsync(e.SnapshotId, context.CancellationToken))
+        if (await new SnapshotProgress(db, MetricsDbContext.Schema).IsFullyIngestedAsync(e.SnapshotId, context.CancellationToken))
         {
             await cache.InvalidateAllAsync();
             await context.Publish(new SnapshotIngested(e.SnapshotId, "metrics", DateTimeOffset.UtcNow));

@@ -46,6 +46,42 @@ public class ConsumersTests(ConsumersFixture platform) : IClassFixture<Consumers
     }
 
     [Fact]
+    public async Task The_base_model_explorer_walks_families_like_an_independent_walk_of_the_raw_data()
+    {
+        await platform.PublishSnapshotAsync(ConsumersFixture.SamplePages, DateTimeOffset.UtcNow);
+        var lineage = platform.Lineage.CreateClient();
+        string[] roots = ["meta-llama/Llama-2-7b-chat-hf", "google/gemma-7b", "microsoft/phi-2"];
+        var expected = roots.ToDictionary(r => r, r => (long)IndependentLineage.Descendants(Parents, r));
+
+        var leaderboard = await Eventually.GetAsync(() => Json(lineage, "/api/lineage/leaderboard?k=3"),
+            l => l!.Value.GetArrayLength() == 3 && l.Value.EnumerateArray().All(f => expected.GetValueOrDefault(f.GetProperty("baseModelId").GetString()!) == f.GetProperty("descendants").GetInt64()),
+            Patience, "the family rollup");
+        Assert.Equal(expected.OrderByDescending(e => e.Value).Select(e => e.Key), leaderboard!.Value.EnumerateArray().Select(f => f.GetProperty("baseModelId").GetString()));
+
+        var all = await Json(lineage, "/api/lineage/descendants/microsoft/phi-2?depth=20&limit=1000&sort=downloads");
+        Assert.Equal(expected["microsoft/phi-2"], all!.Value.GetProperty("total").GetInt64());
+        var direct = await Json(lineage, "/api/lineage/descendants/microsoft/phi-2?depth=1&limit=10&offset=5");
+        Assert.Equal(IndependentLineage.DirectChildren(Parents, "microsoft/phi-2"), direct!.Value.GetProperty("total").GetInt64());
+        Assert.Equal(10, direct.Value.GetProperty("models").GetArrayLength());
+
+        // A grandchild's ancestors reach the root at distance 2.
+        var grandchild = Parents.First(p => p.Value.Any(parent => Parents.TryGetValue(parent, out var gp) && gp.Contains("microsoft/phi-2"))).Key;
+        var ancestors = await Json(lineage, $"/api/lineage/ancestors/{grandchild}");
+        Assert.Contains(ancestors!.Value.EnumerateArray(), a => a.GetProperty("id").GetString() == "microsoft/phi-2" && a.GetProperty("depth").GetInt32() == 2);
+
+        var graph = await Json(lineage, "/api/lineage/graph/microsoft/phi-2?maxNodes=50&depth=20");
+        Assert.True(graph!.Value.GetProperty("truncated").GetBoolean());
+        Assert.Equal(50, graph.Value.GetProperty("nodes").GetArrayLength());
+        Assert.Equal(expected["microsoft/phi-2"], graph.Value.GetProperty("totalNodes").GetInt64());
+
+        var organizations = await Json(lineage, "/api/lineage/organizations?k=5");
+        Assert.Contains(organizations!.Value.EnumerateArray(), o => o.GetProperty("author").GetString() == "meta-llama");
+
+        using var bad = await lineage.GetAsync("/api/lineage/descendants/microsoft/phi-2?relation=cousin");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
     public async Task A_completed_snapshot_invalidates_cached_answers()
     {
         var metrics = platform.Metrics.CreateClient();

@@ -56,6 +56,52 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                     b.ToTable("edges", "lineage");
                 });
 
+            modelBuilder.Entity("HubPlatform.Lineage.Infrastructure.FamilySize", b =>
+                {
+                    b.Property<string>("BaseModelId")
+                        .HasColumnType("text")
+                        .HasColumnName("base_model_id");
+
+                    b.Property<long>("Adapters")
+                        .HasColumnType("bigint")
+                        .HasColumnName("adapters");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("computed_at");
+
+                    b.Property<long>("DescendantDownloads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("descendant_downloads");
+
+                    b.Property<long>("Descendants")
+                        .HasColumnType("bigint")
+                        .HasColumnName("descendants");
+
+                    b.Property<long>("Finetunes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("finetunes");
+
+                    b.Property<long>("Merges")
+                        .HasColumnType("bigint")
+                        .HasColumnName("merges");
+
+                    b.Property<long>("Quantizations")
+                        .HasColumnType("bigint")
+                        .HasColumnName("quantizations");
+
+                    b.HasKey("BaseModelId")
+                        .HasName("pk_family_sizes");
+
+                    b.HasIndex("DescendantDownloads")
+                        .HasDatabaseName("ix_family_sizes_descendant_downloads");
+
+                    b.HasIndex("Descendants")
+                        .HasDatabaseName("ix_family_sizes_descendants");
+
+                    b.ToTable("family_sizes", "lineage");
+                });
+
             modelBuilder.Entity("HubPlatform.Lineage.Infrastructure.ModelNode", b =>
                 {
                     b.Property<string>("Id")
@@ -94,6 +140,47 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                         .HasName("pk_models");
 
                     b.ToTable("models", "lineage");
+                });
+
+            modelBuilder.Entity("HubPlatform.Lineage.Infrastructure.Snapshot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<int?>("ModelPages")
+                        .HasColumnType("integer")
+                        .HasColumnName("model_pages");
+
+                    b.HasKey("Id")
+                        .HasName("pk_snapshots");
+
+                    b.ToTable("snapshots", "lineage");
+                });
+
+            modelBuilder.Entity("HubPlatform.Lineage.Infrastructure.SnapshotPage", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.Property<int>("Page")
+                        .HasColumnType("integer")
+                        .HasColumnName("page");
+
+                    b.Property<int>("Models")
+                        .HasColumnType("integer")
+                        .HasColumnName("models");
+
+                    b.HasKey("SnapshotId", "Page")
+                        .HasName("pk_snapshot_pages");
+
+                    b.ToTable("snapshot_pages", "lineage");
                 });
 #pragma warning restore 612, 618
         }
