@@ -9,7 +9,7 @@ builder.AddHubData();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
-app.MapRepoListingApi();
+app.MapRepoApi();
 app.MapRepoCardApi();
 
 app.Run();
