@@ -5,12 +5,15 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddHubData();
+builder.AddHubTraffic();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseHubTraffic();
 app.MapRepoApi();
 app.MapRepoCardApi();
+app.MapAdminApi();
 
 app.Run();
 

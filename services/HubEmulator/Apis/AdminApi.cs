@@ -1,0 +1,30 @@
+using HubPlatform.HubEmulator.Traffic;
+
+namespace HubPlatform.HubEmulator.Apis;
+
+/// <summary>
+/// <c>/admin</c>: what tests and load runs change while the emulator runs. Not part of the Hub's
+/// API; the emulator has no users to protect, so it is open.
+/// </summary>
+public static class AdminApi
+{
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/admin");
+        admin.MapGet("/faults", (FaultSwitch faults) => TypedResults.Ok(faults.Current))
+            .WithName("GetFaults").WithSummary("The faults in force");
+        admin.MapPost("/faults", (FaultOptions options, FaultSwitch faults) =>
+            {
+                faults.Replace(options);
+                return TypedResults.Ok(faults.Current);
+            })
+            .WithName("SetFaults").WithSummary("Replace the faults and restart their request count");
+        admin.MapDelete("/faults", (FaultSwitch faults) =>
+            {
+                faults.Replace(new FaultOptions());
+                return TypedResults.NoContent();
+            })
+            .WithName("ClearFaults").WithSummary("No more faults");
+        return app;
+    }
+}
