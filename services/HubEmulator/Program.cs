@@ -13,6 +13,7 @@ app.MapDefaultEndpoints();
 app.UseHubTraffic();
 app.MapRepoApi();
 app.MapRepoCardApi();
+app.MapAuthorApi();
 app.MapAdminApi();
 
 app.Run();

@@ -1,3 +1,4 @@
+using HubPlatform.HubEmulator.Hub;
 using HubPlatform.HubEmulator.Traffic;
 
 namespace HubPlatform.HubEmulator.Apis;
@@ -25,6 +26,19 @@ public static class AdminApi
                 return TypedResults.NoContent();
             })
             .WithName("ClearFaults").WithSummary("No more faults");
+
+        admin.MapGet("/clock", (EmulatorClock clock) => TypedResults.Ok(new ClockReading(clock.Now)))
+            .WithName("GetClock").WithSummary("The emulated hub's time");
+        admin.MapPost("/clock/advance", (EmulatorClock clock, double? days, double? hours) =>
+            {
+                var by = TimeSpan.FromDays(days ?? 0) + TimeSpan.FromHours(hours ?? 0);
+                return by < TimeSpan.Zero
+                    ? Results.Problem("The clock only moves forward.", statusCode: 400)
+                    : Results.Ok(new ClockReading(clock.Advance(by)));
+            })
+            .WithName("AdvanceClock").WithSummary("Move the hub's time forward: new repos appear, downloads change, some repos are renamed or deleted");
         return app;
     }
 }
+
+public sealed record ClockReading(DateTimeOffset Now);

@@ -45,8 +45,10 @@ public abstract class RepoCollection
     public virtual string? Card(string id) => null;
 
     /// <summary>Existing repos in one listing order; built once per sort and reused by every page.</summary>
-    public int[] Ordered(string sort, bool descending) =>
-        _orders.GetOrAdd((sort, descending), key =>
+    public int[] Ordered(string sort, bool descending)
+    {
+        Refresh();
+        return _orders.GetOrAdd((sort, descending), key =>
         {
             var existing = Existing();
             if (key.Sort == "_id")
@@ -73,6 +75,12 @@ public abstract class RepoCollection
             }
             return order;
         });
+    }
+
+    /// <summary>Catch up with the emulator's clock; repos that do not change with it do nothing.</summary>
+    public virtual void Refresh()
+    {
+    }
 
     /// <summary>Forget the orders, after the clock moved and repos changed.</summary>
     protected void Invalidate() => _orders.Clear();
