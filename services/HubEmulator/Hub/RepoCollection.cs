@@ -10,7 +10,7 @@ namespace HubPlatform.HubEmulator.Hub;
 /// </summary>
 public abstract class RepoCollection
 {
-    private readonly ConcurrentDictionary<(string Sort, bool Descending), int[]> _orders = new();
+    private ConcurrentDictionary<(string Sort, bool Descending), int[]> _orders = new();
 
     protected RepoCollection(RepoType type) => Type = type;
 
@@ -82,6 +82,9 @@ public abstract class RepoCollection
     {
     }
 
-    /// <summary>Forget the orders, after the clock moved and repos changed.</summary>
-    protected void Invalidate() => _orders.Clear();
+    /// <summary>
+    /// Forget the orders, after the clock moved and repos changed. A fresh dictionary rather than
+    /// Clear(), so a page being built from the old repos cannot leave a stale order behind.
+    /// </summary>
+    protected void Invalidate() => _orders = new();
 }
