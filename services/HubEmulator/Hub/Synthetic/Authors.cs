@@ -59,15 +59,14 @@ public sealed class Authors
         {
             return WellKnown[author].Name;
         }
-        // Names are built from the index itself (not drawn) so no two authors share one.
-        return Kind(author) switch
+        var (kind, first, second, round) = Parts(author);
+        var suffix = round > 0 ? $"-{round}" : "";
+        return kind switch
         {
-            AuthorKind.Company => $"{Cycle(CompanyStems, author, 1)}{Cycle(CompanySuffixes, author, CompanyStems.Length)}{Round(author, CompanyStems.Length * CompanySuffixes.Length)}",
-            AuthorKind.University => $"{Cycle(Places, author, 1)}-{Cycle(UniversityGroups, author, Places.Length)}{Round(author, Places.Length * UniversityGroups.Length)}",
-            AuthorKind.ResearchInstitute => $"{Cycle(Places, author, 1)}-{Cycle(InstituteStems, author, Places.Length)}{Round(author, Places.Length * InstituteStems.Length)}",
-            AuthorKind.NonProfit => $"{Cycle(NonProfitStems, author, 1)}-{Cycle(NonProfitSuffixes, author, NonProfitStems.Length)}{Round(author, NonProfitStems.Length * NonProfitSuffixes.Length)}",
-            AuthorKind.CommunityGroup => $"{Cycle(CommunityStems, author, 1)}{Round(author, CommunityStems.Length)}",
-            _ => $"{Cycle(FirstNames, author, 1)}-{Cycle(LastNames, author, FirstNames.Length)}{author}",
+            AuthorKind.Company => $"{first}{second}{suffix}",
+            AuthorKind.CommunityGroup => $"{first}{suffix}",
+            AuthorKind.Individual => $"{first}-{second}{author}",
+            _ => $"{first}-{second}{suffix}",
         };
     }
 
@@ -78,15 +77,33 @@ public sealed class Authors
         {
             return WellKnown[author].Name;
         }
-        return Kind(author) switch
+        var (kind, first, second, _) = Parts(author);
+        return kind switch
         {
-            AuthorKind.Company => $"{Cycle(CompanyStems, author, 1)} {Cycle(CompanySuffixes, author, CompanyStems.Length)}",
-            AuthorKind.University => $"University of {Title(Cycle(Places, author, 1))} {Title(Cycle(UniversityGroups, author, Places.Length))}",
-            AuthorKind.ResearchInstitute => $"{Title(Cycle(Places, author, 1))} {Title(Cycle(InstituteStems, author, Places.Length))}",
-            AuthorKind.NonProfit => $"{Title(Cycle(NonProfitStems, author, 1))} {Title(Cycle(NonProfitSuffixes, author, NonProfitStems.Length))}",
-            AuthorKind.CommunityGroup => $"{Title(Cycle(CommunityStems, author, 1))} Community",
-            _ => $"{Title(Cycle(FirstNames, author, 1))} {Title(Cycle(LastNames, author, FirstNames.Length))}",
+            AuthorKind.Company => $"{first} {second}",
+            AuthorKind.University => $"University of {Title(first)} {Title(second)}",
+            AuthorKind.CommunityGroup => $"{Title(first)} Community",
+            _ => $"{Title(first)} {Title(second)}",
         };
+    }
+
+    /// <summary>
+    /// The two words of a name, taken from the index itself (not drawn) so no two authors of a
+    /// kind share one; the round tells apart authors once the word pairs run out.
+    /// </summary>
+    private (AuthorKind Kind, string First, string Second, int Round) Parts(int author)
+    {
+        var kind = Kind(author);
+        var (firsts, seconds) = kind switch
+        {
+            AuthorKind.Company => (CompanyStems, CompanySuffixes),
+            AuthorKind.University => (Places, UniversityGroups),
+            AuthorKind.ResearchInstitute => (Places, InstituteStems),
+            AuthorKind.NonProfit => (NonProfitStems, NonProfitSuffixes),
+            AuthorKind.CommunityGroup => (CommunityStems, [""]),
+            _ => (FirstNames, LastNames),
+        };
+        return (kind, firsts[author % firsts.Length], seconds[author / firsts.Length % seconds.Length], author / (firsts.Length * seconds.Length));
     }
 
     /// <summary>The author with this name, or -1; the index of names is built on first use.</summary>
@@ -99,10 +116,6 @@ public sealed class Authors
 
     private static string Title(string words) =>
         string.Join(' ', words.Split('-').Select(w => w.Length <= 2 ? w.ToUpperInvariant() : char.ToUpperInvariant(w[0]) + w[1..]));
-
-    private static string Cycle(string[] words, int author, int stride) => words[author / stride % words.Length];
-
-    private static string Round(int author, int combinations) => author / combinations is var r and > 0 ? $"-{r}" : "";
 
     public bool IsOrganization(int author) => Kind(author) != AuthorKind.Individual;
 
