@@ -31,6 +31,9 @@ public abstract class RepoCollection
 
     public abstract bool HasTag(int index, string tag);
 
+    /// <summary>A <c>filter=</c> tag as a test on repo indices, prepared once per page.</summary>
+    public virtual Func<int, bool> TagFilter(string tag) => index => HasTag(index, tag);
+
     public abstract SortValue SortValue(int index, string sort);
 
     /// <summary>The repo in the Hub's raw shape, as <c>?full=true&amp;cardData=true</c> returns it.</summary>

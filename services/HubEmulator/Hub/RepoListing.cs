@@ -28,6 +28,7 @@ public static class RepoListing
     public static ListingPage Page(RepoCollection repos, ListingQuery query)
     {
         var ordered = repos.Ordered(query.Sort, query.Descending);
+        var filters = query.Filters.Select(repos.TagFilter).ToArray();
         var start = 0;
         if (query.Cursor is not null)
         {
@@ -39,7 +40,7 @@ public static class RepoListing
         var i = start;
         for (; i < ordered.Length && page.Count < query.Limit; i++)
         {
-            if (Matches(repos, ordered[i], query))
+            if (Matches(repos, ordered[i], query, filters))
             {
                 page.Add(ordered[i]);
             }
@@ -48,7 +49,7 @@ public static class RepoListing
         var more = false;
         for (; i < ordered.Length && !more; i++)
         {
-            more = Matches(repos, ordered[i], query);
+            more = Matches(repos, ordered[i], query, filters);
         }
         var next = more && page.Count > 0 ? EncodeCursor(repos.SortValue(page[^1], query.Sort), repos.MongoId(page[^1])) : null;
         return new ListingPage(page, next);
@@ -81,7 +82,7 @@ public static class RepoListing
         return lo;
     }
 
-    public static bool Matches(RepoCollection repos, int index, ListingQuery query)
+    private static bool Matches(RepoCollection repos, int index, ListingQuery query, Func<int, bool>[] filters)
     {
         if (query.Search is { Length: > 0 } s && !repos.Id(index).Contains(s, StringComparison.OrdinalIgnoreCase))
         {
@@ -95,9 +96,9 @@ public static class RepoListing
         {
             return false;
         }
-        foreach (var filter in query.Filters)
+        foreach (var filter in filters)
         {
-            if (!repos.HasTag(index, filter))
+            if (!filter(index))
             {
                 return false;
             }

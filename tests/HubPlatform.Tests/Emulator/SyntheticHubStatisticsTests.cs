@@ -86,6 +86,25 @@ public class SyntheticHubStatisticsTests(MidSizeHub hub) : IClassFixture<MidSize
     }
 
     [Fact]
+    public void Prepared_tag_filters_agree_with_the_tags_themselves()
+    {
+        var parents = _existing.Where(i => _models.Traits(i).Kind >= ModelKind.Finetune).Take(20).SelectMany(_models.Parents).Distinct().Take(5);
+        var tags = parents.SelectMany(p => (string[])[$"base_model:{_models.Id(p)}", $"base_model:finetune:{_models.Id(p)}", $"base_model:quantized:{_models.Id(p)}"])
+            .Concat(["text-generation", "gguf", "mergekit", "license:mit"]);
+        foreach (var tag in tags)
+        {
+            var filter = _models.TagFilter(tag);
+            var fast = _existing.Where(filter).ToArray();
+            Assert.Equal(_existing.Where(i => _models.HasTag(i, tag)).ToArray(), fast);
+            if (tag.Split(':').Length < 3)
+            {
+                // Plain lineage tags name parents of existing models, the others are common tags.
+                Assert.NotEmpty(fast);
+            }
+        }
+    }
+
+    [Fact]
     public void Every_kind_of_publisher_is_there_with_believable_distinct_names()
     {
         var authors = _models.Authors;

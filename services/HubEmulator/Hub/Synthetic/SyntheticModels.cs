@@ -225,12 +225,33 @@ public sealed class SyntheticModels : SyntheticRepos
 
     public override IEnumerable<string> Tags(int index)
     {
+        var relation = Relation(_traits[index].Kind);
+        foreach (var tag in OwnTags(index))
+        {
+            yield return tag;
+            if (tag == "safetensors" || tag == "gguf")
+            {
+                // Lineage sits after the format tags, as the Hub orders them.
+                foreach (var parent in Parents(index))
+                {
+                    var id = Id(parent);
+                    yield return $"base_model:{id}";
+                    yield return $"base_model:{relation}:{id}";
+                }
+            }
+        }
+    }
+
+    /// <summary>The tags that do not name other models (cheap: no ids to build).</summary>
+    private IEnumerable<string> OwnTags(int index)
+    {
         var model = _traits[index];
-        if (LibraryName(index) is { } library)
+        var library = LibraryName(index);
+        if (library is not null)
         {
             yield return library;
         }
-        if (model.Kind is not ModelKind.Quantized || LibraryName(index) != "gguf")
+        if (library != "gguf")
         {
             yield return "safetensors";
         }
@@ -242,14 +263,37 @@ public sealed class SyntheticModels : SyntheticRepos
         {
             yield return "mergekit";
         }
-        foreach (var parent in Parents(index))
-        {
-            var id = Id(parent);
-            yield return $"base_model:{id}";
-            yield return $"base_model:{Relation(model.Kind)}:{id}";
-        }
         yield return $"license:{License(index)}";
         yield return "region:us";
+    }
+
+    /// <summary>
+    /// Lineage filters (<c>base_model:X</c>, <c>base_model:{relation}:X</c>) are what crawls of model
+    /// trees page through, so the parent is resolved once instead of building every model's tags.
+    /// </summary>
+    public override Func<int, bool> TagFilter(string tag)
+    {
+        var (relation, parentId) = tag.Split(':', 3) switch
+        {
+            ["base_model", var r, var id] when Array.IndexOf(BaseModels.Relations, r) >= 0 => (r, id),
+            ["base_model", var id] => (null, id),
+            _ => ((string?)null, (string?)null),
+        };
+        if (parentId is null)
+        {
+            return index => OwnTags(index).Any(t => string.Equals(t, tag, StringComparison.OrdinalIgnoreCase));
+        }
+        var parent = IndexOf(parentId);
+        if (parent < 0)
+        {
+            return base.TagFilter(tag);
+        }
+        return index =>
+        {
+            var model = _traits[index];
+            return (model.Parent == parent || model.Parent2 == parent || model.Parent3 == parent)
+                && (relation is null || Relation(model.Kind) == relation);
+        };
     }
 
     private string License(int index)
