@@ -63,6 +63,5 @@ public static class AuthorOverview
         return overview;
     }
 
-    private static int Count(RepoCollection repos, string author) =>
-        repos.Ordered("_id", false).Count(i => string.Equals(repos.Author(i), author, StringComparison.OrdinalIgnoreCase));
+    private static int Count(RepoCollection repos, string author) => repos.Ordered("_id", false).Count(repos.AuthorFilter(author));
 }

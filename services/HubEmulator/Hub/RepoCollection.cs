@@ -31,6 +31,10 @@ public abstract class RepoCollection
 
     public abstract bool HasTag(int index, string tag);
 
+    /// <summary>An <c>author=</c> (case-insensitive, as on the Hub) as a test on repo indices, prepared once per page.</summary>
+    public virtual Func<int, bool> AuthorFilter(string author) =>
+        index => string.Equals(Author(index), author, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>A <c>filter=</c> tag as a test on repo indices, prepared once per page.</summary>
     public virtual Func<int, bool> TagFilter(string tag) => index => HasTag(index, tag);
 

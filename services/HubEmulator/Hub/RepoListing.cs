@@ -28,7 +28,10 @@ public static class RepoListing
     public static ListingPage Page(RepoCollection repos, ListingQuery query)
     {
         var ordered = repos.Ordered(query.Sort, query.Descending);
-        var filters = query.Filters.Select(repos.TagFilter).ToArray();
+        // The author first: it is the cheapest test and the most selective.
+        var filters = (query.Author is { Length: > 0 } author ? [repos.AuthorFilter(author)] : Array.Empty<Func<int, bool>>())
+            .Concat(query.Filters.Select(repos.TagFilter))
+            .ToArray();
         var start = 0;
         if (query.Cursor is not null)
         {
@@ -84,18 +87,6 @@ public static class RepoListing
 
     private static bool Matches(RepoCollection repos, int index, ListingQuery query, Func<int, bool>[] filters)
     {
-        if (query.Search is { Length: > 0 } s && !repos.Id(index).Contains(s, StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-        if (query.Author is { Length: > 0 } a && !string.Equals(repos.Author(index), a, StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-        if (query.PipelineTag is { Length: > 0 } p && repos.PipelineTag(index) != p)
-        {
-            return false;
-        }
         foreach (var filter in filters)
         {
             if (!filter(index))
@@ -103,7 +94,11 @@ public static class RepoListing
                 return false;
             }
         }
-        return true;
+        if (query.PipelineTag is { Length: > 0 } p && repos.PipelineTag(index) != p)
+        {
+            return false;
+        }
+        return query.Search is not { Length: > 0 } s || repos.Id(index).Contains(s, StringComparison.OrdinalIgnoreCase);
     }
 
     public static string EncodeCursor(SortValue value, string lastId) =>

@@ -71,6 +71,7 @@ public class SyntheticHubApiTests(SyntheticEmulatorFactory emulator) : IClassFix
         var metaModels = await ListAll("/api/models?author=meta-llama");
         Assert.Equal(metaModels.Count, org.GetProperty("numModels").GetInt32());
         Assert.True(metaModels.Count > 0);
+        Assert.All(metaModels, id => Assert.StartsWith("meta-llama/", id));
 
         using var notAUser = await _http.GetAsync("/api/users/meta-llama/overview");
         Assert.Equal(HttpStatusCode.NotFound, notAUser.StatusCode);

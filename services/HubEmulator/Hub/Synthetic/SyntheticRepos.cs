@@ -124,6 +124,13 @@ public abstract class SyntheticRepos : RepoCollection
 
     public override string? PipelineTag(int index) => null;
 
+    /// <summary>Compares author indices: no name is built per repo.</summary>
+    public override Func<int, bool> AuthorFilter(string author)
+    {
+        var wanted = Authors.Find(author);
+        return index => wanted >= 0 && CurrentAuthor(index) == wanted;
+    }
+
     public override bool HasTag(int index, string tag) =>
         Tags(index).Any(t => string.Equals(t, tag, StringComparison.OrdinalIgnoreCase));
 
