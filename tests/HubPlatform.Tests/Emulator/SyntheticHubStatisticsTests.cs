@@ -105,6 +105,24 @@ public class SyntheticHubStatisticsTests(MidSizeHub hub) : IClassFixture<MidSize
     }
 
     [Fact]
+    public void Models_name_training_datasets_that_existed_before_them_and_are_not_benchmarks()
+    {
+        var datasets = hub.Datasets;
+        var trained = _existing.Where(i => _models.Traits(i).Dataset >= 0).ToArray();
+
+        Assert.InRange(trained.Length / (double)_existing.Length, 0.1, 0.5);
+        Assert.All(trained, m =>
+        {
+            var dataset = _models.Traits(m).Dataset;
+            Assert.False(datasets.IsBenchmark(dataset));
+            Assert.True(datasets.CreatedAt(dataset) <= _models.CreatedAt(m));
+        });
+        var tag = $"dataset:{datasets.Id(_models.Traits(trained[0]).Dataset)}";
+        Assert.Equal(_existing.Where(i => _models.HasTag(i, tag)), _existing.Where(_models.TagFilter(tag)));
+        Assert.Contains(tag, _models.Json(trained[0])["tags"]!.AsArray().Select(t => (string?)t));
+    }
+
+    [Fact]
     public void Every_kind_of_publisher_is_there_with_believable_distinct_names()
     {
         var authors = _models.Authors;

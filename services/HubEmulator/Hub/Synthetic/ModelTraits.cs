@@ -29,4 +29,7 @@ public struct ModelTraits
     public int Parent;
     public int Parent2;
     public int Parent3;
+
+    /// <summary>The dataset the model was trained on (its <c>dataset:</c> tag), -1 if its card names none.</summary>
+    public int Dataset;
 }

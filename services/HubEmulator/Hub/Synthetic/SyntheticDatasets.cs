@@ -28,7 +28,12 @@ public sealed class SyntheticDatasets(int seed, Timeline timeline, Authors autho
             random.Next(1000));
     }
 
+    private readonly WeightedPool _trainingData = new();
+
     public bool IsBenchmark(int index) => FactsOf(index).Benchmark;
+
+    /// <summary>Training data a model names in its card: popular datasets that existed before it, never benchmarks.</summary>
+    public int DrawTrainingData(ref SeededRandom random, int below) => _trainingData.Draw(ref random, below);
 
     protected override void Create(int index, ref RepoLife life)
     {
@@ -37,6 +42,10 @@ public sealed class SyntheticDatasets(int seed, Timeline timeline, Authors autho
         life.PeakDownloads = random.Chance(benchmark ? 0.05 : 0.6) ? 0 : (float)Math.Min(5e7, (benchmark ? 3000 : 1) * random.Pareto(0.7));
         life.HalfLifeDays = random.Chance(benchmark ? 0.7 : 0.05) ? 0 : (float)(30 * random.Pareto(1.5));
         life.Likes = (int)(Math.Pow(life.PeakDownloads, 0.6) * 0.03 * (0.3 + 3 * random.NextDouble()));
+        if (!benchmark)
+        {
+            _trainingData.Add(index, 0.1 + Math.Sqrt(life.PeakDownloads));
+        }
     }
 
     protected override string Name(int index)

@@ -12,8 +12,9 @@ public static class SyntheticHub
         var models = Math.Max(10, options.SyntheticModels);
         var authors = new Authors(options.Seed, Math.Max(50, models / 5));
         var modelTimeline = new Timeline(models, clock.Now);
-        var syntheticModels = new SyntheticModels(options.Seed, modelTimeline, authors, clock);
-        var datasets = new SyntheticDatasets(options.Seed, new Timeline(options.SyntheticDatasets ?? models / 4, clock.Now), authors, clock);
+        var datasetTimeline = new Timeline(options.SyntheticDatasets ?? models / 4, clock.Now);
+        var datasets = new SyntheticDatasets(options.Seed, datasetTimeline, authors, clock);
+        var syntheticModels = new SyntheticModels(options.Seed, modelTimeline, authors, clock, datasets, datasetTimeline);
         var spaces = new SyntheticSpaces(options.Seed, new Timeline(options.SyntheticSpaces ?? models / 2, clock.Now), authors, clock, syntheticModels, modelTimeline);
         return new EmulatedHub(
             new Dictionary<RepoType, RepoCollection>

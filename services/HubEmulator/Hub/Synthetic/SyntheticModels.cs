@@ -22,9 +22,21 @@ public sealed class SyntheticModels : SyntheticRepos
     private readonly Dictionary<int, short> _generations = [];
     private ModelTraits[] _traits = new ModelTraits[1024];
 
-    public SyntheticModels(int seed, Timeline timeline, Authors authors, EmulatorClock clock)
+    private readonly SyntheticDatasets _datasets;
+    private readonly Timeline _datasetTimeline;
+
+    public SyntheticModels(int seed, Timeline timeline, Authors authors, EmulatorClock clock, SyntheticDatasets datasets, Timeline datasetTimeline)
         : base(RepoType.Model, seed, timeline, authors, clock)
     {
+        _datasets = datasets;
+        _datasetTimeline = datasetTimeline;
+    }
+
+    public override void Refresh()
+    {
+        // A model names datasets that exist when it is made, so datasets are generated first.
+        _datasets.Refresh();
+        base.Refresh();
     }
 
     public ModelTraits Traits(int index) => _traits[index];
@@ -41,7 +53,7 @@ public sealed class SyntheticModels : SyntheticRepos
         }
         var random = Random(index, 3);
         ref var model = ref _traits[index];
-        model = new ModelTraits { Root = -1, Parent = -1, Parent2 = -1, Parent3 = -1 };
+        model = new ModelTraits { Root = -1, Parent = -1, Parent2 = -1, Parent3 = -1, Dataset = -1 };
         if (index < 5 || random.Chance(BaseModelShare))
         {
             CreateBaseModel(index, ref life, ref model, ref random);
@@ -54,6 +66,10 @@ public sealed class SyntheticModels : SyntheticRepos
         {
             model.Kind = ModelKind.Standalone;
             model.Word = (byte)random.Next(ModelVocabulary.StandaloneWords.Length);
+        }
+        if (model.Kind is ModelKind.Finetune or ModelKind.Adapter or ModelKind.Standalone && random.Chance(0.4))
+        {
+            model.Dataset = _datasets.DrawTrainingData(ref random, _datasetTimeline.CountAt(Timeline.Time(life.Created)));
         }
         SetPopularity(index, ref life, model, ref random);
     }
@@ -242,7 +258,7 @@ public sealed class SyntheticModels : SyntheticRepos
         }
     }
 
-    /// <summary>The tags that do not name other models (cheap: no ids to build).</summary>
+    /// <summary>The tags that do not name other models (cheap: at most a dataset id to build).</summary>
     private IEnumerable<string> OwnTags(int index)
     {
         var model = _traits[index];
@@ -263,6 +279,10 @@ public sealed class SyntheticModels : SyntheticRepos
         {
             yield return "mergekit";
         }
+        if (model.Dataset >= 0)
+        {
+            yield return $"dataset:{_datasets.Id(model.Dataset)}";
+        }
         yield return $"license:{License(index)}";
         yield return "region:us";
     }
@@ -279,6 +299,10 @@ public sealed class SyntheticModels : SyntheticRepos
             ["base_model", var id] => (null, id),
             _ => ((string?)null, (string?)null),
         };
+        if (tag.StartsWith("dataset:", StringComparison.OrdinalIgnoreCase) && _datasets.IndexOf(tag["dataset:".Length..]) is var dataset and >= 0)
+        {
+            return index => _traits[index].Dataset == dataset;
+        }
         if (parentId is null)
         {
             return index => OwnTags(index).Any(t => string.Equals(t, tag, StringComparison.OrdinalIgnoreCase));
@@ -321,6 +345,10 @@ public sealed class SyntheticModels : SyntheticRepos
         if (PipelineTag(index) is { } pipeline)
         {
             cardData["pipeline_tag"] = pipeline;
+        }
+        if (_traits[index].Dataset is var dataset and >= 0)
+        {
+            cardData["datasets"] = new JsonArray(_datasets.Id(dataset));
         }
         repo["cardData"] = cardData;
         repo["siblings"] = new JsonArray(new JsonObject { ["rfilename"] = "README.md" }, new JsonObject { ["rfilename"] = "config.json" });
