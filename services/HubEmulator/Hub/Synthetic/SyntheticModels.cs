@@ -26,17 +26,10 @@ public sealed class SyntheticModels : SyntheticRepos
     private readonly Timeline _datasetTimeline;
 
     public SyntheticModels(int seed, Timeline timeline, Authors authors, EmulatorClock clock, SyntheticDatasets datasets, Timeline datasetTimeline)
-        : base(RepoType.Model, seed, timeline, authors, clock)
+        : base(RepoType.Model, seed, timeline, authors, clock, drawsFrom: datasets)
     {
         _datasets = datasets;
         _datasetTimeline = datasetTimeline;
-    }
-
-    public override void Refresh()
-    {
-        // A model names datasets that exist when it is made, so datasets are generated first.
-        _datasets.Refresh();
-        base.Refresh();
     }
 
     public ModelTraits Traits(int index) => _traits[index];

@@ -25,8 +25,12 @@ public abstract class SyntheticRepos : RepoCollection
     private int _generated;
     private int _now = int.MinValue;
 
-    protected SyntheticRepos(RepoType type, int seed, Timeline timeline, Authors authors, EmulatorClock clock) : base(type)
+    /// <summary>Repos this type draws from when it makes a repo (datasets for models, models for spaces).</summary>
+    private readonly SyntheticRepos? _drawsFrom;
+
+    protected SyntheticRepos(RepoType type, int seed, Timeline timeline, Authors authors, EmulatorClock clock, SyntheticRepos? drawsFrom = null) : base(type)
     {
+        _drawsFrom = drawsFrom;
         Seed = seed;
         Timeline = timeline;
         Authors = authors;
@@ -53,6 +57,8 @@ public abstract class SyntheticRepos : RepoCollection
 
     public override void Refresh()
     {
+        // A repo draws from the repos that exist when it is made, so those are generated first.
+        _drawsFrom?.Refresh();
         var now = Timeline.Minute(_clock.Now);
         if (now == Volatile.Read(ref _now))
         {
@@ -190,7 +196,7 @@ public abstract class SyntheticRepos : RepoCollection
             ["_id"] = MongoId(index),
             ["id"] = id,
             ["author"] = Author(index),
-            ["sha"] = Convert.ToHexStringLower(BitConverter.GetBytes(Random(index, 2).NextULong())) + "0123456789abcdef0123456789abcdef",
+            ["sha"] = Sha(index),
             ["createdAt"] = Timeline.Iso(_life[index].Created),
             ["lastModified"] = Timeline.Iso(LastModified(index)),
             ["private"] = false,
@@ -203,6 +209,18 @@ public abstract class SyntheticRepos : RepoCollection
         };
         Describe(index, repo);
         return repo;
+    }
+
+    /// <summary>A 40-hex-digit commit id, like a git SHA-1, fixed for the repo.</summary>
+    private string Sha(int index)
+    {
+        var random = Random(index, 2);
+        Span<byte> bytes = stackalloc byte[24];
+        for (var i = 0; i < bytes.Length; i += 8)
+        {
+            BitConverter.TryWriteBytes(bytes[i..], random.NextULong());
+        }
+        return Convert.ToHexStringLower(bytes[..20]);
     }
 
     public override int IndexOf(string id)

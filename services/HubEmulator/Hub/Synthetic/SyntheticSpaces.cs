@@ -19,17 +19,10 @@ public sealed class SyntheticSpaces : SyntheticRepos
     private int[][] _uses = new int[1024][];
 
     public SyntheticSpaces(int seed, Timeline timeline, Authors authors, EmulatorClock clock, SyntheticModels models, Timeline modelTimeline)
-        : base(RepoType.Space, seed, timeline, authors, clock)
+        : base(RepoType.Space, seed, timeline, authors, clock, drawsFrom: models)
     {
         _models = models;
         _modelTimeline = modelTimeline;
-    }
-
-    public override void Refresh()
-    {
-        // A space draws from the models that exist when it is made, so models are generated first.
-        _models.Refresh();
-        base.Refresh();
     }
 
     public IReadOnlyList<int> ModelsUsed(int index) => _uses[index];
