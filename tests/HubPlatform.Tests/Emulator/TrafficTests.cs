@@ -95,6 +95,33 @@ public class TrafficTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         Assert.InRange(first.Count(s => s == "503"), 10, 30);
     }
 
+    [Fact]
+    public async Task Added_latency_holds_the_answer_until_the_time_has_passed()
+    {
+        var time = new ManualTime();
+        using var slow = emulator.WithWebHostBuilder(b => b
+            .UseSetting("Emulator:Faults:LatencyMs", "60000")
+            .ConfigureTestServices(s => s.AddSingleton<TimeProvider>(time)));
+        var http = slow.CreateClient();
+
+        var answer = http.GetAsync("/api/models?limit=1");
+        var minutesAdvanced = 0;
+        // The answer cannot come before the emulator's time has moved a minute, however fast the machine.
+        while (!answer.IsCompleted)
+        {
+            await Task.WhenAny(answer, Task.Delay(20));
+            if (!answer.IsCompleted)
+            {
+                time.Advance(TimeSpan.FromMinutes(1));
+                minutesAdvanced++;
+            }
+        }
+        using var response = await answer;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(minutesAdvanced >= 1);
+    }
+
     private static async Task<string> Outcome(HttpClient http, string url)
     {
         HttpResponseMessage response;
