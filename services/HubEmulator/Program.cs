@@ -5,12 +5,16 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddHubData();
+builder.AddHubTraffic();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
-app.MapRepoListingApi();
+app.UseHubTraffic();
+app.MapRepoApi();
 app.MapRepoCardApi();
+app.MapAuthorApi();
+app.MapAdminApi();
 
 app.Run();
 

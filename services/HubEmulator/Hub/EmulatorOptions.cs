@@ -4,13 +4,23 @@ public sealed class EmulatorOptions
 {
     public const string Section = "Emulator";
 
-    /// <summary>A folder with models.jsonl (and optionally cards.jsonl) to replay.</summary>
+    /// <summary>A folder with models.jsonl (and optionally datasets.jsonl, spaces.jsonl, cards.jsonl) to replay.</summary>
     public string? ReplayDirectory { get; set; }
 
+    /// <summary>Models a generated hub has at the clock's start.</summary>
     public int SyntheticModels { get; set; } = 500;
+
+    /// <summary>Datasets at the start; a quarter of the models when not set, as on the Hub.</summary>
+    public int? SyntheticDatasets { get; set; }
+
+    /// <summary>Spaces at the start; half the models when not set.</summary>
+    public int? SyntheticSpaces { get; set; }
 
     public int Seed { get; set; } = 42;
 
-    /// <summary>Renamed repos: old id to new id, answered with 307 like the Hub.</summary>
+    /// <summary>The emulator's clock at start-up; fixed (not the wall clock) so a seed always gives the same hub.</summary>
+    public DateTimeOffset Now { get; set; } = new(2025, 6, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Renamed repos of a replayed snapshot: old id to new id, answered with 307 like the Hub.</summary>
     public Dictionary<string, string> Renames { get; set; } = new();
 }

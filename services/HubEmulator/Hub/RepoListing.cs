@@ -1,10 +1,9 @@
 using System.Buffers.Text;
 using System.Text;
-using System.Text.Json.Nodes;
 
 namespace HubPlatform.HubEmulator.Hub;
 
-/// <summary>A parsed <c>GET /api/models</c> query.</summary>
+/// <summary>A parsed <c>GET /api/{models,datasets,spaces}</c> query.</summary>
 public sealed record ListingQuery(
     string? Search,
     string? Author,
@@ -15,7 +14,8 @@ public sealed record ListingQuery(
     int Limit,
     string? Cursor);
 
-public sealed record ListingPage(IReadOnlyList<JsonObject> Repos, string? NextCursor);
+/// <summary>A page of repo indices into the collection, and the cursor of the next page if any.</summary>
+public sealed record ListingPage(IReadOnlyList<int> Repos, string? NextCursor);
 
 /// <summary>
 /// Keyset pagination like the Hub's: the cursor names the last repo of the page by its sort
@@ -25,49 +25,49 @@ public static class RepoListing
 {
     public const int MaxLimit = 1000;
 
-    public static ListingPage Page(RepoStore store, ListingQuery query)
+    public static ListingPage Page(RepoCollection repos, ListingQuery query)
     {
-        var ordered = store.Ordered(query.Sort, query.Descending);
+        var ordered = repos.Ordered(query.Sort, query.Descending);
+        // The author first: it is the cheapest test and the most selective.
+        var filters = (query.Author is { Length: > 0 } author ? [repos.AuthorFilter(author)] : Array.Empty<Func<int, bool>>())
+            .Concat(query.Filters.Select(repos.TagFilter))
+            .ToArray();
         var start = 0;
         if (query.Cursor is not null)
         {
             var (value, lastId) = DecodeCursor(query.Cursor);
-            start = FirstAfter(ordered, query, value, lastId);
+            start = FirstAfter(repos, ordered, query, value, lastId);
         }
 
-        var page = new List<JsonObject>(Math.Min(query.Limit, 1024));
+        var page = new List<int>(Math.Min(query.Limit, 1024));
         var i = start;
         for (; i < ordered.Length && page.Count < query.Limit; i++)
         {
-            if (Matches(ordered[i], query))
+            if (Matches(repos, ordered[i], query, filters))
             {
                 page.Add(ordered[i]);
             }
         }
         // Another page exists only if a later repo matches; look ahead so the last page has no Link.
         var more = false;
-        for (; i < ordered.Length; i++)
+        for (; i < ordered.Length && !more; i++)
         {
-            if (Matches(ordered[i], query))
-            {
-                more = true;
-                break;
-            }
+            more = Matches(repos, ordered[i], query, filters);
         }
-        var next = more && page.Count > 0 ? EncodeCursor(SortKey.Value(page[^1], query.Sort), RepoStore.MongoId(page[^1])) : null;
+        var next = more && page.Count > 0 ? EncodeCursor(repos.SortValue(page[^1], query.Sort), repos.MongoId(page[^1])) : null;
         return new ListingPage(page, next);
     }
 
-    private static int FirstAfter(JsonObject[] ordered, ListingQuery query, string value, string lastId)
+    private static int FirstAfter(RepoCollection repos, int[] ordered, ListingQuery query, SortValue value, string lastId)
     {
         int lo = 0, hi = ordered.Length;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            var c = SortKey.CompareValue(ordered[mid], query.Sort, value);
+            var c = repos.SortValue(ordered[mid], query.Sort).CompareTo(value);
             if (c == 0)
             {
-                c = string.CompareOrdinal(RepoStore.MongoId(ordered[mid]), lastId);
+                c = string.CompareOrdinal(repos.MongoId(ordered[mid]), lastId);
             }
             if (query.Descending)
             {
@@ -85,45 +85,32 @@ public static class RepoListing
         return lo;
     }
 
-    public static bool Matches(JsonObject repo, ListingQuery query)
+    private static bool Matches(RepoCollection repos, int index, ListingQuery query, Func<int, bool>[] filters)
     {
-        var id = (string)repo["id"]!;
-        if (query.Search is { Length: > 0 } s && !id.Contains(s, StringComparison.OrdinalIgnoreCase))
+        foreach (var filter in filters)
         {
-            return false;
-        }
-        if (query.Author is { Length: > 0 } a && !string.Equals((string?)repo["author"] ?? id.Split('/')[0], a, StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-        if (query.PipelineTag is { Length: > 0 } p && (string?)repo["pipeline_tag"] != p)
-        {
-            return false;
-        }
-        if (query.Filters.Count > 0)
-        {
-            var tags = repo["tags"] as JsonArray;
-            foreach (var filter in query.Filters)
+            if (!filter(index))
             {
-                if (tags is null || !tags.Any(t => string.Equals((string?)t, filter, StringComparison.OrdinalIgnoreCase)))
-                {
-                    return false;
-                }
+                return false;
             }
         }
-        return true;
+        if (query.PipelineTag is { Length: > 0 } p && repos.PipelineTag(index) != p)
+        {
+            return false;
+        }
+        return query.Search is not { Length: > 0 } s || repos.Id(index).Contains(s, StringComparison.OrdinalIgnoreCase);
     }
 
-    public static string EncodeCursor(string value, string lastId) =>
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{value}\u001f{lastId}"));
+    public static string EncodeCursor(SortValue value, string lastId) =>
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{value.Format()}\u001f{lastId}"));
 
-    public static (string Value, string LastId) DecodeCursor(string cursor)
+    public static (SortValue Value, string LastId) DecodeCursor(string cursor)
     {
         try
         {
             var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
             var split = text.Split('\u001f');
-            return split.Length == 2 ? (split[0], split[1]) : throw new FormatException("Invalid cursor.");
+            return split.Length == 2 ? (SortValue.Parse(split[0]), split[1]) : throw new FormatException("Invalid cursor.");
         }
         catch (FormatException)
         {

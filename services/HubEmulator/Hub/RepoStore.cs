@@ -1,47 +1,75 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 
 namespace HubPlatform.HubEmulator.Hub;
 
 /// <summary>
-/// The emulated hub's models in the Hub's raw JSON shape, with the orders the listing API
-/// sorts by. Orders are built once per sort key, on first use, and reused by every page.
+/// Repos held as the Hub's raw JSON objects (a replayed snapshot). They do not change with the
+/// emulator's clock.
 /// </summary>
-public sealed class RepoStore
+public sealed class RepoStore(RepoType type) : RepoCollection(type)
 {
-    private readonly Dictionary<string, JsonObject> _byId = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, JsonObject[]> _orders = new();
-
-    public List<JsonObject> Models { get; } = [];
+    private readonly Dictionary<string, int> _byId = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<JsonObject> _repos = [];
+    private readonly Dictionary<string, HashSet<string>> _tags = new(StringComparer.OrdinalIgnoreCase);
+    private int[]? _existing;
 
     public Dictionary<string, string> Cards { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public Dictionary<string, string> Renames { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    public void Add(JsonObject model)
+    public void Add(JsonObject repo)
     {
-        var id = (string?)model["id"] ?? throw new FormatException("A model without an id.");
-        _byId[id] = model;
-        Models.Add(model);
+        _ = (string?)repo["id"] ?? throw new FormatException($"A {Type} without an id.");
+        _repos.Add(repo);
     }
 
-    /// <summary>Called once loading is done; sorts the default (cursor) order by Mongo-style _id.</summary>
-    public void Seal() => Models.Sort(static (a, b) => string.CompareOrdinal(MongoId(a), MongoId(b)));
-
-    public JsonObject? Find(string id) => _byId.GetValueOrDefault(id);
-
-    public JsonObject[] Ordered(string sort, bool descending) =>
-        _orders.GetOrAdd($"{sort}:{descending}", _ =>
+    /// <summary>Called once loading is done: index order becomes Mongo-style <c>_id</c> order.</summary>
+    public void Seal()
+    {
+        _repos.Sort(static (a, b) => string.CompareOrdinal(RawMongoId(a), RawMongoId(b)));
+        _byId.Clear();
+        _tags.Clear();
+        for (var i = 0; i < _repos.Count; i++)
         {
-            var sorted = Models.ToArray();
-            Comparison<JsonObject> byKey = (a, b) =>
-            {
-                var c = SortKey.Compare(a, b, sort);
-                return c != 0 ? c : string.CompareOrdinal(MongoId(a), MongoId(b));
-            };
-            Array.Sort(sorted, descending ? (a, b) => byKey(b, a) : byKey);
-            return sorted;
-        });
+            var id = (string)_repos[i]["id"]!;
+            _byId[id] = i;
+            var tags = _repos[i]["tags"] as JsonArray;
+            _tags[id] = new HashSet<string>(tags?.Select(t => (string?)t ?? "") ?? [], StringComparer.OrdinalIgnoreCase);
+        }
+        _existing = Enumerable.Range(0, _repos.Count).ToArray();
+    }
 
-    public static string MongoId(JsonObject repo) => (string?)repo["_id"] ?? (string)repo["id"]!;
+    protected override int[] Existing() => _existing ?? throw new InvalidOperationException("Seal the store before listing it.");
+
+    public override string Id(int index) => (string)_repos[index]["id"]!;
+
+    public override string MongoId(int index) => RawMongoId(_repos[index]);
+
+    public override string Author(int index) => (string?)_repos[index]["author"] ?? Id(index).Split('/')[0];
+
+    public override string? PipelineTag(int index) => (string?)_repos[index]["pipeline_tag"];
+
+    public override bool HasTag(int index, string tag) => _tags[Id(index)].Contains(tag);
+
+    public override SortValue SortValue(int index, string sort)
+    {
+        var repo = _repos[index];
+        return sort switch
+        {
+            "downloads" or "likes" or "trendingScore" => new(repo[sort] is JsonValue v && v.TryGetValue(out double d) ? d : 0, null),
+            "createdAt" or "lastModified" => Hub.SortValue.Date((string?)repo[sort]),
+            "id" => new(0, Id(index)),
+            _ => default,
+        };
+    }
+
+    public override JsonObject Json(int index) => _repos[index];
+
+    public override int IndexOf(string id) => _byId.GetValueOrDefault(id, -1);
+
+    public override string? RenamedTo(string id) => Renames.GetValueOrDefault(id);
+
+    public override string? Card(string id) => Cards.GetValueOrDefault(id);
+
+    private static string RawMongoId(JsonObject repo) => (string?)repo["_id"] ?? (string)repo["id"]!;
 }

@@ -74,6 +74,32 @@ public class RepoListingTests(EmulatorFactory emulator) : IClassFixture<Emulator
     }
 
     [Fact]
+    public async Task Expanding_base_models_names_the_relation_and_the_parents()
+    {
+        var raw = SharedData.SampleModels.First(m => m.GetProperty("tags").EnumerateArray().Any(t => t.GetString()!.StartsWith("base_model:finetune:")));
+        var id = raw.GetProperty("id").GetString()!;
+        var parent = raw.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!).First(t => t.StartsWith("base_model:finetune:"))["base_model:finetune:".Length..];
+
+        var model = await GetJson($"/api/models/{id}?expand[]=baseModels");
+
+        Assert.Equal(["_id", "baseModels", "id"], model.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal("finetune", model.GetProperty("baseModels").GetProperty("relation").GetString());
+        Assert.Contains(parent, model.GetProperty("baseModels").GetProperty("models").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+    }
+
+    [Theory]
+    [InlineData("/api/datasets")]
+    [InlineData("/api/spaces")]
+    public async Task Datasets_and_spaces_list_like_models_even_when_the_snapshot_has_none(string url)
+    {
+        var page = await GetJson(url);
+        Assert.Equal(JsonValueKind.Array, page.ValueKind);
+        using var missing = await _http.GetAsync($"{url}/nobody/nothing");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("Repository not found", (await Parse(missing)).GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task Cards_are_served_raw()
     {
         var card = await _http.GetStringAsync("/microsoft/phi-2/raw/main/README.md");

@@ -1,0 +1,23 @@
+namespace HubPlatform.HubEmulator.Hub.Synthetic;
+
+/// <summary>
+/// What every generated repo has, in a few bytes instead of a JSON object: when it was created,
+/// renamed (moved to another author) and deleted, in minutes since <see cref="Timeline.Epoch"/>,
+/// and the numbers its downloads and likes follow over its life.
+/// </summary>
+public struct RepoLife
+{
+    public int Created;
+    public int Renamed;
+    public int Deleted;
+    public int Author;
+    public int NewAuthor;
+
+    /// <summary>Downloads over 30 days at the repo's peak; 0 for the majority nobody downloads.</summary>
+    public float PeakDownloads;
+
+    /// <summary>Days for downloads to halve after release; 0 for repos whose downloads persist.</summary>
+    public float HalfLifeDays;
+
+    public int Likes;
+}
