@@ -1,5 +1,8 @@
+using HubPlatform.Search.Embeddings;
+using HubPlatform.Search.Index;
 using HubPlatform.Search.Infrastructure;
 using HubPlatform.Search.IntegrationEvents;
+using Microsoft.Extensions.Options;
 
 namespace HubPlatform.Search.Extensions;
 
@@ -15,5 +18,23 @@ public static class SearchServiceExtensions
             bus.AddConsumer<SnapshotCompletedConsumer>();
         });
         builder.Services.AddScoped<DocumentStore>();
+        builder.AddEmbeddings();
+    }
+
+    /// <summary>The embedding model and the vector index: singletons, since each holds a large native object shared by all requests.</summary>
+    private static void AddEmbeddings(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<EmbeddingOptions>(builder.Configuration.GetSection(EmbeddingOptions.Section));
+        builder.Services.Configure<VectorIndexOptions>(builder.Configuration.GetSection(VectorIndexOptions.Section));
+        builder.Services.AddSingleton<SentenceEmbedder>();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<SentenceEmbedder>().Tokenizer);
+        builder.Services.AddSingleton<CardChunker>();
+        builder.Services.AddSingleton<IncrementalEmbedder>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<VectorIndexOptions>>().Value;
+            // A saved index spares a restart from re-inserting every stored vector.
+            return options.Path is { } path && File.Exists(path) ? VectorIndex.Load(path, options) : VectorIndex.Create(options);
+        });
     }
 }
