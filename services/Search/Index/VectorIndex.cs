@@ -4,8 +4,8 @@ using HubPlatform.Search.Embeddings;
 namespace HubPlatform.Search.Index;
 
 /// <summary>
-/// An HNSW index (USearch) of key → unit vector with the cosine metric. Queries run concurrently; inserts,
-/// removals and loads are exclusive because USearch's .NET binding grows its capacity inside Add. Built
+/// An HNSW index (USearch) of key → unit vector with the cosine metric. Queries run concurrently; inserts
+/// and removals are exclusive because USearch's .NET binding grows its capacity inside Add. Built
 /// incrementally, saved to a file for restarts, and rebuilt from the stored vectors when the file is lost
 /// or its settings change.
 /// </summary>
@@ -14,6 +14,11 @@ public sealed class VectorIndex : IDisposable
     public const int Dimensions = SentenceEmbedder.Dimensions;
 
     private readonly ReaderWriterLockSlim _lock = new();
+
+    // USearch keeps one search context per hardware thread and fails a search that finds none free ("Reserve
+    // capacity ahead of searches!") instead of waiting, so queries beyond that wait here. ProcessorCount never
+    // exceeds the hardware threads USearch counts (it can be lower, under a container CPU limit).
+    private readonly SemaphoreSlim _searchContexts = new(Environment.ProcessorCount);
     private readonly USearchIndex _index;
     private readonly int _expansionSearch;
 
@@ -81,6 +86,10 @@ public sealed class VectorIndex : IDisposable
             }
             latest[key] = vector;
         }
+        if (latest.Count == 0)
+        {
+            return;
+        }
         _lock.EnterWriteLock();
         try
         {
@@ -115,9 +124,14 @@ public sealed class VectorIndex : IDisposable
         ulong[] keys;
         float[] distances;
         int found;
+        _searchContexts.Wait();
         _lock.EnterReadLock();
         try { found = _index.Search(query, wanted, out keys, out distances); }
-        finally { _lock.ExitReadLock(); }
+        finally
+        {
+            _lock.ExitReadLock();
+            _searchContexts.Release();
+        }
         var matches = new VectorMatch[Math.Min(k, found)];
         for (var i = 0; i < matches.Length; i++)
         {
@@ -142,5 +156,6 @@ public sealed class VectorIndex : IDisposable
     {
         _index.Dispose();
         _lock.Dispose();
+        _searchContexts.Dispose();
     }
 }

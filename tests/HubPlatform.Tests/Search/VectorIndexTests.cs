@@ -66,6 +66,35 @@ public sealed class VectorIndexTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Serves_queries_while_vectors_are_added()
+    {
+        var vectors = Vectors(4_000, seed: 7);
+        using var index = VectorIndex.Build(vectors.Take(1_000), new VectorIndexOptions());
+
+        var writer = Task.Run(() =>
+        {
+            foreach (var batch in vectors.Skip(1_000).Chunk(100))
+            {
+                index.Upsert(batch);
+            }
+        });
+        var found = 0;
+        Parallel.For(0, 2_000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            var (key, vector) = vectors[i % 1_000];
+            if (index.Search(vector, 1)[0].Key == key)
+            {
+                Interlocked.Increment(ref found);
+            }
+        });
+        await writer;
+
+        Assert.Equal(4_000, index.Count);
+        Assert.True(found >= 1_990, $"found {found} of 2000");
+        Assert.All(vectors.TakeLast(100), v => Assert.Equal(v.Key, index.Search(v.Value, 1)[0].Key));
+    }
+
+    [Fact]
     public void Rejects_vectors_of_another_model()
     {
         using var index = VectorIndex.Create(new VectorIndexOptions());
