@@ -18,11 +18,11 @@ public static class SearchServiceExtensions
             bus.AddConsumer<SnapshotCompletedConsumer>();
         });
         builder.Services.AddScoped<DocumentStore>();
-        builder.AddEmbeddings();
+        builder.AddSearchEmbeddings();
     }
 
     /// <summary>The embedding model and the vector index: singletons, since each holds a large native object shared by all requests.</summary>
-    private static void AddEmbeddings(this WebApplicationBuilder builder)
+    public static void AddSearchEmbeddings(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<EmbeddingOptions>(builder.Configuration.GetSection(EmbeddingOptions.Section));
         builder.Services.Configure<VectorIndexOptions>(builder.Configuration.GetSection(VectorIndexOptions.Section));
