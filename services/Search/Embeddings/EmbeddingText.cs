@@ -10,6 +10,9 @@ namespace HubPlatform.Search.Embeddings;
 /// </summary>
 public sealed record EmbeddingText(string Text)
 {
+    // Get-only, so that `with { Text = ... }` cannot leave a stale hash behind.
+    public string Text { get; } = Text;
+
     public string Hash { get; } = HashOf(Text);
 
     public static string HashOf(string text) =>

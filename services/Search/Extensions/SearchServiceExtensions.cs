@@ -1,3 +1,4 @@
+using Cloud.Unum.USearch;
 using HubPlatform.Search.Embeddings;
 using HubPlatform.Search.Index;
 using HubPlatform.Search.Infrastructure;
@@ -33,8 +34,21 @@ public static class SearchServiceExtensions
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<VectorIndexOptions>>().Value;
-            // A saved index spares a restart from re-inserting every stored vector.
-            return options.Path is { } path && File.Exists(path) ? VectorIndex.Load(path, options) : VectorIndex.Create(options);
+            if (options.Path is not { } path || !File.Exists(path))
+            {
+                return VectorIndex.Create(options);
+            }
+            // A saved index spares a restart from re-inserting every stored vector. A damaged file must not stop
+            // the service: it starts empty and the index is rebuilt from the vectors in the database.
+            try
+            {
+                return VectorIndex.Load(path, options);
+            }
+            catch (Exception e) when (e is USearchException or InvalidDataException)
+            {
+                sp.GetRequiredService<ILogger<VectorIndex>>().LogWarning(e, "Vector index {Path} could not be loaded; starting empty.", path);
+                return VectorIndex.Create(options);
+            }
         });
     }
 }

@@ -42,5 +42,19 @@ public sealed class SearchEmbeddingsRegistrationTests : IDisposable
         Assert.Single(host.Services.GetRequiredService<IncrementalEmbedder>().EmbedNew(chunks));
     }
 
+    [Fact]
+    public void Starts_with_an_empty_index_when_the_saved_file_is_damaged()
+    {
+        var path = Path.Combine(_directory, "damaged.usearch");
+        File.WriteAllText(path, "not an index");
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Search:Embeddings:Index:Path"] = path });
+
+        builder.AddSearchEmbeddings();
+        using var host = builder.Build();
+
+        Assert.Equal(0, host.Services.GetRequiredService<VectorIndex>().Count);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

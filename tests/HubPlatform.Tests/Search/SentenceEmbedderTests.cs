@@ -88,5 +88,10 @@ public class SentenceEmbedderTests(ITestOutputHelper output)
         Assert.All(vectors, v => Assert.InRange(MathF.Sqrt(v.Sum(x => x * x)), 0.9999f, 1.0001f));
         // Information only: this machine is shared, so no assertion on time.
         output.WriteLine($"{chunks.Length} chunks of 100 cards in {clock.Elapsed.TotalSeconds:F1} s: {chunks.Length / clock.Elapsed.TotalSeconds:F1} texts/s");
+
+        var queries = SharedData.SampleModels.Select(m => m.GetProperty("id").GetString()!.Replace('/', ' ').Replace('-', ' ')).ToArray();
+        clock.Restart();
+        Assert.Equal(queries.Length, _embedder.Embed(queries).Length);
+        output.WriteLine($"{queries.Length} query-length texts (model ids) in {clock.Elapsed.TotalSeconds:F1} s: {queries.Length / clock.Elapsed.TotalSeconds:F0} texts/s");
     }
 }
