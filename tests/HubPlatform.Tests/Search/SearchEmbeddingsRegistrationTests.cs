@@ -21,17 +21,13 @@ public sealed class SearchEmbeddingsRegistrationTests : IDisposable
         {
             saved.Save(path);
         }
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        using var host = Start(new()
         {
             ["Search:Embeddings:BatchSize"] = "8",
             ["Search:Embeddings:ExecutionProvider"] = "Cuda",
             ["Search:Embeddings:Index:Path"] = path,
             ["Search:Embeddings:Index:ExpansionSearch"] = "100",
         });
-
-        builder.AddSearchEmbeddings();
-        using var host = builder.Build();
 
         Assert.Equal(8, host.Services.GetRequiredService<IOptions<EmbeddingOptions>>().Value.BatchSize);
         Assert.Equal(100, host.Services.GetRequiredService<IOptions<VectorIndexOptions>>().Value.ExpansionSearch);
@@ -47,13 +43,17 @@ public sealed class SearchEmbeddingsRegistrationTests : IDisposable
     {
         var path = Path.Combine(_directory, "damaged.usearch");
         File.WriteAllText(path, "not an index");
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Search:Embeddings:Index:Path"] = path });
-
-        builder.AddSearchEmbeddings();
-        using var host = builder.Build();
+        using var host = Start(new() { ["Search:Embeddings:Index:Path"] = path });
 
         Assert.Equal(0, host.Services.GetRequiredService<VectorIndex>().Count);
+    }
+
+    private static IHost Start(Dictionary<string, string?> configuration)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.AddSearchEmbeddings();
+        return builder.Build();
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
