@@ -1,0 +1,35 @@
+namespace HubPlatform.Search.Embeddings;
+
+/// <summary>Where ONNX Runtime runs the model.</summary>
+public enum EmbeddingExecutionProvider
+{
+    Cpu,
+
+    /// <summary>Needs the GPU build of ONNX Runtime and a CUDA device; without them the embedder falls back to CPU.</summary>
+    Cuda,
+}
+
+/// <summary>Settings of the embedding pipeline, bound from <c>Search:Embeddings</c>.</summary>
+public sealed class EmbeddingOptions
+{
+    public const string Section = "Search:Embeddings";
+
+    public EmbeddingExecutionProvider ExecutionProvider { get; set; } = EmbeddingExecutionProvider.Cpu;
+
+    public int CudaDeviceId { get; set; }
+
+    /// <summary>Texts per ONNX run. Larger batches amortise the call, but every text is padded to the longest in its batch.</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>
+    /// Tokens per text including [CLS] and [SEP]. all-MiniLM-L6-v2 was trained with 256 (its
+    /// sentence-transformers max_seq_length); longer input is truncated, as sentence-transformers does.
+    /// </summary>
+    public int MaxTokens { get; set; } = 256;
+
+    /// <summary>Threads ONNX Runtime uses inside one run; 0 keeps its default (one per core).</summary>
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>A card longer than this many chunks is cut: the tail of huge cards is mostly tables, logs and citations.</summary>
+    public int MaxChunksPerCard { get; set; } = 16;
+}
