@@ -44,3 +44,18 @@ public sealed record ModelObservation(
 /// relation has to be inferred.
 /// </summary>
 public sealed record BaseModelReference(string Id, string? Relation);
+
+public static class ModelsObservedChecks
+{
+    /// <summary>
+    /// Refuses a page no consumer can store (a model without an id). It throws FormatException,
+    /// which the bus does not retry: the page goes straight to the error queue with this reason.
+    /// </summary>
+    public static void EnsureStorable(this ModelsObserved page)
+    {
+        if (page.Models is null || page.Models.Any(m => string.IsNullOrEmpty(m?.Id)))
+        {
+            throw new FormatException($"ModelsObserved page {page.Page} of snapshot {page.SnapshotId} has a model without an id.");
+        }
+    }
+}

@@ -11,10 +11,7 @@ public sealed class ModelsObservedConsumer(EdgeStore edges, ResponseCache cache,
     public async Task Consume(ConsumeContext<ModelsObserved> context)
     {
         var page = context.Message;
-        if (page.Models is null || page.Models.Any(m => string.IsNullOrEmpty(m?.Id)))
-        {
-            throw new FormatException($"ModelsObserved page {page.Page} of snapshot {page.SnapshotId} has a model without an id.");
-        }
+        page.EnsureStorable();
         await edges.ApplyAsync(page, context.CancellationToken);
         await cache.InvalidateAllAsync();
         var bases = page.Models.SelectMany(m => m.BaseModels).Select(b => b.Id).Distinct(StringComparer.Ordinal).ToArray();

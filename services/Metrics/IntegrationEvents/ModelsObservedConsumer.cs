@@ -9,11 +9,7 @@ public sealed class ModelsObservedConsumer(ModelFactStore store, MetricsDbContex
     public async Task Consume(ConsumeContext<ModelsObserved> context)
     {
         var page = context.Message;
-        if (page.Models is null || page.Models.Any(m => string.IsNullOrEmpty(m?.Id)))
-        {
-            // Not retryable: MassTransit moves it to the error queue with this reason.
-            throw new FormatException($"ModelsObserved page {page.Page} of snapshot {page.SnapshotId} has a model without an id.");
-        }
+        page.EnsureStorable();
         await store.UpsertAsync(page, context.CancellationToken);
         if (await new SnapshotProgress(db, MetricsDbContext.Schema).IsFullyIngestedAsync(page.SnapshotId, context.CancellationToken))
         {

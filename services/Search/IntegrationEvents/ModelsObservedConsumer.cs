@@ -10,10 +10,7 @@ public sealed class ModelsObservedConsumer(DocumentStore documents, ResponseCach
     public async Task Consume(ConsumeContext<ModelsObserved> context)
     {
         var page = context.Message;
-        if (page.Models is null || page.Models.Any(m => string.IsNullOrEmpty(m?.Id)))
-        {
-            throw new FormatException($"ModelsObserved page {page.Page} of snapshot {page.SnapshotId} has a model without an id.");
-        }
+        page.EnsureStorable();
         await documents.UpsertAsync(page, context.CancellationToken);
         await cache.InvalidateAllAsync();
     }
