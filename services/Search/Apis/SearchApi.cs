@@ -1,6 +1,7 @@
+using HubPlatform.Search.Embeddings;
+using HubPlatform.Search.Index;
 using HubPlatform.Search.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace HubPlatform.Search.Apis;
@@ -9,48 +10,97 @@ public sealed record SearchHit(string Id, string RepoType, double Score, string 
 
 public sealed record SearchResults(string Query, string Mode, IReadOnlyList<SearchHit> Hits);
 
+/// <summary>
+/// Find models by words (keyword: Postgres full text, weighted by field), by meaning (semantic:
+/// all-MiniLM-L6-v2 and the USearch index), or both fused by reciprocal rank (hybrid, the default).
+/// </summary>
 public static class SearchApi
 {
     public const int MaxQueryLength = 500;
     public const int MaxK = 100;
+    private const int Candidates = 50;
+    // The usual RRF constant: damps the weight of the very top ranks so neither list dominates.
+    private const double RrfK = 60;
+    private static readonly string[] Modes = ["hybrid", "semantic", "keyword"];
 
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/search", Search).WithTags("Search").WithName("SearchModels")
-            .WithSummary("Find models by words (keyword mode: Postgres full text, weighted by field)");
+            .WithSummary("Find models by capability: mode=hybrid (default), semantic or keyword");
         return app;
     }
 
     private static async Task<Results<Ok<SearchResults>, ProblemHttpResult>> Search(
-        SearchDbContext db, ResponseCache cache, CancellationToken ct, string? q = null, int k = 10)
+        SearchDbContext db, ResponseCache cache, SentenceEmbedder embedder, VectorIndex index, CancellationToken ct,
+        string? q = null, int k = 10, string mode = "hybrid")
     {
         if (string.IsNullOrWhiteSpace(q) || q.Length > MaxQueryLength)
         {
-            return TypedResults.Problem(new ProblemDetails
-            {
-                Title = "Invalid query",
-                Status = 400,
-                Detail = $"q is required and at most {MaxQueryLength} characters.",
-            });
+            return TypedResults.Problem(title: "Invalid query", statusCode: 400, detail: $"q is required and at most {MaxQueryLength} characters.");
         }
         if (k is < 1 or > MaxK)
         {
-            return TypedResults.Problem(new ProblemDetails { Title = "Invalid k", Status = 400, Detail = $"k is between 1 and {MaxK}." });
+            return TypedResults.Problem(title: "Invalid k", statusCode: 400, detail: $"k is between 1 and {MaxK}.");
         }
-        var results = await cache.GetOrCreateAsync($"keyword:{k}:{q}", async () =>
+        if (!Modes.Contains(mode))
         {
-            // websearch_to_tsquery accepts any user text (quotes, OR, -word) without syntax errors.
-            var hits = await db.Database.SqlQuery<SearchHit>($"""
-                SELECT d.id AS "Id", d.repo_type AS "RepoType", ts_rank_cd(d.search_vector, query)::float8 AS "Score",
-                       ts_headline('english', d.id || ' ' || coalesce(d.pipeline_tag, '') || ' ' || d.text, query, 'MaxWords=20, MinWords=5') AS "Snippet",
-                       d.pipeline_tag AS "PipelineTag", d.library_name AS "LibraryName", d.downloads AS "Downloads", d.likes AS "Likes"
-                FROM search.documents d, websearch_to_tsquery('english', {q}) query
-                WHERE d.search_vector @@ query
-                ORDER BY "Score" DESC, d.downloads DESC, d.id
-                LIMIT {k}
-                """).ToListAsync(ct);
-            return new SearchResults(q, "keyword", hits);
-        });
-        return TypedResults.Ok(results);
+            return TypedResults.Problem(title: "Invalid mode", statusCode: 400, detail: "mode is hybrid, semantic or keyword.");
+        }
+        return TypedResults.Ok(await cache.GetOrCreateAsync($"search:{mode}:{k}:{q}", async () =>
+        {
+            var keyword = mode == "semantic" ? [] : await KeywordAsync(db, q, mode == "keyword" ? k : Candidates, ct);
+            var semantic = mode == "keyword" ? [] : await SemanticAsync(db, embedder, index, q, mode == "semantic" ? k : Candidates, ct);
+            var hits = mode switch
+            {
+                "keyword" => keyword,
+                "semantic" => semantic,
+                _ => Fuse(keyword, semantic, k),
+            };
+            return new SearchResults(q, mode, hits);
+        }, TimeSpan.FromMinutes(10)));
+    }
+
+    private static Task<List<SearchHit>> KeywordAsync(SearchDbContext db, string q, int k, CancellationToken ct) =>
+        // websearch_to_tsquery accepts any user text (quotes, OR, -word) without syntax errors.
+        db.Database.SqlQuery<SearchHit>($"""
+            SELECT d.id AS "Id", d.repo_type AS "RepoType", ts_rank_cd(d.search_vector, query)::float8 AS "Score",
+                   ts_headline('english', d.id || ' ' || coalesce(d.pipeline_tag, '') || ' ' || d.text, query, 'MaxWords=20, MinWords=5') AS "Snippet",
+                   d.pipeline_tag AS "PipelineTag", d.library_name AS "LibraryName", d.downloads AS "Downloads", d.likes AS "Likes"
+            FROM search.documents d, websearch_to_tsquery('english', {q}) query
+            WHERE d.search_vector @@ query
+            ORDER BY "Score" DESC, d.downloads DESC, d.id
+            LIMIT {k}
+            """).ToListAsync(ct);
+
+    private static async Task<List<SearchHit>> SemanticAsync(SearchDbContext db, SentenceEmbedder embedder, VectorIndex index, string q, int k, CancellationToken ct)
+    {
+        var matches = index.Search(embedder.Embed(q), k);
+        var keys = matches.Select(m => (long)m.Key).ToArray();
+        var documents = await db.Documents.AsNoTracking().Where(d => keys.Contains(d.Key))
+            .Select(d => new { d.Key, d.Id, d.RepoType, d.EmbeddingText, d.PipelineTag, d.LibraryName, d.Downloads, d.Likes })
+            .ToDictionaryAsync(d => d.Key, ct);
+        return matches.Where(m => documents.ContainsKey((long)m.Key)).Select(m =>
+        {
+            var d = documents[(long)m.Key];
+            return new SearchHit(d.Id, d.RepoType, m.Similarity, d.EmbeddingText.Length > 200 ? d.EmbeddingText[..200] : d.EmbeddingText,
+                d.PipelineTag, d.LibraryName, d.Downloads, d.Likes);
+        }).ToList();
+    }
+
+    /// <summary>Reciprocal rank fusion: a repo's score is the sum of 1/(60 + rank) over the lists it appears in.</summary>
+    public static List<SearchHit> Fuse(IReadOnlyList<SearchHit> keyword, IReadOnlyList<SearchHit> semantic, int k)
+    {
+        var scores = new Dictionary<string, (double Score, SearchHit Hit)>(StringComparer.Ordinal);
+        foreach (var list in new[] { keyword, semantic })
+        {
+            for (var rank = 0; rank < list.Count; rank++)
+            {
+                var hit = list[rank];
+                var score = scores.TryGetValue(hit.Id, out var seen) ? seen.Score : 0;
+                scores[hit.Id] = (score + 1 / (RrfK + rank + 1), seen.Hit ?? hit);
+            }
+        }
+        return scores.Values.OrderByDescending(s => s.Score).ThenBy(s => s.Hit.Id, StringComparer.Ordinal).Take(k)
+            .Select(s => s.Hit with { Score = s.Score }).ToList();
     }
 }

@@ -3,6 +3,7 @@ using HubPlatform.Search.Embeddings;
 using HubPlatform.Search.Index;
 using HubPlatform.Search.Infrastructure;
 using HubPlatform.Search.IntegrationEvents;
+using HubPlatform.Search.Pipeline;
 using Microsoft.Extensions.Options;
 
 namespace HubPlatform.Search.Extensions;
@@ -20,6 +21,8 @@ public static class SearchServiceExtensions
         });
         builder.Services.AddScoped<DocumentStore>();
         builder.AddSearchEmbeddings();
+        builder.Services.AddSingleton<IndexWatermark>();
+        builder.Services.AddHostedService<EmbeddingWorker>();
     }
 
     /// <summary>The embedding model and the vector index: singletons, since each holds a large native object shared by all requests.</summary>

@@ -10,6 +10,7 @@ public sealed class SearchDbContext(DbContextOptions<SearchDbContext> options) :
     public const string Schema = "search";
 
     public DbSet<RepoDocument> Documents => Set<RepoDocument>();
+    public DbSet<TextEmbedding> Embeddings => Set<TextEmbedding>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -27,7 +28,13 @@ public sealed class SearchDbContext(DbContextOptions<SearchDbContext> options) :
                     setweight(to_tsvector('english'::regconfig, text), 'D')
                     """, stored: true);
             d.HasIndex(x => x.SearchVector).HasMethod("GIN");
+            d.Property(x => x.Key).UseIdentityAlwaysColumn();
+            d.HasAlternateKey(x => x.Key);
+            d.HasIndex(x => x.TextHash);
+            d.HasIndex(x => x.VectorVersion);
         });
+        modelBuilder.HasSequence<long>("vector_versions", Schema);
+        modelBuilder.Entity<TextEmbedding>(e => e.HasKey(x => x.TextHash));
         modelBuilder.UseSnakeCaseNames();
     }
 }
@@ -50,6 +57,21 @@ public sealed class RepoDocument
     public DateTimeOffset? CreatedAt { get; set; }
     public DateTimeOffset LastObservedAt { get; set; }
     public NpgsqlTsVector SearchVector { get; set; } = null!;
+    /// <summary>The document's number in the vector index (USearch keys are integers).</summary>
+    public long Key { get; set; }
+    /// <summary>The text that is embedded for this repo, and its hash: identical texts share one vector.</summary>
+    public string EmbeddingText { get; set; } = "";
+    public string TextHash { get; set; } = "";
+    /// <summary>Bumped (from a sequence) when the document's vector changes, so every replica's index can catch up.</summary>
+    public long VectorVersion { get; set; }
+}
+
+/// <summary>A vector of all-MiniLM-L6-v2 for one distinct text: the source of truth the ANN index is built from.</summary>
+public sealed class TextEmbedding
+{
+    public string TextHash { get; set; } = "";
+    public float[] Vector { get; set; } = [];
+    public DateTimeOffset CreatedAt { get; set; }
 }
 
 public sealed class SearchDbContextFactory : IDesignTimeDbContextFactory<SearchDbContext>

@@ -82,6 +82,35 @@ public class ConsumersTests(ConsumersFixture platform) : IClassFixture<Consumers
     }
 
     [Fact]
+    public async Task Semantic_and_hybrid_search_find_models_by_meaning()
+    {
+        await platform.PublishSnapshotAsync(ConsumersFixture.SamplePages, DateTimeOffset.UtcNow);
+        // Every distinct text gets a vector (embedded once, stored in the search schema).
+        await Eventually.GetAsync(() => platform.Database.CountAsync("search.documents d WHERE NOT EXISTS (SELECT 1 FROM search.embeddings e WHERE e.text_hash = d.text_hash)"),
+            n => n == 0, TimeSpan.FromMinutes(4), "every document embedded");
+        Assert.Equal(await platform.Database.CountAsync("(SELECT DISTINCT text_hash FROM search.documents) t"), await platform.Database.CountAsync("search.embeddings"));
+
+        var search = platform.Search.CreateClient();
+        // gsm8k is "grade school math": no model names it in words, only by dataset id.
+        var gsm8k = SharedData.SampleModels.Where(m => m.GetProperty("tags").EnumerateArray().Any(t => t.GetString() == "dataset:openai/gsm8k"))
+            .Select(m => m.GetProperty("id").GetString()!).ToHashSet();
+        var semantic = await Eventually.GetAsync(() => Json(search, "/api/search?q=math%20word%20problems&mode=semantic&k=10"),
+            r => r!.Value.GetProperty("hits").GetArrayLength() == 10, Patience, "semantic results");
+        var ids = semantic!.Value.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("id").GetString()!).ToList();
+        Assert.Contains(ids, gsm8k.Contains);
+
+        // Keyword search alone cannot see it: no gsm8k model's text says "math" or "word problems".
+        var keyword = await Json(search, "/api/search?q=math%20word%20problems&mode=keyword&k=10");
+        Assert.DoesNotContain(keyword!.Value.GetProperty("hits").EnumerateArray(), h => gsm8k.Contains(h.GetProperty("id").GetString()!));
+        var hybrid = await Json(search, "/api/search?q=math%20word%20problems&k=10");
+        Assert.Equal("hybrid", hybrid!.Value.GetProperty("mode").GetString());
+        Assert.Contains(hybrid.Value.GetProperty("hits").EnumerateArray(), h => gsm8k.Contains(h.GetProperty("id").GetString()!));
+
+        using var bad = await search.GetAsync("/api/search?q=x&mode=telepathy");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
     public async Task A_completed_snapshot_invalidates_cached_answers()
     {
         var metrics = platform.Metrics.CreateClient();

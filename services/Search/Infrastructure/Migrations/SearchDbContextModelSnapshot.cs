@@ -24,6 +24,8 @@ namespace HubPlatform.Search.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence("vector_versions", "search");
+
             modelBuilder.Entity("HubPlatform.Search.Infrastructure.RepoDocument", b =>
                 {
                     b.Property<string>("RepoType")
@@ -47,6 +49,18 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                     b.Property<long>("Downloads")
                         .HasColumnType("bigint")
                         .HasColumnName("downloads");
+
+                    b.Property<string>("EmbeddingText")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("embedding_text");
+
+                    b.Property<long>("Key")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("key");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Key"));
 
                     b.Property<DateTimeOffset>("LastObservedAt")
                         .HasColumnType("timestamp with time zone")
@@ -90,15 +104,54 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                         .HasColumnType("text")
                         .HasColumnName("text");
 
+                    b.Property<string>("TextHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text_hash");
+
+                    b.Property<long>("VectorVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("vector_version");
+
                     b.HasKey("RepoType", "Id")
                         .HasName("pk_documents");
+
+                    b.HasAlternateKey("Key")
+                        .HasName("ak_documents_key");
 
                     b.HasIndex("SearchVector")
                         .HasDatabaseName("ix_documents_search_vector");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "GIN");
 
+                    b.HasIndex("TextHash")
+                        .HasDatabaseName("ix_documents_text_hash");
+
+                    b.HasIndex("VectorVersion")
+                        .HasDatabaseName("ix_documents_vector_version");
+
                     b.ToTable("documents", "search");
+                });
+
+            modelBuilder.Entity("HubPlatform.Search.Infrastructure.TextEmbedding", b =>
+                {
+                    b.Property<string>("TextHash")
+                        .HasColumnType("text")
+                        .HasColumnName("text_hash");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.PrimitiveCollection<float[]>("Vector")
+                        .IsRequired()
+                        .HasColumnType("real[]")
+                        .HasColumnName("vector");
+
+                    b.HasKey("TextHash")
+                        .HasName("pk_embeddings");
+
+                    b.ToTable("embeddings", "search");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,5 +1,6 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 using NpgsqlTypes;
 
 #nullable disable
@@ -14,6 +15,10 @@ namespace HubPlatform.Search.Infrastructure.Migrations
         {
             migrationBuilder.EnsureSchema(
                 name: "search");
+
+            migrationBuilder.CreateSequence(
+                name: "vector_versions",
+                schema: "search");
 
             migrationBuilder.CreateTable(
                 name: "documents",
@@ -33,11 +38,31 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                     likes = table.Column<long>(type: "bigint", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     last_observed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    search_vector = table.Column<NpgsqlTsVector>(type: "tsvector", nullable: false, computedColumnSql: "setweight(to_tsvector('simple'::regconfig, translate(id, '/-_.', '    ')), 'A') ||\nsetweight(to_tsvector('english'::regconfig, coalesce(pipeline_tag, '') || ' ' || coalesce(library_name, '')), 'B') ||\nsetweight(to_tsvector('english'::regconfig, tag_text), 'C') ||\nsetweight(to_tsvector('english'::regconfig, text), 'D')", stored: true)
+                    search_vector = table.Column<NpgsqlTsVector>(type: "tsvector", nullable: false, computedColumnSql: "setweight(to_tsvector('simple'::regconfig, translate(id, '/-_.', '    ')), 'A') ||\nsetweight(to_tsvector('english'::regconfig, coalesce(pipeline_tag, '') || ' ' || coalesce(library_name, '')), 'B') ||\nsetweight(to_tsvector('english'::regconfig, tag_text), 'C') ||\nsetweight(to_tsvector('english'::regconfig, text), 'D')", stored: true),
+                    key = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    embedding_text = table.Column<string>(type: "text", nullable: false),
+                    text_hash = table.Column<string>(type: "text", nullable: false),
+                    vector_version = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_documents", x => new { x.repo_type, x.id });
+                    table.UniqueConstraint("ak_documents_key", x => x.key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "embeddings",
+                schema: "search",
+                columns: table => new
+                {
+                    text_hash = table.Column<string>(type: "text", nullable: false),
+                    vector = table.Column<float[]>(type: "real[]", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_embeddings", x => x.text_hash);
                 });
 
             migrationBuilder.CreateIndex(
@@ -46,6 +71,18 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                 table: "documents",
                 column: "search_vector")
                 .Annotation("Npgsql:IndexMethod", "GIN");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_documents_text_hash",
+                schema: "search",
+                table: "documents",
+                column: "text_hash");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_documents_vector_version",
+                schema: "search",
+                table: "documents",
+                column: "vector_version");
         }
 
         /// <inheritdoc />
@@ -53,6 +90,14 @@ namespace HubPlatform.Search.Infrastructure.Migrations
         {
             migrationBuilder.DropTable(
                 name: "documents",
+                schema: "search");
+
+            migrationBuilder.DropTable(
+                name: "embeddings",
+                schema: "search");
+
+            migrationBuilder.DropSequence(
+                name: "vector_versions",
                 schema: "search");
         }
     }
