@@ -11,5 +11,6 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapModelsApi();
 app.MapSnapshotsApi();
+app.MapModelVerseApi();
 
 app.Run();

@@ -1,5 +1,6 @@
 using HubPlatform.Metrics.Infrastructure;
 using HubPlatform.Metrics.IntegrationEvents;
+using HubPlatform.Metrics.ModelVerse;
 
 namespace HubPlatform.Metrics.Extensions;
 
@@ -17,5 +18,6 @@ public static class MetricsServiceExtensions
             bus.AddConsumer<SnapshotCompletedConsumer>();
         });
         builder.Services.AddScoped<ModelFactStore>();
+        builder.Services.AddScoped<ModelVerseQuery>();
     }
 }

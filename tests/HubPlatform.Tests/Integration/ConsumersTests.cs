@@ -111,6 +111,42 @@ public class ConsumersTests(ConsumersFixture platform) : IClassFixture<Consumers
     }
 
     [Fact]
+    public async Task ModelVerse_ranks_organizations_like_a_grouping_of_the_raw_data()
+    {
+        var snapshot = await platform.PublishSnapshotAsync(ConsumersFixture.SamplePages, DateTimeOffset.UtcNow);
+        var metrics = platform.Metrics.CreateClient();
+        await Eventually.GetAsync(() => Json(metrics, $"/api/snapshots/{snapshot}"),
+            s => s!.Value.GetProperty("ingestedModels").GetInt64() == SharedData.SampleModels.Count, Patience, "metrics to ingest the sample");
+
+        var raw = SharedData.SampleModels.Select(m => (Author: m.GetProperty("author").GetString()!, Id: m.GetProperty("id").GetString()!,
+            Downloads: m.GetProperty("downloads").GetInt64(), Pipeline: m.GetProperty("pipeline_tag").ValueKind == JsonValueKind.String ? m.GetProperty("pipeline_tag").GetString() : null)).ToList();
+        var expected = raw.GroupBy(m => m.Author).Select(g => (Org: g.Key, Value: (double)g.Sum(m => m.Downloads)))
+            .OrderByDescending(o => o.Value).ThenBy(o => o.Org, StringComparer.Ordinal).ToList();
+        var total = expected.Sum(o => o.Value);
+
+        using var rankingResponse = await metrics.GetAsync($"/api/modelverse/organizations?metric=downloads&k=5&snapshot={snapshot}");
+        Assert.True(rankingResponse.IsSuccessStatusCode, await rankingResponse.Content.ReadAsStringAsync());
+        var ranking = await rankingResponse.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(expected.Take(5).Select(o => (o.Org, o.Value)),
+            ranking.GetProperty("top").EnumerateArray().Select(o => (o.GetProperty("organization").GetString()!, o.GetProperty("value").GetDouble())));
+        Assert.Equal(total - expected.Take(5).Sum(o => o.Value), ranking.GetProperty("others").GetProperty("value").GetDouble());
+        Assert.Equal(expected[0].Value / total, ranking.GetProperty("top")[0].GetProperty("share").GetDouble(), 9);
+
+        var textGeneration = (await Json(metrics, $"/api/modelverse/organizations?metric=models&k=500&pipelineTag=text-generation&snapshot={snapshot}"))!.Value;
+        Assert.Equal(raw.Count(m => m.Pipeline == "text-generation"), textGeneration.GetProperty("totalModels").GetInt64());
+
+        var treemap = (await Json(metrics, $"/api/modelverse/treemap?metric=downloads&k=3&modelsPerOrganization=2&snapshot={snapshot}"))!.Value;
+        var top = treemap[0];
+        Assert.Equal(expected[0].Org, top.GetProperty("organization").GetString());
+        Assert.Equal(raw.Where(m => m.Author == expected[0].Org).OrderByDescending(m => m.Downloads).ThenBy(m => m.Id, StringComparer.Ordinal).First().Id,
+            top.GetProperty("models")[0].GetProperty("id").GetString());
+        Assert.Equal("others", treemap[treemap.GetArrayLength() - 1].GetProperty("organization").GetString());
+
+        using var bad = await metrics.GetAsync("/api/modelverse/organizations?metric=vibes");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
     public async Task A_completed_snapshot_invalidates_cached_answers()
     {
         var metrics = platform.Metrics.CreateClient();

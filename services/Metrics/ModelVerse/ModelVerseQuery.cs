@@ -1,0 +1,89 @@
+using Microsoft.EntityFrameworkCore;
+using HubPlatform.Metrics.Infrastructure;
+
+namespace HubPlatform.Metrics.ModelVerse;
+
+/// <summary>The filters every ModelVerse view takes.</summary>
+public sealed record ModelFilter(
+    Guid? Snapshot, string? PipelineTag, string? Modality, long? MinParameters, long? MaxParameters,
+    DateTimeOffset? CreatedFrom, DateTimeOffset? CreatedTo);
+
+public sealed record OrganizationShare(string Organization, double Value, double Share, long Models);
+
+public sealed record OrganizationRanking(Guid SnapshotId, string Metric, double Total, long TotalModels, IReadOnlyList<OrganizationShare> Top, OrganizationShare Others);
+
+public sealed record TreemapModel(string Id, double Value);
+
+public sealed record TreemapOrganization(string Organization, double Value, IReadOnlyList<TreemapModel> Models);
+
+/// <summary>
+/// "Which organizations contribute which models": one snapshot's facts joined to model
+/// dimensions, filtered, grouped by organization (the repo namespace), with the rest as "others".
+/// </summary>
+public sealed class ModelVerseQuery(MetricsDbContext db)
+{
+    public static readonly string[] Metrics = ["downloads", "downloadsAllTime", "likes", "models"];
+
+    // Member-init (not a positional record) so EF can translate grouping over it.
+    private sealed class Row
+    {
+        public string ModelId { get; init; } = "";
+        public string Author { get; init; } = "";
+        public double Value { get; init; }
+    }
+
+    /// <summary>The newest completed snapshot (snapshot ids are time-ordered UUIDv7), else the newest one with data.</summary>
+    public async Task<Guid?> LatestSnapshotAsync(CancellationToken ct) =>
+        await db.Snapshots.Where(s => s.CompletedAt != null).OrderByDescending(s => s.StartedAt).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct)
+        ?? await db.SnapshotPages.OrderByDescending(p => p.SnapshotId).Select(p => (Guid?)p.SnapshotId).FirstOrDefaultAsync(ct);
+
+    private IQueryable<Row> Rows(Guid snapshot, string metric, ModelFilter f)
+    {
+        var tags = f.Modality is null ? null : Modality.PipelineTags[f.Modality];
+        var rows = db.ModelFacts.Where(x => x.SnapshotId == snapshot)
+            .Join(db.Models, x => x.ModelId, m => m.Id, (x, m) => new { x, m });
+        if (f.PipelineTag is not null) rows = rows.Where(r => r.m.PipelineTag == f.PipelineTag);
+        if (tags is not null) rows = rows.Where(r => r.m.PipelineTag != null && tags.Contains(r.m.PipelineTag));
+        if (f.MinParameters is not null) rows = rows.Where(r => r.m.ParameterCount >= f.MinParameters);
+        if (f.MaxParameters is not null) rows = rows.Where(r => r.m.ParameterCount <= f.MaxParameters);
+        if (f.CreatedFrom is not null) rows = rows.Where(r => r.m.CreatedAt >= f.CreatedFrom);
+        if (f.CreatedTo is not null) rows = rows.Where(r => r.m.CreatedAt < f.CreatedTo);
+        return rows.Select(r => new Row
+        {
+            ModelId = r.m.Id,
+            Author = r.m.Author,
+            Value = metric == "downloads" ? r.x.Downloads
+                : metric == "downloadsAllTime" ? r.x.DownloadsAllTime ?? 0
+                : metric == "likes" ? r.x.Likes
+                : 1.0,
+        });
+    }
+
+    public async Task<OrganizationRanking> TopOrganizationsAsync(Guid snapshot, string metric, int k, ModelFilter filter, CancellationToken ct)
+    {
+        var byOrg = await Rows(snapshot, metric, filter).GroupBy(r => r.Author)
+            .Select(g => new { Organization = g.Key, Value = g.Sum(r => r.Value), Models = g.LongCount() })
+            .OrderByDescending(g => g.Value).ThenBy(g => g.Organization)
+            .ToListAsync(ct);
+        var total = byOrg.Sum(o => o.Value);
+        var totalModels = byOrg.Sum(o => o.Models);
+        double Share(double v) => total > 0 ? v / total : 0;
+        var top = byOrg.Take(k).Select(o => new OrganizationShare(o.Organization, o.Value, Share(o.Value), o.Models)).ToList();
+        var rest = byOrg.Skip(k).ToList();
+        return new OrganizationRanking(snapshot, metric, total, totalModels, top,
+            new OrganizationShare("others", rest.Sum(o => o.Value), Share(rest.Sum(o => o.Value)), rest.Sum(o => o.Models)));
+    }
+
+    /// <summary>Top organizations with their top models, ready for a treemap (organization → model).</summary>
+    public async Task<IReadOnlyList<TreemapOrganization>> TreemapAsync(Guid snapshot, string metric, int k, int modelsPerOrganization, ModelFilter filter, CancellationToken ct)
+    {
+        var ranking = await TopOrganizationsAsync(snapshot, metric, k, filter, ct);
+        var organizations = ranking.Top.Select(o => o.Organization).ToArray();
+        var models = await Rows(snapshot, metric, filter).Where(r => organizations.Contains(r.Author)).ToListAsync(ct);
+        var byOrg = models.GroupBy(m => m.Author).ToDictionary(g => g.Key, g => g.OrderByDescending(m => m.Value).ThenBy(m => m.ModelId, StringComparer.Ordinal)
+            .Take(modelsPerOrganization).Select(m => new TreemapModel(m.ModelId, m.Value)).ToList());
+        return ranking.Top.Select(o => new TreemapOrganization(o.Organization, o.Value, byOrg.GetValueOrDefault(o.Organization) ?? []))
+            .Append(new TreemapOrganization("others", ranking.Others.Value, []))
+            .ToList();
+    }
+}
