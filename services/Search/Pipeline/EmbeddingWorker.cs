@@ -21,6 +21,13 @@ public sealed class EmbeddingWorker(
 {
     private const int EmbedBatch = 64;
     private const int IndexBatch = 5_000;
+    // Versions come from a sequence but commit in any order: a row may appear below the watermark
+    // after it moved on. A periodic sweep re-reads the last stretch of versions and adds the
+    // documents the index lacks. (A late-committed *changed* text keeps its old vector until it
+    // changes again: rare, and noted as open.)
+    private const long SweepVersions = 20_000;
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(30);
+    private DateTime _lastSweep = DateTime.MinValue;
     private static readonly Counter<long> Embedded = HubTelemetry.Meter.CreateCounter<long>("hub.search.texts_embedded");
     private long _backlog;
 
@@ -86,6 +93,12 @@ public sealed class EmbeddingWorker(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SearchDbContext>();
         var since = watermark.Value;
+        var sweep = DateTime.UtcNow - _lastSweep > SweepEvery;
+        if (sweep)
+        {
+            _lastSweep = DateTime.UtcNow;
+            await SweepAsync(db, since, cancellationToken);
+        }
         var changed = await db.Documents
             .Where(d => d.VectorVersion > since)
             .Join(db.Embeddings, d => d.TextHash, e => e.TextHash, (d, e) => new { d.Key, d.VectorVersion, e.Vector })
@@ -99,6 +112,21 @@ public sealed class EmbeddingWorker(
         index.Upsert(changed.Select(c => KeyValuePair.Create((ulong)c.Key, c.Vector)).ToArray());
         watermark.Value = changed[^1].VectorVersion;
         return changed.Count;
+    }
+
+    private async Task SweepAsync(SearchDbContext db, long since, CancellationToken cancellationToken)
+    {
+        var from = since - SweepVersions;
+        var recent = await db.Documents
+            .Where(d => d.VectorVersion > from && d.VectorVersion <= since)
+            .Join(db.Embeddings, d => d.TextHash, e => e.TextHash, (d, e) => new { d.Key, e.Vector })
+            .ToListAsync(cancellationToken);
+        var missing = recent.Where(r => !index.Contains((ulong)r.Key)).Select(r => KeyValuePair.Create((ulong)r.Key, r.Vector)).ToArray();
+        if (missing.Length > 0)
+        {
+            index.Upsert(missing);
+            logger.LogInformation("Index sweep: {Vectors} vectors committed late were added", missing.Length);
+        }
     }
 }
 
