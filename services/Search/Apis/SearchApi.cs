@@ -27,6 +27,8 @@ public static class SearchApi
     {
         app.MapGet("/api/search", Search).WithTags("Search").WithName("SearchModels")
             .WithSummary("Find models by capability: mode=hybrid (default), semantic or keyword");
+        app.MapGet("/api/search/status", Status).WithTags("Search").WithName("GetSearchStatus")
+            .WithSummary("How far the pipeline is: documents, distinct texts embedded, vectors in this replica's index");
         return app;
     }
 
@@ -59,6 +61,15 @@ public static class SearchApi
             return new SearchResults(q, mode, hits);
         }, TimeSpan.FromMinutes(10)));
     }
+
+    public sealed record SearchStatus(long Documents, long DistinctTexts, long EmbeddedTexts, long IndexedVectors);
+
+    private static async Task<Ok<SearchStatus>> Status(SearchDbContext db, VectorIndex index, CancellationToken ct) =>
+        TypedResults.Ok(new SearchStatus(
+            await db.Documents.LongCountAsync(ct),
+            await db.Documents.Select(d => d.TextHash).Distinct().LongCountAsync(ct),
+            await db.Embeddings.LongCountAsync(ct),
+            index.Count));
 
     private static Task<List<SearchHit>> KeywordAsync(SearchDbContext db, string q, int k, CancellationToken ct) =>
         // websearch_to_tsquery accepts any user text (quotes, OR, -word) without syntax errors.

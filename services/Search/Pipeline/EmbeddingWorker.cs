@@ -17,6 +17,7 @@ public sealed class EmbeddingWorker(
     SentenceEmbedder embedder,
     VectorIndex index,
     IndexWatermark watermark,
+    ResponseCache cache,
     ILogger<EmbeddingWorker> logger) : BackgroundService
 {
     private const int EmbedBatch = 64;
@@ -111,6 +112,8 @@ public sealed class EmbeddingWorker(
         }
         index.Upsert(changed.Select(c => KeyValuePair.Create((ulong)c.Key, c.Vector)).ToArray());
         watermark.Value = changed[^1].VectorVersion;
+        // Cached results were computed without these vectors.
+        await cache.InvalidateAllAsync();
         return changed.Count;
     }
 
@@ -125,6 +128,7 @@ public sealed class EmbeddingWorker(
         if (missing.Length > 0)
         {
             index.Upsert(missing);
+            await cache.InvalidateAllAsync();
             logger.LogInformation("Index sweep: {Vectors} vectors committed late were added", missing.Length);
         }
     }

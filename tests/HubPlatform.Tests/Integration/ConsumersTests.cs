@@ -91,6 +91,8 @@ public class ConsumersTests(ConsumersFixture platform) : IClassFixture<Consumers
         Assert.Equal(await platform.Database.CountAsync("(SELECT DISTINCT text_hash FROM search.documents) t"), await platform.Database.CountAsync("search.embeddings"));
 
         var search = platform.Search.CreateClient();
+        await Eventually.GetAsync(() => Json(search, "/api/search/status"),
+            st => st!.Value.GetProperty("indexedVectors").GetInt64() >= st.Value.GetProperty("documents").GetInt64(), Patience, "the index to hold every document");
         // gsm8k is "grade school math": no model names it in words, only by dataset id.
         var gsm8k = SharedData.SampleModels.Where(m => m.GetProperty("tags").EnumerateArray().Any(t => t.GetString() == "dataset:openai/gsm8k"))
             .Select(m => m.GetProperty("id").GetString()!).ToHashSet();
