@@ -10,6 +10,9 @@ public sealed record SearchHit(string Id, string RepoType, double Score, string 
 
 public sealed record SearchResults(string Query, string Mode, IReadOnlyList<SearchHit> Hits);
 
+/// <summary>Filters every mode applies; null means "any".</summary>
+public sealed record SearchFilters(string? PipelineTag, string? Library, string? License, string? Author, long? MinDownloads, long? MinLikes, DateTimeOffset? CreatedAfter);
+
 /// <summary>
 /// Find models by words (keyword: Postgres full text, weighted by field), by meaning (semantic:
 /// all-MiniLM-L6-v2 and the USearch index), or both fused by reciprocal rank (hybrid, the default).
@@ -22,6 +25,7 @@ public static class SearchApi
     // The usual RRF constant: damps the weight of the very top ranks so neither list dominates.
     private const double RrfK = 60;
     private static readonly string[] Modes = ["hybrid", "semantic", "keyword"];
+    private static readonly string[] Sorts = ["relevance", "downloads", "likes"];
 
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
@@ -34,8 +38,11 @@ public static class SearchApi
 
     private static async Task<Results<Ok<SearchResults>, ProblemHttpResult>> Search(
         SearchDbContext db, ResponseCache cache, SentenceEmbedder embedder, VectorIndex index, CancellationToken ct,
-        string? q = null, int k = 10, string mode = "hybrid")
+        string? q = null, int k = 10, string mode = "hybrid", string sort = "relevance",
+        string? pipelineTag = null, string? library = null, string? license = null, string? author = null,
+        long? minDownloads = null, long? minLikes = null, DateTimeOffset? createdAfter = null)
     {
+        var filters = new SearchFilters(pipelineTag, library, license, author, minDownloads, minLikes, createdAfter);
         if (string.IsNullOrWhiteSpace(q) || q.Length > MaxQueryLength)
         {
             return TypedResults.Problem(title: "Invalid query", statusCode: 400, detail: $"q is required and at most {MaxQueryLength} characters.");
@@ -48,15 +55,30 @@ public static class SearchApi
         {
             return TypedResults.Problem(title: "Invalid mode", statusCode: 400, detail: "mode is hybrid, semantic or keyword.");
         }
-        return TypedResults.Ok(await cache.GetOrCreateAsync($"search:{mode}:{k}:{q}", async () =>
+        if (!Sorts.Contains(sort))
         {
-            var keyword = mode == "semantic" ? [] : await KeywordAsync(db, q, mode == "keyword" ? k : Candidates, ct);
-            var semantic = mode == "keyword" ? [] : await SemanticAsync(db, embedder, index, q, mode == "semantic" ? k : Candidates, ct);
+            return TypedResults.Problem(title: "Invalid sort", statusCode: 400, detail: "sort is relevance, downloads or likes.");
+        }
+        if (minDownloads < 0 || minLikes < 0)
+        {
+            return TypedResults.Problem(title: "Invalid filter", statusCode: 400, detail: "minDownloads and minLikes are ≥ 0.");
+        }
+        return TypedResults.Ok(await cache.GetOrCreateAsync($"search:{mode}:{k}:{sort}:{filters}:{q}", async () =>
+        {
+            var keyword = mode == "semantic" ? [] : await KeywordAsync(db, q, filters, mode == "keyword" ? k : Candidates, ct);
+            var semantic = mode == "keyword" ? [] : await SemanticAsync(db, embedder, index, q, filters, mode == "semantic" ? k : Candidates, ct);
             var hits = mode switch
             {
-                "keyword" => keyword,
-                "semantic" => semantic,
+                "keyword" => keyword.Take(k).ToList(),
+                "semantic" => semantic.Take(k).ToList(),
                 _ => Fuse(keyword, semantic, k),
+            };
+            // Sorting by popularity reorders the relevant set; it does not widen it.
+            hits = sort switch
+            {
+                "downloads" => hits.OrderByDescending(h => h.Downloads).ThenBy(h => h.Id, StringComparer.Ordinal).ToList(),
+                "likes" => hits.OrderByDescending(h => h.Likes).ThenBy(h => h.Id, StringComparer.Ordinal).ToList(),
+                _ => hits,
             };
             return new SearchResults(q, mode, hits);
         }, TimeSpan.FromMinutes(10)));
@@ -71,7 +93,7 @@ public static class SearchApi
             await db.Embeddings.LongCountAsync(ct),
             index.Count));
 
-    private static Task<List<SearchHit>> KeywordAsync(SearchDbContext db, string q, int k, CancellationToken ct) =>
+    private static Task<List<SearchHit>> KeywordAsync(SearchDbContext db, string q, SearchFilters f, int k, CancellationToken ct) =>
         // websearch_to_tsquery accepts any user text (quotes, OR, -word) without syntax errors.
         db.Database.SqlQuery<SearchHit>($"""
             SELECT d.id AS "Id", d.repo_type AS "RepoType", ts_rank_cd(d.search_vector, query)::float8 AS "Score",
@@ -79,18 +101,35 @@ public static class SearchApi
                    d.pipeline_tag AS "PipelineTag", d.library_name AS "LibraryName", d.downloads AS "Downloads", d.likes AS "Likes"
             FROM search.documents d, websearch_to_tsquery('english', {q}) query
             WHERE d.search_vector @@ query
+              AND ({f.PipelineTag}::text IS NULL OR d.pipeline_tag = {f.PipelineTag})
+              AND ({f.Library}::text IS NULL OR d.library_name = {f.Library})
+              AND ({f.License}::text IS NULL OR d.license = {f.License})
+              AND ({f.Author}::text IS NULL OR d.author = {f.Author})
+              AND ({f.MinDownloads}::bigint IS NULL OR d.downloads >= {f.MinDownloads})
+              AND ({f.MinLikes}::bigint IS NULL OR d.likes >= {f.MinLikes})
+              AND ({f.CreatedAfter}::timestamptz IS NULL OR d.created_at >= {f.CreatedAfter})
             ORDER BY "Score" DESC, d.downloads DESC, d.id
             LIMIT {k}
             """).ToListAsync(ct);
 
-    private static async Task<List<SearchHit>> SemanticAsync(SearchDbContext db, SentenceEmbedder embedder, VectorIndex index, string q, int k, CancellationToken ct)
+    private static async Task<List<SearchHit>> SemanticAsync(SearchDbContext db, SentenceEmbedder embedder, VectorIndex index, string q, SearchFilters f, int k, CancellationToken ct)
     {
-        var matches = index.Search(embedder.Embed(q), k);
+        // Filters apply after the ANN search, so it fetches a wider candidate set when any is set.
+        var filtered = f != new SearchFilters(null, null, null, null, null, null, null);
+        var matches = index.Search(embedder.Embed(q), filtered ? k * 10 : k);
         var keys = matches.Select(m => (long)m.Key).ToArray();
-        var documents = await db.Documents.AsNoTracking().Where(d => keys.Contains(d.Key))
+        var candidates = db.Documents.AsNoTracking().Where(d => keys.Contains(d.Key));
+        if (f.PipelineTag is not null) candidates = candidates.Where(d => d.PipelineTag == f.PipelineTag);
+        if (f.Library is not null) candidates = candidates.Where(d => d.LibraryName == f.Library);
+        if (f.License is not null) candidates = candidates.Where(d => d.License == f.License);
+        if (f.Author is not null) candidates = candidates.Where(d => d.Author == f.Author);
+        if (f.MinDownloads is not null) candidates = candidates.Where(d => d.Downloads >= f.MinDownloads);
+        if (f.MinLikes is not null) candidates = candidates.Where(d => d.Likes >= f.MinLikes);
+        if (f.CreatedAfter is not null) candidates = candidates.Where(d => d.CreatedAt >= f.CreatedAfter);
+        var documents = await candidates
             .Select(d => new { d.Key, d.Id, d.RepoType, d.EmbeddingText, d.PipelineTag, d.LibraryName, d.Downloads, d.Likes })
             .ToDictionaryAsync(d => d.Key, ct);
-        return matches.Where(m => documents.ContainsKey((long)m.Key)).Select(m =>
+        return matches.Where(m => documents.ContainsKey((long)m.Key)).Take(k).Select(m =>
         {
             var d = documents[(long)m.Key];
             return new SearchHit(d.Id, d.RepoType, m.Similarity, d.EmbeddingText.Length > 200 ? d.EmbeddingText[..200] : d.EmbeddingText,

@@ -108,6 +108,18 @@ public class ConsumersTests(ConsumersFixture platform) : IClassFixture<Consumers
         Assert.Equal("hybrid", hybrid!.Value.GetProperty("mode").GetString());
         Assert.Contains(hybrid.Value.GetProperty("hits").EnumerateArray(), h => gsm8k.Contains(h.GetProperty("id").GetString()!));
 
+        // Filters hold in every mode; sort reorders by popularity.
+        foreach (var mode in new[] { "keyword", "semantic", "hybrid" })
+        {
+            var filtered = await Json(search, $"/api/search?q=chat%20assistant&mode={mode}&k=20&pipelineTag=text-generation&minDownloads=1&sort=downloads");
+            var hits = filtered!.Value.GetProperty("hits").EnumerateArray().ToList();
+            Assert.NotEmpty(hits);
+            Assert.All(hits, h => Assert.Equal("text-generation", h.GetProperty("pipelineTag").GetString()));
+            Assert.All(hits, h => Assert.True(h.GetProperty("downloads").GetInt64() >= 1));
+            var downloads = hits.Select(h => h.GetProperty("downloads").GetInt64()).ToList();
+            Assert.Equal(downloads.OrderDescending(), downloads);
+        }
+
         using var bad = await search.GetAsync("/api/search?q=x&mode=telepathy");
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
     }
