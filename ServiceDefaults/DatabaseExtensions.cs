@@ -12,6 +12,9 @@ public static class DatabaseExtensions
 {
     public const string ConnectionName = "hubdb";
 
+    /// <summary>Each schema keeps its own migrations history, so services migrate independently.</summary>
+    public const string MigrationsHistoryTable = "__ef_migrations_history";
+
     public static TBuilder AddServiceDatabase<TBuilder, TContext>(this TBuilder builder, string schema)
         where TBuilder : IHostApplicationBuilder
         where TContext : DbContext
@@ -21,7 +24,7 @@ public static class DatabaseExtensions
 
         builder.Services.AddDbContext<TContext>((services, options) =>
             options.UseNpgsql(services.GetRequiredService<NpgsqlDataSource>(),
-                npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", schema)));
+                npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable, schema)));
 
         builder.Services.AddHostedService(services => new DatabaseMigrator<TContext>(services, schema));
         return builder;

@@ -39,9 +39,4 @@ public sealed class CrawlerDbContext(DbContextOptions<CrawlerDbContext> options)
     }
 }
 
-/// <summary>Lets <c>dotnet ef</c> build the model without starting the service.</summary>
-public sealed class CrawlerDbContextFactory : Microsoft.EntityFrameworkCore.Design.IDesignTimeDbContextFactory<CrawlerDbContext>
-{
-    public CrawlerDbContext CreateDbContext(string[] args) => new(new DbContextOptionsBuilder<CrawlerDbContext>()
-        .UseNpgsql("Host=localhost", o => o.MigrationsHistoryTable("__ef_migrations_history", CrawlerDbContext.Schema)).Options);
-}
+public sealed class CrawlerDbContextFactory() : ServiceDbContextFactory<CrawlerDbContext>(CrawlerDbContext.Schema, options => new(options));

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
 
 namespace HubPlatform.Lineage.Infrastructure;
 
@@ -96,8 +95,4 @@ public sealed class SnapshotPage
     public int Models { get; set; }
 }
 
-public sealed class LineageDbContextFactory : IDesignTimeDbContextFactory<LineageDbContext>
-{
-    public LineageDbContext CreateDbContext(string[] args) => new(new DbContextOptionsBuilder<LineageDbContext>()
-        .UseNpgsql("Host=localhost", o => o.MigrationsHistoryTable("__ef_migrations_history", LineageDbContext.Schema)).Options);
-}
+public sealed class LineageDbContextFactory() : ServiceDbContextFactory<LineageDbContext>(LineageDbContext.Schema, options => new(options));

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
 
 namespace HubPlatform.Metrics.Infrastructure;
 
@@ -85,9 +84,4 @@ public sealed class ModelFact
     public DateTimeOffset ObservedAt { get; set; }
 }
 
-/// <summary>Lets <c>dotnet ef</c> build the model without starting the service.</summary>
-public sealed class MetricsDbContextFactory : IDesignTimeDbContextFactory<MetricsDbContext>
-{
-    public MetricsDbContext CreateDbContext(string[] args) => new(new DbContextOptionsBuilder<MetricsDbContext>()
-        .UseNpgsql("Host=localhost", o => o.MigrationsHistoryTable("__ef_migrations_history", MetricsDbContext.Schema)).Options);
-}
+public sealed class MetricsDbContextFactory() : ServiceDbContextFactory<MetricsDbContext>(MetricsDbContext.Schema, options => new(options));

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
 using NpgsqlTypes;
 
 namespace HubPlatform.Search.Infrastructure;
@@ -74,8 +73,4 @@ public sealed class TextEmbedding
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-public sealed class SearchDbContextFactory : IDesignTimeDbContextFactory<SearchDbContext>
-{
-    public SearchDbContext CreateDbContext(string[] args) => new(new DbContextOptionsBuilder<SearchDbContext>()
-        .UseNpgsql("Host=localhost", o => o.MigrationsHistoryTable("__ef_migrations_history", SearchDbContext.Schema)).Options);
-}
+public sealed class SearchDbContextFactory() : ServiceDbContextFactory<SearchDbContext>(SearchDbContext.Schema, options => new(options));
