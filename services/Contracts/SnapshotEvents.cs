@@ -24,8 +24,11 @@ public sealed record SnapshotStarted(
 
 /// <summary>
 /// A crawl finished. Counts are what the crawler published, so a consumer can tell when it has
-/// seen everything (<paramref name="ModelPages"/> ModelsObserved events holding
-/// <paramref name="Models"/> models). Consumers roll up and invalidate caches once they have.
+/// seen everything: <paramref name="ModelPages"/> ModelsObserved, <paramref name="DatasetPages"/>
+/// DatasetsObserved, <paramref name="SpacePages"/> SpacesObserved, <paramref name="OrganizationPages"/>
+/// OrganizationsObserved and <paramref name="CardPages"/> CardsFetched events. A service expects
+/// the sum of the kinds it consumes; page numbers are unique across kinds within a snapshot.
+/// Consumers roll up and invalidate caches once they have everything.
 /// </summary>
 public sealed record SnapshotCompleted(
     Guid SnapshotId,
@@ -37,7 +40,11 @@ public sealed record SnapshotCompleted(
     long Datasets,
     long Spaces,
     int FailedPages,
-    int ModelPages);
+    int ModelPages,
+    int DatasetPages = 0,
+    int SpacePages = 0,
+    int OrganizationPages = 0,
+    int CardPages = 0);
 
 /// <summary>Repos seen in the previous full snapshot and gone from this one (deleted, made private or renamed).</summary>
 public sealed record ReposRemoved(

@@ -1,0 +1,108 @@
+namespace HubPlatform.Contracts;
+
+/// <summary>
+/// One listing page of datasets as the Hub showed them at <paramref name="ObservedAt"/>.
+/// <paramref name="Page"/> is the crawl-wide page number (models, datasets, spaces and
+/// organizations share one sequence), so (snapshot, page) identifies a page of any kind.
+/// </summary>
+public sealed record DatasetsObserved(
+    Guid SnapshotId,
+    int Page,
+    DateTimeOffset ObservedAt,
+    IReadOnlyList<DatasetObservation> Datasets);
+
+/// <summary>
+/// A dataset's public metadata, normalised by the crawler. The typed lists come from the Hub's
+/// typed tags (<c>task_categories:X</c>, <c>modality:X</c>, <c>size_categories:X</c>,
+/// <c>language:X</c>, <c>format:X</c>) and the card's front matter; <see cref="Tags"/> keeps all
+/// raw tags so downstream rules (domains, benchmark flag) can read what the crawler does not type.
+/// </summary>
+public sealed record DatasetObservation(
+    string Id,
+    string Author,
+    string? Sha,
+    DateTimeOffset? CreatedAt,
+    DateTimeOffset? LastModified,
+    bool Private,
+    string Gated,
+    bool Disabled,
+    long Downloads,
+    long? DownloadsAllTime,
+    long Likes,
+    double? TrendingScore,
+    IReadOnlyList<string> Tags,
+    string? License,
+    IReadOnlyList<string> Languages,
+    IReadOnlyList<string> TaskCategories,
+    IReadOnlyList<string> Modalities,
+    string? SizeCategory,
+    IReadOnlyList<string> Formats,
+    string? PrettyName,
+    string? Description);
+
+/// <summary>One listing page of spaces.</summary>
+public sealed record SpacesObserved(
+    Guid SnapshotId,
+    int Page,
+    DateTimeOffset ObservedAt,
+    IReadOnlyList<SpaceObservation> Spaces);
+
+/// <summary>A space's public metadata: its SDK and the models and datasets it uses.</summary>
+public sealed record SpaceObservation(
+    string Id,
+    string Author,
+    string? Sha,
+    DateTimeOffset? CreatedAt,
+    DateTimeOffset? LastModified,
+    bool Private,
+    bool Disabled,
+    long Likes,
+    double? TrendingScore,
+    string? Sdk,
+    IReadOnlyList<string> Tags,
+    string? License,
+    IReadOnlyList<string> Models,
+    IReadOnlyList<string> Datasets,
+    string? Title);
+
+/// <summary>
+/// Overviews of the authors (organizations and users) seen in a snapshot, from
+/// <c>/api/organizations/{name}/overview</c> and <c>/api/users/{name}/overview</c>.
+/// </summary>
+public sealed record OrganizationsObserved(
+    Guid SnapshotId,
+    int Page,
+    DateTimeOffset ObservedAt,
+    IReadOnlyList<AuthorOverview> Authors);
+
+/// <summary>
+/// What the Hub says about an author. <paramref name="Type"/> is the Hub's word: "org" or "user".
+/// Counts are null when the Hub did not send them.
+/// </summary>
+public sealed record AuthorOverview(
+    string Name,
+    string Type,
+    string? Fullname,
+    bool IsVerified,
+    bool IsEnterprise,
+    long? NumModels,
+    long? NumDatasets,
+    long? NumSpaces,
+    long? NumFollowers,
+    long? NumUsers,
+    string? Details);
+
+/// <summary>
+/// Cards (README.md) the crawler fetched for repos that search needs. Cards are large, so they
+/// travel apart from the listing pages, a few at a time; <paramref name="Page"/> shares the
+/// crawl-wide page sequence.
+/// </summary>
+public sealed record CardsFetched(
+    Guid SnapshotId,
+    int Page,
+    DateTimeOffset FetchedAt,
+    RepoType RepoType,
+    IReadOnlyList<RepoCard> Cards);
+
+/// <summary>A repo's card as served by <c>/{id}/raw/main/README.md</c>, front matter included.</summary>
+public sealed record RepoCard(string Id, string? Sha, string Text);
