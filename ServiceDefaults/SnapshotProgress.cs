@@ -6,7 +6,7 @@ namespace Microsoft.Extensions.Hosting;
 /// Which pages of a snapshot a service has stored. Pages and the SnapshotCompleted event reach a
 /// service on different queues, in any order; the snapshot is fully ingested once it completed
 /// and every page it announced is stored, and whichever arrives last finds that out. Each service
-/// keeps the two tables in its own schema: <c>snapshots (id, completed_at, model_pages, ...)</c>
+/// keeps the two tables in its own schema: <c>snapshots (id, completed_at, expected_pages, ...)</c>
 /// and <c>snapshot_pages (snapshot_id, page, models)</c>.
 /// </summary>
 // The schema is the calling service's own constant, never input; values go in as parameters.
@@ -24,7 +24,7 @@ public sealed class SnapshotProgress(DbContext db, string schema)
             $$"""
             SELECT EXISTS (SELECT 1 FROM {{schema}}.snapshots s
                            WHERE s.id = {0} AND s.completed_at IS NOT NULL
-                             AND (SELECT count(*) FROM {{schema}}.snapshot_pages p WHERE p.snapshot_id = s.id) >= s.model_pages) AS "Value"
+                             AND (SELECT count(*) FROM {{schema}}.snapshot_pages p WHERE p.snapshot_id = s.id) >= s.expected_pages) AS "Value"
             """, snapshotId).SingleAsync(cancellationToken);
 }
 #pragma warning restore EF1002

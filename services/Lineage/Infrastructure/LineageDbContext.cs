@@ -84,7 +84,7 @@ public sealed class Snapshot
 {
     public Guid Id { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
-    public int? ModelPages { get; set; }
+    public int? ExpectedPages { get; set; }
 }
 
 /// <summary>A page of a snapshot applied to the graph.</summary>

@@ -12,9 +12,10 @@ public sealed class SnapshotCompletedConsumer(LineageDbContext db, SnapshotInges
     public async Task Consume(ConsumeContext<SnapshotCompleted> context)
     {
         var e = context.Message;
+        // Lineage reads model pages only, so those are the pages it waits for.
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO lineage.snapshots (id, completed_at, model_pages) VALUES ({e.SnapshotId}, {e.CompletedAt}, {e.ModelPages})
-            ON CONFLICT (id) DO UPDATE SET completed_at = EXCLUDED.completed_at, model_pages = EXCLUDED.model_pages
+            INSERT INTO lineage.snapshots (id, completed_at, expected_pages) VALUES ({e.SnapshotId}, {e.CompletedAt}, {e.ModelPages})
+            ON CONFLICT (id) DO UPDATE SET completed_at = EXCLUDED.completed_at, expected_pages = EXCLUDED.expected_pages
             """, context.CancellationToken);
         await ingestion.FinishIfCompleteAsync(e.SnapshotId, context, context.CancellationToken);
     }

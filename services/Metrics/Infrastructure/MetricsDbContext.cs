@@ -44,8 +44,8 @@ public sealed class Snapshot
     public DateTimeOffset? CompletedAt { get; set; }
     public long Models { get; set; }
     public int FailedPages { get; set; }
-    /// <summary>How many ModelsObserved pages the crawler published; known once the snapshot completed.</summary>
-    public int? ModelPages { get; set; }
+    /// <summary>How many pages of the kinds this service consumes the crawler published; known once the snapshot completed.</summary>
+    public int? ExpectedPages { get; set; }
 }
 
 /// <summary>A page of a snapshot that metrics has stored: it tells when a snapshot is fully ingested.</summary>

@@ -12,10 +12,10 @@ public sealed class SnapshotCompletedConsumer(MetricsDbContext db, ResponseCache
     {
         var e = context.Message;
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO metrics.snapshots (id, kind, started_at, completed_at, models, failed_pages, model_pages)
+            INSERT INTO metrics.snapshots (id, kind, started_at, completed_at, models, failed_pages, expected_pages)
             VALUES ({e.SnapshotId}, {e.Kind.ToString()}, {e.StartedAt}, {e.CompletedAt}, {e.Models}, {e.FailedPages}, {e.ModelPages})
             ON CONFLICT (id) DO UPDATE SET completed_at = EXCLUDED.completed_at, models = EXCLUDED.models,
-                failed_pages = EXCLUDED.failed_pages, model_pages = EXCLUDED.model_pages
+                failed_pages = EXCLUDED.failed_pages, expected_pages = EXCLUDED.expected_pages
             """, context.CancellationToken);
         if (await new SnapshotProgress(db, MetricsDbContext.Schema).IsFullyIngestedAsync(e.SnapshotId, context.CancellationToken))
         {

@@ -153,9 +153,9 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_at");
 
-                    b.Property<int?>("ModelPages")
+                    b.Property<int?>("ExpectedPages")
                         .HasColumnType("integer")
-                        .HasColumnName("model_pages");
+                        .HasColumnName("expected_pages");
 
                     b.HasKey("Id")
                         .HasName("pk_snapshots");

@@ -134,6 +134,10 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_at");
 
+                    b.Property<int?>("ExpectedPages")
+                        .HasColumnType("integer")
+                        .HasColumnName("expected_pages");
+
                     b.Property<int>("FailedPages")
                         .HasColumnType("integer")
                         .HasColumnName("failed_pages");
@@ -143,10 +147,6 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("kind");
-
-                    b.Property<int?>("ModelPages")
-                        .HasColumnType("integer")
-                        .HasColumnName("model_pages");
 
                     b.Property<long>("Models")
                         .HasColumnType("bigint")

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HubPlatform.Metrics.Infrastructure.Migrations
 {
     [DbContext(typeof(MetricsDbContext))]
-    [Migration("20261126142410_Initial")]
+    [Migration("20261126161544_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -137,6 +137,10 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_at");
 
+                    b.Property<int?>("ExpectedPages")
+                        .HasColumnType("integer")
+                        .HasColumnName("expected_pages");
+
                     b.Property<int>("FailedPages")
                         .HasColumnType("integer")
                         .HasColumnName("failed_pages");
@@ -146,10 +150,6 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("kind");
-
-                    b.Property<int?>("ModelPages")
-                        .HasColumnType("integer")
-                        .HasColumnName("model_pages");
 
                     b.Property<long>("Models")
                         .HasColumnType("bigint")

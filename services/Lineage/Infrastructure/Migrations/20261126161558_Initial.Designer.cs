@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HubPlatform.Lineage.Infrastructure.Migrations
 {
     [DbContext(typeof(LineageDbContext))]
-    [Migration("20261126151052_Initial")]
+    [Migration("20261126161558_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -156,9 +156,9 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_at");
 
-                    b.Property<int?>("ModelPages")
+                    b.Property<int?>("ExpectedPages")
                         .HasColumnType("integer")
-                        .HasColumnName("model_pages");
+                        .HasColumnName("expected_pages");
 
                     b.HasKey("Id")
                         .HasName("pk_snapshots");

@@ -79,7 +79,7 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                     completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     models = table.Column<long>(type: "bigint", nullable: false),
                     failed_pages = table.Column<int>(type: "integer", nullable: false),
-                    model_pages = table.Column<int>(type: "integer", nullable: true)
+                    expected_pages = table.Column<int>(type: "integer", nullable: true)
                 },
                 constraints: table =>
                 {

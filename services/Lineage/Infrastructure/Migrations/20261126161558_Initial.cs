@@ -89,7 +89,7 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
                     completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    model_pages = table.Column<int>(type: "integer", nullable: true)
+                    expected_pages = table.Column<int>(type: "integer", nullable: true)
                 },
                 constraints: table =>
                 {
