@@ -1,21 +1,16 @@
 using HubPlatform.Search.Embeddings;
 using HubPlatform.Search.Index;
 using HubPlatform.Search.Infrastructure;
+using HubPlatform.Search.Pipeline;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace HubPlatform.Search.Apis;
 
-public sealed record SearchHit(string Id, string RepoType, double Score, string Snippet, string? PipelineTag, string? LibraryName, long Downloads, long Likes);
-
-public sealed record SearchResults(string Query, string Mode, IReadOnlyList<SearchHit> Hits);
-
-/// <summary>Filters every mode applies; null means "any".</summary>
-public sealed record SearchFilters(string? PipelineTag, string? Library, string? License, string? Author, long? MinDownloads, long? MinLikes, DateTimeOffset? CreatedAfter);
-
 /// <summary>
-/// Find models by words (keyword: Postgres full text, weighted by field), by meaning (semantic:
-/// all-MiniLM-L6-v2 and the USearch index), or both fused by reciprocal rank (hybrid, the default).
+/// Find models and datasets by words (keyword: Postgres full text, weighted by field, over metadata and
+/// card prose), by meaning (semantic: all-MiniLM-L6-v2 and the USearch index over each repo's metadata
+/// text and card chunks), or both fused by reciprocal rank (hybrid, the default); and repos similar to a repo.
 /// </summary>
 public static class SearchApi
 {
@@ -29,27 +24,30 @@ public static class SearchApi
 
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/search", Search).WithTags("Search").WithName("SearchModels")
-            .WithSummary("Find models by capability: mode=hybrid (default), semantic or keyword");
-        app.MapGet("/api/search/status", Status).WithTags("Search").WithName("GetSearchStatus")
-            .WithSummary("How far the pipeline is: documents, distinct texts embedded, vectors in this replica's index");
+        var search = app.MapGroup("/api/search").WithTags("Search");
+        search.MapGet("", Search).WithName("SearchRepos")
+            .WithSummary("Find models or datasets by capability: mode=hybrid (default), semantic or keyword; repoType=model (default) or dataset");
+        search.MapGet("/status", Status).WithName("GetSearchStatus")
+            .WithSummary("How far the pipeline is: documents, chunks, texts embedded and waiting, vectors in this replica's index");
+        search.MapGet("/similar/{**id}", Similar).WithName("GetSimilarRepos")
+            .WithSummary("Repos similar to a repo, by its own vectors (metadata text and card chunks); the repo itself is left out");
         return app;
     }
 
     private static async Task<Results<Ok<SearchResults>, ProblemHttpResult>> Search(
         SearchDbContext db, ResponseCache cache, SentenceEmbedder embedder, VectorIndex index, CancellationToken ct,
-        string? q = null, int k = 10, string mode = "hybrid", string sort = "relevance",
+        string? q = null, int k = 10, string mode = "hybrid", string sort = "relevance", string repoType = SearchRepoTypes.Model,
         string? pipelineTag = null, string? library = null, string? license = null, string? author = null,
-        long? minDownloads = null, long? minLikes = null, DateTimeOffset? createdAfter = null)
+        long? minDownloads = null, long? minLikes = null, DateTimeOffset? createdAfter = null,
+        long? minParameters = null, long? maxParameters = null)
     {
-        var filters = new SearchFilters(pipelineTag, library, license, author, minDownloads, minLikes, createdAfter);
         if (string.IsNullOrWhiteSpace(q) || q.Length > MaxQueryLength)
         {
             return TypedResults.Problem(title: "Invalid query", statusCode: 400, detail: $"q is required and at most {MaxQueryLength} characters.");
         }
-        if (k is < 1 or > MaxK)
+        if (Invalid(k, repoType) is { } invalid)
         {
-            return TypedResults.Problem(title: "Invalid k", statusCode: 400, detail: $"k is between 1 and {MaxK}.");
+            return invalid;
         }
         if (!Modes.Contains(mode))
         {
@@ -59,13 +57,18 @@ public static class SearchApi
         {
             return TypedResults.Problem(title: "Invalid sort", statusCode: 400, detail: "sort is relevance, downloads or likes.");
         }
-        if (minDownloads < 0 || minLikes < 0)
+        if (minDownloads < 0 || minLikes < 0 || minParameters < 0 || maxParameters < 0)
         {
-            return TypedResults.Problem(title: "Invalid filter", statusCode: 400, detail: "minDownloads and minLikes are ≥ 0.");
+            return TypedResults.Problem(title: "Invalid filter", statusCode: 400, detail: "minDownloads, minLikes, minParameters and maxParameters are ≥ 0.");
         }
+        if (minParameters > maxParameters)
+        {
+            return TypedResults.Problem(title: "Invalid filter", statusCode: 400, detail: "minParameters is at most maxParameters.");
+        }
+        var filters = new SearchFilters(repoType, pipelineTag, library, license, author, minDownloads, minLikes, createdAfter, minParameters, maxParameters);
         return TypedResults.Ok(await cache.GetOrCreateAsync($"search:{mode}:{k}:{sort}:{filters}:{q}", async () =>
         {
-            var keyword = mode == "semantic" ? [] : await KeywordAsync(db, q, filters, mode == "keyword" ? k : Candidates, ct);
+            var keyword = mode == "semantic" ? [] : await SearchQueries.KeywordAsync(db, q, filters, mode == "keyword" ? k : Candidates, ct);
             var semantic = mode == "keyword" ? [] : await SemanticAsync(db, embedder, index, q, filters, mode == "semantic" ? k : Candidates, ct);
             var hits = mode switch
             {
@@ -80,68 +83,79 @@ public static class SearchApi
                 "likes" => hits.OrderByDescending(h => h.Likes).ThenBy(h => h.Id, StringComparer.Ordinal).ToList(),
                 _ => hits,
             };
-            return new SearchResults(q, mode, hits);
+            return new SearchResults(q, mode, repoType, hits);
         }, TimeSpan.FromMinutes(10)));
     }
 
-    public sealed record SearchStatus(long Documents, long DistinctTexts, long EmbeddedTexts, long IndexedVectors);
-
-    private static async Task<Ok<SearchStatus>> Status(SearchDbContext db, VectorIndex index, CancellationToken ct) =>
-        TypedResults.Ok(new SearchStatus(
-            await db.Documents.LongCountAsync(ct),
-            await db.Documents.Select(d => d.TextHash).Distinct().LongCountAsync(ct),
-            await db.Embeddings.LongCountAsync(ct),
-            index.Count));
-
-    private static Task<List<SearchHit>> KeywordAsync(SearchDbContext db, string q, SearchFilters f, int k, CancellationToken ct) =>
-        // websearch_to_tsquery accepts any user text (quotes, OR, -word) without syntax errors.
-        db.Database.SqlQuery<SearchHit>($"""
-            SELECT d.id AS "Id", d.repo_type AS "RepoType", ts_rank_cd(d.search_vector, query)::float8 AS "Score",
-                   ts_headline('english', d.id || ' ' || coalesce(d.pipeline_tag, '') || ' ' || d.text, query, 'MaxWords=20, MinWords=5') AS "Snippet",
-                   d.pipeline_tag AS "PipelineTag", d.library_name AS "LibraryName", d.downloads AS "Downloads", d.likes AS "Likes"
-            FROM search.documents d, websearch_to_tsquery('english', {q}) query
-            WHERE d.search_vector @@ query
-              AND ({f.PipelineTag}::text IS NULL OR d.pipeline_tag = {f.PipelineTag})
-              AND ({f.Library}::text IS NULL OR d.library_name = {f.Library})
-              AND ({f.License}::text IS NULL OR d.license = {f.License})
-              AND ({f.Author}::text IS NULL OR d.author = {f.Author})
-              AND ({f.MinDownloads}::bigint IS NULL OR d.downloads >= {f.MinDownloads})
-              AND ({f.MinLikes}::bigint IS NULL OR d.likes >= {f.MinLikes})
-              AND ({f.CreatedAfter}::timestamptz IS NULL OR d.created_at >= {f.CreatedAfter})
-            ORDER BY "Score" DESC, d.downloads DESC, d.id
-            LIMIT {k}
-            """).ToListAsync(ct);
-
-    private static async Task<List<SearchHit>> SemanticAsync(SearchDbContext db, SentenceEmbedder embedder, VectorIndex index, string q, SearchFilters f, int k, CancellationToken ct)
+    private static async Task<Results<Ok<SimilarResults>, ProblemHttpResult>> Similar(
+        string id, SearchDbContext db, ResponseCache cache, VectorIndex index, CancellationToken ct, int k = 10, string repoType = SearchRepoTypes.Model)
     {
-        // Filters apply after the ANN search, so it fetches a wider candidate set when any is set.
-        var filtered = f != new SearchFilters(null, null, null, null, null, null, null);
-        var matches = index.Search(embedder.Embed(q), filtered ? k * 10 : k);
-        var keys = matches.Select(m => (long)m.Key).ToArray();
-        var candidates = db.Documents.AsNoTracking().Where(d => keys.Contains(d.Key));
-        if (f.PipelineTag is not null) candidates = candidates.Where(d => d.PipelineTag == f.PipelineTag);
-        if (f.Library is not null) candidates = candidates.Where(d => d.LibraryName == f.Library);
-        if (f.License is not null) candidates = candidates.Where(d => d.License == f.License);
-        if (f.Author is not null) candidates = candidates.Where(d => d.Author == f.Author);
-        if (f.MinDownloads is not null) candidates = candidates.Where(d => d.Downloads >= f.MinDownloads);
-        if (f.MinLikes is not null) candidates = candidates.Where(d => d.Likes >= f.MinLikes);
-        if (f.CreatedAfter is not null) candidates = candidates.Where(d => d.CreatedAt >= f.CreatedAfter);
-        var documents = await candidates
-            .Select(d => new { d.Key, d.Id, d.RepoType, d.EmbeddingText, d.PipelineTag, d.LibraryName, d.Downloads, d.Likes })
-            .ToDictionaryAsync(d => d.Key, ct);
-        return matches.Where(m => documents.ContainsKey((long)m.Key)).Take(k).Select(m =>
+        if (!RepoIds.IsValid(id))
         {
-            var d = documents[(long)m.Key];
-            return new SearchHit(d.Id, d.RepoType, m.Similarity, d.EmbeddingText.Length > 200 ? d.EmbeddingText[..200] : d.EmbeddingText,
-                d.PipelineTag, d.LibraryName, d.Downloads, d.Likes);
-        }).ToList();
+            return TypedResults.Problem(RepoIds.Problem(id));
+        }
+        if (Invalid(k, repoType) is { } invalid)
+        {
+            return invalid;
+        }
+        var document = await db.Documents.AsNoTracking().Where(d => d.RepoType == repoType && d.Id == id).Select(d => new { d.Key }).SingleOrDefaultAsync(ct);
+        if (document is null)
+        {
+            return TypedResults.Problem(title: "Unknown repo", statusCode: 404, detail: $"Search holds no {repoType} '{id}'.");
+        }
+        var keys = await db.Chunks.Where(c => c.RepoType == repoType && c.Id == id).Select(c => c.Key).ToListAsync(ct);
+        keys.Add(document.Key);
+        var vectors = await VectorRows.VectorsAsync(db, [.. keys], ct);
+        if (vectors.Count == 0)
+        {
+            return TypedResults.Problem(title: "Not embedded yet", statusCode: 409,
+                detail: $"'{id}' has no vector yet; the embedding worker will get to it (see /api/search/status).");
+        }
+        return TypedResults.Ok(await cache.GetOrCreateAsync($"similar:{repoType}:{k}:{id}", async () =>
+        {
+            // Every vector of the repo is a query; another repo scores as its best pair. Its own keys come back
+            // first (similarity 1), so each query asks for that many more.
+            var wanted = Math.Min(k * 10 + keys.Count, 4_000);
+            var matches = vectors.SelectMany(v => index.Search(v.Vector, wanted));
+            var hits = await SearchQueries.ReposOfAsync(db, matches, SearchFilters.Only(repoType), k, excludeId: id, ct);
+            return new SimilarResults(id, repoType, hits);
+        }, TimeSpan.FromMinutes(10)));
+    }
+
+    private static async Task<Ok<SearchStatus>> Status(
+        SearchDbContext db, VectorIndex index, IndexState state, EmbeddingProgress progress, SentenceEmbedder embedder, CancellationToken ct)
+    {
+        var byType = await db.Documents.GroupBy(d => d.RepoType).Select(g => new { g.Key, Count = g.LongCount() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var distinct = await db.Database.SqlQuery<long>($"""
+            SELECT count(DISTINCT text_hash) AS "Value" FROM (SELECT text_hash FROM search.documents UNION ALL SELECT text_hash FROM search.chunks) t
+            """).SingleAsync(ct);
+        var latest = await db.Database.SqlQuery<long>($"SELECT last_value AS \"Value\" FROM search.vector_versions").SingleAsync(ct);
+        return TypedResults.Ok(new SearchStatus(
+            byType.Values.Sum(), byType.GetValueOrDefault(SearchRepoTypes.Model), byType.GetValueOrDefault(SearchRepoTypes.Dataset),
+            await db.Cards.LongCountAsync(ct), await db.Chunks.LongCountAsync(ct), distinct, await db.Embeddings.LongCountAsync(ct),
+            await VectorRows.BacklogAsync(db, ct), index.Count, state.Watermark, latest, progress.EmbeddedSinceStart, progress.LastEmbeddedAt,
+            embedder.ExecutionProvider.ToString().ToLowerInvariant()));
+    }
+
+    private static ProblemHttpResult? Invalid(int k, string repoType) =>
+        k is < 1 or > MaxK ? TypedResults.Problem(title: "Invalid k", statusCode: 400, detail: $"k is between 1 and {MaxK}.")
+        : !SearchRepoTypes.All.Contains(repoType) ? TypedResults.Problem(title: "Invalid repoType", statusCode: 400, detail: "repoType is model or dataset.")
+        : null;
+
+    private static Task<List<SearchHit>> SemanticAsync(SearchDbContext db, SentenceEmbedder embedder, VectorIndex index, string q, SearchFilters f, int k, CancellationToken ct)
+    {
+        // Filters (the repo type included: one index holds every kind) apply after the ANN search, and a repo
+        // may match with several chunks, so the ANN search fetches a wider candidate set, wider still when filtered.
+        var matches = index.Search(embedder.Embed(q), Math.Min(k * (f.Narrows ? 40 : 10), 4_000));
+        return SearchQueries.ReposOfAsync(db, matches, f, k, excludeId: null, ct);
     }
 
     /// <summary>Reciprocal rank fusion: a repo's score is the sum of 1/(60 + rank) over the lists it appears in.</summary>
     public static List<SearchHit> Fuse(IReadOnlyList<SearchHit> keyword, IReadOnlyList<SearchHit> semantic, int k)
     {
         var scores = new Dictionary<string, (double Score, SearchHit Hit)>(StringComparer.Ordinal);
-        foreach (var list in new[] { keyword, semantic })
+        // Semantic first: when a repo is in both lists, its snippet is the passage it was found by in meaning.
+        foreach (var list in new[] { semantic, keyword })
         {
             for (var rank = 0; rank < list.Count; rank++)
             {

@@ -5,7 +5,7 @@ public enum EmbeddingExecutionProvider
 {
     Cpu,
 
-    /// <summary>Needs the GPU build of ONNX Runtime and a CUDA device; without them the embedder falls back to CPU.</summary>
+    /// <summary>Needs the GPU build of ONNX Runtime and a CUDA device; without them the embedder refuses to start.</summary>
     Cuda,
 }
 

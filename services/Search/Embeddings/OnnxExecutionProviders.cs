@@ -4,24 +4,31 @@ using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 namespace HubPlatform.Search.Embeddings;
 
 /// <summary>
-/// Picks the ONNX Runtime execution provider. CUDA only exists in the GPU build of ONNX Runtime
-/// (Microsoft.ML.OnnxRuntime.Gpu) on a host with a CUDA device; anywhere else a CUDA setting falls back to
-/// CPU with a warning, so one configuration can be shared by GPU and CPU replicas.
+/// Appends the configured ONNX Runtime execution provider. CUDA only exists in the GPU build of ONNX
+/// Runtime (Microsoft.ML.OnnxRuntime.Gpu) on a host with a CUDA device. Asking for it anywhere else is a
+/// configuration error and stops the service with the reason: a replica silently embedding on CPU while
+/// its operator believes it has a GPU is worse than one that does not start.
 /// </summary>
 public static class OnnxExecutionProviders
 {
     private const string Cuda = "CUDAExecutionProvider";
 
-    public static EmbeddingExecutionProvider Append(SessionOptions session, EmbeddingOptions options, ILogger logger)
+    public static EmbeddingExecutionProvider Append(SessionOptions session, EmbeddingOptions options)
     {
-        if (options.ExecutionProvider != EmbeddingExecutionProvider.Cuda)
+        if (options.ExecutionProvider == EmbeddingExecutionProvider.Cpu)
         {
             return EmbeddingExecutionProvider.Cpu;
         }
-        if (!OrtEnv.Instance().GetAvailableProviders().Contains(Cuda))
+        if (!Enum.IsDefined(options.ExecutionProvider))
         {
-            logger.LogWarning("Embeddings: CUDA was configured but this ONNX Runtime build has no {Provider}; running on CPU.", Cuda);
-            return EmbeddingExecutionProvider.Cpu;
+            throw new InvalidOperationException($"{EmbeddingOptions.Section}:ExecutionProvider is cpu or cuda, not {options.ExecutionProvider}.");
+        }
+        var available = OrtEnv.Instance().GetAvailableProviders();
+        if (!available.Contains(Cuda))
+        {
+            throw new InvalidOperationException(
+                $"{EmbeddingOptions.Section}:ExecutionProvider is cuda, but this ONNX Runtime build only has {string.Join(", ", available)}. " +
+                "Use the Microsoft.ML.OnnxRuntime.Gpu package on a host with CUDA, or set it to cpu.");
         }
         try
         {
@@ -30,9 +37,8 @@ public static class OnnxExecutionProviders
         }
         catch (OnnxRuntimeException e)
         {
-            // The provider is compiled in but the device or the CUDA libraries are missing.
-            logger.LogWarning(e, "Embeddings: CUDA device {Device} is not usable; running on CPU.", options.CudaDeviceId);
-            return EmbeddingExecutionProvider.Cpu;
+            throw new InvalidOperationException(
+                $"{EmbeddingOptions.Section}:ExecutionProvider is cuda, but CUDA device {options.CudaDeviceId} is not usable (driver or CUDA libraries missing?): {e.Message}", e);
         }
     }
 }

@@ -22,7 +22,7 @@ public sealed class SentenceEmbedder : IDisposable
     private readonly int _maxTokens;
     private readonly int _batchSize;
 
-    public SentenceEmbedder(IOptions<EmbeddingOptions> options, ILogger<SentenceEmbedder> logger)
+    public SentenceEmbedder(IOptions<EmbeddingOptions> options)
     {
         var settings = options.Value;
         if (settings.MaxTokens is < 3 or > 512)
@@ -40,13 +40,13 @@ public sealed class SentenceEmbedder : IDisposable
         {
             sessionOptions.IntraOpNumThreads = settings.IntraOpThreads;
         }
-        ExecutionProvider = OnnxExecutionProviders.Append(sessionOptions, settings, logger);
+        ExecutionProvider = OnnxExecutionProviders.Append(sessionOptions, settings);
         _session = new InferenceSession(MiniLmModelFiles.ReadModel(), sessionOptions);
     }
 
     public WordPieceTokenizer Tokenizer { get; }
 
-    /// <summary>The provider actually in use: CPU when CUDA was asked for but is not available.</summary>
+    /// <summary>The provider in use (the configured one: an unavailable provider stops the service at start).</summary>
     public EmbeddingExecutionProvider ExecutionProvider { get; }
 
     public float[] Embed(string text) => Embed([text])[0];

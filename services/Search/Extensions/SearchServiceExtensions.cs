@@ -1,4 +1,3 @@
-using Cloud.Unum.USearch;
 using HubPlatform.Search.Embeddings;
 using HubPlatform.Search.Index;
 using HubPlatform.Search.Infrastructure;
@@ -17,12 +16,17 @@ public static class SearchServiceExtensions
         builder.AddHubMessaging("search", bus =>
         {
             bus.AddConsumer<ModelsObservedConsumer>();
+            bus.AddConsumer<DatasetsObservedConsumer>();
+            bus.AddConsumer<CardsFetchedConsumer>();
+            bus.AddConsumer<ReposRemovedConsumer>();
             bus.AddConsumer<SnapshotCompletedConsumer>();
         });
         builder.Services.AddScoped<DocumentStore>();
+        builder.Services.AddScoped<CardStore>();
         builder.AddSearchEmbeddings();
-        builder.Services.AddSingleton<IndexWatermark>();
-        builder.Services.AddHostedService<EmbeddingWorker>();
+        builder.Services.AddSingleton<EmbeddingProgress>();
+        builder.Services.AddSingleton<EmbeddingWorker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddingWorker>());
     }
 
     /// <summary>The embedding model and the vector index: singletons, since each holds a large native object shared by all requests.</summary>
@@ -34,24 +38,9 @@ public static class SearchServiceExtensions
         builder.Services.AddSingleton(sp => sp.GetRequiredService<SentenceEmbedder>().Tokenizer);
         builder.Services.AddSingleton<CardChunker>();
         builder.Services.AddSingleton<IncrementalEmbedder>();
-        builder.Services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<VectorIndexOptions>>().Value;
-            if (options.Path is not { } path || !File.Exists(path))
-            {
-                return VectorIndex.Create(options);
-            }
-            // A saved index spares a restart from re-inserting every stored vector. A damaged file must not stop
-            // the service: it starts empty and the index is rebuilt from the vectors in the database.
-            try
-            {
-                return VectorIndex.Load(path, options);
-            }
-            catch (Exception e) when (e is USearchException or InvalidDataException)
-            {
-                sp.GetRequiredService<ILogger<VectorIndex>>().LogWarning(e, "Vector index {Path} could not be loaded; starting empty.", path);
-                return VectorIndex.Create(options);
-            }
-        });
+        builder.Services.AddSingleton<IndexState>();
+        builder.Services.AddSingleton(sp => IndexFiles.LoadOrCreate(
+            sp.GetRequiredService<IOptions<VectorIndexOptions>>().Value, sp.GetRequiredService<IndexState>(),
+            sp.GetRequiredService<ILogger<VectorIndex>>()));
     }
 }

@@ -7,8 +7,13 @@ public sealed class VectorIndexOptions
 {
     public const string Section = "Search:Embeddings:Index";
 
-    /// <summary>Where the index is saved and loaded from, so a restart does not rebuild it; none keeps it in memory only.</summary>
+    /// <summary>
+    /// Where the index is saved and loaded from, so a restart does not rebuild it; none keeps it in memory
+    /// only. Each replica needs its own file: <c>{replica}</c> in the path becomes the machine name.
+    /// </summary>
     public string? Path { get; set; }
+
+    public string? ResolvedPath => string.IsNullOrWhiteSpace(Path) ? null : Path.Replace("{replica}", Environment.MachineName, StringComparison.Ordinal);
 
     /// <summary>HNSW edges per node (M). More edges: better recall, more memory, slower inserts.</summary>
     public int Connectivity { get; set; } = 16;

@@ -4,50 +4,81 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HubPlatform.Search.Infrastructure;
 
-/// <summary>Upserts a page of model documents in one statement; a replayed page writes the same rows.</summary>
+/// <summary>A repo as search stores it, whichever listing it came from.</summary>
+public sealed record DocumentRow(
+    string Id, string Author, string? PipelineTag, string? LibraryName, string? License, IReadOnlyList<string> Tags,
+    string Text, long Downloads, long Likes, DateTimeOffset? CreatedAt, long? Parameters, EmbeddingText Embedding);
+
+/// <summary>
+/// Upserts a page of documents in one statement; a replayed page writes the same rows, and an older
+/// page never overwrites a newer one. The vector version moves only when the embedded text changes.
+/// </summary>
 public sealed class DocumentStore(SearchDbContext db)
 {
-    public async Task UpsertAsync(ModelsObserved page, CancellationToken cancellationToken)
+    public Task UpsertAsync(ModelsObserved page, CancellationToken cancellationToken) =>
+        UpsertAsync(SearchRepoTypes.Model, page.ObservedAt, page.Models.Select(DocumentText.Row).ToArray(), cancellationToken);
+
+    public Task UpsertAsync(DatasetsObserved page, CancellationToken cancellationToken) =>
+        UpsertAsync(SearchRepoTypes.Dataset, page.ObservedAt, page.Datasets.Select(DocumentText.Row).ToArray(), cancellationToken);
+
+    private async Task UpsertAsync(string repoType, DateTimeOffset observedAt, DocumentRow[] m, CancellationToken cancellationToken)
     {
-        var m = page.Models;
-        var embedding = m.Select(x => new EmbeddingText(DocumentText.ForEmbedding(x))).ToArray();
+        // A page listing a repo twice keeps its last row: one statement may not update a row twice.
+        m = m.GroupBy(x => x.Id, StringComparer.Ordinal).Select(g => g.Last()).ToArray();
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO search.documents AS t (repo_type, id, author, pipeline_tag, library_name, license, tags, tag_text, text, downloads, likes, created_at, last_observed_at,
-                                               embedding_text, text_hash, vector_version)
-            SELECT 'model', u.id, u.author, u.pipeline_tag, u.library_name, u.license, string_to_array(u.tags, E'\x1f'), replace(u.tags, E'\x1f', ' '), u.text,
-                   u.downloads, u.likes, u.created_at, {page.ObservedAt}, u.embedding_text, u.text_hash, nextval('search.vector_versions')
+            INSERT INTO search.documents AS t (repo_type, id, author, pipeline_tag, library_name, license, tags, tag_text, text, card_text,
+                                               downloads, likes, created_at, parameters, last_observed_at, embedding_text, text_hash, vector_version)
+            SELECT {repoType}, u.id, u.author, u.pipeline_tag, u.library_name, u.license, string_to_array(u.tags, E'\x1f'), replace(u.tags, E'\x1f', ' '), u.text,
+                   coalesce(c.text, ''), u.downloads, u.likes, u.created_at, u.parameters, {observedAt}, u.embedding_text, u.text_hash, nextval('search.vector_versions')
             FROM unnest({m.Select(x => x.Id).ToArray()}, {m.Select(x => x.Author).ToArray()}, {m.Select(x => x.PipelineTag).ToArray()},
                         {m.Select(x => x.LibraryName).ToArray()}, {m.Select(x => x.License).ToArray()},
-                        {m.Select(x => string.Join('\x1f', x.Tags)).ToArray()}, {m.Select(DocumentText.For).ToArray()},
+                        {m.Select(x => string.Join('\x1f', x.Tags)).ToArray()}, {m.Select(x => x.Text).ToArray()},
                         {m.Select(x => x.Downloads).ToArray()}, {m.Select(x => x.Likes).ToArray()}, {m.Select(x => x.CreatedAt).ToArray()},
-                        {embedding.Select(e => e.Text).ToArray()}, {embedding.Select(e => e.Hash).ToArray()})
-                 AS u(id, author, pipeline_tag, library_name, license, tags, text, downloads, likes, created_at, embedding_text, text_hash)
+                        {m.Select(x => x.Parameters).ToArray()},
+                        {m.Select(x => x.Embedding.Text).ToArray()}, {m.Select(x => x.Embedding.Hash).ToArray()})
+                 AS u(id, author, pipeline_tag, library_name, license, tags, text, downloads, likes, created_at, parameters, embedding_text, text_hash)
+            LEFT JOIN search.cards c ON c.repo_type = {repoType} AND c.id = u.id
             ON CONFLICT (repo_type, id) DO UPDATE SET
                 author = EXCLUDED.author, pipeline_tag = EXCLUDED.pipeline_tag, library_name = EXCLUDED.library_name,
-                license = EXCLUDED.license, tags = EXCLUDED.tags, tag_text = EXCLUDED.tag_text, text = EXCLUDED.text, downloads = EXCLUDED.downloads,
-                likes = EXCLUDED.likes, created_at = EXCLUDED.created_at, last_observed_at = EXCLUDED.last_observed_at,
-                embedding_text = EXCLUDED.embedding_text, text_hash = EXCLUDED.text_hash,
+                license = EXCLUDED.license, tags = EXCLUDED.tags, tag_text = EXCLUDED.tag_text, text = EXCLUDED.text, card_text = EXCLUDED.card_text,
+                downloads = EXCLUDED.downloads, likes = EXCLUDED.likes, created_at = EXCLUDED.created_at, parameters = EXCLUDED.parameters,
+                last_observed_at = EXCLUDED.last_observed_at, embedding_text = EXCLUDED.embedding_text, text_hash = EXCLUDED.text_hash,
                 vector_version = CASE WHEN t.text_hash = EXCLUDED.text_hash THEN t.vector_version ELSE EXCLUDED.vector_version END
             WHERE t.last_observed_at <= EXCLUDED.last_observed_at
             """, cancellationToken);
     }
+
+    /// <summary>
+    /// Forgets repos the Hub no longer lists: their documents, cards and chunks. Their vectors stay in the
+    /// embeddings table (another repo may share the text), and every replica drops the keys from its index
+    /// at its next comparison with the database; until then a query simply finds no document for them.
+    /// </summary>
+    public async Task<int> RemoveAsync(string repoType, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var idArray = ids.ToArray();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var removed = await db.Database.ExecuteSqlAsync(
+            $"DELETE FROM search.documents WHERE repo_type = {repoType} AND id = ANY({idArray})", cancellationToken);
+        await db.Database.ExecuteSqlAsync($"DELETE FROM search.cards WHERE repo_type = {repoType} AND id = ANY({idArray})", cancellationToken);
+        await db.Database.ExecuteSqlAsync($"DELETE FROM search.chunks WHERE repo_type = {repoType} AND id = ANY({idArray})", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return removed;
+    }
 }
 
-/// <summary>The searchable text of a model from its metadata: languages, datasets and base models in words.</summary>
-public static class DocumentText
+/// <summary>The repo types search holds, in the words stored in <c>repo_type</c> and accepted by the API.</summary>
+public static class SearchRepoTypes
 {
-    /// <summary>
-    /// What the embedding model reads: the id and task in words, then the metadata text. Downloads
-    /// and likes stay out, so a new snapshot re-embeds only models whose description changed.
-    /// </summary>
-    public static string ForEmbedding(ModelObservation model) => string.Join(". ",
-        new[] { model.Id.Replace('/', ' ').Replace('-', ' ').Replace('_', ' '), model.PipelineTag?.Replace('-', ' '), model.LibraryName,
-                string.Join(' ', model.Tags.Where(t => !t.Contains(':'))), For(model) }
-            .Where(p => !string.IsNullOrWhiteSpace(p)));
+    public const string Model = "model";
+    public const string Dataset = "dataset";
 
-    public static string For(ModelObservation model) => string.Join(' ',
-        new[] { model.Author }
-            .Concat(model.Languages.Select(l => "language " + l))
-            .Concat(model.Datasets.Select(d => "dataset " + d.Replace('/', ' ')))
-            .Concat(model.BaseModels.Select(b => $"{b.Relation ?? "derived"} of {b.Id.Replace('/', ' ')}")));
+    public static IReadOnlyList<string> All { get; } = [Model, Dataset];
+
+    /// <summary>The stored word for a contract's repo type; spaces are not searched.</summary>
+    public static string? Of(RepoType type) => type switch
+    {
+        RepoType.Model => Model,
+        RepoType.Dataset => Dataset,
+        _ => null,
+    };
 }

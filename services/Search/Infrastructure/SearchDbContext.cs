@@ -7,9 +7,12 @@ namespace HubPlatform.Search.Infrastructure;
 public sealed class SearchDbContext(DbContextOptions<SearchDbContext> options) : DbContext(options)
 {
     public const string Schema = "search";
+    private const string NextVectorKey = "nextval('search.vector_keys')";
 
     public DbSet<RepoDocument> Documents => Set<RepoDocument>();
     public DbSet<TextEmbedding> Embeddings => Set<TextEmbedding>();
+    public DbSet<StoredCard> Cards => Set<StoredCard>();
+    public DbSet<CardChunk> Chunks => Set<CardChunk>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -24,15 +27,31 @@ public sealed class SearchDbContext(DbContextOptions<SearchDbContext> options) :
                     setweight(to_tsvector('simple'::regconfig, translate(id, '/-_.', '    ')), 'A') ||
                     setweight(to_tsvector('english'::regconfig, coalesce(pipeline_tag, '') || ' ' || coalesce(library_name, '')), 'B') ||
                     setweight(to_tsvector('english'::regconfig, tag_text), 'C') ||
-                    setweight(to_tsvector('english'::regconfig, text), 'D')
+                    setweight(to_tsvector('english'::regconfig, text || ' ' || card_text), 'D')
                     """, stored: true);
             d.HasIndex(x => x.SearchVector).HasMethod("GIN");
-            d.Property(x => x.Key).UseIdentityAlwaysColumn();
+            d.Property(x => x.Key).HasDefaultValueSql(NextVectorKey);
             d.HasAlternateKey(x => x.Key);
             d.HasIndex(x => x.TextHash);
             d.HasIndex(x => x.VectorVersion);
         });
+        modelBuilder.Entity<StoredCard>(c =>
+        {
+            c.HasKey(x => new { x.RepoType, x.Id });
+            c.Property(x => x.RepoType).HasMaxLength(8);
+        });
+        modelBuilder.Entity<CardChunk>(c =>
+        {
+            c.HasKey(x => new { x.RepoType, x.Id, x.Ordinal });
+            c.Property(x => x.RepoType).HasMaxLength(8);
+            c.Property(x => x.Key).HasDefaultValueSql(NextVectorKey);
+            c.HasAlternateKey(x => x.Key);
+            c.HasIndex(x => x.TextHash);
+            c.HasIndex(x => x.VectorVersion);
+        });
         modelBuilder.HasSequence<long>("vector_versions", Schema);
+        // Documents and card chunks share one key space: a key in the vector index names one or the other.
+        modelBuilder.HasSequence<long>("vector_keys", Schema);
         modelBuilder.Entity<TextEmbedding>(e => e.HasKey(x => x.TextHash));
         modelBuilder.UseSnakeCaseNames();
     }
@@ -51,9 +70,13 @@ public sealed class RepoDocument
     /// <summary>The tags as one string: a generated column may only use immutable functions, and array_to_string is not.</summary>
     public string TagText { get; set; } = "";
     public string Text { get; set; } = "";
+    /// <summary>The card's prose (from <see cref="StoredCard"/>), found by keyword search; empty until the card arrives.</summary>
+    public string CardText { get; set; } = "";
     public long Downloads { get; set; }
     public long Likes { get; set; }
     public DateTimeOffset? CreatedAt { get; set; }
+    /// <summary>Parameters of a model's weights (safetensors metadata); null for datasets and models that do not say.</summary>
+    public long? Parameters { get; set; }
     public DateTimeOffset LastObservedAt { get; set; }
     public NpgsqlTsVector SearchVector { get; set; } = null!;
     /// <summary>The document's number in the vector index (USearch keys are integers).</summary>
@@ -71,6 +94,32 @@ public sealed class TextEmbedding
     public string TextHash { get; set; } = "";
     public float[] Vector { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>
+/// The latest card of a repo, as prose. Kept apart from the document because a card may arrive before
+/// the listing page that creates the document; the document picks it up when it is stored.
+/// </summary>
+public sealed class StoredCard
+{
+    public string RepoType { get; set; } = "model";
+    public string Id { get; set; } = "";
+    public string? Sha { get; set; }
+    public DateTimeOffset FetchedAt { get; set; }
+    public string Text { get; set; } = "";
+}
+
+/// <summary>One window-sized piece of a card: embedded and indexed on its own, so a repo is found by any part of its card.</summary>
+public sealed class CardChunk
+{
+    public string RepoType { get; set; } = "model";
+    public string Id { get; set; } = "";
+    public int Ordinal { get; set; }
+    /// <summary>The chunk's number in the vector index, from the same sequence as the documents' keys.</summary>
+    public long Key { get; set; }
+    public string Text { get; set; } = "";
+    public string TextHash { get; set; } = "";
+    public long VectorVersion { get; set; }
 }
 
 public sealed class SearchDbContextFactory() : ServiceDbContextFactory<SearchDbContext>(SearchDbContext.Schema, options => new(options));

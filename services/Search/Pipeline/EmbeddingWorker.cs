@@ -1,46 +1,66 @@
-using System.Diagnostics.Metrics;
 using HubPlatform.Search.Embeddings;
 using HubPlatform.Search.Index;
 using HubPlatform.Search.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace HubPlatform.Search.Pipeline;
 
 /// <summary>
-/// Off the consumers' hot path: embeds texts that have no vector yet (each distinct text once,
-/// in batches), stores the vectors in the search schema, and keeps this replica's ANN index in
-/// step with every document whose vector changed (by the documents' vector_version, so vectors
-/// embedded by another replica arrive here too). A restart re-reads vectors, it never re-embeds.
+/// Off the consumers' hot path: embeds texts that have no vector yet (document texts and card chunks,
+/// each distinct text once, in batches), stores the vectors in the search schema, and keeps this
+/// replica's ANN index in step with every row whose vector changed (by vector_version, so vectors
+/// embedded by another replica arrive here too). A restart loads the saved index and its state and
+/// reads only what changed since; it never re-embeds.
 /// </summary>
 public sealed class EmbeddingWorker(
     IServiceScopeFactory scopes,
     SentenceEmbedder embedder,
     VectorIndex index,
-    IndexWatermark watermark,
+    IndexState state,
+    EmbeddingProgress progress,
     ResponseCache cache,
+    IOptions<VectorIndexOptions> indexOptions,
     ILogger<EmbeddingWorker> logger) : BackgroundService
 {
     private const int EmbedBatch = 64;
     private const int IndexBatch = 5_000;
-    // Versions come from a sequence but commit in any order: a row may appear below the watermark
-    // after it moved on. A periodic sweep re-reads the last stretch of versions and adds the
-    // documents the index lacks. (A late-committed *changed* text keeps its old vector until it
-    // changes again: rare, and noted as open.)
-    private const long SweepVersions = 20_000;
-    private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(30);
-    private DateTime _lastSweep = DateTime.MinValue;
-    private static readonly Counter<long> Embedded = HubTelemetry.Meter.CreateCounter<long>("hub.search.texts_embedded");
-    private long _backlog;
+    // Versions come from a sequence but commit in any order: a row may commit below the watermark after
+    // it moved on, with a new vector or a changed one. Every replica therefore compares the versions its
+    // index holds with the database: often over the last stretch of versions (where late commits land),
+    // now and then over everything (which also drops the keys of removed repos and shrunk cards).
+    private const long RecentVersions = 20_000;
+    private static readonly TimeSpan CompareRecentEvery = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan CompareAllEvery = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan SaveEvery = TimeSpan.FromMinutes(1);
+    private DateTime _lastRecentCompare = DateTime.UtcNow;
+    private DateTime _lastFullCompare = DateTime.MinValue;
+    private DateTime _lastSave = DateTime.UtcNow;
+    private bool _unsaved;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        HubTelemetry.Meter.CreateObservableGauge("hub.search.embedding_backlog", () => Interlocked.Read(ref _backlog));
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var embedded = await EmbedMissingAsync(stoppingToken);
                 var indexed = await SyncIndexAsync(stoppingToken);
+                if (DateTime.UtcNow - _lastFullCompare > CompareAllEvery)
+                {
+                    _lastFullCompare = _lastRecentCompare = DateTime.UtcNow;
+                    indexed += await CompareWithDatabaseAsync(recentOnly: false, stoppingToken);
+                }
+                else if (DateTime.UtcNow - _lastRecentCompare > CompareRecentEvery)
+                {
+                    _lastRecentCompare = DateTime.UtcNow;
+                    indexed += await CompareWithDatabaseAsync(recentOnly: true, stoppingToken);
+                }
+                _unsaved |= indexed > 0;
+                if (_unsaved && DateTime.UtcNow - _lastSave > SaveEvery)
+                {
+                    Save();
+                }
                 if (embedded == 0 && indexed == 0)
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
@@ -48,7 +68,7 @@ public sealed class EmbeddingWorker(
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
             catch (Exception ex)
             {
@@ -58,18 +78,26 @@ public sealed class EmbeddingWorker(
         }
     }
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_unsaved)
+        {
+            Save();
+        }
+    }
+
     public async Task<int> EmbedMissingAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SearchDbContext>();
-        var missing = db.Documents.Where(d => !db.Embeddings.Any(e => e.TextHash == d.TextHash)).Select(d => new { d.TextHash, d.EmbeddingText });
-        var batch = await missing.GroupBy(d => d.TextHash).Select(g => g.First()).Take(EmbedBatch).ToListAsync(cancellationToken);
+        var batch = await VectorRows.MissingAsync(db, EmbedBatch, cancellationToken);
         if (batch.Count == 0)
         {
-            Interlocked.Exchange(ref _backlog, 0);
+            progress.SetBacklog(0);
             return 0;
         }
-        var vectors = embedder.Embed(batch.Select(b => b.EmbeddingText).ToArray());
+        var vectors = embedder.Embed(batch.Select(b => b.Text).ToArray());
         var now = DateTimeOffset.UtcNow;
         var hashes = batch.Select(b => b.TextHash).ToArray();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -79,63 +107,89 @@ public sealed class EmbeddingWorker(
                 $"INSERT INTO search.embeddings (text_hash, vector, created_at) VALUES ({hashes[i]}, {vectors[i]}, {now}) ON CONFLICT DO NOTHING",
                 cancellationToken);
         }
+        // Rows read by a replica before this vector existed were skipped; a new version brings them back.
         await db.Database.ExecuteSqlAsync(
             $"UPDATE search.documents SET vector_version = nextval('search.vector_versions') WHERE text_hash = ANY({hashes})", cancellationToken);
+        await db.Database.ExecuteSqlAsync(
+            $"UPDATE search.chunks SET vector_version = nextval('search.vector_versions') WHERE text_hash = ANY({hashes})", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        Embedded.Add(batch.Count);
-        var backlog = await missing.Select(d => d.TextHash).Distinct().LongCountAsync(cancellationToken);
-        Interlocked.Exchange(ref _backlog, backlog);
+        progress.AddEmbedded(batch.Count);
+        var backlog = await VectorRows.BacklogAsync(db, cancellationToken);
+        progress.SetBacklog(backlog);
         logger.LogInformation("Embedded {Texts} texts; {Backlog} waiting", batch.Count, backlog);
         return batch.Count;
     }
 
+    /// <summary>Adds the vectors that changed above the watermark, oldest first, and moves the watermark.</summary>
     public async Task<int> SyncIndexAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SearchDbContext>();
-        var since = watermark.Value;
-        var sweep = DateTime.UtcNow - _lastSweep > SweepEvery;
-        if (sweep)
-        {
-            _lastSweep = DateTime.UtcNow;
-            await SweepAsync(db, since, cancellationToken);
-        }
-        var changed = await db.Documents
-            .Where(d => d.VectorVersion > since)
-            .Join(db.Embeddings, d => d.TextHash, e => e.TextHash, (d, e) => new { d.Key, d.VectorVersion, e.Vector })
-            .OrderBy(x => x.VectorVersion)
-            .Take(IndexBatch)
-            .ToListAsync(cancellationToken);
+        var changed = await VectorRows.ChangedAsync(db, state.Watermark, IndexBatch, cancellationToken);
         if (changed.Count == 0)
         {
             return 0;
         }
-        index.Upsert(changed.Select(c => KeyValuePair.Create((ulong)c.Key, c.Vector)).ToArray());
-        watermark.Value = changed[^1].VectorVersion;
+        Apply(changed, advanceWatermark: true);
+        progress.AddIndexed(changed.Count);
         // Cached results were computed without these vectors.
         await cache.InvalidateAllAsync();
         return changed.Count;
     }
 
-    private async Task SweepAsync(SearchDbContext db, long since, CancellationToken cancellationToken)
+    /// <summary>
+    /// Repairs the index where it disagrees with the database: rows whose version the index does not
+    /// hold are (re-)added, and, over everything, keys with no row any more are removed.
+    /// </summary>
+    public async Task<int> CompareWithDatabaseAsync(bool recentOnly, CancellationToken cancellationToken)
     {
-        var from = since - SweepVersions;
-        var recent = await db.Documents
-            .Where(d => d.VectorVersion > from && d.VectorVersion <= since)
-            .Join(db.Embeddings, d => d.TextHash, e => e.TextHash, (d, e) => new { d.Key, e.Vector })
-            .ToListAsync(cancellationToken);
-        var missing = recent.Where(r => !index.Contains((ulong)r.Key)).Select(r => KeyValuePair.Create((ulong)r.Key, r.Vector)).ToArray();
-        if (missing.Length > 0)
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SearchDbContext>();
+        var watermark = state.Watermark;
+        var rows = await VectorRows.VersionsAsync(db, recentOnly ? watermark - RecentVersions : long.MinValue, watermark, cancellationToken);
+        var stale = rows.Where(r => state.VersionOf((ulong)r.Key) != r.Version).Select(r => r.Key).ToArray();
+        var repaired = 0;
+        foreach (var keys in stale.Chunk(IndexBatch))
         {
-            index.Upsert(missing);
+            var vectors = await VectorRows.VectorsAsync(db, keys, cancellationToken);
+            Apply(vectors, advanceWatermark: false);
+            repaired += vectors.Count;
+        }
+        if (!recentOnly)
+        {
+            var present = rows.Select(r => (ulong)r.Key).ToHashSet();
+            // Only keys at or below the watermark were compared; newer ones are the next sync's.
+            var gone = state.Keys().Where(k => !present.Contains(k) && state.VersionOf(k) <= watermark).ToArray();
+            foreach (var key in gone)
+            {
+                index.Remove(key);
+            }
+            state.Removed(gone);
+            repaired += gone.Length;
+        }
+        if (repaired > 0)
+        {
+            progress.AddRepaired(repaired);
             await cache.InvalidateAllAsync();
-            logger.LogInformation("Index sweep: {Vectors} vectors committed late were added", missing.Length);
+            logger.LogInformation("Index compared with the database ({Scope}): {Vectors} vectors repaired", recentOnly ? "recent versions" : "all", repaired);
+        }
+        return repaired;
+    }
+
+    private void Apply(IReadOnlyCollection<VersionedVector> vectors, bool advanceWatermark)
+    {
+        index.Upsert(vectors.Select(v => KeyValuePair.Create((ulong)v.Key, v.Vector)).ToArray());
+        state.Indexed(vectors.Select(v => ((ulong)v.Key, v.Version)), advanceWatermark);
+    }
+
+    private void Save()
+    {
+        _lastSave = DateTime.UtcNow;
+        _unsaved = false;
+        if (indexOptions.Value.ResolvedPath is { } path)
+        {
+            IndexFiles.Save(index, state, path);
+            logger.LogInformation("Vector index saved to {Path}: {Vectors} vectors up to version {Watermark}", path, index.Count, state.Watermark);
         }
     }
-}
-
-/// <summary>The highest vector_version this replica's index holds; zero at start, so a new replica indexes everything.</summary>
-public sealed class IndexWatermark
-{
-    public long Value { get; set; }
 }

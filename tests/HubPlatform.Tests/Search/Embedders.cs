@@ -1,5 +1,4 @@
 using HubPlatform.Search.Embeddings;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace HubPlatform.Tests.Search;
@@ -11,8 +10,7 @@ public static class Embedders
 
     public static SentenceEmbedder Default => Shared.Value;
 
-    public static SentenceEmbedder Create(EmbeddingOptions options) =>
-        new(Options.Create(options), NullLogger<SentenceEmbedder>.Instance);
+    public static SentenceEmbedder Create(EmbeddingOptions options) => new(Options.Create(options));
 
     public static float Cosine(float[] a, float[] b) => a.Zip(b, (x, y) => x * y).Sum();
 }

@@ -13,7 +13,7 @@ using NpgsqlTypes;
 namespace HubPlatform.Search.Infrastructure.Migrations
 {
     [DbContext(typeof(SearchDbContext))]
-    [Migration("20261126152414_Initial")]
+    [Migration("20261126162751_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -27,7 +27,59 @@ namespace HubPlatform.Search.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence("vector_keys", "search");
+
             modelBuilder.HasSequence("vector_versions", "search");
+
+            modelBuilder.Entity("HubPlatform.Search.Infrastructure.CardChunk", b =>
+                {
+                    b.Property<string>("RepoType")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("repo_type");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<long>("Key")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("key")
+                        .HasDefaultValueSql("nextval('search.vector_keys')");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.Property<string>("TextHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text_hash");
+
+                    b.Property<long>("VectorVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("vector_version");
+
+                    b.HasKey("RepoType", "Id", "Ordinal")
+                        .HasName("pk_chunks");
+
+                    b.HasAlternateKey("Key")
+                        .HasName("ak_chunks_key");
+
+                    b.HasIndex("TextHash")
+                        .HasDatabaseName("ix_chunks_text_hash");
+
+                    b.HasIndex("VectorVersion")
+                        .HasDatabaseName("ix_chunks_vector_version");
+
+                    b.ToTable("chunks", "search");
+                });
 
             modelBuilder.Entity("HubPlatform.Search.Infrastructure.RepoDocument", b =>
                 {
@@ -45,6 +97,11 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                         .HasColumnType("text")
                         .HasColumnName("author");
 
+                    b.Property<string>("CardText")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("card_text");
+
                     b.Property<DateTimeOffset?>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -61,9 +118,8 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                     b.Property<long>("Key")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
-                        .HasColumnName("key");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Key"));
+                        .HasColumnName("key")
+                        .HasDefaultValueSql("nextval('search.vector_keys')");
 
                     b.Property<DateTimeOffset>("LastObservedAt")
                         .HasColumnType("timestamp with time zone")
@@ -81,6 +137,10 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("likes");
 
+                    b.Property<long?>("Parameters")
+                        .HasColumnType("bigint")
+                        .HasColumnName("parameters");
+
                     b.Property<string>("PipelineTag")
                         .HasColumnType("text")
                         .HasColumnName("pipeline_tag");
@@ -90,7 +150,7 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                         .ValueGeneratedOnAddOrUpdate()
                         .HasColumnType("tsvector")
                         .HasColumnName("search_vector")
-                        .HasComputedColumnSql("setweight(to_tsvector('simple'::regconfig, translate(id, '/-_.', '    ')), 'A') ||\nsetweight(to_tsvector('english'::regconfig, coalesce(pipeline_tag, '') || ' ' || coalesce(library_name, '')), 'B') ||\nsetweight(to_tsvector('english'::regconfig, tag_text), 'C') ||\nsetweight(to_tsvector('english'::regconfig, text), 'D')", true);
+                        .HasComputedColumnSql("setweight(to_tsvector('simple'::regconfig, translate(id, '/-_.', '    ')), 'A') ||\nsetweight(to_tsvector('english'::regconfig, coalesce(pipeline_tag, '') || ' ' || coalesce(library_name, '')), 'B') ||\nsetweight(to_tsvector('english'::regconfig, tag_text), 'C') ||\nsetweight(to_tsvector('english'::regconfig, text || ' ' || card_text), 'D')", true);
 
                     b.Property<string>("TagText")
                         .IsRequired()
@@ -134,6 +194,36 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                         .HasDatabaseName("ix_documents_vector_version");
 
                     b.ToTable("documents", "search");
+                });
+
+            modelBuilder.Entity("HubPlatform.Search.Infrastructure.StoredCard", b =>
+                {
+                    b.Property<string>("RepoType")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("repo_type");
+
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("FetchedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("fetched_at");
+
+                    b.Property<string>("Sha")
+                        .HasColumnType("text")
+                        .HasColumnName("sha");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.HasKey("RepoType", "Id")
+                        .HasName("pk_cards");
+
+                    b.ToTable("cards", "search");
                 });
 
             modelBuilder.Entity("HubPlatform.Search.Infrastructure.TextEmbedding", b =>

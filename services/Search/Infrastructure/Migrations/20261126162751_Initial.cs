@@ -1,6 +1,5 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 using NpgsqlTypes;
 
 #nullable disable
@@ -17,8 +16,47 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                 name: "search");
 
             migrationBuilder.CreateSequence(
+                name: "vector_keys",
+                schema: "search");
+
+            migrationBuilder.CreateSequence(
                 name: "vector_versions",
                 schema: "search");
+
+            migrationBuilder.CreateTable(
+                name: "cards",
+                schema: "search",
+                columns: table => new
+                {
+                    repo_type = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    id = table.Column<string>(type: "text", nullable: false),
+                    sha = table.Column<string>(type: "text", nullable: true),
+                    fetched_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    text = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_cards", x => new { x.repo_type, x.id });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "chunks",
+                schema: "search",
+                columns: table => new
+                {
+                    repo_type = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    id = table.Column<string>(type: "text", nullable: false),
+                    ordinal = table.Column<int>(type: "integer", nullable: false),
+                    key = table.Column<long>(type: "bigint", nullable: false, defaultValueSql: "nextval('search.vector_keys')"),
+                    text = table.Column<string>(type: "text", nullable: false),
+                    text_hash = table.Column<string>(type: "text", nullable: false),
+                    vector_version = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_chunks", x => new { x.repo_type, x.id, x.ordinal });
+                    table.UniqueConstraint("ak_chunks_key", x => x.key);
+                });
 
             migrationBuilder.CreateTable(
                 name: "documents",
@@ -34,13 +72,14 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                     tags = table.Column<string[]>(type: "text[]", nullable: false),
                     tag_text = table.Column<string>(type: "text", nullable: false),
                     text = table.Column<string>(type: "text", nullable: false),
+                    card_text = table.Column<string>(type: "text", nullable: false),
                     downloads = table.Column<long>(type: "bigint", nullable: false),
                     likes = table.Column<long>(type: "bigint", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    parameters = table.Column<long>(type: "bigint", nullable: true),
                     last_observed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    search_vector = table.Column<NpgsqlTsVector>(type: "tsvector", nullable: false, computedColumnSql: "setweight(to_tsvector('simple'::regconfig, translate(id, '/-_.', '    ')), 'A') ||\nsetweight(to_tsvector('english'::regconfig, coalesce(pipeline_tag, '') || ' ' || coalesce(library_name, '')), 'B') ||\nsetweight(to_tsvector('english'::regconfig, tag_text), 'C') ||\nsetweight(to_tsvector('english'::regconfig, text), 'D')", stored: true),
-                    key = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    search_vector = table.Column<NpgsqlTsVector>(type: "tsvector", nullable: false, computedColumnSql: "setweight(to_tsvector('simple'::regconfig, translate(id, '/-_.', '    ')), 'A') ||\nsetweight(to_tsvector('english'::regconfig, coalesce(pipeline_tag, '') || ' ' || coalesce(library_name, '')), 'B') ||\nsetweight(to_tsvector('english'::regconfig, tag_text), 'C') ||\nsetweight(to_tsvector('english'::regconfig, text || ' ' || card_text), 'D')", stored: true),
+                    key = table.Column<long>(type: "bigint", nullable: false, defaultValueSql: "nextval('search.vector_keys')"),
                     embedding_text = table.Column<string>(type: "text", nullable: false),
                     text_hash = table.Column<string>(type: "text", nullable: false),
                     vector_version = table.Column<long>(type: "bigint", nullable: false)
@@ -66,6 +105,18 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_chunks_text_hash",
+                schema: "search",
+                table: "chunks",
+                column: "text_hash");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_chunks_vector_version",
+                schema: "search",
+                table: "chunks",
+                column: "vector_version");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_documents_search_vector",
                 schema: "search",
                 table: "documents",
@@ -89,11 +140,23 @@ namespace HubPlatform.Search.Infrastructure.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "cards",
+                schema: "search");
+
+            migrationBuilder.DropTable(
+                name: "chunks",
+                schema: "search");
+
+            migrationBuilder.DropTable(
                 name: "documents",
                 schema: "search");
 
             migrationBuilder.DropTable(
                 name: "embeddings",
+                schema: "search");
+
+            migrationBuilder.DropSequence(
+                name: "vector_keys",
                 schema: "search");
 
             migrationBuilder.DropSequence(

@@ -1,0 +1,267 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using HubPlatform.Contracts;
+using HubPlatform.Tests.Search;
+using HubPlatform.Tests.Support;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace HubPlatform.Tests.Integration;
+
+/// <summary>
+/// Search over the real sample with its real cards (1,109 models, cards published as CardsFetched):
+/// capability queries in plain words, queries only meaning can answer, similar repos, datasets,
+/// removal, the parameter filter and a restart that reuses the saved index.
+/// </summary>
+[Collection(ServersCollection.Name)]
+public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper output) : IClassFixture<SearchFixture>
+{
+    /// <summary>
+    /// Capability queries and the repo that must be in the hybrid top 10. Each was chosen by reading the card:
+    /// <list type="bullet">
+    /// <item>NikkeS/Phi-2-dialogsum-finetuned: phi-2 fine-tuned on DialogSum to summarize dialogues.</item>
+    /// <item>webbigdata/C3TR-Adapter_hqq: an English↔Japanese translation adapter.</item>
+    /// <item>kavinduc/devops-mastermind: "an AI assistant for DevOps and software engineering".</item>
+    /// <item>ThisIs-Developer/Llama-2-GGML-Medical-Chatbot: a medical chatbot answering patients' questions.</item>
+    /// <item>VaisakhKrishna/Llama-2-Emotional-ChatBot: an empathetic chatbot that detects emotions (mental health support).</item>
+    /// <item>DongkiKim/Mol-Llama-2-7b-chat: molecular understanding with 2D and 3D molecule encoders.</item>
+    /// <item>SaborDay/Phi2_RCT1M-ft-heading: classifies sentences of randomized clinical trial abstracts into Background, Methods, Results, Conclusion.</item>
+    /// <item>Sohaibsoussi/llama-2-7b-miniDoctor: a card of front matter only (tag medical, patient–doctor chatbot dataset): found by its metadata document.</item>
+    /// </list>
+    /// </summary>
+    public static readonly (string Query, string Expected)[] CapabilityQueries =
+    [
+        ("summarize conversations and chat logs", "NikkeS/Phi-2-dialogsum-finetuned"),
+        ("English to Japanese translation", "webbigdata/C3TR-Adapter_hqq"),
+        ("assistant for DevOps and software engineering", "kavinduc/devops-mastermind"),
+        ("medical chatbot that answers health questions", "ThisIs-Developer/Llama-2-GGML-Medical-Chatbot"),
+        ("empathetic chatbot that recognizes the user's emotions", "VaisakhKrishna/Llama-2-Emotional-ChatBot"),
+        ("understanding molecules with 2D and 3D encoders", "DongkiKim/Mol-Llama-2-7b-chat"),
+        ("classify sentences of clinical trial abstracts", "SaborDay/Phi2_RCT1M-ft-heading"),
+        ("doctor patient conversation chatbot", "Sohaibsoussi/llama-2-7b-miniDoctor"),
+    ];
+
+    /// <summary>
+    /// Paraphrases: none of their words (after dropping stop words) is in the expected repo's card or metadata,
+    /// which the test checks on the raw data, so keyword search cannot find it; meaning can.
+    /// <list type="bullet">
+    /// <item>the emotional chatbot's card speaks of "emotions", "empathetic" and "mental health", not of feelings or moods.</item>
+    /// <item>the RCT model's card says "randomized clinical trial abstracts" and "sections", not "medical paper" or "sort".</item>
+    /// <item>the dialogue summarizer says "summarize dialogues", not "recap" or "meeting transcripts".</item>
+    /// </list>
+    /// </summary>
+    public static readonly (string Query, string Expected)[] ParaphraseQueries =
+    [
+        ("bot that senses how users feel", "VaisakhKrishna/Llama-2-Emotional-ChatBot"),
+        ("sort parts of medical papers", "SaborDay/Phi2_RCT1M-ft-heading"),
+        ("recap meeting transcripts", "NikkeS/Phi-2-dialogsum-finetuned"),
+    ];
+
+    private static readonly string[] StopWords = ["that", "how", "of", "the", "a", "to", "and"];
+
+    [Fact]
+    public async Task Capability_queries_rank_the_repo_that_does_it_in_the_top_10()
+    {
+        var search = platform.Search.CreateClient();
+        var missed = new List<string>();
+        foreach (var (query, expected) in CapabilityQueries)
+        {
+            var ids = await IdsAsync(search, $"/api/search?q={Uri.EscapeDataString(query)}&k=10");
+            output.WriteLine($"{query}: rank {ids.IndexOf(expected) + 1} of [{string.Join(", ", ids)}]");
+            if (!ids.Contains(expected))
+            {
+                missed.Add($"{query} → {expected}");
+            }
+        }
+        Assert.Empty(missed);
+    }
+
+    [Fact]
+    public async Task Hybrid_finds_by_meaning_what_keyword_search_cannot()
+    {
+        var search = platform.Search.CreateClient();
+        foreach (var (query, expected) in ParaphraseQueries)
+        {
+            // Independently of the service: no word of the query is in the repo's raw card or metadata.
+            var raw = (SampleCards.Get(expected).Readme + " " + SharedData.SampleModels.Single(m => m.GetProperty("id").GetString() == expected).GetRawText()).ToLowerInvariant();
+            var words = Words().Matches(query.ToLowerInvariant()).Select(m => m.Value).Except(StopWords).ToArray();
+            Assert.All(words, w => Assert.DoesNotContain(w, raw));
+
+            var keyword = await IdsAsync(search, $"/api/search?q={Uri.EscapeDataString(query)}&k=10&mode=keyword");
+            var hybrid = await IdsAsync(search, $"/api/search?q={Uri.EscapeDataString(query)}&k=10");
+            output.WriteLine($"{query}: keyword [{string.Join(", ", keyword)}], hybrid rank {hybrid.IndexOf(expected) + 1}");
+            Assert.DoesNotContain(expected, keyword);
+            Assert.Contains(expected, hybrid);
+        }
+    }
+
+    [Fact]
+    public async Task A_semantic_hit_shows_the_card_passage_it_was_found_by_and_its_key_facts()
+    {
+        var search = platform.Search.CreateClient();
+        var result = await SearchFixture.Json(search, "/api/search?q=classify%20sentences%20of%20clinical%20trial%20abstracts&k=5&mode=semantic");
+        var hit = result!.Value.GetProperty("hits").EnumerateArray().First(h => h.GetProperty("id").GetString() == "SaborDay/Phi2_RCT1M-ft-heading");
+        var snippet = hit.GetProperty("snippet").GetString()!;
+        // The passage is a piece of the card's prose (its metadata text says nothing of clinical trials).
+        Assert.Contains("clinical", snippet, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(Collapse(snippet)[..40], Collapse(SampleCards.Get("SaborDay/Phi2_RCT1M-ft-heading").Readme));
+        var raw = SharedData.SampleModels.Single(m => m.GetProperty("id").GetString() == "SaborDay/Phi2_RCT1M-ft-heading");
+        Assert.Equal(raw.GetProperty("downloads").GetInt64(), hit.GetProperty("downloads").GetInt64());
+        Assert.Equal(raw.GetProperty("likes").GetInt64(), hit.GetProperty("likes").GetInt64());
+        Assert.Equal(DateTimeOffset.Parse(raw.GetProperty("createdAt").GetString()!), hit.GetProperty("createdAt").GetDateTimeOffset());
+        Assert.Equal(ParameterCount(raw), hit.GetProperty("parameters").ValueKind == JsonValueKind.Null ? null : hit.GetProperty("parameters").GetInt64());
+    }
+
+    [Fact]
+    public async Task Similar_repos_are_found_by_the_repos_own_vectors_without_itself()
+    {
+        var search = platform.Search.CreateClient();
+        // Jukaboo's four Llama2_7B_chat_DE variants share one card template and the germanquad dataset.
+        var similar = await SearchFixture.Json(search, "/api/search/similar/Jukaboo/Llama2_7B_chat_DE?k=10");
+        var ids = similar!.Value.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("id").GetString()!).ToList();
+        output.WriteLine(string.Join(", ", ids));
+        Assert.DoesNotContain("Jukaboo/Llama2_7B_chat_DE", ids);
+        Assert.Contains("Jukaboo/Llama2_7B_chat_DE_2", ids);
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+
+        using var unknown = await search.GetAsync("/api/search/similar/nobody/no-such-model");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        using var badType = await search.GetAsync("/api/search/similar/Jukaboo/Llama2_7B_chat_DE?repoType=space");
+        Assert.Equal(HttpStatusCode.BadRequest, badType.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_parameter_range_keeps_only_models_whose_weights_are_in_it()
+    {
+        var search = platform.Search.CreateClient();
+        const long min = 2_000_000_000, max = 3_000_000_000;
+        // Independently of the crawler's parser: safetensors.total in the raw JSON.
+        var inRange = SharedData.SampleModels.Where(m => ParameterCount(m) is >= min and <= max).Select(m => m.GetProperty("id").GetString()!).ToHashSet();
+        Assert.NotEmpty(inRange);
+        foreach (var mode in new[] { "keyword", "semantic", "hybrid" })
+        {
+            var hits = await IdsAsync(search, $"/api/search?q=chat%20model&k=50&mode={mode}&minParameters={min}&maxParameters={max}");
+            Assert.NotEmpty(hits);
+            Assert.All(hits, id => Assert.Contains(id, inRange));
+        }
+    }
+
+    [Theory]
+    [InlineData("/api/search?q=")]
+    [InlineData("/api/search?q=chat&minParameters=10&maxParameters=5")]
+    [InlineData("/api/search?q=chat&maxParameters=-1")]
+    [InlineData("/api/search?q=chat&repoType=space")]
+    [InlineData("/api/search?q=chat&k=0")]
+    [InlineData("/api/search/similar/not%20an%20id")]
+    public async Task Bad_queries_are_problem_400s(string url)
+    {
+        using var response = await platform.Search.CreateClient().GetAsync(url);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Datasets_are_searched_apart_from_models_and_removed_repos_leave_search()
+    {
+        var search = platform.Search.CreateClient();
+        var dataset = new DatasetObservation("search-test/patient-doctor-dialogues", "search-test", null, DateTimeOffset.UtcNow, null, false, "False", false,
+            42, null, 3, null, ["task_categories:question-answering", "language:en"], "mit", ["en"], ["question-answering"], ["text"], "1K<n<10K", ["json"],
+            "Patient doctor dialogues", "Conversations between patients and doctors about symptoms and treatments.");
+        await platform.Bus.Publish(new DatasetsObserved(platform.Snapshot, 10_000, DateTimeOffset.UtcNow, [dataset]));
+        await platform.Bus.Publish(new CardsFetched(platform.Snapshot, 10_001, DateTimeOffset.UtcNow, RepoType.Dataset,
+            [new RepoCard(dataset.Id, null, "---\nlicense: mit\n---\n# Patient doctor dialogues\n\nReal-sounding consultations in which a doctor asks about symptoms.")]));
+
+        var found = await Eventually.GetAsync(async () => (List<string>?)await IdsAsync(search, "/api/search?q=conversations%20with%20a%20doctor&repoType=dataset&k=5"),
+            ids => ids.Contains(dataset.Id), SearchFixture.Patience, "the dataset to be searchable");
+        Assert.Single(found);
+        Assert.DoesNotContain(dataset.Id, await IdsAsync(search, "/api/search?q=conversations%20with%20a%20doctor&k=50"));
+        Assert.Equal(1, await platform.Database.CountAsync($"search.chunks WHERE repo_type = 'dataset' AND id = '{dataset.Id}'"));
+
+        // A model of the same name is not touched by removing the dataset.
+        await platform.Bus.Publish(new ReposRemoved(platform.Snapshot, DateTimeOffset.UtcNow, RepoType.Dataset, [dataset.Id]));
+        await Eventually.GetAsync(async () => (List<string>?)await IdsAsync(search, "/api/search?q=conversations%20with%20a%20doctor&repoType=dataset&k=5&mode=keyword"),
+            ids => ids.Count == 0, SearchFixture.Patience, "the dataset to leave search");
+        Assert.Equal(0, await platform.Database.CountAsync($"search.chunks WHERE id = '{dataset.Id}'"));
+        Assert.Empty(await IdsAsync(search, "/api/search?q=conversations%20with%20a%20doctor&repoType=dataset&k=5&mode=semantic"));
+        Assert.Equal(SharedData.SampleModels.Count, await platform.Database.CountAsync("search.documents WHERE repo_type = 'model' AND id NOT LIKE 'search-test/%'"));
+    }
+
+    [Fact]
+    public async Task A_card_fetched_again_unchanged_embeds_nothing_and_a_changed_one_only_its_changed_chunks()
+    {
+        var search = platform.Search.CreateClient();
+        const string id = "kavinduc/devops-mastermind";
+        var versions = await ChunkVersionsAsync(id);
+        var embeddings = await platform.Database.CountAsync("search.embeddings");
+
+        var card = SampleCards.Get(id);
+        await platform.Bus.Publish(new CardsFetched(platform.Snapshot, 20_000, DateTimeOffset.UtcNow, RepoType.Model, [new RepoCard(id, null, card.Readme)]));
+        await Eventually.GetAsync(() => platform.Rabbit.MessagesAsync(platform.VirtualHost, "search-cards-fetched"), n => n == 0, SearchFixture.Patience, "the card to be consumed");
+        Assert.Equal(versions, await ChunkVersionsAsync(id));
+        Assert.Equal(embeddings, await platform.Database.CountAsync("search.embeddings"));
+
+        // A new last paragraph changes the last chunk only.
+        var changed = card.Readme + "\n\nNow also answers questions about Kubernetes operators written in Rust.";
+        await platform.Bus.Publish(new CardsFetched(platform.Snapshot, 20_001, DateTimeOffset.UtcNow.AddSeconds(1), RepoType.Model, [new RepoCard(id, null, changed)]));
+        var after = await Eventually.GetAsync(async () => (List<long>?)await ChunkVersionsAsync(id), v => v.SequenceEqual(versions) is false, SearchFixture.Patience, "the chunks to change");
+        Assert.Equal(1, versions.Count(v => !after.Contains(v)));
+        await platform.WaitUntilIndexedAsync(search);
+    }
+
+    [Fact]
+    public async Task A_restarted_replica_loads_its_saved_index_and_reembeds_nothing()
+    {
+        var path = Path.Combine(platform.IndexDirectory, "{replica}.usearch");
+        var settings = new Dictionary<string, string?>(SearchFixture.Settings) { ["Search:Embeddings:Index:Path"] = path };
+        var embeddings = await platform.Database.CountAsync("search.embeddings");
+        JsonElement first;
+        await using (var replica = platform.Host(settings))
+        {
+            first = await platform.WaitUntilIndexedAsync(replica.CreateClient());
+        }
+        // Stopping saved the index and its state.
+        Assert.True(File.Exists(path.Replace("{replica}", Environment.MachineName)));
+
+        await using var restarted = platform.Host(settings);
+        var status = (await SearchFixture.Json(restarted.CreateClient(), "/api/search/status"))!.Value;
+        Assert.Equal(first.GetProperty("indexedVectors").GetInt64(), status.GetProperty("indexedVectors").GetInt64());
+        Assert.Equal(first.GetProperty("indexWatermark").GetInt64(), status.GetProperty("indexWatermark").GetInt64());
+        Assert.Equal(0, status.GetProperty("embeddedSinceStart").GetInt64());
+        Assert.Equal(embeddings, await platform.Database.CountAsync("search.embeddings"));
+        var hits = await IdsAsync(restarted.CreateClient(), "/api/search?q=English%20to%20Japanese%20translation&mode=semantic&k=10");
+        Assert.Contains("webbigdata/C3TR-Adapter_hqq", hits);
+    }
+
+    private async Task<List<long>> ChunkVersionsAsync(string id)
+    {
+        await using var connection = new NpgsqlConnection(platform.Database.Admin);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT vector_version FROM search.chunks WHERE repo_type = 'model' AND id = @id ORDER BY ordinal", connection);
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync();
+        var versions = new List<long>();
+        while (await reader.ReadAsync())
+        {
+            versions.Add(reader.GetInt64(0));
+        }
+        return versions;
+    }
+
+    private static long? ParameterCount(JsonElement model) =>
+        model.TryGetProperty("safetensors", out var s) && s.ValueKind == JsonValueKind.Object && s.TryGetProperty("total", out var total) && total.ValueKind == JsonValueKind.Number
+            ? total.GetInt64() : null;
+
+    private static async Task<List<string>> IdsAsync(HttpClient search, string url)
+    {
+        var result = await SearchFixture.Json(search, url);
+        Assert.True(result.HasValue, $"{url} failed");
+        return result.Value.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("id").GetString()!).ToList();
+    }
+
+    private static string Collapse(string text) => Regex.Replace(text, @"\s+", " ");
+
+    [GeneratedRegex(@"[a-z0-9']+")]
+    private static partial Regex Words();
+}
