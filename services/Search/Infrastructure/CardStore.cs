@@ -46,7 +46,7 @@ public sealed class CardStore(SearchDbContext db, CardChunker chunker)
             WHERE c.repo_type = {repoType} AND c.id = u.id AND c.ordinal >= u.n
             """, cancellationToken);
         await db.Database.ExecuteSqlAsync($"""
-            UPDATE search.documents d SET card_text = c.text
+            UPDATE search.documents d SET card_text = c.text, card_fetched_at = c.fetched_at
             FROM search.cards c WHERE c.repo_type = d.repo_type AND c.id = d.id AND d.repo_type = {repoType} AND d.id = ANY({appliedIds})
             """, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

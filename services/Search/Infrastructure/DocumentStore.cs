@@ -26,10 +26,10 @@ public sealed class DocumentStore(SearchDbContext db)
         // A page listing a repo twice keeps its last row: one statement may not update a row twice.
         m = m.GroupBy(x => x.Id, StringComparer.Ordinal).Select(g => g.Last()).ToArray();
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO search.documents AS t (repo_type, id, author, pipeline_tag, library_name, license, tags, tag_text, text, card_text,
+            INSERT INTO search.documents AS t (repo_type, id, author, pipeline_tag, library_name, license, tags, tag_text, text, card_text, card_fetched_at,
                                                downloads, likes, created_at, parameters, last_observed_at, embedding_text, text_hash, vector_version)
             SELECT {repoType}, u.id, u.author, u.pipeline_tag, u.library_name, u.license, string_to_array(u.tags, E'\x1f'), replace(u.tags, E'\x1f', ' '), u.text,
-                   coalesce(c.text, ''), u.downloads, u.likes, u.created_at, u.parameters, {observedAt}, u.embedding_text, u.text_hash, nextval('search.vector_versions')
+                   coalesce(c.text, ''), c.fetched_at, u.downloads, u.likes, u.created_at, u.parameters, {observedAt}, u.embedding_text, u.text_hash, nextval('search.vector_versions')
             FROM unnest({m.Select(x => x.Id).ToArray()}, {m.Select(x => x.Author).ToArray()}, {m.Select(x => x.PipelineTag).ToArray()},
                         {m.Select(x => x.LibraryName).ToArray()}, {m.Select(x => x.License).ToArray()},
                         {m.Select(x => string.Join('\x1f', x.Tags)).ToArray()}, {m.Select(x => x.Text).ToArray()},
@@ -40,13 +40,25 @@ public sealed class DocumentStore(SearchDbContext db)
             LEFT JOIN search.cards c ON c.repo_type = {repoType} AND c.id = u.id
             ON CONFLICT (repo_type, id) DO UPDATE SET
                 author = EXCLUDED.author, pipeline_tag = EXCLUDED.pipeline_tag, library_name = EXCLUDED.library_name,
-                license = EXCLUDED.license, tags = EXCLUDED.tags, tag_text = EXCLUDED.tag_text, text = EXCLUDED.text, card_text = EXCLUDED.card_text,
+                license = EXCLUDED.license, tags = EXCLUDED.tags, tag_text = EXCLUDED.tag_text, text = EXCLUDED.text, card_text = EXCLUDED.card_text, card_fetched_at = EXCLUDED.card_fetched_at,
                 downloads = EXCLUDED.downloads, likes = EXCLUDED.likes, created_at = EXCLUDED.created_at, parameters = EXCLUDED.parameters,
                 last_observed_at = EXCLUDED.last_observed_at, embedding_text = EXCLUDED.embedding_text, text_hash = EXCLUDED.text_hash,
                 vector_version = CASE WHEN t.text_hash = EXCLUDED.text_hash THEN t.vector_version ELSE EXCLUDED.vector_version END
             WHERE t.last_observed_at <= EXCLUDED.last_observed_at
             """, cancellationToken);
     }
+
+    /// <summary>
+    /// Gives documents the card text they missed. A document stored while its card's transaction was still
+    /// open saw no card, and that card's update saw no document; neither waits for the other (that would
+    /// serialize every page), so the embedding worker calls this now and then instead.
+    /// </summary>
+    public Task<int> CatchUpCardTextAsync(CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlAsync($"""
+            UPDATE search.documents d SET card_text = c.text, card_fetched_at = c.fetched_at
+            FROM search.cards c
+            WHERE c.repo_type = d.repo_type AND c.id = d.id AND d.card_fetched_at IS DISTINCT FROM c.fetched_at
+            """, cancellationToken);
 
     /// <summary>
     /// Forgets repos the Hub no longer lists: their documents, cards and chunks. Their vectors stay in the

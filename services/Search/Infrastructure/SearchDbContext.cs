@@ -72,6 +72,8 @@ public sealed class RepoDocument
     public string Text { get; set; } = "";
     /// <summary>The card's prose (from <see cref="StoredCard"/>), found by keyword search; empty until the card arrives.</summary>
     public string CardText { get; set; } = "";
+    /// <summary>When the card in <see cref="CardText"/> was fetched: tells a document whose card text is behind its stored card.</summary>
+    public DateTimeOffset? CardFetchedAt { get; set; }
     public long Downloads { get; set; }
     public long Likes { get; set; }
     public DateTimeOffset? CreatedAt { get; set; }

@@ -24,10 +24,17 @@ public sealed class EmbeddingProgress
     {
         HubTelemetry.Meter.CreateObservableGauge("hub.search.embedding_backlog", () => Backlog,
             unit: "{text}", description: "Distinct texts (document texts and card chunks) still without a vector");
-        HubTelemetry.Meter.CreateObservableGauge("hub.search.index_size", () => index.Count,
+        HubTelemetry.Meter.CreateObservableGauge<long>("hub.search.index_size", () => SizeOf(index),
             unit: "{vector}", description: "Vectors in this replica's index");
         HubTelemetry.Meter.CreateObservableGauge("hub.search.index_watermark", () => state.Watermark,
             description: "Highest vector version this replica's index has read");
+    }
+
+    // The meter outlives a stopped host (tests start several in one process); a disposed index reports nothing.
+    private static Measurement<long>[] SizeOf(VectorIndex index)
+    {
+        try { return [new Measurement<long>(index.Count)]; }
+        catch (ObjectDisposedException) { return []; }
     }
 
     public long Backlog => Interlocked.Read(ref _backlog);

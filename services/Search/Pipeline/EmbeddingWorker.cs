@@ -50,6 +50,7 @@ public sealed class EmbeddingWorker(
                 {
                     _lastFullCompare = _lastRecentCompare = DateTime.UtcNow;
                     indexed += await CompareWithDatabaseAsync(recentOnly: false, stoppingToken);
+                    await CatchUpCardTextAsync(stoppingToken);
                 }
                 else if (DateTime.UtcNow - _lastRecentCompare > CompareRecentEvery)
                 {
@@ -174,6 +175,16 @@ public sealed class EmbeddingWorker(
             logger.LogInformation("Index compared with the database ({Scope}): {Vectors} vectors repaired", recentOnly ? "recent versions" : "all", repaired);
         }
         return repaired;
+    }
+
+    private async Task CatchUpCardTextAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var caughtUp = await scope.ServiceProvider.GetRequiredService<DocumentStore>().CatchUpCardTextAsync(cancellationToken);
+        if (caughtUp > 0)
+        {
+            logger.LogInformation("{Documents} documents got the card text they missed", caughtUp);
+        }
     }
 
     private void Apply(IReadOnlyCollection<VersionedVector> vectors, bool advanceWatermark)

@@ -48,16 +48,6 @@ public sealed class SearchEmbeddingsRegistrationTests : IDisposable
     }
 
     [Fact]
-    public void Cuda_where_this_ONNX_Runtime_has_none_is_a_clear_error_not_a_silent_CPU()
-    {
-        using var host = Start(new() { ["Search:Embeddings:ExecutionProvider"] = "cuda" });
-
-        var error = Assert.Throws<InvalidOperationException>(() => host.Services.GetRequiredService<SentenceEmbedder>());
-        Assert.Contains("ExecutionProvider is cuda", error.Message);
-        Assert.Contains("CPUExecutionProvider", error.Message);
-    }
-
-    [Fact]
     public void Starts_with_an_empty_index_when_the_saved_file_is_damaged()
     {
         var path = Path.Combine(_directory, "damaged.usearch");

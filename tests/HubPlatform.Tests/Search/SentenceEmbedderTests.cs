@@ -68,12 +68,12 @@ public class SentenceEmbedderTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Falls_back_to_cpu_when_cuda_is_configured_but_absent()
+    public void Refuses_cuda_where_this_onnx_runtime_has_none_instead_of_running_on_cpu_silently()
     {
         // The CPU build of ONNX Runtime is referenced; a GPU host swaps in Microsoft.ML.OnnxRuntime.Gpu.
-        using var embedder = Embedders.Create(new EmbeddingOptions { ExecutionProvider = EmbeddingExecutionProvider.Cuda });
-        Assert.Equal(EmbeddingExecutionProvider.Cpu, embedder.ExecutionProvider);
-        Assert.InRange(Embedders.Cosine(embedder.Embed("It's so sunny outside!"), _embedder.Embed("It's so sunny outside!")), 0.99999f, 1.00001f);
+        var error = Assert.Throws<InvalidOperationException>(() => Embedders.Create(new EmbeddingOptions { ExecutionProvider = EmbeddingExecutionProvider.Cuda }));
+        Assert.Contains("ExecutionProvider is cuda", error.Message);
+        Assert.Contains("CPUExecutionProvider", error.Message);
     }
 
     [Fact]

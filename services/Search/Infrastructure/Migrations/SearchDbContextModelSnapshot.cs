@@ -94,6 +94,10 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                         .HasColumnType("text")
                         .HasColumnName("author");
 
+                    b.Property<DateTimeOffset?>("CardFetchedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("card_fetched_at");
+
                     b.Property<string>("CardText")
                         .IsRequired()
                         .HasColumnType("text")

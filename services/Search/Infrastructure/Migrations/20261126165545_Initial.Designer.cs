@@ -13,7 +13,7 @@ using NpgsqlTypes;
 namespace HubPlatform.Search.Infrastructure.Migrations
 {
     [DbContext(typeof(SearchDbContext))]
-    [Migration("20261126162751_Initial")]
+    [Migration("20261126165545_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -96,6 +96,10 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("author");
+
+                    b.Property<DateTimeOffset?>("CardFetchedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("card_fetched_at");
 
                     b.Property<string>("CardText")
                         .IsRequired()

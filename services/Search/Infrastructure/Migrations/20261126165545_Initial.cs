@@ -73,6 +73,7 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                     tag_text = table.Column<string>(type: "text", nullable: false),
                     text = table.Column<string>(type: "text", nullable: false),
                     card_text = table.Column<string>(type: "text", nullable: false),
+                    card_fetched_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     downloads = table.Column<long>(type: "bigint", nullable: false),
                     likes = table.Column<long>(type: "bigint", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
