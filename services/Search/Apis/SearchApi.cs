@@ -17,6 +17,12 @@ public static class SearchApi
     public const int MaxQueryLength = 500;
     public const int MaxK = 100;
     private const int Candidates = 50;
+    // Hundreds of repos share a card template, so the index holds many identical vectors, and HNSW's greedy
+    // search can stay among them with a narrow beam: on the sample, a card with similarity 0.53 was missed at
+    // 100 candidates and found first at 2,000. A wide beam costs a few milliseconds; indexing each distinct
+    // text once (instead of each row) is the structural fix.
+    private const int MinAnnCandidates = 2_000;
+    private const int MaxAnnCandidates = 4_000;
     // The usual RRF constant: damps the weight of the very top ranks so neither list dominates.
     private const double RrfK = 60;
     private static readonly string[] Modes = ["hybrid", "semantic", "keyword"];
@@ -115,7 +121,7 @@ public static class SearchApi
         {
             // Every vector of the repo is a query; another repo scores as its best pair. Its own keys come back
             // first (similarity 1), so each query asks for that many more.
-            var wanted = Math.Min(k * 10 + keys.Count, 4_000);
+            var wanted = Math.Clamp(k * 10 + keys.Count, MinAnnCandidates, MaxAnnCandidates);
             var matches = vectors.SelectMany(v => index.Search(v.Vector, wanted));
             var hits = await SearchQueries.ReposOfAsync(db, matches, SearchFilters.Only(repoType), k, excludeId: id, ct);
             return new SimilarResults(id, repoType, hits);
@@ -146,7 +152,7 @@ public static class SearchApi
     {
         // Filters (the repo type included: one index holds every kind) apply after the ANN search, and a repo
         // may match with several chunks, so the ANN search fetches a wider candidate set, wider still when filtered.
-        var matches = index.Search(embedder.Embed(q), Math.Min(k * (f.Narrows ? 40 : 10), 4_000));
+        var matches = index.Search(embedder.Embed(q), Math.Clamp(k * (f.Narrows ? 40 : 10), MinAnnCandidates, MaxAnnCandidates));
         return SearchQueries.ReposOfAsync(db, matches, f, k, excludeId: null, ct);
     }
 
