@@ -57,7 +57,6 @@ public sealed class EmbeddingWorker(
                     _lastRecentCompare = DateTime.UtcNow;
                     indexed += await CompareWithDatabaseAsync(recentOnly: true, stoppingToken);
                 }
-                _unsaved |= indexed > 0;
                 if (_unsaved && DateTime.UtcNow - _lastSave > SaveEvery)
                 {
                     Save();
@@ -166,6 +165,7 @@ public sealed class EmbeddingWorker(
                 index.Remove(key);
             }
             state.Removed(gone);
+            _unsaved |= gone.Length > 0;
             repaired += gone.Length;
         }
         if (repaired > 0)
@@ -191,6 +191,8 @@ public sealed class EmbeddingWorker(
     {
         index.Upsert(vectors.Select(v => KeyValuePair.Create((ulong)v.Key, v.Vector)).ToArray());
         state.Indexed(vectors.Select(v => ((ulong)v.Key, v.Version)), advanceWatermark);
+        // Marked here, not after the loop's step: a stop that cancels the rest of the step must still save this.
+        _unsaved = true;
     }
 
     private void Save()
