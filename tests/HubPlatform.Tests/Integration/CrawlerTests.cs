@@ -165,6 +165,34 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         Assert.Equal(numbers.Count, numbers.Distinct().Count());
     }
 
+    [Fact]
+    public async Task A_crawler_killed_while_fetching_overviews_resumes_after_the_last_committed_batch()
+    {
+        await using var rig = await CrawlerRig.StartAsync(emulator, settings: new Dictionary<string, string?>
+        {
+            ["Crawler:OrganizationMinRepos"] = "1",
+            ["Crawler:MaxOrganizations"] = "1000",
+            ["Crawler:OrganizationsPerPage"] = "10",
+        });
+        var authors = SharedData.SampleModels.Select(m => m.GetProperty("author").GetString()!).Distinct().Order(StringComparer.Ordinal).ToArray();
+        // The 25th author in the crawler's order: two pages of overviews are committed, the third hangs.
+        var stuckOn = authors[24];
+        rig.Hub.HangOnPath = path => path == $"/api/organizations/{Uri.EscapeDataString(stuckOn)}/overview";
+        var snapshot = await rig.RequestCrawlAsync();
+        var stuck = await Eventually.GetAsync<JsonElement?>(async () => await rig.CrawlAsync(snapshot),
+            c => c!.Value.GetProperty("pagesByKind").GetProperty("organizations").GetInt32() == 2, TimeSpan.FromMinutes(1), "two pages of overviews");
+        Assert.Equal("Organizations", stuck!.Value.GetProperty("phase").GetString());
+        await rig.StopCrawlerAsync();
+
+        rig.StartCrawler();
+        await rig.WaitForCompletionAsync(snapshot);
+        var pages = rig.Observer.OrganizationPages.Where(p => p.Page.SnapshotId == snapshot).DistinctBy(p => p.MessageId).Select(p => p.Page).ToArray();
+        Assert.Equal(pages.Length, pages.Select(p => p.Page).Distinct().Count());
+        Assert.Equal(authors, pages.SelectMany(p => p.Authors).Select(a => a.Name).Order(StringComparer.Ordinal));
+        // The restarted crawler began with the third batch: it asked for none of the first twenty authors again.
+        Assert.DoesNotContain(rig.Hub.Paths, p => authors.Take(20).Any(a => p == $"/api/organizations/{Uri.EscapeDataString(a)}/overview"));
+    }
+
     /// <summary>Each page arrived downstream once (a re-relayed page would carry the same MessageId), and together they hold each model once.</summary>
     private static void AssertEveryModelOnce(CrawlerRig rig, Guid snapshot, HashSet<string> expected)
     {

@@ -30,6 +30,9 @@ public sealed class FaultyHub(HttpMessageHandler emulator) : DelegatingHandler(e
     /// <summary>While set, requests for this page hang until cancelled (the crawler is being killed).</summary>
     public int? HangOnPage { get; set; }
 
+    /// <summary>While set, requests whose path it accepts hang until cancelled (for requests other than listings).</summary>
+    public Func<string, bool>? HangOnPath { get; set; }
+
     public int Requests { get; private set; }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -57,7 +60,7 @@ public sealed class FaultyHub(HttpMessageHandler emulator) : DelegatingHandler(e
         {
             return new HttpResponseMessage(HttpStatusCode.NotFound) { Content = new StringContent("Entry not found") };
         }
-        if (HangOnPage == page)
+        if (HangOnPage == page || HangOnPath?.Invoke(request.RequestUri!.AbsolutePath) == true)
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
