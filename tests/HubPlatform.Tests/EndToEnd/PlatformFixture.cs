@@ -16,6 +16,9 @@ public sealed class PlatformFixture : IAsyncLifetime
     public const string AdminKey = "e2e-admin-key";
     private readonly string _dataDirectory = Path.Combine(SharedData.RepoRoot, ".hub", "e2e-" + Guid.NewGuid().ToString("N")[..8]);
 
+    /// <summary>Where the AppHost keeps the servers' data and its generated passwords (secrets.json).</summary>
+    public string DataDirectory => _dataDirectory;
+
     public DistributedApplication App { get; private set; } = null!;
 
     public HttpClient Gateway { get; private set; } = null!;
@@ -66,6 +69,24 @@ public sealed class PlatformFixture : IAsyncLifetime
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         await App.ResourceNotifications.WaitForResourceAsync(resource,
             e => e.Snapshot.State?.Text is "Exited" or "Finished" or "FailedToStart", timeout.Token);
+    }
+
+    /// <summary>
+    /// Restarts Postgres the way an operator's restart looks to clients: a fast shutdown (SIGINT to
+    /// the postmaster: sessions are cut, the server stops), then Aspire starts it again.
+    /// </summary>
+    public async Task RestartPostgresAsync()
+    {
+        var pid = int.Parse(File.ReadLines(Path.Combine(_dataDirectory, "postgres", "postmaster.pid")).First());
+        using (var signal = System.Diagnostics.Process.Start("kill", ["-INT", pid.ToString()]))
+        {
+            await signal.WaitForExitAsync();
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await App.ResourceNotifications.WaitForResourceAsync("postgres",
+            e => e.Snapshot.State?.Text is "Exited" or "Finished" or "FailedToStart", timeout.Token);
+        await CommandAsync("postgres", KnownResourceCommands.StartCommand);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("postgres", timeout.Token);
     }
 
     /// <summary>Starts or stops one resource, as the dashboard's buttons do.</summary>

@@ -84,14 +84,14 @@ public class PlatformTests(PlatformFixture platform)
             Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
             snapshotId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("snapshotId").GetString();
 
-            await Until($"/api/v1/v1/crawls/{snapshotId}", c => c.GetProperty("status").GetString() == "Completed", "the second crawl");
+            await Until($"/api/v1/crawls/{snapshotId}", c => c.GetProperty("status").GetString() == "Completed", "the second crawl");
             // While metrics is dead the gateway still answers what it has cached...
             using (var cached = await platform.Gateway.GetAsync("/api/v1/models/microsoft/phi-2"))
             {
                 Assert.Equal(HttpStatusCode.OK, cached.StatusCode);
             }
             // ...and what it has not with a problem: 503 for a refused connection, 504 for a silent one, never a hang.
-            using (var down = await platform.Gateway.GetAsync($"/api/v1/v1/models/microsoft/phi-2?uncached={Guid.NewGuid()}"))
+            using (var down = await platform.Gateway.GetAsync($"/api/v1/models/microsoft/phi-2?uncached={Guid.NewGuid()}"))
             {
                 Assert.Contains(down.StatusCode, new[] { HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout });
                 Assert.Equal("application/problem+json", down.Content.Headers.ContentType?.MediaType);
@@ -103,7 +103,7 @@ public class PlatformTests(PlatformFixture platform)
         }
 
         // Every page published while metrics was dead waited in its queue: the whole sample arrives, once.
-        var snapshot = await Until($"/api/v1/v1/snapshots/{snapshotId}",
+        var snapshot = await Until($"/api/v1/snapshots/{snapshotId}",
             x => x.GetProperty("ingestedModels").GetInt64() == SharedData.SampleModels.Count && x.GetProperty("completedAt").ValueKind != JsonValueKind.Null,
             "metrics to ingest the snapshot taken while it was down");
         Assert.Equal(SharedData.SampleModels.Count, snapshot.GetProperty("models").GetInt64());
