@@ -33,7 +33,7 @@ public static class AsOfParameter
             at = date.Value;
             snapshotId = id;
         }
-        else if (!DateTimeOffset.TryParse(asOf, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out at))
+        else if (!TryParseDate(asOf.Trim(), out at) && !TryParseDate(asOf.Trim().Replace(' ', '+'), out at))
         {
             return (GraphAsOf.Latest, TypedResults.Problem(title: "Invalid asOf", statusCode: 400,
                 detail: "asOf is a snapshot id or an ISO 8601 date such as 2026-11-01 or 2026-11-01T12:00:00Z."));
@@ -41,4 +41,8 @@ public static class AsOfParameter
         var newest = await db.Snapshots.AsNoTracking().MaxAsync(s => s.ObservedAt, ct);
         return (newest is null || at >= newest ? GraphAsOf.Latest : new GraphAsOf(at, snapshotId), null);
     }
+
+    // An offset's '+' left unescaped in a query string arrives as a space, hence the second try above.
+    private static bool TryParseDate(string text, out DateTimeOffset at) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out at);
 }

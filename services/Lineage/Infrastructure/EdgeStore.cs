@@ -8,7 +8,7 @@ namespace HubPlatform.Lineage.Infrastructure;
 /// Applies a page of observations to the versioned graph in one transaction. Observed models
 /// become resolved nodes; named base models get (unresolved) nodes if unknown; for each observed
 /// model, edge versions it no longer declares are closed at the page's snapshot and new ones are
-/// opened there. A model a later snapshot already observed is left alone, and a replayed page
+/// opened there. A model a later snapshot already observed (or removed) is left alone, and a replayed page
 /// finds its edges open already: either way nothing changes. Self-references are not edges; they
 /// are recorded per snapshot and reported.
 /// </summary>
@@ -41,11 +41,13 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
                 downloads = EXCLUDED.downloads, likes = EXCLUDED.likes, created_at = EXCLUDED.created_at,
                 first_observed_at = least(t.first_observed_at, EXCLUDED.first_observed_at),
                 last_observed_at = EXCLUDED.last_observed_at, removed_snapshot_id = NULL, removed_at = NULL
-            WHERE t.last_observed_at IS NULL OR t.last_observed_at <= EXCLUDED.last_observed_at
+            WHERE (t.last_observed_at IS NULL OR t.last_observed_at <= EXCLUDED.last_observed_at)
+              AND (t.removed_at IS NULL OR t.removed_at < EXCLUDED.last_observed_at)
             """, cancellationToken);
-        // Only models whose latest observation is this snapshot's get their edges rewritten.
+        // Only models whose latest observation is this snapshot's get their edges rewritten: a
+        // replayed older page neither rewrites history nor brings back a model removed since.
         var current = await db.Database.SqlQuery<string>($"""
-            SELECT id AS "Value" FROM lineage.models WHERE id = ANY({ids}) AND last_observed_at = {date}
+            SELECT id AS "Value" FROM lineage.models WHERE id = ANY({ids}) AND last_observed_at = {date} AND removed_at IS NULL
             """).ToArrayAsync(cancellationToken);
         var stale = ids.Length - current.Length;
         var currentSet = current.ToHashSet(StringComparer.Ordinal);
