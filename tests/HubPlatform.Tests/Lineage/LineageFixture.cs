@@ -1,4 +1,4 @@
-using System.Net.Http.Json;
+using System.Collections.Concurrent;
 using System.Text.Json;
 using HubPlatform.Contracts;
 using HubPlatform.Lineage.Infrastructure;
@@ -32,6 +32,27 @@ public sealed class LineageFixture : IAsyncLifetime
         await Bus.StartAsync();
     }
 
+    private readonly ConcurrentDictionary<string, long> _published = new();
+
+    /// <summary>Publishes an event lineage consumes, counting it per queue for <see cref="WaitForConsumedAsync"/>.</summary>
+    public async Task PublishAsync<T>(T message) where T : class
+    {
+        await Bus.Publish(message);
+        _published.AddOrUpdate(QueueOf<T>(), 1, (_, n) => n + 1);
+    }
+
+    /// <summary>Waits until lineage has acknowledged every event published so far (an empty queue may only mean "not counted yet").</summary>
+    public async Task WaitForConsumedAsync()
+    {
+        foreach (var (queue, published) in _published)
+        {
+            await Eventually.GetAsync(async () => (long?)await Rabbit.AcknowledgedAsync(VirtualHost, queue), n => n >= published, Patience, $"{queue} to be consumed");
+        }
+    }
+
+    // MassTransit's kebab-case endpoint names, prefixed with the service (see AddHubMessaging).
+    private static string QueueOf<T>() => "lineage-" + string.Concat(typeof(T).Name.Select((c, i) => i > 0 && char.IsUpper(c) ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
     /// <summary>
     /// Publishes one snapshot as the crawler would (removals, pages, completion) and waits until
     /// lineage has applied and rolled it up. Snapshots go one after another, like weekly crawls.
@@ -42,15 +63,15 @@ public sealed class LineageFixture : IAsyncLifetime
         await Bus.Publish(new SnapshotStarted(id, CrawlKind.Full, date, "test"));
         if (removed is { Count: > 0 })
         {
-            await Bus.Publish(new ReposRemoved(id, date, RepoType.Model, removed.ToArray()));
+            await PublishAsync(new ReposRemoved(id, date, RepoType.Model, removed.ToArray()));
             await Eventually.GetAsync(() => Database.CountAsync($"lineage.models WHERE removed_snapshot_id = '{id}'"),
                 n => n == removed.Count, Patience, "the removals to be applied");
         }
         for (var i = 0; i < pages.Count; i++)
         {
-            await Bus.Publish(new ModelsObserved(id, i + 1, date, pages[i]));
+            await PublishAsync(new ModelsObserved(id, i + 1, date, pages[i]));
         }
-        await Bus.Publish(new SnapshotCompleted(id, CrawlKind.Full, date, date, pages.Count, pages.Sum(p => p.Length), 0, 0, 0, pages.Count));
+        await PublishAsync(new SnapshotCompleted(id, CrawlKind.Full, date, date, pages.Count, pages.Sum(p => p.Length), 0, 0, 0, pages.Count));
         await Eventually.GetAsync(() => Database.CountAsync($"lineage.snapshots WHERE id = '{id}' AND rolled_up_at IS NOT NULL"),
             n => n == 1, Patience, $"snapshot {date:d} to be rolled up");
         return id;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using HubPlatform.Contracts;
 using HubPlatform.Tests.Integration;
-using HubPlatform.Tests.Support;
 
 namespace HubPlatform.Tests.Lineage;
 
@@ -60,15 +59,15 @@ public class LineageHistoryTests(LineageFixture lineage) : IClassFixture<Lineage
         HubModel child = Model("late/child", ("late/parent", "finetune")), grandchild = Model("late/grandchild", ("late/child", "adapter"));
         HubModel parent = Model("late/parent", ("late/root", "finetune")), root = Model("late/root");
 
-        await lineage.Bus.Publish(new ModelsObserved(snapshot, 1, date, [child.ToObservation(), grandchild.ToObservation()]));
+        await lineage.PublishAsync(new ModelsObserved(snapshot, 1, date, [child.ToObservation(), grandchild.ToObservation()]));
         await lineage.WaitForPagesAsync(snapshot, 1);
         var before = await lineage.GetAsync("/api/lineage/late/child");
         Assert.False(Assert.Single(before.GetProperty("baseModels").EnumerateArray()).GetProperty("resolved").GetBoolean());
         Assert.False((await lineage.GetAsync("/api/lineage/late/parent")).GetProperty("resolved").GetBoolean());
 
         // The parent on the snapshot's next page: resolved, and it names a root nobody crawled yet.
-        await lineage.Bus.Publish(new ModelsObserved(snapshot, 2, date, [parent.ToObservation()]));
-        await lineage.Bus.Publish(new SnapshotCompleted(snapshot, CrawlKind.Full, date, date, 2, 3, 0, 0, 0, 2));
+        await lineage.PublishAsync(new ModelsObserved(snapshot, 2, date, [parent.ToObservation()]));
+        await lineage.PublishAsync(new SnapshotCompleted(snapshot, CrawlKind.Full, date, date, 2, 3, 0, 0, 0, 2));
         await lineage.WaitForPagesAsync(snapshot, 2);
         var week1 = new ReferenceHub([child, grandchild, parent]);
         var resolved = await lineage.GetAsync("/api/lineage/late/child");
@@ -170,12 +169,10 @@ public class LineageHistoryTests(LineageFixture lineage) : IClassFixture<Lineage
         var latest = (await lineage.GetAsync("/api/lineage/descendants/hist/r2?depth=20")).GetRawText();
         for (var week = 0; week < weeks.Count; week++)
         {
-            await lineage.Bus.Publish(new ModelsObserved(snapshots[week], 1, start.AddDays(7 * week), pages[week]));
+            await lineage.PublishAsync(new ModelsObserved(snapshots[week], 1, start.AddDays(7 * week), pages[week]));
         }
-        await lineage.Bus.Publish(new ReposRemoved(snapshots[2], start.AddDays(14), RepoType.Model, ["hist/m2"]));
-        await Task.WhenAll(
-            Eventually.GetAsync(() => lineage.Rabbit.MessagesAsync(lineage.VirtualHost, "lineage-models-observed"), n => n == 0, LineageFixture.Patience, "pages to drain"),
-            Eventually.GetAsync(() => lineage.Rabbit.MessagesAsync(lineage.VirtualHost, "lineage-repos-removed"), n => n == 0, LineageFixture.Patience, "removals to drain"));
+        await lineage.PublishAsync(new ReposRemoved(snapshots[2], start.AddDays(14), RepoType.Model, ["hist/m2"]));
+        await lineage.WaitForConsumedAsync();
         Assert.Equal(rows, await lineage.Database.CountAsync("lineage.edges WHERE model_id LIKE 'hist/%'"));
         Assert.Equal(latest, (await lineage.GetAsync("/api/lineage/descendants/hist/r2?depth=20")).GetRawText());
     }
