@@ -11,5 +11,6 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapModelTreeApi();
 app.MapFamilyApi();
+app.MapFamilyStatisticsApi();
 
 app.Run();

@@ -14,10 +14,12 @@ public static class LineageServiceExtensions
         {
             bus.AddConsumer<ModelsObservedConsumer>();
             bus.AddConsumer<SnapshotCompletedConsumer>();
+            bus.AddConsumer<ReposRemovedConsumer>();
         });
         builder.Services.AddScoped<EdgeStore>();
         builder.Services.AddScoped<FamilyQueries>();
         builder.Services.AddScoped<FamilyRollup>();
+        builder.Services.AddScoped<FamilyStatistics>();
         builder.Services.AddScoped<SnapshotIngestion>();
     }
 }

@@ -1,36 +1,59 @@
 using HubPlatform.Lineage.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace HubPlatform.Lineage.Graph;
 
 /// <summary>
-/// Recomputes every family's size from the graph in one transaction. The closure uses UNION, so
-/// each (ancestor, descendant) pair appears once and a cycle in declared lineage terminates.
-/// Relation counts are over the family's edges (a quantization of a finetune counts as a quantization).
+/// Rolls up one snapshot's graph (the edge versions that hold at its date, so a later snapshot
+/// already arriving does not leak in): every family's size and relation mix, the hub-wide depth
+/// levels and the models caught in cycles. The closure uses UNION, so each (ancestor, descendant)
+/// pair appears once and a cycle of declared lineage terminates; the depth walk adds each model
+/// once, at its first level. Relation counts are over the family's edges (a quantization of a
+/// finetune counts as a quantization).
 /// </summary>
 public sealed class FamilyRollup(LineageDbContext db, ILogger<FamilyRollup> logger)
 {
-    public async Task RecomputeAsync(CancellationToken cancellationToken)
+    public async Task RecomputeAsync(Guid snapshotId, CancellationToken cancellationToken)
     {
         using var activity = HubTelemetry.ActivitySource.StartActivity("lineage family rollup");
         var started = DateTime.UtcNow;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Two consumers may both see a snapshot finish; the second waits and recomputes the same.
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('lineage:family-rollup'))", cancellationToken);
-        await db.Database.ExecuteSqlAsync($"DELETE FROM lineage.family_sizes", cancellationToken);
+        var date = await db.Snapshots.Where(s => s.Id == snapshotId).Select(s => s.ObservedAt).SingleAsync(cancellationToken)
+            ?? throw new InvalidOperationException($"Snapshot {snapshotId} has no date yet.");
+        var asOf = new GraphAsOf(date, snapshotId);
+        await db.Database.ExecuteSqlAsync($"DELETE FROM lineage.family_sizes WHERE snapshot_id = {snapshotId}", cancellationToken);
+        await db.Database.ExecuteSqlAsync($"DELETE FROM lineage.depth_levels WHERE snapshot_id = {snapshotId}", cancellationToken);
+        await db.Database.ExecuteSqlAsync($"DELETE FROM lineage.cycle_members WHERE snapshot_id = {snapshotId}", cancellationToken);
+        await Sql($"""
+            CREATE TEMPORARY TABLE live (model_id text NOT NULL, base_model_id text NOT NULL, relation text NOT NULL) ON COMMIT DROP;
+            INSERT INTO live SELECT e.model_id, e.base_model_id, e.relation FROM lineage.edges e WHERE {asOf.Edges("e")};
+            CREATE INDEX ON live (base_model_id);
+            CREATE INDEX ON live (model_id);
+            ANALYZE live;
+            """, asOf.Parameters());
         // The closure goes to an indexed temporary table: the relation mix probes it per edge.
-        await db.Database.ExecuteSqlAsync($"""
+        await Sql("""
             CREATE TEMPORARY TABLE closure ON COMMIT DROP AS
             WITH RECURSIVE c(ancestor, descendant) AS (
-                SELECT base_model_id, model_id FROM lineage.edges
+                SELECT base_model_id, model_id FROM live
                 UNION
-                SELECT c.ancestor, e.model_id FROM c JOIN lineage.edges e ON e.base_model_id = c.descendant
+                SELECT c.ancestor, e.model_id FROM c JOIN live e ON e.base_model_id = c.descendant
             )
-            SELECT ancestor, descendant FROM c WHERE ancestor <> descendant;
+            SELECT ancestor, descendant FROM c;
+            """, []);
+        var cycles = await Sql("""
+            INSERT INTO lineage.cycle_members (snapshot_id, model_id)
+            SELECT @snapshot, ancestor FROM closure WHERE ancestor = descendant
+            """, [new NpgsqlParameter("snapshot", snapshotId)]);
+        await Sql("""
+            DELETE FROM closure WHERE ancestor = descendant;
             CREATE INDEX ON closure (ancestor, descendant);
             ANALYZE closure;
-            """, cancellationToken);
-        var families = await db.Database.ExecuteSqlAsync($"""
+            """, []);
+        var families = await Sql("""
             WITH family AS (
                 SELECT c.ancestor, count(*) AS descendants, coalesce(sum(m.downloads), 0) AS downloads
                 FROM closure c JOIN lineage.models m ON m.id = c.descendant
@@ -42,17 +65,57 @@ public sealed class FamilyRollup(LineageDbContext db, ILogger<FamilyRollup> logg
                        count(DISTINCT e.model_id) FILTER (WHERE e.relation = 'adapter') AS adapters,
                        count(DISTINCT e.model_id) FILTER (WHERE e.relation = 'quantized') AS quantizations,
                        count(DISTINCT e.model_id) FILTER (WHERE e.relation = 'merge') AS merges
-                FROM closure c JOIN lineage.edges e ON e.model_id = c.descendant
+                FROM closure c JOIN live e ON e.model_id = c.descendant
                 WHERE e.base_model_id = c.ancestor
                    OR EXISTS (SELECT 1 FROM closure p WHERE p.ancestor = c.ancestor AND p.descendant = e.base_model_id)
                 GROUP BY c.ancestor
             )
-            INSERT INTO lineage.family_sizes (base_model_id, descendants, descendant_downloads, finetunes, adapters, quantizations, merges, computed_at)
-            SELECT f.ancestor, f.descendants, f.downloads, coalesce(r.finetunes, 0), coalesce(r.adapters, 0),
+            INSERT INTO lineage.family_sizes (snapshot_id, base_model_id, descendants, descendant_downloads, finetunes, adapters, quantizations, merges, computed_at)
+            SELECT @snapshot, f.ancestor, f.descendants, f.downloads, coalesce(r.finetunes, 0), coalesce(r.adapters, 0),
                    coalesce(r.quantizations, 0), coalesce(r.merges, 0), now()
             FROM family f LEFT JOIN relations r ON r.ancestor = f.ancestor
-            """, cancellationToken);
+            """, [new NpgsqlParameter("snapshot", snapshotId)]);
+        var depth = await RollUpDepthAsync(snapshotId);
+        await db.Database.ExecuteSqlAsync($"UPDATE lineage.snapshots SET rolled_up_at = now() WHERE id = {snapshotId}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        logger.LogInformation("Family rollup: {Families} families in {Seconds:F1}s", families, (DateTime.UtcNow - started).TotalSeconds);
+        if (cycles > 0)
+        {
+            logger.LogWarning("Snapshot {SnapshotId}: {Models} models are their own ancestors (cycles of declared lineage)", snapshotId, cycles);
+        }
+        logger.LogInformation("Family rollup of snapshot {SnapshotId}: {Families} families, {Levels} depth levels in {Seconds:F1}s",
+            snapshotId, families, depth, (DateTime.UtcNow - started).TotalSeconds);
+
+        Task<int> Sql(string sql, IEnumerable<NpgsqlParameter> parameters) =>
+            db.Database.ExecuteSqlRawAsync(sql, parameters.Cast<object>(), cancellationToken);
+
+        // Breadth-first from the roots (models with children and no base), a level per statement;
+        // a model joins once, at its nearest root's distance, so cycles end the walk like anything else.
+        async Task<int> RollUpDepthAsync(Guid snapshot)
+        {
+            await Sql("""
+                CREATE TEMPORARY TABLE levels (id text PRIMARY KEY, depth int NOT NULL) ON COMMIT DROP;
+                INSERT INTO levels SELECT DISTINCT l.base_model_id, 0 FROM live l
+                WHERE NOT EXISTS (SELECT 1 FROM live p WHERE p.model_id = l.base_model_id);
+                """, []);
+            for (var level = 0; ; level++)
+            {
+                var added = await Sql("""
+                    INSERT INTO levels SELECT DISTINCT e.model_id, @level + 1 FROM live e JOIN levels l ON l.id = e.base_model_id AND l.depth = @level
+                    ON CONFLICT (id) DO NOTHING
+                    """, [new NpgsqlParameter("level", level)]);
+                if (added == 0)
+                {
+                    break;
+                }
+            }
+            return await Sql($"""
+                INSERT INTO lineage.depth_levels (snapshot_id, depth, models)
+                SELECT @snapshot, depth, count(*) FROM levels GROUP BY depth
+                UNION ALL
+                SELECT @snapshot, {DepthLevel.InCyclesOnly}, count(*) FROM (SELECT model_id FROM live UNION SELECT base_model_id FROM live) n
+                WHERE NOT EXISTS (SELECT 1 FROM levels l WHERE l.id = n.model_id)
+                HAVING count(*) > 0
+                """, [new NpgsqlParameter("snapshot", snapshot)]);
+        }
     }
 }

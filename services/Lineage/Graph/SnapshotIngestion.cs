@@ -6,7 +6,7 @@ namespace HubPlatform.Lineage.Graph;
 
 /// <summary>
 /// What lineage does once a snapshot is fully applied (its completion and all its pages, in
-/// whatever order they came): roll up family sizes, drop cached answers, tell the gateway.
+/// whatever order they came): roll up the snapshot's families, drop cached answers, tell the gateway.
 /// </summary>
 public sealed class SnapshotIngestion(LineageDbContext db, FamilyRollup rollup, ResponseCache cache)
 {
@@ -16,7 +16,7 @@ public sealed class SnapshotIngestion(LineageDbContext db, FamilyRollup rollup, 
         {
             return;
         }
-        await rollup.RecomputeAsync(cancellationToken);
+        await rollup.RecomputeAsync(snapshotId, cancellationToken);
         await cache.InvalidateAllAsync();
         await publisher.Publish(new SnapshotIngested(snapshotId, "lineage", DateTimeOffset.UtcNow), cancellationToken);
     }

@@ -5,49 +5,141 @@ using Microsoft.EntityFrameworkCore;
 namespace HubPlatform.Lineage.Infrastructure;
 
 /// <summary>
-/// Applies a page of observations to the graph in one transaction: the observed models become
-/// resolved nodes, named base models get (unresolved) nodes if unknown, and each observed model's
-/// edges are replaced by what it declares now. Replaying a page yields the same rows.
+/// Applies a page of observations to the versioned graph in one transaction. Observed models
+/// become resolved nodes; named base models get (unresolved) nodes if unknown; for each observed
+/// model, edge versions it no longer declares are closed at the page's snapshot and new ones are
+/// opened there. A model a later snapshot already observed (or removed) is left alone, and a replayed page
+/// finds its edges open already: either way nothing changes. Self-references are not edges; they
+/// are recorded per snapshot and reported.
 /// </summary>
-public sealed class EdgeStore(LineageDbContext db)
+public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
 {
-    public async Task ApplyAsync(ModelsObserved page, CancellationToken cancellationToken)
+    private sealed record Declared(string Model, string Base, string Relation, bool Stated);
+
+    /// <summary>Returns the base models whose families this page may have changed.</summary>
+    public async Task<IReadOnlyList<string>> ApplyAsync(ModelsObserved page, CancellationToken cancellationToken)
     {
-        var models = page.Models;
-        var edges = models.SelectMany(m => m.BaseModels.Select(b => (Model: m.Id, Base: b.Id, Relation: RelationInference.Relation(m, b), Stated: b.Relation is not null))).ToArray();
+        // The same model twice on a page (the listing shifted under the crawler): the last one wins.
+        var models = page.Models.GroupBy(m => m.Id, StringComparer.Ordinal).Select(g => g.Last()).OrderBy(m => m.Id, StringComparer.Ordinal).ToArray();
+        var declared = models.SelectMany(m => m.BaseModels
+                .DistinctBy(b => b.Id, StringComparer.Ordinal) // strongest statement first (see ModelParser)
+                .Select(b => new Declared(m.Id, b.Id, RelationInference.Relation(m, b), b.Relation is not null)))
+            .ToArray();
+        var selfReferences = declared.Where(d => string.Equals(d.Model, d.Base, StringComparison.OrdinalIgnoreCase)).ToArray();
+        var edges = declared.Except(selfReferences).ToArray();
         var ids = models.Select(m => m.Id).ToArray();
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var date = await SnapshotDates.DateOfAsync(db, page.SnapshotId, page.ObservedAt, cancellationToken);
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO lineage.models AS t (id, resolved, author, pipeline_tag, downloads, likes, created_at, last_observed_at)
-            SELECT u.id, TRUE, u.author, u.pipeline_tag, u.downloads, u.likes, u.created_at, {page.ObservedAt}
+            INSERT INTO lineage.models AS t (id, resolved, author, pipeline_tag, downloads, likes, created_at, first_observed_at, last_observed_at)
+            SELECT u.id, TRUE, u.author, u.pipeline_tag, u.downloads, u.likes, u.created_at, {date}, {date}
             FROM unnest({ids}, {models.Select(m => m.Author).ToArray()}, {models.Select(m => m.PipelineTag).ToArray()},
                         {models.Select(m => m.Downloads).ToArray()}, {models.Select(m => m.Likes).ToArray()}, {models.Select(m => m.CreatedAt).ToArray()})
                  AS u(id, author, pipeline_tag, downloads, likes, created_at)
             ON CONFLICT (id) DO UPDATE SET resolved = TRUE, author = EXCLUDED.author, pipeline_tag = EXCLUDED.pipeline_tag,
-                downloads = EXCLUDED.downloads, likes = EXCLUDED.likes, created_at = EXCLUDED.created_at, last_observed_at = EXCLUDED.last_observed_at
-            WHERE t.last_observed_at IS NULL OR t.last_observed_at <= EXCLUDED.last_observed_at
+                downloads = EXCLUDED.downloads, likes = EXCLUDED.likes, created_at = EXCLUDED.created_at,
+                first_observed_at = least(t.first_observed_at, EXCLUDED.first_observed_at),
+                last_observed_at = EXCLUDED.last_observed_at, removed_snapshot_id = NULL, removed_at = NULL
+            WHERE (t.last_observed_at IS NULL OR t.last_observed_at <= EXCLUDED.last_observed_at)
+              AND (t.removed_at IS NULL OR t.removed_at < EXCLUDED.last_observed_at)
             """, cancellationToken);
+        // Only models whose latest observation is this snapshot's get their edges rewritten: a
+        // replayed older page neither rewrites history nor brings back a model removed since.
+        var current = await db.Database.SqlQuery<string>($"""
+            SELECT id AS "Value" FROM lineage.models WHERE id = ANY({ids}) AND last_observed_at = {date} AND removed_at IS NULL
+            """).ToArrayAsync(cancellationToken);
+        var stale = ids.Length - current.Length;
+        var currentSet = current.ToHashSet(StringComparer.Ordinal);
+        edges = edges.Where(e => currentSet.Contains(e.Model)).ToArray();
+
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO lineage.models (id, resolved, downloads, likes)
             SELECT DISTINCT unnest({edges.Select(e => e.Base).ToArray()}), FALSE, 0, 0
             ON CONFLICT (id) DO NOTHING
             """, cancellationToken);
+        var news = (Models: edges.Select(e => e.Model).ToArray(), Bases: edges.Select(e => e.Base).ToArray(),
+            Relations: edges.Select(e => e.Relation).ToArray(), Stated: edges.Select(e => e.Stated).ToArray());
+        // An edge opened by this very snapshot and gone again within it never held: delete it.
+        var vanished = await db.Database.SqlQuery<string>($"""
+            WITH gone AS (
+                SELECT e.model_id, e.base_model_id, e.valid_from_snapshot_id FROM lineage.edges e
+                WHERE e.model_id = ANY({current}) AND e.valid_to IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM unnest({news.Models}, {news.Bases}, {news.Relations}) AS n(model_id, base_model_id, relation)
+                                  WHERE n.model_id = e.model_id AND n.base_model_id = e.base_model_id AND n.relation = e.relation)
+            ),
+            deleted AS (
+                DELETE FROM lineage.edges e USING gone g
+                WHERE e.model_id = g.model_id AND e.base_model_id = g.base_model_id AND e.valid_from_snapshot_id = g.valid_from_snapshot_id
+                  AND g.valid_from_snapshot_id = {page.SnapshotId}
+                RETURNING e.base_model_id
+            ),
+            closed AS (
+                UPDATE lineage.edges e SET valid_to_snapshot_id = {page.SnapshotId}, valid_to = {date}
+                FROM gone g
+                WHERE e.model_id = g.model_id AND e.base_model_id = g.base_model_id AND e.valid_from_snapshot_id = g.valid_from_snapshot_id
+                  AND g.valid_from_snapshot_id <> {page.SnapshotId}
+                RETURNING e.base_model_id
+            )
+            SELECT base_model_id AS "Value" FROM deleted UNION SELECT base_model_id FROM closed
+            """).ToListAsync(cancellationToken);
+        // Whether the relation was stated or inferred is how we know it, not a new version.
         await db.Database.ExecuteSqlAsync($"""
-            DELETE FROM lineage.edges e
-            WHERE e.model_id = ANY({ids})
-              AND NOT EXISTS (SELECT 1 FROM unnest({edges.Select(x => x.Model).ToArray()}, {edges.Select(x => x.Base).ToArray()}) AS n(model_id, base_model_id)
-                              WHERE n.model_id = e.model_id AND n.base_model_id = e.base_model_id)
+            UPDATE lineage.edges e SET stated = n.stated
+            FROM unnest({news.Models}, {news.Bases}, {news.Relations}, {news.Stated}) AS n(model_id, base_model_id, relation, stated)
+            WHERE e.model_id = n.model_id AND e.base_model_id = n.base_model_id AND e.relation = n.relation
+              AND e.valid_to IS NULL AND e.stated <> n.stated
             """, cancellationToken);
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO lineage.edges (model_id, base_model_id, relation, stated, snapshot_id)
-            SELECT u.model_id, u.base_model_id, u.relation, u.stated, {page.SnapshotId}
-            FROM unnest({edges.Select(x => x.Model).ToArray()}, {edges.Select(x => x.Base).ToArray()},
-                        {edges.Select(x => x.Relation).ToArray()}, {edges.Select(x => x.Stated).ToArray()})
-                 AS u(model_id, base_model_id, relation, stated)
-            ON CONFLICT (model_id, base_model_id) DO UPDATE SET relation = EXCLUDED.relation, stated = EXCLUDED.stated, snapshot_id = EXCLUDED.snapshot_id
+        var opened = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO lineage.edges (model_id, base_model_id, relation, stated, valid_from_snapshot_id, valid_from)
+            SELECT n.model_id, n.base_model_id, n.relation, n.stated, {page.SnapshotId}, {date}
+            FROM unnest({news.Models}, {news.Bases}, {news.Relations}, {news.Stated}) AS n(model_id, base_model_id, relation, stated)
+            WHERE NOT EXISTS (SELECT 1 FROM lineage.edges e WHERE e.model_id = n.model_id AND e.base_model_id = n.base_model_id AND e.valid_to IS NULL)
+            ON CONFLICT DO NOTHING
             """, cancellationToken);
-        await new SnapshotProgress(db, LineageDbContext.Schema).RecordPageAsync(page.SnapshotId, page.Page, models.Count, cancellationToken);
+        if (selfReferences.Length > 0)
+        {
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO lineage.self_references (snapshot_id, model_id, relation)
+                SELECT {page.SnapshotId}, u.model_id, u.relation FROM unnest({selfReferences.Select(s => s.Model).ToArray()}, {selfReferences.Select(s => s.Relation).ToArray()}) AS u(model_id, relation)
+                ON CONFLICT DO NOTHING
+                """, cancellationToken);
+            logger.LogWarning("Snapshot {SnapshotId} page {Page}: {Count} models name themselves as base model ({Models}); not stored as edges",
+                page.SnapshotId, page.Page, selfReferences.Length, string.Join(", ", selfReferences.Select(s => s.Model).Take(10)));
+        }
+        await new SnapshotProgress(db, LineageDbContext.Schema).RecordPageAsync(page.SnapshotId, page.Page, models.Length, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (stale > 0)
+        {
+            logger.LogInformation("Snapshot {SnapshotId} page {Page}: {Stale} models already observed by a later snapshot; their edges kept", page.SnapshotId, page.Page, stale);
+        }
+        return opened > 0 || vanished.Count > 0 ? edges.Select(e => e.Base).Concat(vanished).Distinct(StringComparer.Ordinal).ToArray() : [];
+    }
+
+    /// <summary>
+    /// ReposRemoved: the models leave the graph from this snapshot on. Their own edges close (so
+    /// they drop out of their bases' families) and their nodes turn unresolved; edges that name
+    /// them as base stay, as on the Hub, where a deleted base shows as missing. A model observed by
+    /// this snapshot or a later one is not removed. Returns the base models whose families changed.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RemoveAsync(ReposRemoved removed, CancellationToken cancellationToken)
+    {
+        var ids = removed.Ids.Distinct(StringComparer.Ordinal).ToArray();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var date = await SnapshotDates.DateOfAsync(db, removed.SnapshotId, removed.ObservedAt, cancellationToken);
+        var gone = await db.Database.SqlQuery<string>($"""
+            UPDATE lineage.models SET resolved = FALSE, removed_snapshot_id = {removed.SnapshotId}, removed_at = {date}
+            WHERE id = ANY({ids}) AND (last_observed_at IS NULL OR last_observed_at < {date})
+            RETURNING id AS "Value"
+            """).ToArrayAsync(cancellationToken);
+        var bases = await db.Database.SqlQuery<string>($"""
+            UPDATE lineage.edges SET valid_to_snapshot_id = {removed.SnapshotId}, valid_to = {date}
+            WHERE model_id = ANY({gone}) AND valid_to IS NULL AND valid_from < {date}
+            RETURNING base_model_id AS "Value"
+            """).ToListAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Snapshot {SnapshotId}: {Removed} of {Named} removed models left the graph, {Edges} edges closed",
+            removed.SnapshotId, gone.Length, ids.Length, bases.Count);
+        return bases.Distinct(StringComparer.Ordinal).ToArray();
     }
 }

@@ -12,10 +12,12 @@ public sealed class SnapshotCompletedConsumer(LineageDbContext db, SnapshotInges
     public async Task Consume(ConsumeContext<SnapshotCompleted> context)
     {
         var e = context.Message;
-        // Lineage reads model pages only, so those are the pages it waits for.
+        // Lineage reads model pages only, so those are the pages it waits for. A snapshot none of
+        // whose pages came first is dated by its start.
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO lineage.snapshots (id, completed_at, expected_pages) VALUES ({e.SnapshotId}, {e.CompletedAt}, {e.ModelPages})
-            ON CONFLICT (id) DO UPDATE SET completed_at = EXCLUDED.completed_at, expected_pages = EXCLUDED.expected_pages
+            INSERT INTO lineage.snapshots AS s (id, observed_at, completed_at, expected_pages) VALUES ({e.SnapshotId}, {e.StartedAt}, {e.CompletedAt}, {e.ModelPages})
+            ON CONFLICT (id) DO UPDATE SET completed_at = EXCLUDED.completed_at, expected_pages = EXCLUDED.expected_pages,
+                observed_at = coalesce(s.observed_at, EXCLUDED.observed_at)
             """, context.CancellationToken);
         await ingestion.FinishIfCompleteAsync(e.SnapshotId, context, context.CancellationToken);
     }

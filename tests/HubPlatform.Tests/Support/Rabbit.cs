@@ -38,6 +38,22 @@ public sealed class Rabbit : IDisposable
         return json.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0;
     }
 
+    /// <summary>
+    /// Deliveries the queue's consumers acknowledged so far (faulted ones too: they move to the
+    /// error queue). The management API refreshes it every few seconds, so wait for it to reach a
+    /// count rather than for it to stop moving.
+    /// </summary>
+    public async Task<long> AcknowledgedAsync(string vhost, string queue)
+    {
+        using var response = await _http.GetAsync($"/api/queues/{vhost}/{queue}");
+        if (!response.IsSuccessStatusCode)
+        {
+            return 0;
+        }
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return json.TryGetProperty("message_stats", out var stats) && stats.TryGetProperty("ack", out var ack) && ack.ValueKind == JsonValueKind.Number ? ack.GetInt64() : 0;
+    }
+
     /// <summary>The first message of a queue, left in place.</summary>
     public async Task<JsonElement> PeekAsync(string vhost, string queue)
     {

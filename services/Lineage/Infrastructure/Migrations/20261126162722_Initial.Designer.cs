@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HubPlatform.Lineage.Infrastructure.Migrations
 {
     [DbContext(typeof(LineageDbContext))]
-    [Migration("20261126161558_Initial")]
+    [Migration("20261126162722_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -36,31 +36,92 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                         .HasColumnType("text")
                         .HasColumnName("base_model_id");
 
+                    b.Property<Guid>("ValidFromSnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("valid_from_snapshot_id");
+
                     b.Property<string>("Relation")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("relation");
 
-                    b.Property<Guid>("SnapshotId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("snapshot_id");
-
                     b.Property<bool>("Stated")
                         .HasColumnType("boolean")
                         .HasColumnName("stated");
 
-                    b.HasKey("ModelId", "BaseModelId")
+                    b.Property<DateTimeOffset>("ValidFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_from");
+
+                    b.Property<DateTimeOffset?>("ValidTo")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_to");
+
+                    b.Property<Guid?>("ValidToSnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("valid_to_snapshot_id");
+
+                    b.HasKey("ModelId", "BaseModelId", "ValidFromSnapshotId")
                         .HasName("pk_edges");
 
                     b.HasIndex("BaseModelId")
-                        .HasDatabaseName("ix_edges_base_model_id");
+                        .HasDatabaseName("ix_edges_open_base")
+                        .HasFilter("valid_to IS NULL");
+
+                    b.HasIndex("BaseModelId", "ValidFrom")
+                        .HasDatabaseName("ix_edges_history_base");
+
+                    b.HasIndex("ModelId", "BaseModelId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_edges_open_model")
+                        .HasFilter("valid_to IS NULL");
 
                     b.ToTable("edges", "lineage");
                 });
 
+            modelBuilder.Entity("HubPlatform.Lineage.Infrastructure.CycleMember", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.Property<string>("ModelId")
+                        .HasColumnType("text")
+                        .HasColumnName("model_id");
+
+                    b.HasKey("SnapshotId", "ModelId")
+                        .HasName("pk_cycle_members");
+
+                    b.ToTable("cycle_members", "lineage");
+                });
+
+            modelBuilder.Entity("HubPlatform.Lineage.Infrastructure.DepthLevel", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.Property<int>("Depth")
+                        .HasColumnType("integer")
+                        .HasColumnName("depth");
+
+                    b.Property<long>("Models")
+                        .HasColumnType("bigint")
+                        .HasColumnName("models");
+
+                    b.HasKey("SnapshotId", "Depth")
+                        .HasName("pk_depth_levels");
+
+                    b.ToTable("depth_levels", "lineage");
+                });
+
             modelBuilder.Entity("HubPlatform.Lineage.Infrastructure.FamilySize", b =>
                 {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
                     b.Property<string>("BaseModelId")
                         .HasColumnType("text")
                         .HasColumnName("base_model_id");
@@ -93,14 +154,14 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("quantizations");
 
-                    b.HasKey("BaseModelId")
+                    b.HasKey("SnapshotId", "BaseModelId")
                         .HasName("pk_family_sizes");
 
-                    b.HasIndex("DescendantDownloads")
-                        .HasDatabaseName("ix_family_sizes_descendant_downloads");
+                    b.HasIndex("SnapshotId", "DescendantDownloads")
+                        .HasDatabaseName("ix_family_sizes_snapshot_id_descendant_downloads");
 
-                    b.HasIndex("Descendants")
-                        .HasDatabaseName("ix_family_sizes_descendants");
+                    b.HasIndex("SnapshotId", "Descendants")
+                        .HasDatabaseName("ix_family_sizes_snapshot_id_descendants");
 
                     b.ToTable("family_sizes", "lineage");
                 });
@@ -123,6 +184,10 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("downloads");
 
+                    b.Property<DateTimeOffset?>("FirstObservedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_observed_at");
+
                     b.Property<DateTimeOffset?>("LastObservedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_observed_at");
@@ -135,6 +200,14 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                         .HasColumnType("text")
                         .HasColumnName("pipeline_tag");
 
+                    b.Property<DateTimeOffset?>("RemovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("removed_at");
+
+                    b.Property<Guid?>("RemovedSnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("removed_snapshot_id");
+
                     b.Property<bool>("Resolved")
                         .HasColumnType("boolean")
                         .HasColumnName("resolved");
@@ -143,6 +216,26 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                         .HasName("pk_models");
 
                     b.ToTable("models", "lineage");
+                });
+
+            modelBuilder.Entity("HubPlatform.Lineage.Infrastructure.SelfReference", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.Property<string>("ModelId")
+                        .HasColumnType("text")
+                        .HasColumnName("model_id");
+
+                    b.Property<string>("Relation")
+                        .HasColumnType("text")
+                        .HasColumnName("relation");
+
+                    b.HasKey("SnapshotId", "ModelId")
+                        .HasName("pk_self_references");
+
+                    b.ToTable("self_references", "lineage");
                 });
 
             modelBuilder.Entity("HubPlatform.Lineage.Infrastructure.Snapshot", b =>
@@ -160,8 +253,19 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("expected_pages");
 
+                    b.Property<DateTimeOffset?>("ObservedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("observed_at");
+
+                    b.Property<DateTimeOffset?>("RolledUpAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rolled_up_at");
+
                     b.HasKey("Id")
                         .HasName("pk_snapshots");
+
+                    b.HasIndex("ObservedAt")
+                        .HasDatabaseName("ix_snapshots_observed_at");
 
                     b.ToTable("snapshots", "lineage");
                 });

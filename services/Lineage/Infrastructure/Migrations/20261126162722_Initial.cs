@@ -15,19 +15,49 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                 name: "lineage");
 
             migrationBuilder.CreateTable(
+                name: "cycle_members",
+                schema: "lineage",
+                columns: table => new
+                {
+                    snapshot_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    model_id = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_cycle_members", x => new { x.snapshot_id, x.model_id });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "depth_levels",
+                schema: "lineage",
+                columns: table => new
+                {
+                    snapshot_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    depth = table.Column<int>(type: "integer", nullable: false),
+                    models = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_depth_levels", x => new { x.snapshot_id, x.depth });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "edges",
                 schema: "lineage",
                 columns: table => new
                 {
                     model_id = table.Column<string>(type: "text", nullable: false),
                     base_model_id = table.Column<string>(type: "text", nullable: false),
+                    valid_from_snapshot_id = table.Column<Guid>(type: "uuid", nullable: false),
                     relation = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     stated = table.Column<bool>(type: "boolean", nullable: false),
-                    snapshot_id = table.Column<Guid>(type: "uuid", nullable: false)
+                    valid_from = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    valid_to_snapshot_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    valid_to = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_edges", x => new { x.model_id, x.base_model_id });
+                    table.PrimaryKey("pk_edges", x => new { x.model_id, x.base_model_id, x.valid_from_snapshot_id });
                 });
 
             migrationBuilder.CreateTable(
@@ -35,6 +65,7 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                 schema: "lineage",
                 columns: table => new
                 {
+                    snapshot_id = table.Column<Guid>(type: "uuid", nullable: false),
                     base_model_id = table.Column<string>(type: "text", nullable: false),
                     descendants = table.Column<long>(type: "bigint", nullable: false),
                     descendant_downloads = table.Column<long>(type: "bigint", nullable: false),
@@ -46,7 +77,7 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_family_sizes", x => x.base_model_id);
+                    table.PrimaryKey("pk_family_sizes", x => new { x.snapshot_id, x.base_model_id });
                 });
 
             migrationBuilder.CreateTable(
@@ -61,11 +92,28 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                     downloads = table.Column<long>(type: "bigint", nullable: false),
                     likes = table.Column<long>(type: "bigint", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    last_observed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    first_observed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    last_observed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    removed_snapshot_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    removed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_models", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "self_references",
+                schema: "lineage",
+                columns: table => new
+                {
+                    snapshot_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    model_id = table.Column<string>(type: "text", nullable: false),
+                    relation = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_self_references", x => new { x.snapshot_id, x.model_id });
                 });
 
             migrationBuilder.CreateTable(
@@ -88,8 +136,10 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                 columns: table => new
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
+                    observed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    expected_pages = table.Column<int>(type: "integer", nullable: true)
+                    expected_pages = table.Column<int>(type: "integer", nullable: true),
+                    rolled_up_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -97,27 +147,56 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "ix_edges_base_model_id",
+                name: "ix_edges_history_base",
                 schema: "lineage",
                 table: "edges",
-                column: "base_model_id");
+                columns: new[] { "base_model_id", "valid_from" });
 
             migrationBuilder.CreateIndex(
-                name: "ix_family_sizes_descendant_downloads",
+                name: "ix_edges_open_base",
                 schema: "lineage",
-                table: "family_sizes",
-                column: "descendant_downloads");
+                table: "edges",
+                column: "base_model_id",
+                filter: "valid_to IS NULL");
 
             migrationBuilder.CreateIndex(
-                name: "ix_family_sizes_descendants",
+                name: "ix_edges_open_model",
+                schema: "lineage",
+                table: "edges",
+                columns: new[] { "model_id", "base_model_id" },
+                unique: true,
+                filter: "valid_to IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_family_sizes_snapshot_id_descendant_downloads",
                 schema: "lineage",
                 table: "family_sizes",
-                column: "descendants");
+                columns: new[] { "snapshot_id", "descendant_downloads" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_family_sizes_snapshot_id_descendants",
+                schema: "lineage",
+                table: "family_sizes",
+                columns: new[] { "snapshot_id", "descendants" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_snapshots_observed_at",
+                schema: "lineage",
+                table: "snapshots",
+                column: "observed_at");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "cycle_members",
+                schema: "lineage");
+
+            migrationBuilder.DropTable(
+                name: "depth_levels",
+                schema: "lineage");
+
             migrationBuilder.DropTable(
                 name: "edges",
                 schema: "lineage");
@@ -128,6 +207,10 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
 
             migrationBuilder.DropTable(
                 name: "models",
+                schema: "lineage");
+
+            migrationBuilder.DropTable(
+                name: "self_references",
                 schema: "lineage");
 
             migrationBuilder.DropTable(

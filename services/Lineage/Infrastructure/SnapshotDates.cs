@@ -1,0 +1,21 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace HubPlatform.Lineage.Infrastructure;
+
+/// <summary>
+/// Gives a snapshot its one date: the first of its events to be stored sets it and every later
+/// event reads it back, so all edge versions of a snapshot share a date whatever page they came on.
+/// </summary>
+public static class SnapshotDates
+{
+    /// <summary>Call inside the transaction that uses the date: the row lock orders concurrent pages.</summary>
+    public static async Task<DateTimeOffset> DateOfAsync(LineageDbContext db, Guid snapshotId, DateTimeOffset observedAt, CancellationToken cancellationToken)
+    {
+        var dates = await db.Database.SqlQuery<DateTimeOffset>($"""
+            INSERT INTO lineage.snapshots AS s (id, observed_at) VALUES ({snapshotId}, {observedAt})
+            ON CONFLICT (id) DO UPDATE SET observed_at = coalesce(s.observed_at, EXCLUDED.observed_at)
+            RETURNING s.observed_at AS "Value"
+            """).ToListAsync(cancellationToken);
+        return dates.Single();
+    }
+}
