@@ -1,6 +1,7 @@
 using HubPlatform.Gateway.Extensions;
 using HubPlatform.Gateway.OpenApi;
 using HubPlatform.Gateway.RateLimiting;
+using HubPlatform.Gateway.WebExplorer;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,9 +16,11 @@ app.UseSecurityHeaders();
 app.UseCors();
 app.UseProxyErrorsAsProblemDetails();
 app.UseClientRateLimit();
+app.UseExplorerAssets();
 app.UseAdminApiKey();
 app.UseOutputCache();
 app.MapPublicApiDocument();
+app.MapExplorer();
 app.MapReverseProxy();
 
 app.Run();
