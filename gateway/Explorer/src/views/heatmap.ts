@@ -105,7 +105,7 @@ export const heatMapView: View = {
       attachChart(scroller, {
         visualMap: { show: false, min: 0, max, inRange: { color: ['#ebedf0', '#9be9a8', '#40c463', '#30a14e', '#216e39'] } },
         calendar: { range: [calendar.from.slice(0, 10), calendar.to.slice(0, 10)], cellSize: ['auto', 13], left: 30, right: 10, top: 25,
-          splitLine: { show: false }, itemStyle: { borderColor: '#fff', borderWidth: 2 }, yearLabel: { show: false }, dayLabel: { firstDay: 1, nameMap: 'en' } },
+          splitLine: { show: false }, itemStyle: { color: '#ebedf0', borderColor: '#fff', borderWidth: 2 }, yearLabel: { show: false }, dayLabel: { firstDay: 1, nameMap: 'en' } },
         series: [{ type: 'heatmap', coordinateSystem: 'calendar', data: days }],
       }, `${name}:${days.length}:${calendar.total}`, onLeave, undefined, 'chart calendar');
     });

@@ -125,7 +125,9 @@ function drawFamily(container: HTMLElement, id: string, ancestors: Member[], lev
   const edges = new Map<string, cytoscape.ElementDefinition>();
   const addNode = (nodeId: string, kind: string, relation: string | null, downloads?: number) => {
     if (!nodes.has(nodeId)) {
-      const short = nodeId.length > 28 ? `${nodeId.slice(0, 26)}…` : nodeId;
+      // The focus and its base models keep their full id; derivatives show their name (the id is in the table and on hover).
+      const name = kind === 'focus' || kind === 'ancestor' ? nodeId : nodeId.split('/').pop() ?? nodeId;
+      const short = name.length > 24 ? `${name.slice(0, 22)}…` : name;
       nodes.set(nodeId, { data: { id: nodeId, label: downloads === undefined ? short : `${short}\n${fmt.short(downloads)} ↓`, kind, color: relation ? relationColors[relation] ?? '#64748b' : '#ff9d00' } });
     }
   };
@@ -159,12 +161,12 @@ function drawFamily(container: HTMLElement, id: string, ancestors: Member[], lev
   const cy = cytoscape({
     container,
     elements: [...nodes.values(), ...drawnEdges],
-    layout: { name: 'breadthfirst', directed: true, roots, spacingFactor: 1.1, padding: 10 },
+    // Levels as rings around the root: a base model with hundreds of derivatives stays readable.
+    layout: { name: 'breadthfirst', directed: true, circle: true, roots, spacingFactor: 0.9, padding: 10 },
     minZoom: 0.2,
     maxZoom: 3,
-    wheelSensitivity: 0.3,
     style: [
-      { selector: 'node', style: { 'background-color': 'data(color)', label: 'data(label)', 'font-size': 9, 'text-wrap': 'wrap', 'text-valign': 'bottom', 'text-margin-y': 3, width: 14, height: 14 } },
+      { selector: 'node', style: { 'background-color': 'data(color)', label: 'data(label)', 'font-size': 9, 'text-wrap': 'wrap', 'text-valign': 'bottom', 'text-margin-y': 3, width: 14, height: 14, 'min-zoomed-font-size': 7 } },
       { selector: 'node[kind = "focus"]', style: { width: 26, height: 26, 'font-size': 12, 'font-weight': 'bold' } },
       { selector: 'node[kind = "expanded"]', style: { 'border-width': 3, 'border-color': '#111' } },
       { selector: 'node[kind = "more"]', style: { shape: 'round-rectangle', width: 30, height: 12 } },
