@@ -66,7 +66,7 @@ public class ExplorerTests(PlatformFixture platform, ExplorerBrowser browser) : 
         await Ready(page, "#tree");
         await Expect(page.GetByTestId("descendants")).ToHaveTextAsync(Count(IndependentLineage.Descendants(Parents, "microsoft/phi-2")));
         var direct = IndependentLineage.DirectChildren(Parents, "microsoft/phi-2");
-        await Expect(page.GetByTestId("children")).ToHaveTextAsync(Count(direct));
+        await Expect(page.GetByTestId("direct-children")).ToHaveTextAsync(Count(direct));
         var graph = page.GetByTestId("family-graph");
         await Expect(graph).ToHaveAttributeAsync("data-nodes", (1 + Math.Min(25, direct)).ToString(CultureInfo.InvariantCulture));
         await Expect(page.Locator("[data-testid=children] a.hub").First).ToHaveAttributeAsync("href", new Regex("^https://huggingface\\.co/[^/]+/[^/]+$"));

@@ -70,7 +70,7 @@ export const lineageView: View = {
             stat('descendants', fmt.count(d.total), 'descendants'),
             stat('finetunes', fmt.count(d.finetunes)), stat('adapters', fmt.count(d.adapters)),
             stat('quantizations', fmt.count(d.quantizations)), stat('merges', fmt.count(d.merges)),
-            stat('direct children', fmt.count(tree.children.total), 'children')),
+            stat('direct children', fmt.count(tree.children.total), 'direct-children')),
           h('div', { class: 'legend' }, ...Object.entries(relationColors).map(([relation, color]) => {
             const dot = h('i', {});
             dot.style.background = color;

@@ -105,7 +105,7 @@ export const trendsView: View = {
             legend: { top: 0, type: 'scroll' },
             grid: { ...axisGrid, top: 40 },
             xAxis: { type: 'value', name: 'age (weeks)' },
-            yAxis: { type: 'value', name: 'median downloads' },
+            yAxis: { type: 'value', name: 'median downloads', nameTextStyle: { align: 'left' } },
             series: life.cohorts.map((c, i) => ({ name: c.cohort, type: 'line', showSymbol: false, data: c.points.map((p) => [p.ageWeeks, p.medianDownloads]), itemStyle: { color: palette[i % palette.length] } })),
           }, life.cohorts.map((c) => `${c.cohort}=${c.models}`).join(','), onLeave, undefined, 'chart small');
           body.append(h('div', { class: 'grid' },
