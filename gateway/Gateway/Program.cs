@@ -1,3 +1,4 @@
+using HubPlatform.Gateway.Admin;
 using HubPlatform.Gateway.Extensions;
 using HubPlatform.Gateway.OpenApi;
 using HubPlatform.Gateway.RateLimiting;
@@ -20,6 +21,7 @@ app.UseExplorerAssets();
 app.UseAdminApiKey();
 app.UseOutputCache();
 app.MapPublicApiDocument();
+app.MapDeadLettersApi();
 app.MapExplorer();
 app.MapReverseProxy();
 
