@@ -2,6 +2,7 @@ using HubPlatform.Gateway.Admin;
 using HubPlatform.Gateway.Extensions;
 using HubPlatform.Gateway.OpenApi;
 using HubPlatform.Gateway.RateLimiting;
+using HubPlatform.Gateway.WebExplorer;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,10 +17,12 @@ app.UseSecurityHeaders();
 app.UseCors();
 app.UseProxyErrorsAsProblemDetails();
 app.UseClientRateLimit();
+app.UseExplorerAssets();
 app.UseAdminApiKey();
 app.UseOutputCache();
 app.MapPublicApiDocument();
 app.MapDeadLettersApi();
+app.MapExplorer();
 app.MapReverseProxy();
 
 app.Run();

@@ -4,7 +4,7 @@ namespace HubPlatform.Gateway.OpenApi;
 
 public static class PublicApiDocumentApi
 {
-    /// <summary>/openapi/v1.json (merged document), /scalar/v1 (browsable reference); / leads to the reference until the explorer lands.</summary>
+    /// <summary>/openapi/v1.json (merged document), /scalar/v1 (browsable reference); / is the web explorer.</summary>
     public static WebApplication MapPublicApiDocument(this WebApplication app)
     {
         app.MapGet("/openapi/v1.json", async (PublicApiDocument document, CancellationToken ct) =>
@@ -12,7 +12,6 @@ public static class PublicApiDocumentApi
             .CacheOutput(policy => policy.Expire(TimeSpan.FromMinutes(1)))
             .ExcludeFromDescription();
         app.MapScalarApiReference(options => options.WithTitle("HubPlatform API"));
-        app.MapGet("/", () => Results.Redirect("/scalar/v1")).ExcludeFromDescription();
         return app;
     }
 }
