@@ -1,11 +1,12 @@
 using HubPlatform.Contracts;
+using HubPlatform.Metrics.Dimensions;
 using Microsoft.EntityFrameworkCore;
 
 namespace HubPlatform.Metrics.Infrastructure;
 
 /// <summary>
-/// Writes a page of observations with two set-based upserts (arrays unnested server-side), so a
-/// 1000-model page is two round trips. Keys are (snapshot, model) and (model), so a redelivered
+/// Writes a page of observations with set-based upserts (arrays unnested server-side), so a
+/// 1000-model page is a few round trips. Keys are (snapshot, model) and (model), so a redelivered
 /// page rewrites the same rows with the same values: nothing changes.
 /// </summary>
 public sealed class ModelFactStore(MetricsDbContext db)
@@ -14,19 +15,24 @@ public sealed class ModelFactStore(MetricsDbContext db)
     {
         var m = page.Models;
         var ids = m.Select(x => x.Id).ToArray();
+        var owners = m.Select(x => Authors.Of(x.Id, x.Author)).ToArray();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await Authors.RegisterAsync(db, owners, cancellationToken);
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO metrics.models AS t (id, author, created_at, pipeline_tag, library_name, license, parameter_count, gated, languages, last_observed_at, removed_in_snapshot)
-            SELECT u.id, u.author, u.created_at, u.pipeline_tag, u.library_name, u.license, u.parameter_count, u.gated,
-                   string_to_array(u.languages, E'\x1f'), {page.ObservedAt}, NULL
-            FROM unnest({ids}, {m.Select(x => x.Author).ToArray()}, {m.Select(x => x.CreatedAt).ToArray()},
+            INSERT INTO metrics.models AS t (id, author, created_at, pipeline_tag, library_name, license, parameter_count, parameter_bucket,
+                                             is_derivative, gated, languages, last_observed_at, removed_in_snapshot)
+            SELECT u.id, u.author, u.created_at, u.pipeline_tag, u.library_name, u.license, u.parameter_count, u.parameter_bucket,
+                   u.is_derivative, u.gated, string_to_array(u.languages, E'\x1f'), {page.ObservedAt}, NULL
+            FROM unnest({ids}, {owners}, {m.Select(x => x.CreatedAt).ToArray()},
                         {m.Select(x => x.PipelineTag).ToArray()}, {m.Select(x => x.LibraryName).ToArray()},
                         {m.Select(x => x.License).ToArray()}, {m.Select(x => x.ParameterCount).ToArray()},
+                        {m.Select(x => ParameterBuckets.Of(x.ParameterCount)).ToArray()}, {m.Select(x => x.BaseModels.Count > 0).ToArray()},
                         {m.Select(x => x.Gated).ToArray()}, {m.Select(x => string.Join('\x1f', x.Languages)).ToArray()})
-                 AS u(id, author, created_at, pipeline_tag, library_name, license, parameter_count, gated, languages)
+                 AS u(id, author, created_at, pipeline_tag, library_name, license, parameter_count, parameter_bucket, is_derivative, gated, languages)
             ON CONFLICT (id) DO UPDATE SET
                 author = EXCLUDED.author, created_at = EXCLUDED.created_at, pipeline_tag = EXCLUDED.pipeline_tag,
                 library_name = EXCLUDED.library_name, license = EXCLUDED.license, parameter_count = EXCLUDED.parameter_count,
+                parameter_bucket = EXCLUDED.parameter_bucket, is_derivative = EXCLUDED.is_derivative,
                 gated = EXCLUDED.gated, languages = EXCLUDED.languages, last_observed_at = EXCLUDED.last_observed_at,
                 removed_in_snapshot = NULL
             WHERE t.last_observed_at <= EXCLUDED.last_observed_at
