@@ -274,11 +274,11 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
         {
             using var group = reader.OpenRowGroupReader(g);
             var n = (int)group.RowCount;
-            var idValues = new string[n];
+            var idValues = new string?[n];
             var downloadValues = new long?[n];
             await group.ReadAsync(reader.Schema.FindDataField("id"), idValues.AsMemory());
             await group.ReadAsync<long>(reader.Schema.FindDataField("downloads"), downloadValues.AsMemory());
-            ids.AddRange(idValues);
+            ids.AddRange(idValues.Select(v => v!));
             downloads.AddRange(downloadValues);
         }
         var second = platform.SecondModels.ToDictionary(m => m.Id);
