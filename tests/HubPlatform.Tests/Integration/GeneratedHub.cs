@@ -52,12 +52,17 @@ public sealed class GeneratedHub
     private static DateTimeOffset? Date(JsonNode? node) =>
         node is null ? null : DateTimeOffset.Parse(node.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
+    /// <summary>A JSON number of any kind (the generator writes the trending score as an integer).</summary>
+    private static double? Number(JsonNode? node) => node is null ? null : double.Parse(node.ToJsonString(), CultureInfo.InvariantCulture);
+
+    private static long? Long(JsonNode? node) => node is null ? null : long.Parse(node.ToJsonString(), CultureInfo.InvariantCulture);
+
     private static DatasetObservation Dataset(JsonObject d)
     {
         var tags = Tags(d);
         var id = d["id"]!.GetValue<string>();
         return new DatasetObservation(id, d["author"]!.GetValue<string>(), d["sha"]?.GetValue<string>(), Date(d["createdAt"]), Date(d["lastModified"]),
-            false, "false", false, d["downloads"]!.GetValue<long>(), null, d["likes"]!.GetValue<long>(), d["trendingScore"]?.GetValue<double>(), tags,
+            false, "false", false, Long(d["downloads"])!.Value, null, Long(d["likes"])!.Value, Number(d["trendingScore"]), tags,
             Typed(tags, "license").FirstOrDefault(), Typed(tags, "language"), Typed(tags, "task_categories"), Typed(tags, "modality"),
             Typed(tags, "size_categories").FirstOrDefault(), Typed(tags, "format"), d["cardData"]?["pretty_name"]?.GetValue<string>(),
             d["description"]?.GetValue<string>());
@@ -65,12 +70,12 @@ public sealed class GeneratedHub
 
     private static SpaceObservation Space(JsonObject s) => new(
         s["id"]!.GetValue<string>(), s["author"]!.GetValue<string>(), s["sha"]?.GetValue<string>(), Date(s["createdAt"]), Date(s["lastModified"]),
-        false, false, s["likes"]!.GetValue<long>(), s["trendingScore"]?.GetValue<double>(), s["sdk"]?.GetValue<string>(), Tags(s), null,
+        false, false, Long(s["likes"])!.Value, Number(s["trendingScore"]), s["sdk"]?.GetValue<string>(), Tags(s), null,
         s["models"]?.AsArray().Select(m => m!.GetValue<string>()).ToArray() ?? [], [], s["cardData"]?["title"]?.GetValue<string>());
 
     private static Contracts.AuthorOverview Overview(JsonObject o) => new(
         (o["name"] ?? o["user"])!.GetValue<string>(), o["type"]!.GetValue<string>(), o["fullname"]?.GetValue<string>(),
         o["isVerified"]?.GetValue<bool>() ?? false, o["isEnterprise"]?.GetValue<bool>() ?? false,
-        o["numModels"]?.GetValue<long>(), o["numDatasets"]?.GetValue<long>(), o["numSpaces"]?.GetValue<long>(), o["numFollowers"]?.GetValue<long>(),
-        o["numUsers"]?.GetValue<long>(), null);
+        Long(o["numModels"]), Long(o["numDatasets"]), Long(o["numSpaces"]), Long(o["numFollowers"]),
+        Long(o["numUsers"]), null);
 }
