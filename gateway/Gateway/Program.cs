@@ -1,3 +1,4 @@
+using HubPlatform.Gateway.Admin;
 using HubPlatform.Gateway.Extensions;
 using HubPlatform.Gateway.OpenApi;
 using HubPlatform.Gateway.RateLimiting;
@@ -18,6 +19,7 @@ app.UseClientRateLimit();
 app.UseAdminApiKey();
 app.UseOutputCache();
 app.MapPublicApiDocument();
+app.MapDeadLettersApi();
 app.MapReverseProxy();
 
 app.Run();

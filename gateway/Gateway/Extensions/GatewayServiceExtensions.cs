@@ -1,3 +1,4 @@
+using HubPlatform.Gateway.Admin;
 using HubPlatform.Gateway.Caching;
 using HubPlatform.Gateway.IntegrationEvents;
 using HubPlatform.Gateway.OpenApi;
@@ -26,6 +27,7 @@ public static class GatewayServiceExtensions
         builder.Services.Configure<AdminApiKeyOptions>(builder.Configuration.GetSection(AdminApiKeyOptions.Section));
         builder.Services.Configure<ClientRateLimitOptions>(builder.Configuration.GetSection(ClientRateLimitOptions.Section));
         builder.Services.AddSingleton<PublicApiDocument>();
+        builder.Services.AddSingleton<DeadLetterQueues>();
         builder.Services.AddHttpClient("openapi");
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
             .WithOrigins(builder.Configuration.GetSection("Gateway:Cors:Origins").Get<string[]>() ?? [])

@@ -10,12 +10,23 @@ namespace HubPlatform.Crawler.Apis;
 
 public sealed record CrawlRequest(CrawlKind Kind = CrawlKind.Full);
 
+/// <summary>Pages committed per kind of event; <see cref="Total"/> is the crawl-wide page sequence so far.</summary>
+public sealed record CrawlPages(int Total, int Models, int Datasets, int Spaces, int Organizations, int Cards, int Failed);
+
+/// <summary>
+/// A crawl as the API shows it: where it is (phase), what it saw so far, how long it waited for
+/// the Hub's quota and, while running, an estimate of the time its listings have left.
+/// </summary>
 public sealed record CrawlProgress(
-    Guid SnapshotId, CrawlKind Kind, CrawlStatus Status, DateTimeOffset RequestedAt, DateTimeOffset? StartedAt,
-    DateTimeOffset? CompletedAt, int Pages, long Models, int FailedPages, double RateLimitWaitSeconds, string? LastError)
+    Guid SnapshotId, CrawlKind Kind, CrawlStatus Status, CrawlPhase Phase, DateTimeOffset RequestedAt, DateTimeOffset? StartedAt,
+    DateTimeOffset? CompletedAt, DateTimeOffset? ModifiedSince, int Pages, long Models, long Datasets, long Spaces, long Organizations,
+    long Cards, int FailedPages, CrawlPages PagesByKind, double RateLimitWaitSeconds, long? ExpectedRepos, double? EtaSeconds, string? LastError)
 {
-    public static CrawlProgress From(Crawl c) => new(c.Id, c.Kind, c.Status, c.RequestedAt, c.StartedAt, c.CompletedAt,
-        c.Pages, c.Models, c.FailedPages, c.RateLimitWaitSeconds, c.LastError);
+    public static CrawlProgress From(Crawl c, DateTimeOffset now) => new(c.Id, c.Kind, c.Status, c.Phase, c.RequestedAt, c.StartedAt,
+        c.CompletedAt, c.ModifiedSince, c.Pages, c.Models, c.Datasets, c.Spaces, c.Organizations, c.Cards, c.FailedPages,
+        new CrawlPages(c.Pages, c.ModelPages, c.DatasetPages, c.SpacePages, c.OrganizationPages, c.CardPages, c.FailedPages),
+        c.RateLimitWaitSeconds, c.ExpectedRepos,
+        c.StartedAt is { } started ? CrawlEta.Estimate(c, started, 0, now)?.TotalSeconds : null, c.LastError);
 }
 
 /// <summary>Crawls (snapshots) and their progress; starting one is an admin route behind the gateway's API key.</summary>
@@ -30,12 +41,13 @@ public static class CrawlsApi
         return app;
     }
 
-    private static async Task<Ok<CrawlProgress[]>> ListCrawls(CrawlerDbContext db, CancellationToken ct) =>
-        TypedResults.Ok((await db.Crawls.OrderByDescending(c => c.RequestedAt).Take(50).ToListAsync(ct)).Select(CrawlProgress.From).ToArray());
+    private static async Task<Ok<CrawlProgress[]>> ListCrawls(CrawlerDbContext db, TimeProvider time, CancellationToken ct) =>
+        TypedResults.Ok((await db.Crawls.AsNoTracking().OrderByDescending(c => c.RequestedAt).Take(50).ToListAsync(ct))
+            .Select(c => CrawlProgress.From(c, time.GetUtcNow())).ToArray());
 
-    private static async Task<Results<Ok<CrawlProgress>, ProblemHttpResult>> GetCrawl(Guid snapshotId, CrawlerDbContext db, CancellationToken ct) =>
-        await db.Crawls.FindAsync([snapshotId], ct) is { } crawl
-            ? TypedResults.Ok(CrawlProgress.From(crawl))
+    private static async Task<Results<Ok<CrawlProgress>, ProblemHttpResult>> GetCrawl(Guid snapshotId, CrawlerDbContext db, TimeProvider time, CancellationToken ct) =>
+        await db.Crawls.AsNoTracking().FirstOrDefaultAsync(c => c.Id == snapshotId, ct) is { } crawl
+            ? TypedResults.Ok(CrawlProgress.From(crawl, time.GetUtcNow()))
             : TypedResults.Problem(new ProblemDetails { Title = "Crawl not found", Status = 404, Detail = $"No crawl {snapshotId}." });
 
     private static async Task<Results<Accepted<CrawlProgress>, ProblemHttpResult>> StartCrawl(
@@ -54,6 +66,6 @@ public static class CrawlsApi
         var crawl = CrawlCoordinator.NewCrawl(kind, hub, time.GetUtcNow());
         db.Crawls.Add(crawl);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Accepted($"/api/crawls/{crawl.Id}", CrawlProgress.From(crawl));
+        return TypedResults.Accepted($"/api/crawls/{crawl.Id}", CrawlProgress.From(crawl, time.GetUtcNow()));
     }
 }

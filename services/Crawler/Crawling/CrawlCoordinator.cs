@@ -9,9 +9,12 @@ using Npgsql;
 namespace HubPlatform.Crawler.Crawling;
 
 /// <summary>
-/// Decides which crawl runs, on every replica: schedules full snapshots (on startup, then by
-/// cron), resumes an interrupted crawl from its checkpoint, and picks up crawls requested
-/// through the API. A Postgres advisory lock makes sure one replica crawls at a time.
+/// Decides which crawls run, on every replica: schedules full snapshots (on startup, then by
+/// cron) and incremental crawls (by their own cron), resumes an interrupted crawl from its
+/// checkpoint, and picks up crawls requested through the API. Each kind has its own loop and its
+/// own Postgres advisory lock, so one crawl of a kind runs at a time across replicas while an
+/// hourly incremental crawl need not wait for a week-long full snapshot. Both share the one
+/// rate-limit pacer of the replica.
 /// </summary>
 public sealed class CrawlCoordinator(
     IServiceScopeFactory scopes,
@@ -23,14 +26,17 @@ public sealed class CrawlCoordinator(
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enum.GetValues<CrawlKind>().Select(kind => Task.Run(() => LoopAsync(kind, stoppingToken), stoppingToken)));
+
+    private async Task LoopAsync(CrawlKind kind, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             var pause = Poll;
             try
             {
-                pause = await RunDueCrawlAsync(stoppingToken) ? TimeSpan.Zero : Poll;
+                pause = await RunDueCrawlAsync(kind, stoppingToken) ? TimeSpan.Zero : Poll;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -38,19 +44,28 @@ public sealed class CrawlCoordinator(
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "Crawl interrupted; it resumes from its checkpoint in {Delay}", options.Value.ResumeAfterFailure);
+                logger.LogError(ex, "{Kind} crawl interrupted; it resumes from its checkpoint in {Delay}", kind, options.Value.ResumeAfterFailure);
                 pause = options.Value.ResumeAfterFailure;
             }
-            await Task.Delay(pause, time, stoppingToken);
+            try
+            {
+                await Task.Delay(pause, time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
         }
     }
 
-    /// <summary>Runs the oldest crawl that is due, if this replica gets the lock. True if one ran.</summary>
-    public async Task<bool> RunDueCrawlAsync(CancellationToken cancellationToken)
+    /// <summary>Runs the oldest crawl of this kind that is due, if this replica gets the kind's lock. True if one ran.</summary>
+    public async Task<bool> RunDueCrawlAsync(CrawlKind kind, CancellationToken cancellationToken)
     {
+        // The lock lives as long as this connection: a killed replica releases it with its session.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtext('crawler:crawl'))", connection))
+        await using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtext('crawler:crawl:' || @kind))", connection))
         {
+            tryLock.Parameters.AddWithValue("kind", kind.ToString());
             if (!(bool)(await tryLock.ExecuteScalarAsync(cancellationToken))!)
             {
                 return false;
@@ -59,9 +74,9 @@ public sealed class CrawlCoordinator(
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CrawlerDbContext>();
-        await ScheduleAsync(db, cancellationToken);
+        await ScheduleAsync(db, kind, cancellationToken);
         var crawl = await db.Crawls
-            .Where(c => c.Status == CrawlStatus.Running || c.Status == CrawlStatus.Pending)
+            .Where(c => c.Kind == kind && (c.Status == CrawlStatus.Running || c.Status == CrawlStatus.Pending))
             .OrderBy(c => c.Status == CrawlStatus.Running ? 0 : 1).ThenBy(c => c.RequestedAt)
             .FirstOrDefaultAsync(cancellationToken);
         if (crawl is null)
@@ -83,23 +98,35 @@ public sealed class CrawlCoordinator(
         }
     }
 
-    private async Task ScheduleAsync(CrawlerDbContext db, CancellationToken cancellationToken)
+    private async Task ScheduleAsync(CrawlerDbContext db, CrawlKind kind, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var lastFull = await db.Crawls.Where(c => c.Kind == CrawlKind.Full)
+        var last = await db.Crawls.Where(c => c.Kind == kind)
             .OrderByDescending(c => c.RequestedAt).Select(c => (DateTimeOffset?)c.RequestedAt).FirstOrDefaultAsync(cancellationToken);
-        var due = lastFull is null
-            ? options.Value.CrawlOnStartup
-            : options.Value.FullCrawlCron is { Length: > 0 } cron
-              && CronExpression.Parse(cron).GetNextOccurrence(lastFull.Value.UtcDateTime, inclusive: false) is { } next
-              && next <= now.UtcDateTime;
-        if (due)
+        bool due;
+        if (kind == CrawlKind.Full)
         {
-            db.Crawls.Add(NewCrawl(CrawlKind.Full, hubOptions, now));
+            due = last is null ? options.Value.CrawlOnStartup : IsDue(options.Value.FullCrawlCron, last.Value, now);
+        }
+        else
+        {
+            // Incremental crawls refresh a snapshot, so the first one is due a cron period after the first full snapshot.
+            var since = last ?? await db.Crawls.Where(c => c.Kind == CrawlKind.Full)
+                .OrderBy(c => c.RequestedAt).Select(c => (DateTimeOffset?)c.RequestedAt).FirstOrDefaultAsync(cancellationToken);
+            due = since is not null && IsDue(options.Value.IncrementalCrawlCron, since.Value, now);
+        }
+        if (due && !await db.Crawls.AnyAsync(c => c.Kind == kind && (c.Status == CrawlStatus.Pending || c.Status == CrawlStatus.Running), cancellationToken))
+        {
+            db.Crawls.Add(NewCrawl(kind, hubOptions, now));
             await db.SaveChangesAsync(cancellationToken);
-            logger.LogInformation("A full snapshot is due; crawl scheduled");
+            logger.LogInformation("A {Kind} crawl is due; crawl scheduled", kind);
         }
     }
+
+    private static bool IsDue(string? cron, DateTimeOffset last, DateTimeOffset now) =>
+        cron is { Length: > 0 }
+        && CronExpression.Parse(cron).GetNextOccurrence(last.UtcDateTime, inclusive: false) is { } next
+        && next <= now.UtcDateTime;
 
     public static Crawl NewCrawl(CrawlKind kind, HubOptions hub, DateTimeOffset now) => new()
     {

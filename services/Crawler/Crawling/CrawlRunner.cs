@@ -8,10 +8,11 @@ using Microsoft.Extensions.Options;
 namespace HubPlatform.Crawler.Crawling;
 
 /// <summary>
-/// Runs one crawl page by page. Each page is committed in one transaction: its ModelsObserved
-/// event in the outbox, the repos it saw, and the checkpoint (the next page's URL). A crawler
-/// killed at any point resumes at the first page whose transaction did not commit, so no page
-/// is lost and none is published twice.
+/// Runs one crawl phase by phase (models, datasets, spaces; then, for a full snapshot, author
+/// overviews and cards), page by page. Each page is committed in one transaction: its event in
+/// the outbox, the repos it saw, and the checkpoint (phase and next page). A crawler killed at
+/// any point resumes at the first page whose transaction did not commit, in the right phase, so
+/// no page is lost and none is published twice. Page numbers run across all phases.
 /// </summary>
 public sealed class CrawlRunner(
     CrawlerDbContext db,
@@ -24,28 +25,36 @@ public sealed class CrawlRunner(
 {
     private const int RemovedBatchSize = 1000;
 
+    private DateTimeOffset _runStarted;
+    private long _reposAtRunStart;
+
     public async Task RunAsync(Crawl crawl, CancellationToken cancellationToken)
     {
         using var activity = HubTelemetry.ActivitySource.StartActivity("crawl");
         activity?.SetTag("hub.snapshot_id", crawl.Id);
+        activity?.SetTag("hub.crawl_kind", crawl.Kind.ToString());
         if (crawl.Status == CrawlStatus.Pending)
         {
             await StartAsync(crawl, cancellationToken);
         }
 
-        var expected = await PreviousModelCountAsync(crawl, cancellationToken);
-        var started = time.GetUtcNow();
-        var modelsAtStart = crawl.Models;
-        while (crawl.NextUrl is not null)
+        _runStarted = time.GetUtcNow();
+        _reposAtRunStart = Repos(crawl);
+        while (crawl.Phase != CrawlPhase.Done)
         {
-            var page = await hub.GetPageAsync(new Uri(crawl.NextUrl), cancellationToken);
-            await CommitPageAsync(crawl, page, cancellationToken);
-
-            var rate = (crawl.Models - modelsAtStart) / Math.Max((time.GetUtcNow() - started).TotalSeconds, 0.001);
-            logger.LogInformation(
-                "Crawl {SnapshotId}: page {Page}, {Models} models ({Rate:F0}/s), {FailedPages} failed pages, {RateLimitWait:F0}s rate-limit waits, ETA {Eta}",
-                crawl.Id, crawl.Pages, crawl.Models, rate, crawl.FailedPages, crawl.RateLimitWaitSeconds,
-                expected > crawl.Models && rate > 0 ? TimeSpan.FromSeconds((expected.Value - crawl.Models) / rate).ToString(@"hh\:mm\:ss") : "unknown");
+            switch (crawl.Phase)
+            {
+                case CrawlPhase.Organizations:
+                    await OrganizationsPageAsync(crawl, cancellationToken);
+                    break;
+                case CrawlPhase.Cards:
+                    await CardsPageAsync(crawl, cancellationToken);
+                    break;
+                default:
+                    await ListingPageAsync(crawl, cancellationToken);
+                    break;
+            }
+            LogProgress(crawl);
         }
         await CompleteAsync(crawl, cancellationToken);
     }
@@ -55,57 +64,274 @@ public sealed class CrawlRunner(
         var now = time.GetUtcNow();
         crawl.Status = CrawlStatus.Running;
         crawl.StartedAt = now;
-        crawl.NextUrl = hub.FirstModelsPage(options.Value.PageSize).ToString();
+        crawl.Phase = CrawlPhase.Models;
+        crawl.NextUrl = hub.FirstPage(RepoType.Model, options.Value.PageSize, crawl.Kind == CrawlKind.Incremental).ToString();
+        var previous = await db.Crawls
+            .Where(c => c.Status == CrawlStatus.Completed && c.Id != crawl.Id)
+            .OrderByDescending(c => c.StartedAt)
+            .Select(c => new { c.Kind, c.StartedAt, Repos = c.Models + c.Datasets + c.Spaces })
+            .ToListAsync(cancellationToken);
+        crawl.ExpectedRepos = previous.FirstOrDefault(c => c.Kind == crawl.Kind)?.Repos;
+        if (crawl.Kind == CrawlKind.Incremental)
+        {
+            // Everything modified since the last crawl of any kind began; a repo changed during it may have been listed before the change.
+            crawl.ModifiedSince = previous.FirstOrDefault()?.StartedAt ?? now - options.Value.IncrementalFirstLookback;
+        }
         db.Enqueue(new SnapshotStarted(crawl.Id, crawl.Kind, now, crawl.HubEndpoint), now);
         await db.SaveChangesAsync(cancellationToken);
         outboxSignal.Notify();
-        logger.LogInformation("Crawl {SnapshotId} ({Kind}) started against {Endpoint}", crawl.Id, crawl.Kind, crawl.HubEndpoint);
+        logger.LogInformation("Crawl {SnapshotId} ({Kind}) started against {Endpoint}; modified since {ModifiedSince}",
+            crawl.Id, crawl.Kind, crawl.HubEndpoint, crawl.ModifiedSince);
     }
 
-    private async Task CommitPageAsync(Crawl crawl, HubPage page, CancellationToken cancellationToken)
+    // ---- Listings: models, datasets, spaces ----
+
+    private static RepoType TypeOf(CrawlPhase phase) => phase switch
     {
-        var now = time.GetUtcNow();
-        var models = new List<ModelObservation>(page.Repos.Length);
-        foreach (var repo in page.Repos)
+        CrawlPhase.Models => RepoType.Model,
+        CrawlPhase.Datasets => RepoType.Dataset,
+        CrawlPhase.Spaces => RepoType.Space,
+        _ => throw new InvalidOperationException($"{phase} is not a listing phase."),
+    };
+
+    private async Task ListingPageAsync(Crawl crawl, CancellationToken cancellationToken)
+    {
+        if (crawl.NextUrl is null)
+        {
+            // A checkpoint written before phases existed, or a listing that ended: move on.
+            MoveToNextPhase(crawl);
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+        var type = TypeOf(crawl.Phase);
+        var page = await hub.GetPageAsync(new Uri(crawl.NextUrl), cancellationToken);
+        var pageNumber = crawl.Pages + 1;
+        var repos = new List<ListedRepo>(page.Repos.Length);
+        var reachedPreviousCrawl = false;
+        foreach (var json in page.Repos)
         {
             try
             {
-                models.Add(ModelParser.Parse(repo));
+                var repo = Parse(type, json);
+                if (crawl.ModifiedSince is { } since && repo.LastModified is { } modified && modified < since)
+                {
+                    // Newest first: everything from here on was seen by an earlier crawl.
+                    reachedPreviousCrawl = true;
+                    continue;
+                }
+                repos.Add(repo);
             }
             catch (Exception ex) when (ex is FormatException or InvalidOperationException or JsonException)
             {
-                logger.LogWarning(ex, "Crawl {SnapshotId}: skipped an unreadable model on page {Page}", crawl.Id, crawl.Pages + 1);
+                logger.LogWarning(ex, "Crawl {SnapshotId}: skipped an unreadable {RepoType} on page {Page}", crawl.Id, type, pageNumber);
             }
         }
 
+        var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (page.IsMalformed)
         {
-            logger.LogError("Crawl {SnapshotId}: page {Url} stayed unreadable ({Reason}); dead-lettered, crawl goes on",
-                crawl.Id, crawl.NextUrl, page.MalformedReason);
-            db.FailedPages.Add(new FailedPage { CrawlId = crawl.Id, Url = crawl.NextUrl!, Reason = page.MalformedReason!, FailedAt = now });
+            logger.LogError("Crawl {SnapshotId}: {RepoType} page {Url} stayed unreadable ({Reason}); dead-lettered, crawl goes on",
+                crawl.Id, type, new Uri(crawl.NextUrl).PathAndQuery, page.MalformedReason);
+            db.FailedPages.Add(new FailedPage { CrawlId = crawl.Id, Url = crawl.NextUrl, Reason = page.MalformedReason!, FailedAt = now });
             crawl.FailedPages++;
+            CrawlerMetrics.FailedPages.Add(1, CrawlerMetrics.Kind(crawl.Kind), CrawlerMetrics.Phase(crawl.Phase));
         }
-        else if (models.Count > 0)
+        else if (repos.Count > 0)
         {
-            db.Enqueue(new ModelsObserved(crawl.Id, crawl.Pages + 1, now, models), now);
-            crawl.ModelPages++;
+            Publish(crawl, type, pageNumber, now, repos);
             if (crawl.Kind == CrawlKind.Full)
             {
-                var ids = models.Select(m => m.Id).ToArray();
-                await db.Database.ExecuteSqlAsync(
-                    $"INSERT INTO crawler.snapshot_repos (snapshot_id, repo_type, repo_id) SELECT {crawl.Id}, 'Model', unnest({ids}) ON CONFLICT DO NOTHING",
-                    cancellationToken);
+                await RememberAsync(crawl.Id, type, repos, cancellationToken);
             }
         }
-        crawl.Pages++;
-        crawl.Models += models.Count;
-        crawl.NextUrl = page.Next?.ToString();
+        crawl.Pages = pageNumber;
+        crawl.NextUrl = reachedPreviousCrawl ? null : page.Next?.ToString();
+        if (crawl.NextUrl is null)
+        {
+            MoveToNextPhase(crawl);
+        }
+        await CommitAsync(crawl, transaction, cancellationToken);
+        CrawlerMetrics.Repos.Add(repos.Count, new("repo.type", type.ToString()), CrawlerMetrics.Kind(crawl.Kind));
+    }
+
+    /// <summary>A parsed repo of any type, with what the later phases choose by.</summary>
+    private sealed record ListedRepo(object Observation, string Id, string Author, long Downloads, DateTimeOffset? CreatedAt, DateTimeOffset? LastModified, string? Sha);
+
+    private static ListedRepo Parse(RepoType type, JsonElement json)
+    {
+        switch (type)
+        {
+            case RepoType.Model:
+                var model = ModelParser.Parse(json);
+                return new(model, model.Id, model.Author, model.Downloads, model.CreatedAt, model.LastModified, model.Sha);
+            case RepoType.Dataset:
+                var dataset = DatasetParser.Parse(json);
+                return new(dataset, dataset.Id, dataset.Author, dataset.Downloads, dataset.CreatedAt, dataset.LastModified, dataset.Sha);
+            default:
+                // Spaces have no downloads; they rank authors by repo count only.
+                var space = SpaceParser.Parse(json);
+                return new(space, space.Id, space.Author, 0, space.CreatedAt, space.LastModified, space.Sha);
+        }
+    }
+
+    private void Publish(Crawl crawl, RepoType type, int page, DateTimeOffset now, List<ListedRepo> repos)
+    {
+        switch (type)
+        {
+            case RepoType.Model:
+                db.Enqueue(new ModelsObserved(crawl.Id, page, now, repos.Select(r => (ModelObservation)r.Observation).ToArray()), now);
+                crawl.ModelPages++;
+                crawl.Models += repos.Count;
+                break;
+            case RepoType.Dataset:
+                db.Enqueue(new DatasetsObserved(crawl.Id, page, now, repos.Select(r => (DatasetObservation)r.Observation).ToArray()), now);
+                crawl.DatasetPages++;
+                crawl.Datasets += repos.Count;
+                break;
+            default:
+                db.Enqueue(new SpacesObserved(crawl.Id, page, now, repos.Select(r => (SpaceObservation)r.Observation).ToArray()), now);
+                crawl.SpacePages++;
+                crawl.Spaces += repos.Count;
+                break;
+        }
+    }
+
+    /// <summary>What a full snapshot saw, for removed-repo detection and for choosing overviews and cards.</summary>
+    private async Task RememberAsync(Guid snapshot, RepoType type, List<ListedRepo> repos, CancellationToken cancellationToken)
+    {
+        var typeName = type.ToString();
+        var ids = repos.Select(r => r.Id).ToArray();
+        var authors = repos.Select(r => r.Author).ToArray();
+        var downloads = repos.Select(r => r.Downloads).ToArray();
+        var created = repos.Select(r => r.CreatedAt?.ToUniversalTime()).ToArray();
+        var shas = repos.Select(r => r.Sha).ToArray();
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO crawler.snapshot_repos (snapshot_id, repo_type, repo_id, author, downloads, created_at, sha)
+            SELECT {snapshot}, {typeName}, r.id, r.author, r.downloads, r.created_at, r.sha
+            FROM unnest({ids}, {authors}, {downloads}, {created}, {shas}) AS r(id, author, downloads, created_at, sha)
+            ON CONFLICT DO NOTHING
+            """, cancellationToken);
+    }
+
+    private void MoveToNextPhase(Crawl crawl)
+    {
+        crawl.Phase = (crawl.Phase, crawl.Kind) switch
+        {
+            (CrawlPhase.Models, _) => CrawlPhase.Datasets,
+            (CrawlPhase.Datasets, _) => CrawlPhase.Spaces,
+            (CrawlPhase.Spaces, CrawlKind.Full) => CrawlPhase.Organizations,
+            (CrawlPhase.Organizations, _) => CrawlPhase.Cards,
+            _ => CrawlPhase.Done,
+        };
+        crawl.Cursor = null;
+        crawl.NextUrl = crawl.Phase is CrawlPhase.Datasets or CrawlPhase.Spaces
+            ? hub.FirstPage(TypeOf(crawl.Phase), options.Value.PageSize, crawl.Kind == CrawlKind.Incremental).ToString()
+            : null;
+        logger.LogInformation("Crawl {SnapshotId}: phase {Phase} begins after page {Page}", crawl.Id, crawl.Phase, crawl.Pages);
+    }
+
+    // ---- Author overviews ----
+
+    private async Task OrganizationsPageAsync(Crawl crawl, CancellationToken cancellationToken)
+    {
+        var batch = options.Value.MaxOrganizations > 0
+            ? await CrawlTargets.NextAuthorsAsync(db, crawl.Id, crawl.Cursor, options.Value, cancellationToken)
+            : [];
+        var overviews = new List<AuthorOverview>(batch.Count);
+        foreach (var name in batch)
+        {
+            if (await hub.GetAuthorOverviewAsync(name, cancellationToken) is { } json)
+            {
+                overviews.Add(AuthorOverviewParser.Parse(name, json));
+            }
+            else
+            {
+                logger.LogDebug("Crawl {SnapshotId}: author {Author} has no overview (deleted?); skipped", crawl.Id, name);
+            }
+        }
+
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (batch.Count > 0)
+        {
+            crawl.Pages++;
+            if (overviews.Count > 0)
+            {
+                db.Enqueue(new OrganizationsObserved(crawl.Id, crawl.Pages, now, overviews), now);
+                crawl.OrganizationPages++;
+                crawl.Organizations += overviews.Count;
+            }
+            crawl.Cursor = batch[^1];
+        }
+        if (batch.Count < options.Value.OrganizationsPerPage)
+        {
+            MoveToNextPhase(crawl);
+        }
+        await CommitAsync(crawl, transaction, cancellationToken);
+    }
+
+    // ---- Cards ----
+
+    private async Task CardsPageAsync(Crawl crawl, CancellationToken cancellationToken)
+    {
+        var batch = options.Value.MaxCards > 0
+            ? await CrawlTargets.NextCardsAsync(db, crawl.Id, crawl.Cursor, await PreviousFullStartAsync(crawl, cancellationToken), options.Value, cancellationToken)
+            : [];
+        var cards = new List<RepoCard>(batch.Count);
+        var bytes = 0;
+        CardTarget? last = null;
+        foreach (var target in batch)
+        {
+            if (bytes >= options.Value.MaxCardPageBytes)
+            {
+                break;
+            }
+            last = target;
+            if (await hub.GetCardAsync(target.Type, target.Id, cancellationToken) is not { } text)
+            {
+                continue; // No README: nothing for search, and not a failure.
+            }
+            var card = new RepoCard(target.Id, target.Sha, text.Length > options.Value.MaxCardChars ? text[..options.Value.MaxCardChars] : text);
+            bytes += JsonSerializer.SerializeToUtf8Bytes(card).Length;
+            cards.Add(card);
+        }
+
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (last is not null)
+        {
+            crawl.Pages++;
+            if (cards.Count > 0)
+            {
+                db.Enqueue(new CardsFetched(crawl.Id, crawl.Pages, now, last.Type, cards), now);
+                crawl.CardPages++;
+                crawl.Cards += cards.Count;
+            }
+            crawl.Cursor = last.Cursor;
+        }
+        else
+        {
+            MoveToNextPhase(crawl);
+        }
+        await CommitAsync(crawl, transaction, cancellationToken);
+    }
+
+    /// <summary>The start of the previous completed full snapshot: cards of repos created since are fetched whatever their downloads.</summary>
+    private Task<DateTimeOffset?> PreviousFullStartAsync(Crawl crawl, CancellationToken cancellationToken) =>
+        db.Crawls.Where(c => c.Kind == CrawlKind.Full && c.Status == CrawlStatus.Completed && c.Id != crawl.Id)
+            .OrderByDescending(c => c.StartedAt).Select(c => c.StartedAt).FirstOrDefaultAsync(cancellationToken);
+
+    // ---- Commit and completion ----
+
+    private async Task CommitAsync(Crawl crawl, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, CancellationToken cancellationToken)
+    {
         crawl.RateLimitWaitSeconds = pacer.WaitedSeconds;
         crawl.LastError = null;
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         outboxSignal.Notify();
+        CrawlerMetrics.Pages.Add(1, CrawlerMetrics.Kind(crawl.Kind));
     }
 
     private async Task CompleteAsync(Crawl crawl, CancellationToken cancellationToken)
@@ -118,17 +344,19 @@ public sealed class CrawlRunner(
         }
         crawl.Status = CrawlStatus.Completed;
         crawl.CompletedAt = now;
-        db.Enqueue(new SnapshotCompleted(crawl.Id, crawl.Kind, crawl.StartedAt ?? now, now, crawl.Pages, crawl.Models, 0, 0, crawl.FailedPages, crawl.ModelPages), now);
+        db.Enqueue(new SnapshotCompleted(crawl.Id, crawl.Kind, crawl.StartedAt ?? now, now, crawl.Pages, crawl.Models, crawl.Datasets, crawl.Spaces,
+            crawl.FailedPages, crawl.ModelPages, crawl.DatasetPages, crawl.SpacePages, crawl.OrganizationPages, crawl.CardPages), now);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         outboxSignal.Notify();
-        logger.LogInformation("Crawl {SnapshotId} completed: {Pages} pages, {Models} models, {FailedPages} failed pages",
-            crawl.Id, crawl.Pages, crawl.Models, crawl.FailedPages);
+        logger.LogInformation(
+            "Crawl {SnapshotId} ({Kind}) completed: {Pages} pages, {Models} models, {Datasets} datasets, {Spaces} spaces, {Organizations} overviews, {Cards} cards, {FailedPages} failed pages",
+            crawl.Id, crawl.Kind, crawl.Pages, crawl.Models, crawl.Datasets, crawl.Spaces, crawl.Organizations, crawl.Cards, crawl.FailedPages);
     }
 
     /// <summary>
-    /// Repos of the previous full snapshot that this one did not see. Skipped when a page was
-    /// dead-lettered: its repos were not seen, and calling them removed would be a lie.
+    /// Repos of the previous full snapshot that this one did not see, per repo type. Skipped when a
+    /// page was dead-lettered: its repos were not seen, and calling them removed would be a lie.
     /// </summary>
     private async Task PublishRemovedAsync(Crawl crawl, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -146,27 +374,38 @@ public sealed class CrawlRunner(
             logger.LogWarning("Crawl {SnapshotId} had {FailedPages} failed pages; removed repos are not computed for it", crawl.Id, crawl.FailedPages);
             return;
         }
-        var removed = await db.Database.SqlQuery<string>($"""
-            SELECT p.repo_id AS "Value" FROM crawler.snapshot_repos p
-            WHERE p.snapshot_id = {previous.Value} AND p.repo_type = 'Model'
-              AND NOT EXISTS (SELECT 1 FROM crawler.snapshot_repos c
-                              WHERE c.snapshot_id = {crawl.Id} AND c.repo_type = 'Model' AND c.repo_id = p.repo_id)
-            ORDER BY p.repo_id
-            """).ToListAsync(cancellationToken);
-        foreach (var chunk in removed.Chunk(RemovedBatchSize))
+        foreach (var type in Enum.GetValues<RepoType>())
         {
-            db.Enqueue(new ReposRemoved(crawl.Id, now, RepoType.Model, chunk), now);
-        }
-        if (removed.Count > 0)
-        {
-            logger.LogInformation("Crawl {SnapshotId}: {Removed} models gone since the previous snapshot", crawl.Id, removed.Count);
+            var typeName = type.ToString();
+            var removed = await db.Database.SqlQuery<string>($"""
+                SELECT p.repo_id AS "Value" FROM crawler.snapshot_repos p
+                WHERE p.snapshot_id = {previous.Value} AND p.repo_type = {typeName}
+                  AND NOT EXISTS (SELECT 1 FROM crawler.snapshot_repos c
+                                  WHERE c.snapshot_id = {crawl.Id} AND c.repo_type = {typeName} AND c.repo_id = p.repo_id)
+                ORDER BY p.repo_id
+                """).ToListAsync(cancellationToken);
+            foreach (var chunk in removed.Chunk(RemovedBatchSize))
+            {
+                db.Enqueue(new ReposRemoved(crawl.Id, now, type, chunk), now);
+            }
+            if (removed.Count > 0)
+            {
+                logger.LogInformation("Crawl {SnapshotId}: {Removed} {RepoType} repos gone since the previous snapshot", crawl.Id, removed.Count, type);
+            }
         }
     }
 
-    private async Task<long?> PreviousModelCountAsync(Crawl crawl, CancellationToken cancellationToken) =>
-        await db.Crawls
-            .Where(c => c.Kind == crawl.Kind && c.Status == CrawlStatus.Completed && c.Id != crawl.Id)
-            .OrderByDescending(c => c.CompletedAt)
-            .Select(c => (long?)c.Models)
-            .FirstOrDefaultAsync(cancellationToken);
+    // ---- Progress ----
+
+    private static long Repos(Crawl crawl) => crawl.Models + crawl.Datasets + crawl.Spaces;
+
+    private void LogProgress(Crawl crawl)
+    {
+        var elapsed = Math.Max((time.GetUtcNow() - _runStarted).TotalSeconds, 0.001);
+        var rate = (Repos(crawl) - _reposAtRunStart) / elapsed;
+        logger.LogInformation(
+            "Crawl {SnapshotId} {Phase}: page {Page}, {Models} models, {Datasets} datasets, {Spaces} spaces, {Organizations} overviews, {Cards} cards ({Rate:F0} repos/s), {FailedPages} failed pages, {RateLimitWait:F0}s rate-limit waits, ETA {Eta}",
+            crawl.Id, crawl.Phase, crawl.Pages, crawl.Models, crawl.Datasets, crawl.Spaces, crawl.Organizations, crawl.Cards, rate,
+            crawl.FailedPages, crawl.RateLimitWaitSeconds, CrawlEta.Estimate(crawl, _runStarted, _reposAtRunStart, time.GetUtcNow())?.ToString(@"d\.hh\:mm\:ss") ?? "unknown");
+    }
 }

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using HubPlatform.Contracts;
+using HubPlatform.Crawler.Crawling;
 
 namespace HubPlatform.Crawler.Hub;
 
@@ -20,17 +22,152 @@ public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPace
 {
     private const int MaxRateLimitWaits = 100;
 
-    /// <summary>The fields the analytics need, named as the Hub's <c>expand[]</c> parameter knows them.</summary>
+    /// <summary>The model fields the analytics need, named as the Hub's <c>expand[]</c> parameter knows them.</summary>
     public static readonly string[] ModelFields =
     [
         "author", "cardData", "createdAt", "disabled", "downloads", "downloadsAllTime", "gated", "lastModified",
         "library_name", "likes", "pipeline_tag", "private", "safetensors", "sha", "tags", "trendingScore",
     ];
 
-    public Uri FirstModelsPage(int limit) =>
-        new(options.Endpoint, "/api/models?limit=" + limit + string.Concat(ModelFields.Select(f => "&expand[]=" + f)));
+    public static readonly string[] DatasetFields =
+    [
+        "author", "cardData", "createdAt", "description", "disabled", "downloads", "downloadsAllTime", "gated",
+        "lastModified", "likes", "private", "sha", "tags", "trendingScore",
+    ];
 
-    public async Task<HubPage> GetPageAsync(Uri url, CancellationToken cancellationToken)
+    public static readonly string[] SpaceFields =
+    [
+        "author", "cardData", "createdAt", "datasets", "disabled", "lastModified", "likes", "models", "private",
+        "sdk", "sha", "tags", "trendingScore",
+    ];
+
+    public Uri FirstModelsPage(int limit) => FirstPage(RepoType.Model, limit);
+
+    /// <summary>
+    /// The first listing page of a repo type. <paramref name="newestFirst"/> sorts by lastModified,
+    /// descending, for incremental crawls that stop at the previous crawl.
+    /// </summary>
+    public Uri FirstPage(RepoType type, int limit, bool newestFirst = false)
+    {
+        var (path, fields) = type switch
+        {
+            RepoType.Model => ("/api/models", ModelFields),
+            RepoType.Dataset => ("/api/datasets", DatasetFields),
+            _ => ("/api/spaces", SpaceFields),
+        };
+        var sort = newestFirst ? "&sort=lastModified&direction=-1" : "";
+        return new(options.Endpoint, path + "?limit=" + limit + sort + string.Concat(fields.Select(f => "&expand[]=" + f)));
+    }
+
+    public Task<HubPage> GetPageAsync(Uri url, CancellationToken cancellationToken) =>
+        SendAsync(url, async (response, lastTry, ct) =>
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new HubRequestFailedException($"The Hub answered {(int)response.StatusCode} for {url.AbsolutePath}");
+            }
+            var next = NextLink(response);
+            var body = await response.Content.ReadAsByteArrayAsync(ct);
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                if (document.RootElement.ValueKind != JsonValueKind.Array)
+                {
+                    throw new JsonException("A listing page is not a JSON array.");
+                }
+                return Try.Done(new HubPage(document.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray(), next, null));
+            }
+            catch (JsonException ex) when (lastTry)
+            {
+                // The page stays unreadable: give it up, but keep crawling if the Hub said where to go next.
+                return Try.Done(new HubPage([], next, ex.Message));
+            }
+            catch (JsonException ex)
+            {
+                return Try.Again<HubPage>("malformed JSON: " + ex.Message);
+            }
+        }, cancellationToken);
+
+    /// <summary>
+    /// An author's overview: the organization's, or the user's when no organization has that name.
+    /// Null when neither exists (a deleted account); an unreadable answer is treated the same way.
+    /// </summary>
+    public async Task<JsonElement?> GetAuthorOverviewAsync(string name, CancellationToken cancellationToken)
+    {
+        var escaped = Uri.EscapeDataString(name);
+        return await GetObjectAsync(new Uri(options.Endpoint, $"/api/organizations/{escaped}/overview"), cancellationToken)
+            ?? await GetObjectAsync(new Uri(options.Endpoint, $"/api/users/{escaped}/overview"), cancellationToken);
+    }
+
+    /// <summary>A repo's README.md; null when it has none (404). Dataset cards live under <c>/datasets/</c>.</summary>
+    public Task<string?> GetCardAsync(RepoType type, string id, CancellationToken cancellationToken)
+    {
+        var prefix = type switch
+        {
+            RepoType.Dataset => "/datasets/",
+            RepoType.Space => "/spaces/",
+            _ => "/",
+        };
+        var url = new Uri(options.Endpoint, prefix + string.Join('/', id.Split('/').Select(Uri.EscapeDataString)) + "/raw/main/README.md");
+        return SendAsync<string?>(url, async (response, _, ct) =>
+        {
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return Try.Done<string?>(null);
+            }
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new HubRequestFailedException($"The Hub answered {(int)response.StatusCode} for {url.AbsolutePath}");
+            }
+            return Try.Done<string?>(await response.Content.ReadAsStringAsync(ct));
+        }, cancellationToken);
+    }
+
+    private Task<JsonElement?> GetObjectAsync(Uri url, CancellationToken cancellationToken) =>
+        SendAsync<JsonElement?>(url, async (response, lastTry, ct) =>
+        {
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return Try.Done<JsonElement?>(null);
+            }
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new HubRequestFailedException($"The Hub answered {(int)response.StatusCode} for {url.AbsolutePath}");
+            }
+            try
+            {
+                using var document = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(ct));
+                return document.RootElement.ValueKind == JsonValueKind.Object
+                    ? Try.Done<JsonElement?>(document.RootElement.Clone())
+                    : throw new JsonException("Not a JSON object.");
+            }
+            catch (JsonException) when (lastTry)
+            {
+                return Try.Done<JsonElement?>(null);
+            }
+            catch (JsonException ex)
+            {
+                return Try.Again<JsonElement?>("malformed JSON: " + ex.Message);
+            }
+        }, cancellationToken);
+
+    /// <summary>What reading one answer gave: a result, or a reason to try again.</summary>
+    private readonly record struct Try<T>(bool IsDone, T Value, string? Failure);
+
+    private static class Try
+    {
+        public static Try<T> Done<T>(T value) => new(true, value, null);
+
+        public static Try<T> Again<T>(string failure) => new(false, default!, failure);
+    }
+
+    /// <summary>
+    /// One GET with the Hub's rules: paced by the rate limit, 429s waited out (they do not count as
+    /// tries), 5xx, timeouts and what <paramref name="read"/> rejects retried with backoff, and a
+    /// <see cref="HubRequestFailedException"/> after the bounded number of tries. Only the path is
+    /// ever logged, never headers.
+    /// </summary>
+    private async Task<T> SendAsync<T>(Uri url, Func<HttpResponseMessage, bool, CancellationToken, Task<Try<T>>> read, CancellationToken cancellationToken)
     {
         var rateLimitWaits = 0;
         for (var attempt = 1; ; attempt++)
@@ -46,6 +183,7 @@ public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPace
                     var retryAfter = RetryAfter(response);
                     logger.LogWarning("Hub rate limit reached; waiting {Seconds:F1}s as Retry-After asks", retryAfter.TotalSeconds);
                     pacer.Defer(retryAfter);
+                    CrawlerMetrics.RateLimited.Add(1);
                     attempt--;
                     continue;
                 }
@@ -53,32 +191,14 @@ public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPace
                 {
                     failure = $"HTTP {(int)response.StatusCode}";
                 }
-                else if (!response.IsSuccessStatusCode)
-                {
-                    throw new HubRequestFailedException($"The Hub answered {(int)response.StatusCode} for {url.AbsolutePath}");
-                }
                 else
                 {
-                    var next = NextLink(response);
-                    var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-                    try
+                    var result = await read(response, attempt >= options.MaxAttemptsPerPage, cancellationToken);
+                    if (result.IsDone)
                     {
-                        using var document = JsonDocument.Parse(body);
-                        if (document.RootElement.ValueKind != JsonValueKind.Array)
-                        {
-                            throw new JsonException("A listing page is not a JSON array.");
-                        }
-                        return new HubPage(document.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray(), next, null);
+                        return result.Value;
                     }
-                    catch (JsonException ex) when (attempt >= options.MaxAttemptsPerPage)
-                    {
-                        // The page stays unreadable: give it up, but keep crawling if the Hub said where to go next.
-                        return new HubPage([], next, ex.Message);
-                    }
-                    catch (JsonException ex)
-                    {
-                        failure = "malformed JSON: " + ex.Message;
-                    }
+                    failure = result.Failure;
                 }
             }
             catch (HttpRequestException ex)

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using HubPlatform.Contracts;
+using static HubPlatform.Crawler.Hub.HubJson;
 
 namespace HubPlatform.Crawler.Hub;
 
@@ -18,16 +18,15 @@ public static class ModelParser
 
     public static ModelObservation Parse(JsonElement model)
     {
-        var id = String(model, "id") ?? String(model, "modelId") ?? throw new FormatException("A model without an id.");
+        var id = Id(model, "model");
         var tags = Strings(model, "tags");
-        var card = model.TryGetProperty("cardData", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
-        var created = Date(model, "createdAt");
+        var card = CardData(model);
 
         return new ModelObservation(
             Id: id,
-            Author: String(model, "author") ?? (id.Contains('/') ? id[..id.IndexOf('/')] : id),
+            Author: Author(model, id),
             Sha: String(model, "sha"),
-            CreatedAt: created == UnknownCreatedAt ? null : created,
+            CreatedAt: CreatedAt(model),
             LastModified: Date(model, "lastModified"),
             Private: Bool(model, "private"),
             Gated: Gated(model),
@@ -105,47 +104,4 @@ public static class ModelParser
     private static string? License(IReadOnlyList<string> tags, JsonElement card) =>
         Prefixed(tags, "license:").FirstOrDefault()
         ?? (card.ValueKind == JsonValueKind.Object ? Strings(card, "license").FirstOrDefault() : null);
-
-    private static IEnumerable<string> Prefixed(IReadOnlyList<string> tags, string prefix) =>
-        tags.Where(t => t.StartsWith(prefix, StringComparison.Ordinal)).Select(t => t[prefix.Length..]);
-
-    private static string Gated(JsonElement model) =>
-        model.TryGetProperty("gated", out var g) ? g.ValueKind switch
-        {
-            JsonValueKind.String => g.GetString()!,
-            JsonValueKind.True => "auto",
-            _ => "false",
-        } : "false";
-
-    private static string? String(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static bool Bool(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
-
-    private static long? Long(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number
-            ? v.TryGetInt64(out var l) ? l : (long)v.GetDouble()
-            : null;
-
-    private static double? Double(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
-
-    private static DateTimeOffset? Date(JsonElement e, string name) =>
-        String(e, name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d : null;
-
-    /// <summary>A field that real data holds as a string or as a list of strings.</summary>
-    private static IReadOnlyList<string> Strings(JsonElement e, string name)
-    {
-        if (!e.TryGetProperty(name, out var v))
-        {
-            return [];
-        }
-        return v.ValueKind switch
-        {
-            JsonValueKind.String => [v.GetString()!],
-            JsonValueKind.Array => v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToArray(),
-            _ => [],
-        };
-    }
 }

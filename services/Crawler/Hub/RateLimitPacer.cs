@@ -27,6 +27,7 @@ public sealed class RateLimitPacer(TimeProvider time)
         if (wait > TimeSpan.Zero)
         {
             WaitedSeconds += wait.TotalSeconds;
+            Crawling.CrawlerMetrics.RateLimitWait.Add(wait.TotalSeconds);
             await Task.Delay(wait, time, cancellationToken);
         }
     }

@@ -11,9 +11,25 @@ public enum CrawlStatus
 }
 
 /// <summary>
+/// The steps of a crawl, in order. A full snapshot lists models, datasets and spaces, then fetches
+/// the overviews of the authors the analytics need and the cards search needs; an incremental
+/// crawl stops after the listings.
+/// </summary>
+public enum CrawlPhase
+{
+    Models,
+    Datasets,
+    Spaces,
+    Organizations,
+    Cards,
+    Done,
+}
+
+/// <summary>
 /// One crawl, which is one snapshot (<see cref="Id"/> is the snapshot id). <see cref="NextUrl"/>
-/// is the checkpoint: the page to fetch next, saved in the same transaction as the events of
-/// the page before it.
+/// and <see cref="Cursor"/> are the checkpoint, saved in the same transaction as the events of the
+/// page before them: the listing page to fetch next in the current <see cref="Phase"/>, or the
+/// last author or card done in the organizations and cards phases.
 /// </summary>
 public sealed class Crawl
 {
@@ -24,22 +40,45 @@ public sealed class Crawl
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
     public string HubEndpoint { get; set; } = "";
+    public CrawlPhase Phase { get; set; }
     public string? NextUrl { get; set; }
+    /// <summary>In the organizations phase the last author done; in the cards phase <c>{RepoType}:{id}</c> of the last card done.</summary>
+    public string? Cursor { get; set; }
+    /// <summary>An incremental crawl lists repos modified at or after this (the previous crawl's start), newest first.</summary>
+    public DateTimeOffset? ModifiedSince { get; set; }
+    /// <summary>Pages of every kind, committed so far; the page numbers of this crawl's events are 1..Pages.</summary>
     public int Pages { get; set; }
     /// <summary>How many ModelsObserved events the crawl published (pages that were neither empty nor dead-lettered).</summary>
     public int ModelPages { get; set; }
+    public int DatasetPages { get; set; }
+    public int SpacePages { get; set; }
+    public int OrganizationPages { get; set; }
+    public int CardPages { get; set; }
     public long Models { get; set; }
+    public long Datasets { get; set; }
+    public long Spaces { get; set; }
+    public long Organizations { get; set; }
+    public long Cards { get; set; }
+    /// <summary>Repos the previous crawl of this kind saw, for the ETA; null for the first one.</summary>
+    public long? ExpectedRepos { get; set; }
     public int FailedPages { get; set; }
     public double RateLimitWaitSeconds { get; set; }
     public string? LastError { get; set; }
 }
 
-/// <summary>A repo seen by a full snapshot; the difference of two snapshots gives the removed repos.</summary>
+/// <summary>
+/// A repo seen by a full snapshot; the difference of two snapshots gives the removed repos. The
+/// author, downloads and creation date choose whose overviews and which cards the crawl fetches.
+/// </summary>
 public sealed class SnapshotRepo
 {
     public Guid SnapshotId { get; set; }
     public RepoType RepoType { get; set; }
     public string RepoId { get; set; } = "";
+    public string? Author { get; set; }
+    public long Downloads { get; set; }
+    public DateTimeOffset? CreatedAt { get; set; }
+    public string? Sha { get; set; }
 }
 
 /// <summary>An event waiting to be relayed to RabbitMQ. <see cref="MessageId"/> stays the same across relays.</summary>

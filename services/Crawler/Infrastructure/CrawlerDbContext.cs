@@ -20,6 +20,7 @@ public sealed class CrawlerDbContext(DbContextOptions<CrawlerDbContext> options)
             crawl.HasKey(c => c.Id);
             crawl.Property(c => c.Kind).HasConversion<string>().HasMaxLength(16);
             crawl.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
+            crawl.Property(c => c.Phase).HasConversion<string>().HasMaxLength(16);
             crawl.HasIndex(c => new { c.Status, c.RequestedAt });
         });
         modelBuilder.Entity<SnapshotRepo>(repo =>

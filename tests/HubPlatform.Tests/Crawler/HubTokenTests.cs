@@ -1,4 +1,5 @@
 using System.Net;
+using HubPlatform.Contracts;
 using HubPlatform.Crawler.Hub;
 using HubPlatform.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,8 +12,12 @@ public class HubTokenTests
 {
     private const string Token = "hf_SecretTokenThatMustNotLeak123";
 
-    [Fact]
-    public async Task The_token_is_sent_as_a_bearer_header_and_never_logged()
+    /// <summary>Listings, author overviews and cards: every kind of request the crawler makes.</summary>
+    public static TheoryData<string> Requests => ["listing", "overview", "card"];
+
+    [Theory]
+    [MemberData(nameof(Requests))]
+    public async Task The_token_is_sent_as_a_bearer_header_and_never_logged(string request)
     {
         var logs = new CapturingLoggerProvider();
         var hub = new RecordingHub();
@@ -25,7 +30,13 @@ public class HubTokenTests
         await using var provider = services.BuildServiceProvider();
         var client = provider.GetRequiredService<HubClient>();
 
-        var error = await Assert.ThrowsAsync<HubRequestFailedException>(() => client.GetPageAsync(client.FirstModelsPage(10), CancellationToken.None));
+        Func<Task> call = request switch
+        {
+            "listing" => () => client.GetPageAsync(client.FirstModelsPage(10), CancellationToken.None),
+            "overview" => () => client.GetAuthorOverviewAsync("google", CancellationToken.None),
+            _ => () => client.GetCardAsync(RepoType.Dataset, "cais/mmlu", CancellationToken.None),
+        };
+        var error = await Assert.ThrowsAsync<HubRequestFailedException>(call);
 
         Assert.All(hub.Authorizations, a => Assert.Equal($"Bearer {Token}", a));
         Assert.Equal(2, hub.Authorizations.Count);

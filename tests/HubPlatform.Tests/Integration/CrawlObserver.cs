@@ -12,6 +12,11 @@ public sealed class CrawlObserver : IAsyncDisposable
     public ConcurrentBag<(Guid MessageId, ModelsObserved Page)> Pages { get; } = [];
     public ConcurrentBag<SnapshotCompleted> Completed { get; } = [];
     public ConcurrentBag<ReposRemoved> Removed { get; } = [];
+    public ConcurrentBag<(Guid MessageId, DatasetsObserved Page)> DatasetPages { get; } = [];
+    public ConcurrentBag<(Guid MessageId, SpacesObserved Page)> SpacePages { get; } = [];
+    public ConcurrentBag<(Guid MessageId, OrganizationsObserved Page)> OrganizationPages { get; } = [];
+    /// <summary>Cards pages with the size of the message body as it crossed the broker.</summary>
+    public ConcurrentBag<(Guid MessageId, CardsFetched Page, long Bytes)> CardPages { get; } = [];
 
     private CrawlObserver(Uri messaging)
     {
@@ -33,6 +38,26 @@ public sealed class CrawlObserver : IAsyncDisposable
                 endpoint.Handler<ReposRemoved>(context =>
                 {
                     Removed.Add(context.Message);
+                    return Task.CompletedTask;
+                });
+                endpoint.Handler<DatasetsObserved>(context =>
+                {
+                    DatasetPages.Add((context.MessageId!.Value, context.Message));
+                    return Task.CompletedTask;
+                });
+                endpoint.Handler<SpacesObserved>(context =>
+                {
+                    SpacePages.Add((context.MessageId!.Value, context.Message));
+                    return Task.CompletedTask;
+                });
+                endpoint.Handler<OrganizationsObserved>(context =>
+                {
+                    OrganizationPages.Add((context.MessageId!.Value, context.Message));
+                    return Task.CompletedTask;
+                });
+                endpoint.Handler<CardsFetched>(context =>
+                {
+                    CardPages.Add((context.MessageId!.Value, context.Message, context.ReceiveContext.Body.Length ?? 0));
                     return Task.CompletedTask;
                 });
             });

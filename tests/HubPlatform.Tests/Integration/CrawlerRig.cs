@@ -2,24 +2,46 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using HubPlatform.Crawler.Hub;
 using HubPlatform.Crawler.Infrastructure;
+using HubPlatform.HubEmulator.Hub;
 using HubPlatform.Tests.Support;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HubPlatform.Tests.Integration;
 
 /// <summary>
 /// A crawler on real Postgres and RabbitMQ, crawling the in-process emulator through a
-/// <see cref="FaultyHub"/>. Each test gets a fresh database and virtual host.
+/// <see cref="FaultyHub"/>. Each test gets a fresh database and virtual host. Author overviews,
+/// cards and incremental crawls are off unless a test turns them on through its settings.
 /// </summary>
 public sealed class CrawlerRig : IAsyncDisposable
 {
     public const int PageSize = 100;
     public static readonly int SamplePages = (SharedData.SampleModels.Count + PageSize - 1) / PageSize;
 
-    private readonly EmulatorFactory _emulator;
+    private readonly WebApplicationFactory<RepoStore> _emulator;
+    private readonly Dictionary<string, string?> _settings;
     private ServiceHost<CrawlerDbContext>? _crawler;
 
-    private CrawlerRig(EmulatorFactory emulator) => _emulator = emulator;
+    private CrawlerRig(WebApplicationFactory<RepoStore> emulator, IDictionary<string, string?>? settings)
+    {
+        _emulator = emulator;
+        _settings = new()
+        {
+            ["HF_ENDPOINT"] = emulator.Server.BaseAddress.ToString(),
+            ["Crawler:CrawlOnStartup"] = "false",
+            ["Crawler:IncrementalCrawlCron"] = "",
+            ["Crawler:PageSize"] = PageSize.ToString(),
+            ["Crawler:MaxAttemptsPerPage"] = "4",
+            ["Crawler:ResumeAfterFailure"] = "00:00:01",
+            ["Crawler:MaxOrganizations"] = "0",
+            ["Crawler:MaxCards"] = "0",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
 
     public PlatformDatabase Database { get; } = new();
     public Rabbit Rabbit { get; } = new();
@@ -29,9 +51,10 @@ public sealed class CrawlerRig : IAsyncDisposable
     public HttpClient Api { get; private set; } = null!;
 
     /// <param name="brokerPort">Where the crawler finds RabbitMQ, when not at its real port (a <see cref="TcpProxy"/>).</param>
-    public static async Task<CrawlerRig> StartAsync(EmulatorFactory emulator, int? brokerPort = null)
+    /// <param name="settings">Crawler settings over the rig's defaults.</param>
+    public static async Task<CrawlerRig> StartAsync(WebApplicationFactory<RepoStore> emulator, int? brokerPort = null, IDictionary<string, string?>? settings = null)
     {
-        var rig = new CrawlerRig(emulator);
+        var rig = new CrawlerRig(emulator, settings);
         await rig.Database.CreateAsync();
         await rig.Rabbit.CreateVirtualHostAsync(rig.VirtualHost);
         rig.Observer = await CrawlObserver.StartAsync(new Uri(ServiceHost<CrawlerDbContext>.MessagingFor(rig.VirtualHost)));
@@ -52,14 +75,7 @@ public sealed class CrawlerRig : IAsyncDisposable
         }
         Hub = new FaultyHub(_emulator.Server.CreateHandler());
         var hub = Hub;
-        _crawler = new ServiceHost<CrawlerDbContext>("crawler", Database, VirtualHost, new Dictionary<string, string?>
-        {
-            ["HF_ENDPOINT"] = _emulator.Server.BaseAddress.ToString(),
-            ["Crawler:CrawlOnStartup"] = "false",
-            ["Crawler:PageSize"] = PageSize.ToString(),
-            ["Crawler:MaxAttemptsPerPage"] = "4",
-            ["Crawler:ResumeAfterFailure"] = "00:00:01",
-        }, services => services.AddHttpClient<HubClient>().ConfigurePrimaryHttpMessageHandler(() => hub), messaging.Uri.ToString());
+        _crawler = new ServiceHost<CrawlerDbContext>("crawler", Database, VirtualHost, _settings, services => services.AddHttpClient<HubClient>().ConfigurePrimaryHttpMessageHandler(() => hub), messaging.Uri.ToString());
         Api = _crawler.CreateClient();
     }
 
@@ -69,9 +85,9 @@ public sealed class CrawlerRig : IAsyncDisposable
         _crawler = null;
     }
 
-    public async Task<Guid> RequestCrawlAsync()
+    public async Task<Guid> RequestCrawlAsync(string kind = "Full")
     {
-        using var response = await Api.PostAsJsonAsync("/api/crawls", new { kind = "Full" });
+        using var response = await Api.PostAsJsonAsync("/api/crawls", new { kind });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("snapshotId").GetGuid();
     }

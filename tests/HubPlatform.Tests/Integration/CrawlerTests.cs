@@ -1,3 +1,4 @@
+using System.Text.Json;
 using HubPlatform.Tests.Support;
 
 namespace HubPlatform.Tests.Integration;
@@ -15,10 +16,13 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         var snapshot = await rig.RequestCrawlAsync();
         var crawl = await rig.WaitForCompletionAsync(snapshot);
 
-        Assert.Equal(CrawlerRig.SamplePages, crawl.GetProperty("pages").GetInt32());
+        // The replayed sample has models only: the datasets and spaces listings are one empty page each.
+        Assert.Equal(CrawlerRig.SamplePages + 2, crawl.GetProperty("pages").GetInt32());
+        Assert.Equal("Done", crawl.GetProperty("phase").GetString());
         AssertEveryModelOnce(rig, snapshot, SampleIds);
         var completed = Assert.Single(rig.Observer.Completed);
-        Assert.Equal((SharedData.SampleModels.Count, CrawlerRig.SamplePages), ((int)completed.Models, completed.ModelPages));
+        Assert.Equal((SharedData.SampleModels.Count, CrawlerRig.SamplePages, 0L, 0L, CrawlerRig.SamplePages + 2),
+            ((int)completed.Models, completed.ModelPages, completed.Datasets, completed.Spaces, completed.Pages));
     }
 
     [Fact]
@@ -52,7 +56,8 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         AssertEveryModelOnce(rig, snapshot, SampleIds);
         Assert.Equal(0, crawl.GetProperty("failedPages").GetInt32());
         Assert.True(crawl.GetProperty("rateLimitWaitSeconds").GetDouble() >= 0.9, "the 429's Retry-After was waited");
-        Assert.Equal(CrawlerRig.SamplePages + 3, rig.Hub.Requests);
+        // Every models page once, the three refused tries again, and the empty datasets and spaces listings.
+        Assert.Equal(CrawlerRig.SamplePages + 3 + 2, rig.Hub.Requests);
     }
 
     [Fact]
@@ -103,6 +108,89 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         proxy.Restore();
         await rig.WaitForCompletionAsync(snapshot);
         AssertEveryModelOnce(rig, snapshot, SampleIds);
+    }
+
+    [Fact]
+    public async Task Overviews_of_the_busiest_authors_and_cards_of_popular_models_follow_the_listings()
+    {
+        const int minRepos = 10, topByDownloads = 3, perPage = 4, cardMinDownloads = 100, cardsPerPage = 5;
+        await using var rig = await CrawlerRig.StartAsync(emulator, settings: new Dictionary<string, string?>
+        {
+            ["Crawler:OrganizationMinRepos"] = minRepos.ToString(),
+            ["Crawler:OrganizationTopByDownloads"] = topByDownloads.ToString(),
+            ["Crawler:MaxOrganizations"] = "1000",
+            ["Crawler:OrganizationsPerPage"] = perPage.ToString(),
+            ["Crawler:CardMinDownloads"] = cardMinDownloads.ToString(),
+            ["Crawler:MaxCards"] = "1000",
+            ["Crawler:CardsPerPage"] = cardsPerPage.ToString(),
+            // Small enough that the size limit, not the count, closes some pages.
+            ["Crawler:MaxCardPageBytes"] = "40000",
+        });
+        // Computed from the raw sample, not with the crawler's code.
+        var byAuthor = SharedData.SampleModels
+            .GroupBy(m => m.TryGetProperty("author", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : m.GetProperty("id").GetString()!.Split('/')[0])
+            .Select(g => (Author: g.Key, Models: g.Count(), Downloads: g.Sum(m => m.TryGetProperty("downloads", out var d) ? d.GetInt64() : 0)))
+            .ToList();
+        var top = byAuthor.OrderByDescending(a => a.Downloads).ThenBy(a => a.Author, StringComparer.Ordinal).Take(topByDownloads).Select(a => a.Author).ToHashSet();
+        var expectedAuthors = byAuthor.Where(a => a.Models >= minRepos || top.Contains(a.Author)).ToDictionary(a => a.Author, a => a.Models);
+        var popular = SharedData.SampleModels.Where(m => m.TryGetProperty("downloads", out var d) && d.GetInt64() >= cardMinDownloads)
+            .Select(m => m.GetProperty("id").GetString()!).ToList();
+        var readmes = File.ReadLines(Path.Combine(SharedData.HubSample, "cards.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .ToDictionary(c => c.GetProperty("id").GetString()!, c => c.GetProperty("readme").GetString()!);
+        var missing = popular[popular.Count / 2];
+        rig.Hub.MissingCards.Add(missing);
+
+        var snapshot = await rig.RequestCrawlAsync();
+        await rig.WaitForCompletionAsync(snapshot);
+
+        var overviews = rig.Observer.OrganizationPages.Where(p => p.Page.SnapshotId == snapshot).DistinctBy(p => p.MessageId).Select(p => p.Page).ToArray();
+        Assert.All(overviews, p => Assert.InRange(p.Authors.Count, 1, perPage));
+        var authors = overviews.SelectMany(p => p.Authors).ToList();
+        Assert.Equal(expectedAuthors.Keys.Order(StringComparer.Ordinal), authors.Select(a => a.Name).Order(StringComparer.Ordinal));
+        Assert.All(authors, a => Assert.Equal(expectedAuthors[a.Name], a.NumModels));
+
+        var cardPages = rig.Observer.CardPages.Where(p => p.Page.SnapshotId == snapshot).DistinctBy(p => p.MessageId).ToArray();
+        Assert.All(cardPages, p => Assert.InRange(p.Page.Cards.Count, 1, cardsPerPage));
+        Assert.All(cardPages, p => Assert.True(p.Bytes < 1024 * 1024, $"a cards message of {p.Bytes} bytes"));
+        var cards = cardPages.SelectMany(p => p.Page.Cards).ToList();
+        Assert.Equal(popular.Where(id => id != missing).Order(StringComparer.Ordinal), cards.Select(c => c.Id).Order(StringComparer.Ordinal));
+        // Cards longer than Crawler:MaxCardChars (50,000 by default) are cut there.
+        Assert.All(cards, c => Assert.Equal(readmes[c.Id][..Math.Min(readmes[c.Id].Length, 50_000)], c.Text));
+
+        var completed = Assert.Single(rig.Observer.Completed);
+        Assert.Equal((overviews.Length, cardPages.Length), (completed.OrganizationPages, completed.CardPages));
+        Assert.Equal(CrawlerRig.SamplePages + 2 + overviews.Length + cardPages.Length, completed.Pages);
+        // One page sequence across kinds: no two events of the snapshot share a number.
+        var numbers = rig.Observer.PagesOf(snapshot).Select(p => p.Page).Concat(overviews.Select(p => p.Page)).Concat(cardPages.Select(p => p.Page.Page)).ToList();
+        Assert.Equal(numbers.Count, numbers.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_crawler_killed_while_fetching_overviews_resumes_after_the_last_committed_batch()
+    {
+        await using var rig = await CrawlerRig.StartAsync(emulator, settings: new Dictionary<string, string?>
+        {
+            ["Crawler:OrganizationMinRepos"] = "1",
+            ["Crawler:MaxOrganizations"] = "1000",
+            ["Crawler:OrganizationsPerPage"] = "10",
+        });
+        var authors = SharedData.SampleModels.Select(m => m.GetProperty("author").GetString()!).Distinct().Order(StringComparer.Ordinal).ToArray();
+        // The 25th author in the crawler's order: two pages of overviews are committed, the third hangs.
+        var stuckOn = authors[24];
+        rig.Hub.HangOnPath = path => path == $"/api/organizations/{Uri.EscapeDataString(stuckOn)}/overview";
+        var snapshot = await rig.RequestCrawlAsync();
+        var stuck = await Eventually.GetAsync<JsonElement?>(async () => await rig.CrawlAsync(snapshot),
+            c => c!.Value.GetProperty("pagesByKind").GetProperty("organizations").GetInt32() == 2, TimeSpan.FromMinutes(1), "two pages of overviews");
+        Assert.Equal("Organizations", stuck!.Value.GetProperty("phase").GetString());
+        await rig.StopCrawlerAsync();
+
+        rig.StartCrawler();
+        await rig.WaitForCompletionAsync(snapshot);
+        var pages = rig.Observer.OrganizationPages.Where(p => p.Page.SnapshotId == snapshot).DistinctBy(p => p.MessageId).Select(p => p.Page).ToArray();
+        Assert.Equal(pages.Length, pages.Select(p => p.Page).Distinct().Count());
+        Assert.Equal(authors, pages.SelectMany(p => p.Authors).Select(a => a.Name).Order(StringComparer.Ordinal));
+        // The restarted crawler began with the third batch: it asked for none of the first twenty authors again.
+        Assert.DoesNotContain(rig.Hub.Paths, p => authors.Take(20).Any(a => p == $"/api/organizations/{Uri.EscapeDataString(a)}/overview"));
     }
 
     /// <summary>Each page arrived downstream once (a re-relayed page would carry the same MessageId), and together they hold each model once.</summary>

@@ -6,7 +6,8 @@ namespace HubPlatform.Tests.Support;
 /// <summary>
 /// Stands between the crawler and the emulator and misbehaves as the real Hub sometimes does:
 /// a 429, a 5xx, a truncated body, a hang, or repos missing from a page. Faults are picked by
-/// the number of the listing page asked for (1-based, counted by cursor position).
+/// the number of the listing page asked for: 1-based, counted across models, datasets and spaces
+/// in the order first asked (as the crawler numbers its pages); other requests are page 0.
 /// </summary>
 public sealed class FaultyHub(HttpMessageHandler emulator) : DelegatingHandler(emulator)
 {
@@ -20,8 +21,17 @@ public sealed class FaultyHub(HttpMessageHandler emulator) : DelegatingHandler(e
     /// <summary>Repo ids the Hub no longer lists.</summary>
     public HashSet<string> Hidden { get; } = [];
 
+    /// <summary>Repo ids whose README.md answers 404.</summary>
+    public HashSet<string> MissingCards { get; } = [];
+
+    /// <summary>Paths of every request, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Paths { get; } = [];
+
     /// <summary>While set, requests for this page hang until cancelled (the crawler is being killed).</summary>
     public int? HangOnPage { get; set; }
+
+    /// <summary>While set, requests whose path it accepts hang until cancelled (for requests other than listings).</summary>
+    public Func<string, bool>? HangOnPath { get; set; }
 
     public int Requests { get; private set; }
 
@@ -32,14 +42,25 @@ public sealed class FaultyHub(HttpMessageHandler emulator) : DelegatingHandler(e
         {
             Requests++;
             var url = request.RequestUri!.ToString();
-            if (!_pageOfUrl.TryGetValue(url, out page))
+            Paths.Enqueue(request.RequestUri!.AbsolutePath);
+            if (!IsListing(request.RequestUri!))
             {
-                page = url.Contains("cursor=") ? _pageOfUrl.Count + 1 : 1;
+                page = 0;
+            }
+            else if (!_pageOfUrl.TryGetValue(url, out page))
+            {
+                page = _pageOfUrl.Count + 1;
                 _pageOfUrl[url] = page;
             }
             attempt = _triesOfPage[page] = _triesOfPage.GetValueOrDefault(page) + 1;
         }
-        if (HangOnPage == page)
+        var path = request.RequestUri!.AbsolutePath;
+        if (path.EndsWith("/raw/main/README.md", StringComparison.Ordinal)
+            && MissingCards.Contains(path.Replace("/datasets/", "/")[1..^"/raw/main/README.md".Length]))
+        {
+            return new HttpResponseMessage(HttpStatusCode.NotFound) { Content = new StringContent("Entry not found") };
+        }
+        if (HangOnPage == page || HangOnPath?.Invoke(request.RequestUri!.AbsolutePath) == true)
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
@@ -58,7 +79,7 @@ public sealed class FaultyHub(HttpMessageHandler emulator) : DelegatingHandler(e
                 return response;
         }
         var answer = await base.SendAsync(request, cancellationToken);
-        if (Hidden.Count > 0 && answer.IsSuccessStatusCode)
+        if (Hidden.Count > 0 && answer.IsSuccessStatusCode && IsListing(request.RequestUri!))
         {
             var page0 = System.Text.Json.Nodes.JsonNode.Parse(await answer.Content.ReadAsStringAsync(cancellationToken))!.AsArray();
             foreach (var repo in page0.Where(r => Hidden.Contains((string)r!["id"]!)).ToList())
@@ -69,6 +90,8 @@ public sealed class FaultyHub(HttpMessageHandler emulator) : DelegatingHandler(e
         }
         return answer;
     }
+
+    private static bool IsListing(Uri url) => url.AbsolutePath.TrimEnd('/') is "/api/models" or "/api/datasets" or "/api/spaces";
 }
 
 public enum Fault

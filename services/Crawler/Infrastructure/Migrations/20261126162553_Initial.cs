@@ -27,10 +27,22 @@ namespace HubPlatform.Crawler.Infrastructure.Migrations
                     started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     hub_endpoint = table.Column<string>(type: "text", nullable: false),
+                    phase = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     next_url = table.Column<string>(type: "text", nullable: true),
+                    cursor = table.Column<string>(type: "text", nullable: true),
+                    modified_since = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     pages = table.Column<int>(type: "integer", nullable: false),
                     model_pages = table.Column<int>(type: "integer", nullable: false),
+                    dataset_pages = table.Column<int>(type: "integer", nullable: false),
+                    space_pages = table.Column<int>(type: "integer", nullable: false),
+                    organization_pages = table.Column<int>(type: "integer", nullable: false),
+                    card_pages = table.Column<int>(type: "integer", nullable: false),
                     models = table.Column<long>(type: "bigint", nullable: false),
+                    datasets = table.Column<long>(type: "bigint", nullable: false),
+                    spaces = table.Column<long>(type: "bigint", nullable: false),
+                    organizations = table.Column<long>(type: "bigint", nullable: false),
+                    cards = table.Column<long>(type: "bigint", nullable: false),
+                    expected_repos = table.Column<long>(type: "bigint", nullable: true),
                     failed_pages = table.Column<int>(type: "integer", nullable: false),
                     rate_limit_wait_seconds = table.Column<double>(type: "double precision", nullable: false),
                     last_error = table.Column<string>(type: "text", nullable: true)
@@ -82,7 +94,11 @@ namespace HubPlatform.Crawler.Infrastructure.Migrations
                 {
                     snapshot_id = table.Column<Guid>(type: "uuid", nullable: false),
                     repo_type = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
-                    repo_id = table.Column<string>(type: "text", nullable: false)
+                    repo_id = table.Column<string>(type: "text", nullable: false),
+                    author = table.Column<string>(type: "text", nullable: true),
+                    downloads = table.Column<long>(type: "bigint", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    sha = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HubPlatform.Crawler.Infrastructure.Migrations
 {
     [DbContext(typeof(CrawlerDbContext))]
-    [Migration("20261126142348_Initial")]
+    [Migration("20261126162553_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -33,9 +33,33 @@ namespace HubPlatform.Crawler.Infrastructure.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<int>("CardPages")
+                        .HasColumnType("integer")
+                        .HasColumnName("card_pages");
+
+                    b.Property<long>("Cards")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cards");
+
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_at");
+
+                    b.Property<string>("Cursor")
+                        .HasColumnType("text")
+                        .HasColumnName("cursor");
+
+                    b.Property<int>("DatasetPages")
+                        .HasColumnType("integer")
+                        .HasColumnName("dataset_pages");
+
+                    b.Property<long>("Datasets")
+                        .HasColumnType("bigint")
+                        .HasColumnName("datasets");
+
+                    b.Property<long?>("ExpectedRepos")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expected_repos");
 
                     b.Property<int>("FailedPages")
                         .HasColumnType("integer")
@@ -64,13 +88,31 @@ namespace HubPlatform.Crawler.Infrastructure.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("models");
 
+                    b.Property<DateTimeOffset?>("ModifiedSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("modified_since");
+
                     b.Property<string>("NextUrl")
                         .HasColumnType("text")
                         .HasColumnName("next_url");
 
+                    b.Property<int>("OrganizationPages")
+                        .HasColumnType("integer")
+                        .HasColumnName("organization_pages");
+
+                    b.Property<long>("Organizations")
+                        .HasColumnType("bigint")
+                        .HasColumnName("organizations");
+
                     b.Property<int>("Pages")
                         .HasColumnType("integer")
                         .HasColumnName("pages");
+
+                    b.Property<string>("Phase")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("phase");
 
                     b.Property<double>("RateLimitWaitSeconds")
                         .HasColumnType("double precision")
@@ -79,6 +121,14 @@ namespace HubPlatform.Crawler.Infrastructure.Migrations
                     b.Property<DateTimeOffset>("RequestedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("requested_at");
+
+                    b.Property<int>("SpacePages")
+                        .HasColumnType("integer")
+                        .HasColumnName("space_pages");
+
+                    b.Property<long>("Spaces")
+                        .HasColumnType("bigint")
+                        .HasColumnName("spaces");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone")
@@ -187,6 +237,22 @@ namespace HubPlatform.Crawler.Infrastructure.Migrations
                     b.Property<string>("RepoId")
                         .HasColumnType("text")
                         .HasColumnName("repo_id");
+
+                    b.Property<string>("Author")
+                        .HasColumnType("text")
+                        .HasColumnName("author");
+
+                    b.Property<DateTimeOffset?>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads");
+
+                    b.Property<string>("Sha")
+                        .HasColumnType("text")
+                        .HasColumnName("sha");
 
                     b.HasKey("SnapshotId", "RepoType", "RepoId")
                         .HasName("pk_snapshot_repos");
