@@ -12,5 +12,12 @@ app.MapDefaultEndpoints();
 app.MapModelsApi();
 app.MapSnapshotsApi();
 app.MapModelVerseApi();
+app.MapDataVerseApi();
+app.MapHeatMapApi();
+app.MapOrganizationsApi();
+app.MapSummaryApi();
+app.MapTrendsApi();
+app.MapLifecyclesApi();
+app.MapExportsApi();
 
 app.Run();

@@ -1,3 +1,4 @@
+using HubPlatform.Metrics.Dimensions;
 using HubPlatform.Metrics.ModelVerse;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -19,9 +20,9 @@ public static class ModelVerseApi
     private static async Task<Results<Ok<OrganizationRanking>, ProblemHttpResult>> Organizations(
         ModelVerseQuery query, ResponseCache cache, HttpRequest request, CancellationToken ct,
         string metric = "downloads", int k = 20, Guid? snapshot = null, string? pipelineTag = null, string? modality = null,
-        long? minParameters = null, long? maxParameters = null, DateTimeOffset? createdFrom = null, DateTimeOffset? createdTo = null)
+        long? minParameters = null, long? maxParameters = null, DateTimeOffset? createdFrom = null, DateTimeOffset? createdTo = null, string? orgType = null)
     {
-        var filter = new ModelFilter(snapshot, pipelineTag, modality, minParameters, maxParameters, createdFrom, createdTo);
+        var filter = new ModelFilter(snapshot, pipelineTag, modality, minParameters, maxParameters, createdFrom, createdTo, orgType);
         if (Invalid(metric, k, filter) is { } problem)
         {
             return problem;
@@ -36,9 +37,9 @@ public static class ModelVerseApi
     private static async Task<Results<Ok<IReadOnlyList<TreemapOrganization>>, ProblemHttpResult>> Treemap(
         ModelVerseQuery query, ResponseCache cache, HttpRequest request, CancellationToken ct,
         string metric = "downloads", int k = 20, int modelsPerOrganization = 10, Guid? snapshot = null, string? pipelineTag = null,
-        string? modality = null, long? minParameters = null, long? maxParameters = null, DateTimeOffset? createdFrom = null, DateTimeOffset? createdTo = null)
+        string? modality = null, long? minParameters = null, long? maxParameters = null, DateTimeOffset? createdFrom = null, DateTimeOffset? createdTo = null, string? orgType = null)
     {
-        var filter = new ModelFilter(snapshot, pipelineTag, modality, minParameters, maxParameters, createdFrom, createdTo);
+        var filter = new ModelFilter(snapshot, pipelineTag, modality, minParameters, maxParameters, createdFrom, createdTo, orgType);
         if (Invalid(metric, k, filter) is { } problem)
         {
             return problem;
@@ -59,6 +60,7 @@ public static class ModelVerseApi
         !ModelVerseQuery.Metrics.Contains(metric) ? TypedResults.Problem(title: "Invalid metric", statusCode: 400, detail: $"metric is one of {string.Join(", ", ModelVerseQuery.Metrics)}.")
         : k is < 1 or > 500 ? TypedResults.Problem(title: "Invalid k", statusCode: 400, detail: "k is 1..500.")
         : f.Modality is not null && !Modality.IsKnown(f.Modality) ? TypedResults.Problem(title: "Invalid modality", statusCode: 400, detail: $"modality is one of {string.Join(", ", Modality.PipelineTags.Keys)}.")
+        : f.OrgType is not null && !OrgTypes.IsKnown(f.OrgType) ? TypedResults.Problem(title: "Invalid orgType", statusCode: 400, detail: $"orgType is one of {string.Join(", ", OrgTypes.All)}.")
         : f.MinParameters > f.MaxParameters || f.CreatedFrom > f.CreatedTo ? TypedResults.Problem(title: "Invalid range", statusCode: 400, detail: "A range's lower bound is above its upper bound.")
         : null;
 }

@@ -5,7 +5,8 @@ using Microsoft.EntityFrameworkCore;
 namespace HubPlatform.Metrics.Apis;
 
 /// <summary>A snapshot as metrics sees it: what the crawler published and how much of it is ingested.</summary>
-public sealed record SnapshotSummary(Guid Id, string Kind, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, long Models, int FailedPages, long IngestedModels);
+public sealed record SnapshotSummary(Guid Id, string Kind, DateTimeOffset StartedAt, DateTimeOffset? CompletedAt, long Models, long Datasets, long Spaces,
+    int FailedPages, int? ExpectedPages, int IngestedPages, long IngestedModels, long IngestedDatasets, long IngestedSpaces);
 
 public static class SnapshotsApi
 {
@@ -27,6 +28,8 @@ public static class SnapshotsApi
 
     private static IQueryable<SnapshotSummary> Summaries(MetricsDbContext db, IQueryable<Snapshot> snapshots) =>
         snapshots.AsNoTracking()
-            .Select(s => new SnapshotSummary(s.Id, s.Kind, s.StartedAt, s.CompletedAt, s.Models, s.FailedPages,
-                db.SnapshotPages.Where(p => p.SnapshotId == s.Id).Sum(p => (long)p.Models)));
+            .Select(s => new SnapshotSummary(s.Id, s.Kind, s.StartedAt, s.CompletedAt, s.Models, s.Datasets, s.Spaces, s.FailedPages, s.ExpectedPages,
+                db.SnapshotPages.Count(p => p.SnapshotId == s.Id),
+                db.ModelFacts.LongCount(f => f.SnapshotId == s.Id), db.DatasetFacts.LongCount(f => f.SnapshotId == s.Id),
+                db.SpaceFacts.LongCount(f => f.SnapshotId == s.Id)));
 }

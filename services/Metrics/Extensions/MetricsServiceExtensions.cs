@@ -1,6 +1,8 @@
 using HubPlatform.Metrics.Infrastructure;
 using HubPlatform.Metrics.IntegrationEvents;
 using HubPlatform.Metrics.ModelVerse;
+using HubPlatform.Metrics.Queries;
+using HubPlatform.Metrics.Exports;
 
 namespace HubPlatform.Metrics.Extensions;
 
@@ -14,10 +16,27 @@ public static class MetricsServiceExtensions
         {
             bus.AddConsumer<SnapshotStartedConsumer>();
             bus.AddConsumer<ModelsObservedConsumer>();
+            bus.AddConsumer<DatasetsObservedConsumer>();
+            bus.AddConsumer<SpacesObservedConsumer>();
+            bus.AddConsumer<OrganizationsObservedConsumer>();
             bus.AddConsumer<ReposRemovedConsumer>();
             bus.AddConsumer<SnapshotCompletedConsumer>();
         });
+        // A parameter that does not bind (snapshot=not-a-guid) is the client's mistake: a 400, in every environment.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         builder.Services.AddScoped<ModelFactStore>();
+        builder.Services.AddScoped<DatasetFactStore>();
+        builder.Services.AddScoped<SpaceFactStore>();
+        builder.Services.AddScoped<OrganizationStore>();
+        builder.Services.AddScoped<SnapshotIngestion>();
+        builder.Services.AddScoped<SnapshotQuery>();
+        builder.Services.AddScoped<DataVerseQuery>();
+        builder.Services.AddScoped<HeatMapQuery>();
+        builder.Services.AddScoped<OrganizationsQuery>();
+        builder.Services.AddScoped<SummaryQuery>();
+        builder.Services.AddScoped<TrendsQuery>();
+        builder.Services.AddScoped<LifecyclesQuery>();
+        builder.Services.AddScoped<SnapshotExporter>();
         builder.Services.AddScoped<ModelVerseQuery>();
     }
 }

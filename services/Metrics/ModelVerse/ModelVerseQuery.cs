@@ -6,7 +6,7 @@ namespace HubPlatform.Metrics.ModelVerse;
 /// <summary>The filters every ModelVerse view takes.</summary>
 public sealed record ModelFilter(
     Guid? Snapshot, string? PipelineTag, string? Modality, long? MinParameters, long? MaxParameters,
-    DateTimeOffset? CreatedFrom, DateTimeOffset? CreatedTo);
+    DateTimeOffset? CreatedFrom, DateTimeOffset? CreatedTo, string? OrgType = null);
 
 public sealed record OrganizationShare(string Organization, double Value, double Share, long Models);
 
@@ -22,7 +22,8 @@ public sealed record TreemapOrganization(string Organization, double Value, IRea
 /// </summary>
 public sealed class ModelVerseQuery(MetricsDbContext db)
 {
-    public static readonly string[] Metrics = ["downloads", "downloadsAllTime", "likes", "models"];
+    /// <summary>"count" and "models" are the same metric: the number of models.</summary>
+    public static readonly string[] Metrics = ["downloads", "downloadsAllTime", "likes", "count", "models"];
 
     // Member-init (not a positional record) so EF can translate grouping over it.
     private sealed class Row
@@ -48,6 +49,7 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
         if (f.MaxParameters is not null) rows = rows.Where(r => r.m.ParameterCount <= f.MaxParameters);
         if (f.CreatedFrom is not null) rows = rows.Where(r => r.m.CreatedAt >= f.CreatedFrom);
         if (f.CreatedTo is not null) rows = rows.Where(r => r.m.CreatedAt < f.CreatedTo);
+        if (f.OrgType is not null) rows = rows.Where(r => db.Organizations.Any(o => o.Name == r.m.Author && o.OrgType == f.OrgType));
         return rows.Select(r => new Row
         {
             ModelId = r.m.Id,

@@ -23,6 +23,112 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.Dataset", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("author");
+
+                    b.Property<DateTimeOffset?>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.PrimitiveCollection<string[]>("Domains")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("domains");
+
+                    b.Property<bool>("IsBenchmark")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_benchmark");
+
+                    b.PrimitiveCollection<string[]>("Languages")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("languages");
+
+                    b.Property<DateTimeOffset>("LastObservedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_observed_at");
+
+                    b.Property<string>("License")
+                        .HasColumnType("text")
+                        .HasColumnName("license");
+
+                    b.PrimitiveCollection<string[]>("Modalities")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("modalities");
+
+                    b.Property<Guid?>("RemovedInSnapshot")
+                        .HasColumnType("uuid")
+                        .HasColumnName("removed_in_snapshot");
+
+                    b.Property<string>("SizeCategory")
+                        .HasColumnType("text")
+                        .HasColumnName("size_category");
+
+                    b.PrimitiveCollection<string[]>("TaskCategories")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("task_categories");
+
+                    b.HasKey("Id")
+                        .HasName("pk_datasets");
+
+                    b.HasIndex("Author")
+                        .HasDatabaseName("ix_datasets_author");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_datasets_created_at");
+
+                    b.ToTable("datasets", "metrics");
+                });
+
+            modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.DatasetFact", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.Property<string>("DatasetId")
+                        .HasColumnType("text")
+                        .HasColumnName("dataset_id");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads");
+
+                    b.Property<long?>("DownloadsAllTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads_all_time");
+
+                    b.Property<long>("Likes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("likes");
+
+                    b.Property<DateTimeOffset>("ObservedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("observed_at");
+
+                    b.Property<double?>("TrendingScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("trending_score");
+
+                    b.HasKey("SnapshotId", "DatasetId")
+                        .HasName("pk_dataset_facts");
+
+                    b.HasIndex("DatasetId")
+                        .HasDatabaseName("ix_dataset_facts_dataset_id");
+
+                    b.ToTable("dataset_facts", "metrics");
+                });
+
             modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.Model", b =>
                 {
                     b.Property<string>("Id")
@@ -43,6 +149,10 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                         .HasColumnType("text")
                         .HasColumnName("gated");
 
+                    b.Property<bool>("IsDerivative")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_derivative");
+
                     b.PrimitiveCollection<string[]>("Languages")
                         .IsRequired()
                         .HasColumnType("text[]")
@@ -59,6 +169,10 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                     b.Property<string>("License")
                         .HasColumnType("text")
                         .HasColumnName("license");
+
+                    b.Property<string>("ParameterBucket")
+                        .HasColumnType("text")
+                        .HasColumnName("parameter_bucket");
 
                     b.Property<long?>("ParameterCount")
                         .HasColumnType("bigint")
@@ -123,6 +237,65 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                     b.ToTable("model_facts", "metrics");
                 });
 
+            modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.Organization", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Details")
+                        .HasColumnType("text")
+                        .HasColumnName("details");
+
+                    b.Property<string>("Fullname")
+                        .HasColumnType("text")
+                        .HasColumnName("fullname");
+
+                    b.Property<bool>("IsEnterprise")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_enterprise");
+
+                    b.Property<bool>("IsVerified")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_verified");
+
+                    b.Property<long?>("NumFollowers")
+                        .HasColumnType("bigint")
+                        .HasColumnName("num_followers");
+
+                    b.Property<long?>("NumUsers")
+                        .HasColumnType("bigint")
+                        .HasColumnName("num_users");
+
+                    b.Property<string>("OrgType")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("org_type");
+
+                    b.Property<DateTimeOffset?>("OverviewObservedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("overview_observed_at");
+
+                    b.Property<string>("ProviderGroup")
+                        .HasColumnType("text")
+                        .HasColumnName("provider_group");
+
+                    b.Property<string>("Type")
+                        .HasColumnType("text")
+                        .HasColumnName("type");
+
+                    b.HasKey("Name")
+                        .HasName("pk_organizations");
+
+                    b.HasIndex("OrgType")
+                        .HasDatabaseName("ix_organizations_org_type");
+
+                    b.HasIndex("ProviderGroup")
+                        .HasDatabaseName("ix_organizations_provider_group");
+
+                    b.ToTable("organizations", "metrics");
+                });
+
             modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.Snapshot", b =>
                 {
                     b.Property<Guid>("Id")
@@ -133,6 +306,10 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_at");
+
+                    b.Property<long>("Datasets")
+                        .HasColumnType("bigint")
+                        .HasColumnName("datasets");
 
                     b.Property<int?>("ExpectedPages")
                         .HasColumnType("integer")
@@ -151,6 +328,10 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                     b.Property<long>("Models")
                         .HasColumnType("bigint")
                         .HasColumnName("models");
+
+                    b.Property<long>("Spaces")
+                        .HasColumnType("bigint")
+                        .HasColumnName("spaces");
 
                     b.Property<DateTimeOffset>("StartedAt")
                         .HasColumnType("timestamp with time zone")
@@ -180,6 +361,80 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                         .HasName("pk_snapshot_pages");
 
                     b.ToTable("snapshot_pages", "metrics");
+                });
+
+            modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.Space", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("author");
+
+                    b.Property<DateTimeOffset?>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("LastObservedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_observed_at");
+
+                    b.Property<string>("License")
+                        .HasColumnType("text")
+                        .HasColumnName("license");
+
+                    b.Property<Guid?>("RemovedInSnapshot")
+                        .HasColumnType("uuid")
+                        .HasColumnName("removed_in_snapshot");
+
+                    b.Property<string>("Sdk")
+                        .HasColumnType("text")
+                        .HasColumnName("sdk");
+
+                    b.HasKey("Id")
+                        .HasName("pk_spaces");
+
+                    b.HasIndex("Author")
+                        .HasDatabaseName("ix_spaces_author");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_spaces_created_at");
+
+                    b.ToTable("spaces", "metrics");
+                });
+
+            modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.SpaceFact", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.Property<string>("SpaceId")
+                        .HasColumnType("text")
+                        .HasColumnName("space_id");
+
+                    b.Property<long>("Likes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("likes");
+
+                    b.Property<DateTimeOffset>("ObservedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("observed_at");
+
+                    b.Property<double?>("TrendingScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("trending_score");
+
+                    b.HasKey("SnapshotId", "SpaceId")
+                        .HasName("pk_space_facts");
+
+                    b.HasIndex("SpaceId")
+                        .HasDatabaseName("ix_space_facts_space_id");
+
+                    b.ToTable("space_facts", "metrics");
                 });
 #pragma warning restore 612, 618
         }

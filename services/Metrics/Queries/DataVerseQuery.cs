@@ -1,0 +1,146 @@
+using HubPlatform.Metrics.Infrastructure;
+
+namespace HubPlatform.Metrics.Queries;
+
+/// <summary>The filters every DataVerse view takes.</summary>
+public sealed record DatasetFilter(string? TaskCategory, string? Domain, string? Modality, string? License, string? OrgType);
+
+public sealed record DatasetOrganizationShare(string Organization, double Value, double Share, long Datasets);
+
+public sealed record DatasetOrganizationRanking(Guid SnapshotId, string Metric, double Total, long TotalDatasets,
+    IReadOnlyList<DatasetOrganizationShare> Top, DatasetOrganizationShare Others);
+
+public sealed record TreemapDataset(string Id, double Value);
+
+public sealed record DatasetTreemapOrganization(string Organization, double Value, IReadOnlyList<TreemapDataset> Datasets);
+
+public sealed record BreakdownItem(string Key, double Value, long Datasets, double Share);
+
+public sealed record DatasetBreakdown(Guid SnapshotId, string By, string Metric, double Total, IReadOnlyList<BreakdownItem> Items);
+
+public sealed record TopDataset(string Id, string Author, long Downloads, long Likes, string[] TaskCategories, string[] Domains, bool IsBenchmark);
+
+/// <summary>
+/// DataVerse: "which organizations publish which datasets", one snapshot's dataset facts joined
+/// to dataset dimensions and author rows, filtered, grouped by organization or by a dimension.
+/// </summary>
+public sealed class DataVerseQuery(MetricsDbContext db)
+{
+    public static readonly string[] Metrics = ["downloads", "downloadsAllTime", "likes", "count"];
+
+    /// <summary>Breakdown keys and the SQL that yields a dataset's keys (array dimensions count a dataset under each of its values; none → "none").</summary>
+    private static readonly Dictionary<string, string> Keys = new()
+    {
+        ["taskCategory"] = "unnest(CASE WHEN cardinality(d.task_categories) = 0 THEN ARRAY['none'] ELSE d.task_categories END)",
+        ["domain"] = "unnest(CASE WHEN cardinality(d.domains) = 0 THEN ARRAY['none'] ELSE d.domains END)",
+        ["modality"] = "unnest(CASE WHEN cardinality(d.modalities) = 0 THEN ARRAY['none'] ELSE d.modalities END)",
+        ["orgType"] = "coalesce(o.org_type, 'individual')",
+        ["license"] = "coalesce(d.license, 'none')",
+        ["sizeCategory"] = "coalesce(d.size_category, 'none')",
+    };
+
+    public static IReadOnlyCollection<string> BreakdownKeys => Keys.Keys;
+
+    private static string MetricSql(string metric) => metric switch
+    {
+        "downloads" => "f.downloads",
+        "downloadsAllTime" => "coalesce(f.downloads_all_time, 0)",
+        "likes" => "f.likes",
+        _ => "1",
+    };
+
+    private sealed class Group
+    {
+        public string Key { get; init; } = "";
+        public double Value { get; init; }
+        public long Count { get; init; }
+    }
+
+    private sealed class Item
+    {
+        public string Id { get; init; } = "";
+        public string Author { get; init; } = "";
+        public double Value { get; init; }
+    }
+
+    private sealed class TopRow
+    {
+        public string Id { get; init; } = "";
+        public string Author { get; init; } = "";
+        public long Downloads { get; init; }
+        public long Likes { get; init; }
+        public string[] TaskCategories { get; init; } = [];
+        public string[] Domains { get; init; } = [];
+        public bool IsBenchmark { get; init; }
+    }
+
+    /// <summary>FROM and WHERE of one snapshot's filtered datasets.</summary>
+    private static SqlText From(SqlText sql, Guid snapshot, DatasetFilter f)
+    {
+        sql.Append($"""
+             FROM metrics.dataset_facts f JOIN metrics.datasets d ON d.id = f.dataset_id
+             LEFT JOIN metrics.organizations o ON o.name = d.author
+             WHERE f.snapshot_id = {sql.P(snapshot)}
+            """);
+        if (f.TaskCategory is not null) sql.Append($" AND {sql.P(f.TaskCategory)} = ANY(d.task_categories)");
+        if (f.Domain is not null) sql.Append($" AND {sql.P(f.Domain)} = ANY(d.domains)");
+        if (f.Modality is not null) sql.Append($" AND {sql.P(f.Modality)} = ANY(d.modalities)");
+        if (f.License is not null) sql.Append($" AND d.license = {sql.P(f.License)}");
+        if (f.OrgType is not null) sql.Append($" AND coalesce(o.org_type, 'individual') = {sql.P(f.OrgType)}");
+        return sql;
+    }
+
+    public async Task<DatasetOrganizationRanking> TopOrganizationsAsync(Guid snapshot, string metric, int k, DatasetFilter filter, CancellationToken ct)
+    {
+        var sql = new SqlText($"""SELECT d.author AS "Key", sum({MetricSql(metric)})::float8 AS "Value", count(*) AS "Count" """);
+        From(sql, snapshot, filter).Append(" GROUP BY d.author");
+        var byOrg = (await sql.ListAsync<Group>(db, ct)).OrderByDescending(g => g.Value).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var total = byOrg.Sum(o => o.Value);
+        double Share(double v) => total > 0 ? v / total : 0;
+        var top = byOrg.Take(k).Select(o => new DatasetOrganizationShare(o.Key, o.Value, Share(o.Value), o.Count)).ToList();
+        var rest = byOrg.Skip(k).ToList();
+        return new DatasetOrganizationRanking(snapshot, metric, total, byOrg.Sum(o => o.Count), top,
+            new DatasetOrganizationShare("others", rest.Sum(o => o.Value), Share(rest.Sum(o => o.Value)), rest.Sum(o => o.Count)));
+    }
+
+    public async Task<IReadOnlyList<DatasetTreemapOrganization>> TreemapAsync(Guid snapshot, string metric, int k, int datasetsPerOrganization,
+        DatasetFilter filter, CancellationToken ct)
+    {
+        var ranking = await TopOrganizationsAsync(snapshot, metric, k, filter, ct);
+        var organizations = ranking.Top.Select(o => o.Organization).ToArray();
+        var sql = new SqlText($"""SELECT d.id AS "Id", d.author AS "Author", ({MetricSql(metric)})::float8 AS "Value" """);
+        From(sql, snapshot, filter).Append($" AND d.author = ANY({sql.P(organizations)})");
+        var datasets = await sql.ListAsync<Item>(db, ct);
+        var byOrg = datasets.GroupBy(d => d.Author).ToDictionary(g => g.Key, g => g.OrderByDescending(d => d.Value).ThenBy(d => d.Id, StringComparer.Ordinal)
+            .Take(datasetsPerOrganization).Select(d => new TreemapDataset(d.Id, d.Value)).ToList());
+        return ranking.Top.Select(o => new DatasetTreemapOrganization(o.Organization, o.Value, byOrg.GetValueOrDefault(o.Organization) ?? []))
+            .Append(new DatasetTreemapOrganization("others", ranking.Others.Value, []))
+            .ToList();
+    }
+
+    public async Task<DatasetBreakdown> BreakdownAsync(Guid snapshot, string by, string metric, DatasetFilter filter, CancellationToken ct)
+    {
+        var totalSql = new SqlText($"""SELECT 'total' AS "Key", coalesce(sum({MetricSql(metric)}), 0)::float8 AS "Value", count(*) AS "Count" """);
+        var total = (await From(totalSql, snapshot, filter).ListAsync<Group>(db, ct)).Single().Value;
+        var sql = new SqlText($"""SELECT k.key AS "Key", sum(k.value)::float8 AS "Value", count(*) AS "Count" FROM (SELECT {Keys[by]} AS key, {MetricSql(metric)} AS value """);
+        From(sql, snapshot, filter).Append(") k GROUP BY k.key");
+        var items = (await sql.ListAsync<Group>(db, ct))
+            .OrderByDescending(g => g.Value).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new BreakdownItem(g.Key, g.Value, g.Count, total > 0 ? g.Value / total : 0))
+            .ToList();
+        return new DatasetBreakdown(snapshot, by, metric, total, items);
+    }
+
+    public async Task<IReadOnlyList<TopDataset>> TopDatasetsAsync(Guid snapshot, int k, bool? benchmark, CancellationToken ct)
+    {
+        var sql = new SqlText("""
+            SELECT d.id AS "Id", d.author AS "Author", f.downloads AS "Downloads", f.likes AS "Likes", d.task_categories AS "TaskCategories",
+                   d.domains AS "Domains", d.is_benchmark AS "IsBenchmark"
+            """);
+        From(sql, snapshot, new DatasetFilter(null, null, null, null, null));
+        if (benchmark is { } b) sql.Append($" AND d.is_benchmark = {sql.P(b)}");
+        sql.Append($" ORDER BY f.downloads DESC, d.id LIMIT {sql.P(k)}");
+        return (await sql.ListAsync<TopRow>(db, ct))
+            .Select(r => new TopDataset(r.Id, r.Author, r.Downloads, r.Likes, r.TaskCategories, r.Domains, r.IsBenchmark)).ToList();
+    }
+}

@@ -1,0 +1,30 @@
+using HubPlatform.Metrics.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace HubPlatform.Metrics.Queries;
+
+/// <summary>A snapshot an answer describes: the one asked for, or the latest fully ingested.</summary>
+public sealed record SnapshotRef(Guid Id, DateTimeOffset At);
+
+public sealed class SnapshotQuery(MetricsDbContext db)
+{
+    /// <summary>
+    /// The newest snapshot that completed with every page stored; else the newest completed one;
+    /// else the newest with data (a crawl in progress is better than nothing).
+    /// </summary>
+    public async Task<SnapshotRef?> ResolveAsync(Guid? requested, CancellationToken ct)
+    {
+        if (requested is { } id)
+        {
+            return await db.Snapshots.Where(s => s.Id == id).Select(s => new SnapshotRef(s.Id, s.StartedAt)).FirstOrDefaultAsync(ct);
+        }
+        return await db.Snapshots
+                   .Where(s => s.CompletedAt != null && s.ExpectedPages != null
+                               && db.SnapshotPages.Count(p => p.SnapshotId == s.Id) >= s.ExpectedPages)
+                   .OrderByDescending(s => s.StartedAt).Select(s => new SnapshotRef(s.Id, s.StartedAt)).FirstOrDefaultAsync(ct)
+               ?? await db.Snapshots.Where(s => s.CompletedAt != null)
+                   .OrderByDescending(s => s.StartedAt).Select(s => new SnapshotRef(s.Id, s.StartedAt)).FirstOrDefaultAsync(ct)
+               ?? await db.Snapshots.Where(s => db.SnapshotPages.Any(p => p.SnapshotId == s.Id))
+                   .OrderByDescending(s => s.StartedAt).Select(s => new SnapshotRef(s.Id, s.StartedAt)).FirstOrDefaultAsync(ct);
+    }
+}

@@ -1,0 +1,144 @@
+using HubPlatform.Metrics.Dimensions;
+using HubPlatform.Metrics.Infrastructure;
+
+namespace HubPlatform.Metrics.Queries;
+
+public sealed record ModelPoint(Guid SnapshotId, DateTimeOffset At, long Downloads, long? DownloadsAllTime, long Likes, double? TrendingScore);
+
+public sealed record ModelTrend(string Id, IReadOnlyList<ModelPoint> Points);
+
+public sealed record OrganizationPoint(Guid SnapshotId, DateTimeOffset At, long Models, long Datasets, long Spaces, long Downloads, long Likes);
+
+public sealed record OrganizationTrend(string Name, IReadOnlyList<OrganizationPoint> Points);
+
+public sealed record GrowthMonth(string Month, long Created, long Cumulative);
+
+public sealed record ChurnPoint(Guid SnapshotId, DateTimeOffset At, long Added, long Removed, long Total);
+
+/// <summary>Time series across snapshots: a repo's numbers, an organization's, the hub's growth and churn.</summary>
+public sealed class TrendsQuery(MetricsDbContext db)
+{
+    public static readonly string[] RepoTypes = ["model", "dataset", "space"];
+
+    /// <summary>The facts table, repo table and key column of a repo type (fixed strings, never input).</summary>
+    private static (string Facts, string Repos, string Key) Tables(string repoType) => repoType switch
+    {
+        "dataset" => ("dataset_facts", "datasets", "dataset_id"),
+        "space" => ("space_facts", "spaces", "space_id"),
+        _ => ("model_facts", "models", "model_id"),
+    };
+
+    private sealed class PointRow
+    {
+        public Guid SnapshotId { get; init; }
+        public DateTimeOffset At { get; init; }
+        public long Downloads { get; init; }
+        public long? DownloadsAllTime { get; init; }
+        public long Likes { get; init; }
+        public double? TrendingScore { get; init; }
+    }
+
+    private sealed class OrgRow
+    {
+        public Guid SnapshotId { get; init; }
+        public DateTimeOffset At { get; init; }
+        public string Kind { get; init; } = "";
+        public long Count { get; init; }
+        public long Downloads { get; init; }
+        public long Likes { get; init; }
+    }
+
+    private sealed class MonthRow
+    {
+        public string Month { get; init; } = "";
+        public long Created { get; init; }
+    }
+
+    private sealed class SnapshotRow
+    {
+        public Guid SnapshotId { get; init; }
+        public DateTimeOffset At { get; init; }
+        public long Total { get; init; }
+        public long Added { get; init; }
+        public long Removed { get; init; }
+    }
+
+    public async Task<ModelTrend?> ModelAsync(string id, CancellationToken ct)
+    {
+        var sql = new SqlText();
+        sql.Append($"""
+            SELECT f.snapshot_id AS "SnapshotId", s.started_at AS "At", f.downloads AS "Downloads", f.downloads_all_time AS "DownloadsAllTime",
+                   f.likes AS "Likes", f.trending_score AS "TrendingScore"
+            FROM metrics.model_facts f JOIN metrics.snapshots s ON s.id = f.snapshot_id
+            WHERE f.model_id = {sql.P(id)} ORDER BY s.started_at
+            """);
+        var points = await sql.ListAsync<PointRow>(db, ct);
+        return points.Count == 0 ? null
+            : new ModelTrend(id, points.Select(p => new ModelPoint(p.SnapshotId, p.At, p.Downloads, p.DownloadsAllTime, p.Likes, p.TrendingScore)).ToList());
+    }
+
+    /// <summary>An organization's (or provider group's) repos, downloads and likes in every snapshot that saw any of them.</summary>
+    public async Task<OrganizationTrend?> OrganizationAsync(string name, CancellationToken ct)
+    {
+        var members = (ProviderGroups.IsGroup(name) ? ProviderGroups.Members[name] : [name]).Select(m => m.ToLowerInvariant()).ToArray();
+        var sql = new SqlText();
+        var a = sql.P(members);
+        sql.Append($"""
+            SELECT x.snapshot_id AS "SnapshotId", s.started_at AS "At", x.kind AS "Kind", count(*) AS "Count",
+                   coalesce(sum(x.downloads), 0)::bigint AS "Downloads", coalesce(sum(x.likes), 0)::bigint AS "Likes"
+            FROM (SELECT f.snapshot_id, 'model' AS kind, f.downloads, f.likes FROM metrics.model_facts f JOIN metrics.models m ON m.id = f.model_id WHERE lower(m.author) = ANY({a})
+                  UNION ALL SELECT f.snapshot_id, 'dataset', f.downloads, f.likes FROM metrics.dataset_facts f JOIN metrics.datasets d ON d.id = f.dataset_id WHERE lower(d.author) = ANY({a})
+                  UNION ALL SELECT f.snapshot_id, 'space', 0, f.likes FROM metrics.space_facts f JOIN metrics.spaces p ON p.id = f.space_id WHERE lower(p.author) = ANY({a})) x
+            JOIN metrics.snapshots s ON s.id = x.snapshot_id
+            GROUP BY x.snapshot_id, s.started_at, x.kind
+            """);
+        var rows = await sql.ListAsync<OrgRow>(db, ct);
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+        long Of(IEnumerable<OrgRow> g, string kind) => g.Where(r => r.Kind == kind).Sum(r => r.Count);
+        return new OrganizationTrend(name, rows.GroupBy(r => (r.SnapshotId, r.At)).OrderBy(g => g.Key.At)
+            .Select(g => new OrganizationPoint(g.Key.SnapshotId, g.Key.At, Of(g, "model"), Of(g, "dataset"), Of(g, "space"), g.Sum(r => r.Downloads), g.Sum(r => r.Likes)))
+            .ToList());
+    }
+
+    /// <summary>Repos the snapshot saw, by the UTC month they were created (repos without a creation date are left out).</summary>
+    public async Task<IReadOnlyList<GrowthMonth>> GrowthAsync(Guid snapshot, string repoType, CancellationToken ct)
+    {
+        var (facts, repos, key) = Tables(repoType);
+        var sql = new SqlText();
+        sql.Append($"""
+            SELECT to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS "Month", count(*) AS "Created"
+            FROM metrics.{facts} f JOIN metrics.{repos} r ON r.id = f.{key}
+            WHERE f.snapshot_id = {sql.P(snapshot)} AND r.created_at IS NOT NULL GROUP BY 1
+            """);
+        var months = (await sql.ListAsync<MonthRow>(db, ct)).OrderBy(m => m.Month, StringComparer.Ordinal).ToList();
+        var cumulative = 0L;
+        return months.Select(m => new GrowthMonth(m.Month, m.Created, cumulative += m.Created)).ToList();
+    }
+
+    /// <summary>
+    /// For each full snapshot in time order: repos it saw that the previous full snapshot did not
+    /// (added), repos the previous one saw that it did not (removed), and its total. Incremental
+    /// crawls see only changes, so they are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<ChurnPoint>> ChurnAsync(string repoType, CancellationToken ct)
+    {
+        var (facts, _, key) = Tables(repoType);
+        var sql = new SqlText($"""
+            WITH s AS (SELECT sn.id, sn.started_at, lag(sn.id) OVER (ORDER BY sn.started_at) AS previous FROM metrics.snapshots sn
+                       WHERE sn.kind = 'Full' AND EXISTS (SELECT 1 FROM metrics.snapshot_pages p WHERE p.snapshot_id = sn.id))
+            SELECT s.id AS "SnapshotId", s.started_at AS "At",
+                   (SELECT count(*) FROM metrics.{facts} c WHERE c.snapshot_id = s.id) AS "Total",
+                   (SELECT count(*) FROM metrics.{facts} c WHERE c.snapshot_id = s.id AND s.previous IS NOT NULL
+                        AND NOT EXISTS (SELECT 1 FROM metrics.{facts} p WHERE p.snapshot_id = s.previous AND p.{key} = c.{key})) AS "Added",
+                   (SELECT count(*) FROM metrics.{facts} p WHERE p.snapshot_id = s.previous
+                        AND NOT EXISTS (SELECT 1 FROM metrics.{facts} c WHERE c.snapshot_id = s.id AND c.{key} = p.{key})) AS "Removed"
+            FROM s ORDER BY s.started_at
+            """);
+        var rows = await sql.ListAsync<SnapshotRow>(db, ct);
+        // The first snapshot has no previous one: everything it saw is new to metrics.
+        return rows.Select((r, i) => new ChurnPoint(r.SnapshotId, r.At, i == 0 ? r.Total : r.Added, r.Removed, r.Total)).ToList();
+    }
+}
