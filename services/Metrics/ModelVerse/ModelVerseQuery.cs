@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using HubPlatform.Metrics.Infrastructure;
+using HubPlatform.Metrics.Queries;
 
 namespace HubPlatform.Metrics.ModelVerse;
 
@@ -33,10 +34,9 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
         public double Value { get; init; }
     }
 
-    /// <summary>The newest completed snapshot (snapshot ids are time-ordered UUIDv7), else the newest one with data.</summary>
+    /// <summary>The snapshot ModelVerse describes by default: the latest full one (see SnapshotQuery).</summary>
     public async Task<Guid?> LatestSnapshotAsync(CancellationToken ct) =>
-        await db.Snapshots.Where(s => s.CompletedAt != null).OrderByDescending(s => s.StartedAt).Select(s => (Guid?)s.Id).FirstOrDefaultAsync(ct)
-        ?? await db.SnapshotPages.OrderByDescending(p => p.SnapshotId).Select(p => (Guid?)p.SnapshotId).FirstOrDefaultAsync(ct);
+        (await new SnapshotQuery(db).ResolveAsync(null, ct))?.Id;
 
     private IQueryable<Row> Rows(Guid snapshot, string metric, ModelFilter f)
     {

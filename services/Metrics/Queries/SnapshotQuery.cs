@@ -1,3 +1,4 @@
+using HubPlatform.Contracts;
 using HubPlatform.Metrics.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,7 +11,9 @@ public sealed class SnapshotQuery(MetricsDbContext db)
 {
     /// <summary>
     /// The newest snapshot that completed with every page stored; else the newest completed one;
-    /// else the newest with data (a crawl in progress is better than nothing).
+    /// else the newest with data (a crawl in progress is better than nothing). Only full snapshots:
+    /// an incremental crawl holds just the repos that changed, so it can be asked for by id but
+    /// never stands for "the hub now".
     /// </summary>
     public async Task<SnapshotRef?> ResolveAsync(Guid? requested, CancellationToken ct)
     {
@@ -18,13 +21,14 @@ public sealed class SnapshotQuery(MetricsDbContext db)
         {
             return await db.Snapshots.Where(s => s.Id == id).Select(s => new SnapshotRef(s.Id, s.StartedAt)).FirstOrDefaultAsync(ct);
         }
-        return await db.Snapshots
+        var full = db.Snapshots.Where(s => s.Kind == nameof(CrawlKind.Full));
+        return await full
                    .Where(s => s.CompletedAt != null && s.ExpectedPages != null
                                && db.SnapshotPages.Count(p => p.SnapshotId == s.Id) >= s.ExpectedPages)
                    .OrderByDescending(s => s.StartedAt).Select(s => new SnapshotRef(s.Id, s.StartedAt)).FirstOrDefaultAsync(ct)
-               ?? await db.Snapshots.Where(s => s.CompletedAt != null)
+               ?? await full.Where(s => s.CompletedAt != null)
                    .OrderByDescending(s => s.StartedAt).Select(s => new SnapshotRef(s.Id, s.StartedAt)).FirstOrDefaultAsync(ct)
-               ?? await db.Snapshots.Where(s => db.SnapshotPages.Any(p => p.SnapshotId == s.Id))
+               ?? await full.Where(s => db.SnapshotPages.Any(p => p.SnapshotId == s.Id))
                    .OrderByDescending(s => s.StartedAt).Select(s => new SnapshotRef(s.Id, s.StartedAt)).FirstOrDefaultAsync(ct);
     }
 }
