@@ -26,11 +26,11 @@ public sealed record BenchOptions
     public int[] VectorCounts { get; init; } = [100_000, 1_000_000];
 
     /// <summary>Card chunks embedded per embedding run.</summary>
-    public int EmbeddingTexts { get; init; } = 2_000;
+    public int EmbeddingTexts { get; init; } = 320;
 
     public int Concurrency { get; init; } = 16;
 
-    public TimeSpan LoadDuration { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan LoadDuration { get; init; } = TimeSpan.FromSeconds(4);
 
     /// <summary>How long the whole ingest may take before the bench gives up on it.</summary>
     public TimeSpan IngestTimeout { get; init; } = TimeSpan.FromMinutes(40);
@@ -60,7 +60,7 @@ public sealed record BenchOptions
         return options with { Command = string.Join(' ', ["./hub bench", .. args]) };
     }
 
-    /// <summary>Small enough for CI: a 2,000-model hub in 100-model pages, a 5-request/4 s quota, 5k vectors.</summary>
+    /// <summary>Small enough for CI: a 2,000-model hub in 100-model pages, a 5-request/2 s quota, 5k vectors.</summary>
     public static BenchOptions QuickDefaults { get; } = new()
     {
         Quick = true,
@@ -68,11 +68,11 @@ public sealed record BenchOptions
         Runs = 3,
         PageSize = 100,
         QuotaRequests = 5,
-        QuotaWindowSeconds = 4,
+        QuotaWindowSeconds = 2,
         VectorCounts = [5_000],
-        EmbeddingTexts = 64,
+        EmbeddingTexts = 32,
         Concurrency = 4,
-        LoadDuration = TimeSpan.FromSeconds(1.5),
+        LoadDuration = TimeSpan.FromSeconds(1),
         IngestTimeout = TimeSpan.FromMinutes(3),
     };
 }
