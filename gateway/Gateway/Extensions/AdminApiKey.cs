@@ -13,7 +13,7 @@ public sealed class AdminApiKeyOptions
 }
 
 /// <summary>
-/// Admin routes (anything but GET/HEAD under /api/crawls, /api/admin) need the API key:
+/// Admin routes (anything but GET/HEAD under /api/v1/crawls, all of /api/v1/admin) need the API key:
 /// none is 401, a wrong one 403. Compared in constant time.
 /// </summary>
 public static class AdminApiKey
@@ -51,6 +51,6 @@ public static class AdminApiKey
     }
 
     private static bool IsAdminRoute(HttpRequest request) =>
-        request.Path.StartsWithSegments("/api/admin")
-        || (request.Path.StartsWithSegments("/api/crawls") && !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method));
+        request.Path.StartsWithSegments(PublicApi.Prefix + "/admin")
+        || (request.Path.StartsWithSegments(PublicApi.Prefix + "/crawls") && !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method));
 }

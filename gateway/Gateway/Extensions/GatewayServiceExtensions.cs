@@ -12,6 +12,7 @@ public static class GatewayServiceExtensions
         // YARP routes from configuration ("ReverseProxy"), destinations resolved by service discovery.
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddTransforms(PublicApi.AddVersionTransform)
             .AddServiceDiscoveryDestinationResolver();
 
         builder.AddHubCache("gateway");

@@ -1,11 +1,13 @@
 using System.Text.Json.Nodes;
+using HubPlatform.Gateway.Extensions;
 
 namespace HubPlatform.Gateway.OpenApi;
 
 /// <summary>
 /// The one OpenAPI document of the public API: each service's own document (served at
 /// /openapi/v1.json behind service discovery), merged. Services whose document cannot be read
-/// are left out and named in the description, so a down service never breaks the docs.
+/// are left out and named in the description, so a down service never breaks the docs. Paths are
+/// shown as users call them, under /api/v1.
 /// </summary>
 public sealed class PublicApiDocument(IHttpClientFactory clients, ILogger<PublicApiDocument> logger)
 {
@@ -24,7 +26,7 @@ public sealed class PublicApiDocument(IHttpClientFactory clients, ILogger<Public
                 var document = JsonNode.Parse(await http.GetStringAsync($"http://{service}/openapi/v1.json", cancellationToken))!.AsObject();
                 foreach (var (path, item) in document["paths"]?.AsObject() ?? [])
                 {
-                    paths[path] = item?.DeepClone();
+                    paths[PublicApi.ToPublicPath(path)] = item?.DeepClone();
                 }
                 foreach (var (name, schema) in document["components"]?["schemas"]?.AsObject() ?? [])
                 {

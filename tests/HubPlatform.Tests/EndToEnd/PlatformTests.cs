@@ -20,24 +20,24 @@ public class PlatformTests(PlatformFixture platform)
     public async Task A_crawl_of_the_sample_reads_back_through_the_gateway_from_all_three_services()
     {
         var crawl = await Eventually.GetAsync(
-            () => platform.Gateway.GetFromJsonAsync<JsonElement[]>("/api/crawls"),
+            () => platform.Gateway.GetFromJsonAsync<JsonElement[]>("/api/v1/crawls"),
             crawls => crawls.Any(c => c.GetProperty("status").GetString() == "Completed"),
             Patience, "the startup crawl to complete");
         Assert.Equal(SharedData.SampleModels.Count, crawl.First(c => c.GetProperty("status").GetString() == "Completed").GetProperty("models").GetInt64());
 
         var raw = SharedData.SampleModels.Single(m => m.GetProperty("id").GetString() == "microsoft/phi-2");
-        var model = await Until("/api/models/microsoft/phi-2", _ => true, "metrics to know microsoft/phi-2");
+        var model = await Until("/api/v1/models/microsoft/phi-2", _ => true, "metrics to know microsoft/phi-2");
         Assert.Equal(raw.GetProperty("downloads").GetInt64(), model.GetProperty("downloads").GetInt64());
         Assert.Equal(raw.GetProperty("likes").GetInt64(), model.GetProperty("likes").GetInt64());
         Assert.Equal(raw.GetProperty("safetensors").GetProperty("total").GetInt64(), model.GetProperty("parameterCount").GetInt64());
 
         var expectedDescendants = IndependentLineage.Descendants(Parents, "microsoft/phi-2");
-        var tree = await Until("/api/lineage/microsoft/phi-2",
+        var tree = await Until("/api/v1/lineage/microsoft/phi-2",
             t => t.GetProperty("descendants").GetProperty("total").GetInt64() == expectedDescendants,
             "lineage to hold the whole phi-2 family");
         Assert.Equal(IndependentLineage.DirectChildren(Parents, "microsoft/phi-2"), tree.GetProperty("children").GetProperty("total").GetInt64());
 
-        var search = await Until("/api/search?q=phi-2%20role%20play&k=20",
+        var search = await Until("/api/v1/search?q=phi-2%20role%20play&k=20",
             s => s.GetProperty("hits").GetArrayLength() > 0, "search to find role-play models");
         Assert.Contains(search.GetProperty("hits").EnumerateArray(), h => h.GetProperty("id").GetString() == "AI8191/phi-2-role-play");
     }
@@ -45,15 +45,15 @@ public class PlatformTests(PlatformFixture platform)
     [Fact]
     public async Task Admin_routes_need_the_key_and_bad_input_gets_problem_details()
     {
-        using var noKey = await platform.Gateway.PostAsJsonAsync("/api/crawls", new { kind = "Full" });
+        using var noKey = await platform.Gateway.PostAsJsonAsync("/api/v1/crawls", new { kind = "Full" });
         Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
         Assert.Equal("application/problem+json", noKey.Content.Headers.ContentType?.MediaType);
 
-        using var wrongKey = new HttpRequestMessage(HttpMethod.Post, "/api/crawls") { Content = JsonContent.Create(new { kind = "Full" }) };
+        using var wrongKey = new HttpRequestMessage(HttpMethod.Post, "/api/v1/crawls") { Content = JsonContent.Create(new { kind = "Full" }) };
         wrongKey.Headers.Add("X-Api-Key", "not-the-key");
         Assert.Equal(HttpStatusCode.Forbidden, (await platform.Gateway.SendAsync(wrongKey)).StatusCode);
 
-        foreach (var url in new[] { "/api/models/%3Cscript%3E", "/api/search?q=", "/api/search?q=x&k=100000", "/api/lineage/a/b/c/d" })
+        foreach (var url in new[] { "/api/v1/models/%3Cscript%3E", "/api/v1/search?q=", "/api/v1/search?q=x&k=100000", "/api/v1/lineage/a/b/c/d" })
         {
             using var response = await platform.Gateway.GetAsync(url);
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -64,12 +64,12 @@ public class PlatformTests(PlatformFixture platform)
     [Fact]
     public async Task A_service_killed_during_a_crawl_catches_up_after_restart_and_loses_nothing()
     {
-        await Eventually.GetAsync(() => platform.Gateway.GetFromJsonAsync<JsonElement[]>("/api/crawls"),
+        await Eventually.GetAsync(() => platform.Gateway.GetFromJsonAsync<JsonElement[]>("/api/v1/crawls"),
             crawls => crawls.Length > 0 && crawls.All(c => c.GetProperty("status").GetString() == "Completed"), Patience, "the first crawl");
 
         // Cache the current answer in the gateway: only the platform's events can replace it now.
-        await Until("/api/models/microsoft/phi-2", _ => true, "phi-2 in metrics");
-        using (var cached = await platform.Gateway.GetAsync("/api/models/microsoft/phi-2"))
+        await Until("/api/v1/models/microsoft/phi-2", _ => true, "phi-2 in metrics");
+        using (var cached = await platform.Gateway.GetAsync("/api/v1/models/microsoft/phi-2"))
         {
             Assert.NotNull(cached.Headers.Age);
         }
@@ -78,20 +78,20 @@ public class PlatformTests(PlatformFixture platform)
         string? snapshotId;
         try
         {
-            using var start = new HttpRequestMessage(HttpMethod.Post, "/api/crawls") { Content = JsonContent.Create(new { kind = "Full" }) };
+            using var start = new HttpRequestMessage(HttpMethod.Post, "/api/v1/crawls") { Content = JsonContent.Create(new { kind = "Full" }) };
             start.Headers.Add("X-Api-Key", PlatformFixture.AdminKey);
             using var accepted = await platform.Gateway.SendAsync(start);
             Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
             snapshotId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("snapshotId").GetString();
 
-            await Until($"/api/crawls/{snapshotId}", c => c.GetProperty("status").GetString() == "Completed", "the second crawl");
+            await Until($"/api/v1/v1/crawls/{snapshotId}", c => c.GetProperty("status").GetString() == "Completed", "the second crawl");
             // While metrics is dead the gateway still answers what it has cached...
-            using (var cached = await platform.Gateway.GetAsync("/api/models/microsoft/phi-2"))
+            using (var cached = await platform.Gateway.GetAsync("/api/v1/models/microsoft/phi-2"))
             {
                 Assert.Equal(HttpStatusCode.OK, cached.StatusCode);
             }
             // ...and what it has not with a problem: 503 for a refused connection, 504 for a silent one, never a hang.
-            using (var down = await platform.Gateway.GetAsync($"/api/models/microsoft/phi-2?uncached={Guid.NewGuid()}"))
+            using (var down = await platform.Gateway.GetAsync($"/api/v1/v1/models/microsoft/phi-2?uncached={Guid.NewGuid()}"))
             {
                 Assert.Contains(down.StatusCode, new[] { HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout });
                 Assert.Equal("application/problem+json", down.Content.Headers.ContentType?.MediaType);
@@ -103,12 +103,12 @@ public class PlatformTests(PlatformFixture platform)
         }
 
         // Every page published while metrics was dead waited in its queue: the whole sample arrives, once.
-        var snapshot = await Until($"/api/snapshots/{snapshotId}",
+        var snapshot = await Until($"/api/v1/v1/snapshots/{snapshotId}",
             x => x.GetProperty("ingestedModels").GetInt64() == SharedData.SampleModels.Count && x.GetProperty("completedAt").ValueKind != JsonValueKind.Null,
             "metrics to ingest the snapshot taken while it was down");
         Assert.Equal(SharedData.SampleModels.Count, snapshot.GetProperty("models").GetInt64());
         // SnapshotIngested from metrics evicts the gateway's cached answer.
-        var phi = await Until("/api/models/microsoft/phi-2", m => m.GetProperty("snapshotId").GetString() == snapshotId, "phi-2 in the new snapshot");
+        var phi = await Until("/api/v1/models/microsoft/phi-2", m => m.GetProperty("snapshotId").GetString() == snapshotId, "phi-2 in the new snapshot");
         Assert.Equal(SharedData.SampleModels.Single(m => m.GetProperty("id").GetString() == "microsoft/phi-2").GetProperty("downloads").GetInt64(),
             phi.GetProperty("downloads").GetInt64());
     }
@@ -116,16 +116,16 @@ public class PlatformTests(PlatformFixture platform)
     [Fact]
     public async Task The_gateway_serves_one_OpenAPI_document_and_answers_repeats_from_its_cache()
     {
-        await Until("/api/lineage/microsoft/phi-2", _ => true, "lineage to know phi-2");
+        await Until("/api/v1/lineage/microsoft/phi-2", _ => true, "lineage to know phi-2");
         var document = await platform.Gateway.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
-        foreach (var prefix in new[] { "/api/models/", "/api/lineage/", "/api/search", "/api/crawls", "/api/snapshots" })
+        foreach (var prefix in new[] { "/api/v1/models/", "/api/v1/lineage/", "/api/v1/search", "/api/v1/crawls", "/api/v1/snapshots" })
         {
             Assert.Contains(paths, p => p.StartsWith(prefix, StringComparison.Ordinal));
         }
 
-        using var first = await platform.Gateway.GetAsync("/api/lineage/microsoft/phi-2?cache-probe=1");
-        using var second = await platform.Gateway.GetAsync("/api/lineage/microsoft/phi-2?cache-probe=1");
+        using var first = await platform.Gateway.GetAsync("/api/v1/lineage/microsoft/phi-2?cache-probe=1");
+        using var second = await platform.Gateway.GetAsync("/api/v1/lineage/microsoft/phi-2?cache-probe=1");
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.NotNull(second.Headers.Age);
         Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());

@@ -1,4 +1,9 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using HubPlatform.Gateway.Caching;
 using HubPlatform.Tests.Support;
 
@@ -12,15 +17,23 @@ public sealed class GatewayTests : IAsyncLifetime
     private readonly Rabbit _rabbit = new();
     private readonly string _vhost = "gateway-" + Guid.NewGuid().ToString("N")[..8];
     private ServiceHost<RedisOutputCacheStore> _gateway = null!;
+    private WebApplication _metrics = null!;
 
     public async Task InitializeAsync()
     {
         await _rabbit.CreateVirtualHostAsync(_vhost);
+        // A stand-in for the metrics service that echoes the path it was asked for.
+        var echo = WebApplication.CreateSlimBuilder();
+        echo.WebHost.UseUrls("http://127.0.0.1:0");
+        _metrics = echo.Build();
+        _metrics.MapGet("/{**path}", (HttpRequest request) => Results.Ok(new { path = request.Path.Value, query = request.QueryString.Value }));
+        await _metrics.StartAsync();
         _gateway = new ServiceHost<RedisOutputCacheStore>("gateway", _database, _vhost, new Dictionary<string, string?>
         {
             ["Gateway:AdminApiKey"] = "the-key",
             ["Gateway:RateLimit:AnonymousPerMinute"] = "1000",
             ["Gateway:RateLimit:ApiKeyPerMinute"] = "5",
+            ["Services:metrics:http:0"] = _metrics.Urls.Single(),
         });
     }
 
@@ -33,7 +46,7 @@ public sealed class GatewayTests : IAsyncLifetime
         HttpResponseMessage? last = null;
         for (var i = 0; i < 7; i++)
         {
-            last = await http.GetAsync("/api/crawls/00000000-0000-0000-0000-000000000000");
+            last = await http.GetAsync("/api/v1/crawls/00000000-0000-0000-0000-000000000000");
             statuses.Add(last.StatusCode);
         }
         Assert.DoesNotContain(HttpStatusCode.TooManyRequests, statuses.Take(5));
@@ -43,11 +56,24 @@ public sealed class GatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_public_api_is_versioned_and_services_see_their_own_paths()
+    {
+        var http = _gateway.CreateClient();
+        var echoed = await http.GetFromJsonAsync<JsonElement>("/api/v1/models/microsoft/phi-2?x=1");
+        Assert.Equal("/api/models/microsoft/phi-2", echoed.GetProperty("path").GetString());
+        Assert.Equal("?x=1", echoed.GetProperty("query").GetString());
+
+        using var unversioned = await http.GetAsync("/api/models/microsoft/phi-2");
+        Assert.Equal(HttpStatusCode.NotFound, unversioned.StatusCode);
+        Assert.Equal("application/problem+json", unversioned.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task Admin_routes_need_the_key()
     {
         var http = _gateway.CreateClient();
-        Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsync("/api/crawls", null)).StatusCode);
-        using var wrong = new HttpRequestMessage(HttpMethod.Post, "/api/crawls");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsync("/api/v1/crawls", null)).StatusCode);
+        using var wrong = new HttpRequestMessage(HttpMethod.Post, "/api/v1/crawls");
         wrong.Headers.Add("X-Api-Key", "not-it");
         Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(wrong)).StatusCode);
     }
@@ -55,7 +81,7 @@ public sealed class GatewayTests : IAsyncLifetime
     [Fact]
     public async Task A_service_that_cannot_be_reached_is_a_503_problem_not_a_hang_and_headers_are_safe()
     {
-        var response = await _gateway.CreateClient().GetAsync("/api/models/microsoft/phi-2");
+        var response = await _gateway.CreateClient().GetAsync("/api/v1/lineage/microsoft/phi-2");
         Assert.Contains(response.StatusCode, new[] { HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout });
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
@@ -71,7 +97,7 @@ public sealed class GatewayTests : IAsyncLifetime
         for (var i = 0; i < 200; i++)
         {
             var junk = new string(Enumerable.Range(0, random.Next(1, 60)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
-            var prefix = new[] { "/api/models/", "/api/lineage/", "/api/search?q=", "/api/crawls/", "/", "/api/" }[i % 6];
+            var prefix = new[] { "/api/v1/models/", "/api/v1/lineage/", "/api/v1/search?q=", "/api/v1/crawls/", "/", "/api/v1/" }[i % 6];
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(prefix + Uri.EscapeDataString(junk).Replace("%2F", "/").TrimStart('/'), UriKind.Relative));
             using var response = await http.SendAsync(request);
             Assert.True((int)response.StatusCode < 500 || response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout,
@@ -83,6 +109,7 @@ public sealed class GatewayTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _gateway.DisposeAsync();
+        await _metrics.DisposeAsync();
         await _rabbit.DeleteVirtualHostAsync(_vhost);
         _rabbit.Dispose();
     }
