@@ -17,6 +17,15 @@ public static class BenchRunner
         var report = new BenchReport(options, MachineInfo.Read());
         report.LoadAverages.Add(MachineInfo.LoadAverageNow());
         var clock = Stopwatch.StartNew();
+        if (!options.Quick && options.Models < 1_000_000)
+        {
+            report.NotMeasured.Add($"The 1M-model hub: this run used {options.Models:N0} models (`--models`; `./hub bench` defaults to 1,000,000).");
+        }
+        if (!options.Quick && !options.VectorCounts.Contains(1_000_000))
+        {
+            report.NotMeasured.Add("USearch vs exact search at 1M vectors: not in this run (`--vectors`; the default is 100000,1000000). " +
+                                   "The index is built from one thread, and a 1M build did not fit the time this run had.");
+        }
 
         await Measure(report, "Embedding throughput", () => EmbeddingThroughput.RunAsync(options, report, ct));
         report.LoadAverages.Add(MachineInfo.LoadAverageNow());

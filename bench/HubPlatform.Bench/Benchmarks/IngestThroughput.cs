@@ -78,6 +78,11 @@ public static class IngestThroughput
             }
             var depths = await QueueDepthsAsync(management, ct);
             queueSamples.Add((now, depths));
+            // A page in an error queue never arrives by itself: the snapshot cannot complete, so waiting on is pointless.
+            if (depths.FirstOrDefault(q => q.Key.EndsWith("_error", StringComparison.Ordinal) && q.Value > 0) is { Key: not null } dead)
+            {
+                throw new InvalidOperationException($"{dead.Key} holds {dead.Value} dead-lettered page(s) after {now:F0} s: the snapshot cannot be fully ingested (see that service's log).");
+            }
             foreach (var (queue, depth) in depths)
             {
                 peakQueues[queue] = Math.Max(peakQueues.GetValueOrDefault(queue), depth);

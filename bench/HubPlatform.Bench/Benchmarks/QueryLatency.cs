@@ -52,7 +52,8 @@ public static class QueryLatency
             using var probe = await gateway.GetAsync(url, ct);
             if (!probe.IsSuccessStatusCode)
             {
-                report.NotMeasured.Add($"{name} (`{url}`): the gateway answered {(int)probe.StatusCode}; the endpoint is not on main at this run.");
+                report.NotMeasured.Add($"{name} (`{url}`): the gateway answered {(int)probe.StatusCode}" +
+                    (probe.StatusCode == System.Net.HttpStatusCode.NotFound ? "; the endpoint is not on main at this run." : " to the first (uncached) request."));
                 continue;
             }
             var isSearch = name == "Hybrid search";
