@@ -91,11 +91,12 @@ public static class LocalServers
     {
         var home = Path.Combine(dataDirectory, "rabbitmq");
         Directory.CreateDirectory(home);
+        // The management plugin: its HTTP API is where queue depths are read (dashboards, the bench), refreshed every second.
+        var managementPort = builder.Configuration.GetValue("Infrastructure:RabbitMqManagementPort", port + 10000);
         var plugins = Path.Combine(home, "enabled_plugins");
-        if (!File.Exists(plugins))
-        {
-            File.WriteAllText(plugins, "[].");
-        }
+        File.WriteAllText(plugins, "[rabbitmq_management].");
+        var config = Path.Combine(home, "rabbitmq.conf");
+        File.WriteAllText(config, $"management.tcp.port = {managementPort}\nmanagement.tcp.ip = {Host}\nloopback_users = none\ncollect_statistics_interval = 1000\n");
         var server = builder.Configuration["Infrastructure:RabbitMqServer"] ?? "/usr/lib/rabbitmq/bin/rabbitmq-server";
         return builder.AddExecutable("rabbitmq", server, home)
             .WithEnvironment("HOME", home)
@@ -107,6 +108,7 @@ public static class LocalServers
             .WithEnvironment("RABBITMQ_LOGS", "-")
             .WithEnvironment("RABBITMQ_PID_FILE", Path.Combine(home, "rabbitmq.pid"))
             .WithEnvironment("RABBITMQ_ENABLED_PLUGINS_FILE", plugins)
+            .WithEnvironment("RABBITMQ_CONFIG_FILE", config)
             .WithHealthCheck(AddTcpCheck(builder, "rabbitmq", port));
     }
 

@@ -1,0 +1,32 @@
+namespace HubPlatform.Bench;
+
+/// <summary><c>./hub bench [--quick] [--models N] [--runs N] [--vectors a,b] [--out path]</c>: measure, write the report, stop everything.</summary>
+public static class BenchMain
+{
+    public static async Task<int> Main(string[] args)
+    {
+        BenchOptions options;
+        try
+        {
+            options = BenchOptions.Parse(args);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 2;
+        }
+        using var cancel = new CancellationTokenSource();
+        // Ctrl+C stops the measuring but still runs the clean-up (the platform's processes and data).
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        var report = await BenchRunner.RunAsync(options, cancel.Token);
+        var output = Path.IsPathRooted(options.OutputPath) ? options.OutputPath : Path.Combine(Platform.BenchPlatform.RepoRoot, options.OutputPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        await File.WriteAllTextAsync(output, report.ToMarkdown());
+        Console.WriteLine($"bench: wrote {output} ({report.Sections.Count} sections, {report.NotMeasured.Count} not measured) in {report.Duration:hh\\:mm\\:ss}");
+        return 0;
+    }
+}

@@ -1,0 +1,78 @@
+namespace HubPlatform.Bench;
+
+/// <summary>
+/// What one bench run measures and at which sizes. <c>--quick</c> shrinks everything so a run
+/// takes a few minutes (the test runs it); the full run is sized for a 1M-model hub.
+/// </summary>
+public sealed record BenchOptions
+{
+    public bool Quick { get; init; }
+
+    /// <summary>Models of the generated hub the platform crawls and serves.</summary>
+    public int Models { get; init; } = 1_000_000;
+
+    /// <summary>Repetitions of each cheap measurement; the report gives their median.</summary>
+    public int Runs { get; init; } = 3;
+
+    /// <summary>Models per page the crawler asks for (the Hub's maximum is 1000).</summary>
+    public int PageSize { get; init; } = 1000;
+
+    /// <summary>The Hub's free quota: requests per window (seconds) on the rate-limited crawl.</summary>
+    public int QuotaRequests { get; init; } = 1000;
+
+    public int QuotaWindowSeconds { get; init; } = 300;
+
+    /// <summary>Vector counts of the USearch vs brute-force comparison.</summary>
+    public int[] VectorCounts { get; init; } = [100_000, 1_000_000];
+
+    /// <summary>Card chunks embedded per embedding run.</summary>
+    public int EmbeddingTexts { get; init; } = 320;
+
+    public int Concurrency { get; init; } = 16;
+
+    public TimeSpan LoadDuration { get; init; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>How long the whole ingest may take before the bench gives up on it.</summary>
+    public TimeSpan IngestTimeout { get; init; } = TimeSpan.FromMinutes(40);
+
+    public string OutputPath { get; init; } = "docs/BENCHMARKS.md";
+
+    /// <summary>The command line, written into the report so anyone can run the same thing.</summary>
+    public string Command { get; init; } = "./hub bench";
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var options = quick ? QuickDefaults : new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            options = args[i] switch
+            {
+                "--quick" => options,
+                "--models" => options with { Models = int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture) },
+                "--runs" => options with { Runs = int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture) },
+                "--vectors" => options with { VectorCounts = Value().Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray() },
+                "--out" => options with { OutputPath = Value() },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Usage: ./hub bench [--quick] [--models N] [--runs N] [--vectors 100000,1000000] [--out docs/BENCHMARKS.md]"),
+            };
+        }
+        return options with { Command = string.Join(' ', ["./hub bench", .. args]) };
+    }
+
+    /// <summary>Small enough for CI: a 2,000-model hub in 100-model pages, a 5-request/2 s quota, 5k vectors.</summary>
+    public static BenchOptions QuickDefaults { get; } = new()
+    {
+        Quick = true,
+        Models = 2_000,
+        Runs = 3,
+        PageSize = 100,
+        QuotaRequests = 5,
+        QuotaWindowSeconds = 2,
+        VectorCounts = [5_000],
+        EmbeddingTexts = 32,
+        Concurrency = 4,
+        LoadDuration = TimeSpan.FromSeconds(1),
+        IngestTimeout = TimeSpan.FromMinutes(3),
+    };
+}

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Text.Json;
+using HubPlatform.Bench.Measurement;
+using HubPlatform.Bench.Platform;
+using HubPlatform.Bench.Reporting;
+
+namespace HubPlatform.Bench.Benchmarks;
+
+/// <summary>The processes whose CPU and memory the ingest is charged to, by a piece of their command line.</summary>
+public static class PlatformProcesses
+{
+    public static IReadOnlyList<(string Name, string Marker)> All(BenchPlatform platform) =>
+    [
+        ("hub-emulator", Path.Combine(BenchPlatform.RepoRoot, "services/HubEmulator/bin/")),
+        ("crawler", Path.Combine(BenchPlatform.RepoRoot, "services/Crawler/bin/")),
+        ("metrics", Path.Combine(BenchPlatform.RepoRoot, "services/Metrics/bin/")),
+        ("lineage", Path.Combine(BenchPlatform.RepoRoot, "services/Lineage/bin/")),
+        ("search", Path.Combine(BenchPlatform.RepoRoot, "services/Search/bin/")),
+        ("gateway", Path.Combine(BenchPlatform.RepoRoot, "gateway/Gateway/bin/")),
+        ("postgres (all backends)", Path.Combine(platform.DataDirectory, "postgres")),
+        ("rabbitmq", Path.Combine(platform.DataDirectory, "rabbitmq")),
+        ("redis", $"127.0.0.1:{BenchPlatform.RedisPort}"),
+    ];
+}
+
+/// <summary>
+/// 2. A full crawl of the generated hub through the crawler and RabbitMQ until metrics and
+/// lineage announce SnapshotIngested and search holds a document for every crawled model:
+/// models/s overall and per stage, CPU seconds and peak RSS per process, queue depths over time.
+/// </summary>
+public static class IngestThroughput
+{
+    public sealed record Result(Guid SnapshotId, double CrawlSeconds, long Models, int Pages);
+
+    public static async Task<Result> RunAsync(BenchPlatform platform, BenchOptions options, BenchReport report, CancellationToken ct)
+    {
+        var section = report.Add("ingest", "2. End-to-end ingest: emulator → crawler → RabbitMQ → metrics, lineage, search");
+        await using var listener = await IngestedListener.StartAsync(platform.RabbitMqUri, ct);
+        using var management = platform.RabbitMqManagement();
+        using var searchClient = new HttpClient { BaseAddress = platform.ServiceUri("search") };
+        await using var db = await platform.OpenDatabaseAsync(ct);
+        var processes = PlatformProcesses.All(platform);
+        var cpuBefore = processes.ToDictionary(p => p.Name, p => ProcessMonitor.Read(p.Marker).CpuSeconds);
+        var peakRss = processes.ToDictionary(p => p.Name, _ => 0.0);
+        var documentsBefore = await SearchDocumentsAsync(searchClient, ct);
+
+        var snapshot = await platform.StartCrawlAsync(ct);
+        var clock = Stopwatch.StartNew();
+        Console.WriteLine($"bench: crawl {snapshot} started");
+        double? crawlDone = null, metricsDone = null, lineageDone = null, searchDone = null;
+        long crawled = 0;
+        var pages = 0;
+        var queueSamples = new List<(double At, Dictionary<string, long> Depths)>();
+        var peakQueues = new Dictionary<string, long>();
+        var interval = TimeSpan.FromMilliseconds(options.Quick ? 250 : 1000);
+        var lastPrint = TimeSpan.Zero;
+        while (metricsDone is null || lineageDone is null || searchDone is null || crawlDone is null)
+        {
+            if (clock.Elapsed > options.IngestTimeout)
+            {
+                throw new TimeoutException($"Ingest did not finish within {options.IngestTimeout}: crawl {crawlDone}, metrics {metricsDone}, lineage {lineageDone}, search {searchDone}.");
+            }
+            await Task.Delay(interval, ct);
+            var now = clock.Elapsed.TotalSeconds;
+            var crawl = await platform.CrawlAsync(snapshot, ct);
+            crawled = crawl.GetProperty("models").GetInt64();
+            pages = crawl.GetProperty("pages").GetInt32();
+            if (crawlDone is null && CrawlCompleted(crawl))
+            {
+                crawlDone = now;
+            }
+            metricsDone ??= listener.HeardAt(snapshot, "metrics") is not null ? now : null;
+            lineageDone ??= listener.HeardAt(snapshot, "lineage") is not null ? now : null;
+            var documents = await SearchDocumentsAsync(searchClient, ct) - documentsBefore;
+            if (searchDone is null && crawlDone is not null && documents >= crawled)
+            {
+                searchDone = now;
+            }
+            var depths = await QueueDepthsAsync(management, ct);
+            queueSamples.Add((now, depths));
+            // A page in an error queue never arrives by itself: the snapshot cannot complete, so waiting on is pointless.
+            if (depths.FirstOrDefault(q => q.Key.EndsWith("_error", StringComparison.Ordinal) && q.Value > 0) is { Key: not null } dead)
+            {
+                throw new InvalidOperationException($"{dead.Key} holds {dead.Value} dead-lettered page(s) after {now:F0} s: the snapshot cannot be fully ingested (see that service's log).");
+            }
+            foreach (var (queue, depth) in depths)
+            {
+                peakQueues[queue] = Math.Max(peakQueues.GetValueOrDefault(queue), depth);
+            }
+            foreach (var (name, marker) in processes)
+            {
+                peakRss[name] = Math.Max(peakRss[name], ProcessMonitor.Read(marker).PeakRssMb);
+            }
+            report.LoadAverages.Add(MachineInfo.LoadAverageNow());
+            if (clock.Elapsed - lastPrint > TimeSpan.FromSeconds(10))
+            {
+                lastPrint = clock.Elapsed;
+                var progress = await StoredModelsAsync(db, snapshot, ct);
+                Console.WriteLine($"bench: {now:F0}s crawled {crawled:N0} ({pages} pages), metrics {progress.Metrics:N0}, lineage {progress.Lineage:N0}, search {documents:N0}, queued {depths.Values.Sum():N0}");
+            }
+        }
+        var cpu = processes.ToDictionary(p => p.Name, p => ProcessMonitor.Read(p.Marker).CpuSeconds - cpuBefore[p.Name]);
+        var total = new[] { crawlDone!.Value, metricsDone!.Value, lineageDone!.Value, searchDone!.Value }.Max();
+
+        section.Number("models", crawled)
+            .Number("modelsPerSecondOverall", crawled / total)
+            .Number("crawlModelsPerSecond", crawled / crawlDone.Value)
+            .Number("metricsModelsPerSecond", crawled / metricsDone.Value)
+            .Number("lineageModelsPerSecond", crawled / lineageDone.Value)
+            .Number("searchModelsPerSecond", crawled / searchDone.Value)
+            .Number("totalCpuSeconds", cpu.Values.Sum())
+            .Number("peakRssMbMax", peakRss.Values.Max());
+        section.Line($"One full crawl of {crawled:N0} models in {pages:N0} pages of {options.PageSize} (the emulator's rate limit off). " +
+                     "A stage is done when metrics and lineage publish `SnapshotIngested` for the snapshot (every announced page stored and the " +
+                     "completion seen) and when search holds a document for every crawled model; times count from the crawl request. " +
+                     "One run (a full crawl is the expensive part of the bench); the embedding backlog search builds in the background is measured in section 3.")
+            .Line()
+            .Table(["stage", "done after, s", "models/s"],
+            [
+                ["crawler (all pages fetched, committed, outboxed)", F(crawlDone.Value, 1), F(crawled / crawlDone.Value)],
+                ["metrics (SnapshotIngested)", F(metricsDone.Value, 1), F(crawled / metricsDone.Value)],
+                ["lineage (SnapshotIngested, after its family roll-up)", F(lineageDone.Value, 1), F(crawled / lineageDone.Value)],
+                ["search (documents)", F(searchDone.Value, 1), F(crawled / searchDone.Value)],
+                ["**overall**", F(total, 1), $"**{F(crawled / total)}**"],
+            ])
+            .Line($"Goal: faster than the Hub's free quota can deliver (1000 requests of 1000 models per 5 minutes ≈ 3,333 models/s): " +
+                  $"overall {F(crawled / total)} models/s is {F(crawled / total / 3333.3, 2)}× that.")
+            .Line()
+            .Line("Where the time goes (CPU seconds used during the ingest; peak RSS = VmHWM, summed over a server's processes):")
+            .Line()
+            .Table(["process", "CPU s", "share of CPU", "peak RSS, MB"],
+                cpu.OrderByDescending(c => c.Value).Select(c => new[]
+                {
+                    c.Key, F(c.Value, 1), F(100 * c.Value / Math.Max(cpu.Values.Sum(), 0.001), 0) + " %", F(peakRss[c.Key]),
+                }))
+            .Line($"CPU available in that time: {F(total * report.Machine.Cores, 0)} core-seconds ({report.Machine.Cores} cores × {F(total, 1)} s).")
+            .Line()
+            .Line("RabbitMQ queue depths (ready + unacknowledged messages; one message is one page of models), from the management API:")
+            .Line()
+            .Table(["queue", "peak depth"], peakQueues.Where(q => q.Value > 0).OrderByDescending(q => q.Value).Select(q => new[] { q.Key, F(q.Value) }))
+            .Line("Total queued over time:")
+            .Line()
+            .Table(["at, s", "messages queued"], Downsample(queueSamples, 12).Select(s => new[] { F(s.At, 0), F(s.Depths.Values.Sum()) }));
+        return new Result(snapshot, crawlDone.Value, crawled, pages);
+    }
+
+    /// <summary>A crawl is over once it has a completion time (whatever the status enum is serialized as).</summary>
+    public static bool CrawlCompleted(JsonElement crawl) =>
+        crawl.TryGetProperty("completedAt", out var at) && at.ValueKind == JsonValueKind.String;
+
+    private static IEnumerable<T> Downsample<T>(IReadOnlyList<T> items, int count) =>
+        items.Count <= count ? items : Enumerable.Range(0, count).Select(i => items[i * (items.Count - 1) / (count - 1)]);
+
+    private static async Task<long> SearchDocumentsAsync(HttpClient search, CancellationToken ct) =>
+        JsonDocument.Parse(await search.GetStringAsync("/api/search/status", ct)).RootElement.GetProperty("documents").GetInt64();
+
+    public static async Task<Dictionary<string, long>> QueueDepthsAsync(HttpClient management, CancellationToken ct)
+    {
+        var queues = JsonDocument.Parse(await management.GetStringAsync("/api/queues?columns=name,messages", ct)).RootElement;
+        return queues.EnumerateArray().ToDictionary(
+            q => q.GetProperty("name").GetString()!,
+            q => q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0);
+    }
+
+    private static async Task<(long Metrics, long Lineage)> StoredModelsAsync(Npgsql.NpgsqlConnection db, Guid snapshot, CancellationToken ct)
+    {
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT (SELECT coalesce(sum(models), 0) FROM metrics.snapshot_pages WHERE snapshot_id = $1)::bigint, " +
+            "(SELECT coalesce(sum(models), 0) FROM lineage.snapshot_pages WHERE snapshot_id = $1)::bigint", db);
+        command.Parameters.AddWithValue(snapshot);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    private static string F(double v, int d = 0) => BenchSection.F(v, d);
+}

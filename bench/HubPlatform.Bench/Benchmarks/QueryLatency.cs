@@ -1,0 +1,162 @@
+using System.Text.Json;
+using HubPlatform.Bench.Measurement;
+using HubPlatform.Bench.Platform;
+using HubPlatform.Bench.Reporting;
+
+namespace HubPlatform.Bench.Benchmarks;
+
+/// <summary>
+/// 4. Query latency through the gateway under concurrent load, cached (the same URL again: the
+/// gateway's output cache answers) and uncached (every request's query string differs, so
+/// neither the gateway's nor the service's cache can answer), and the gateway's own overhead.
+/// </summary>
+public static class QueryLatency
+{
+    private static readonly string[] SearchQueries =
+    [
+        "role play chat model", "math word problems", "speech recognition for german", "image segmentation medical",
+        "code completion python", "sentiment analysis reviews", "text to image anime", "translation english french",
+        "question answering finance", "small fast embedding model", "robotics control policy", "summarization legal documents",
+    ];
+
+    public static async Task RunAsync(BenchPlatform platform, BenchOptions options, BenchReport report, CancellationToken ct)
+    {
+        var section = report.Add("queries", "4. Query latency through the gateway");
+        var p = platform.ApiPrefix;
+        var gateway = platform.Gateway;
+        var largestFamily = await LargestFamilyAsync(gateway, p, ct);
+        var topOrganization = await TopOrganizationAsync(gateway, p, ct);
+        var endpoints = new List<(string Name, string Url)>
+        {
+            ("ModelVerse organizations", $"{p}/modelverse/organizations?metric=downloads&k=20"),
+            ("ModelVerse treemap", $"{p}/modelverse/treemap?metric=downloads&k=20&modelsPerOrganization=10"),
+            ("DataVerse organizations", $"{p}/dataverse/organizations?metric=downloads&k=20"),
+            ("DataVerse breakdown", $"{p}/dataverse/breakdown?by=taskCategory&metric=downloads"),
+            ("HeatMap ranking", $"{p}/heatmap/ranking?k=20&weeks=52"),
+            ("HeatMap organization", $"{p}/heatmap/organizations/{Uri.EscapeDataString(topOrganization ?? "none")}?weeks=52"),
+        };
+        if (largestFamily is not null)
+        {
+            endpoints.Add(($"Largest family tree ({largestFamily.Value.Id}, {largestFamily.Value.Descendants:N0} descendants)", $"{p}/lineage/{largestFamily.Value.Id}"));
+        }
+        else
+        {
+            report.NotMeasured.Add("Largest family tree: the lineage leaderboard was empty.");
+        }
+        endpoints.Add(("Hybrid search", $"{p}/search?q=role+play+chat+model&mode=hybrid&k=10"));
+
+        var runId = Guid.NewGuid().ToString("N")[..6];
+        var rows = new List<string[]>();
+        foreach (var (name, url) in endpoints)
+        {
+            using var probe = await gateway.GetAsync(url, ct);
+            if (!probe.IsSuccessStatusCode)
+            {
+                report.NotMeasured.Add($"{name} (`{url}`): the gateway answered {(int)probe.StatusCode}" +
+                    (probe.StatusCode == System.Net.HttpStatusCode.NotFound ? "; the endpoint is not on main at this run." : " to the first (uncached) request."));
+                continue;
+            }
+            var isSearch = name == "Hybrid search";
+            string Uncached(int i) => (isSearch
+                ? $"{p}/search?q={Uri.EscapeDataString(SearchQueries[i % SearchQueries.Length])}&mode=hybrid&k=10"
+                : url) + (isSearch || url.Contains('?') ? '&' : '?') + $"bench={runId}-{i}";
+            var cold = await ColdAsync(gateway, url, options.Quick ? 3 : 5, ct);
+            var cached = await MedianLoadAsync(options, () => LoadGenerator.RunAsync(gateway, _ => url, options.Concurrency, options.LoadDuration));
+            var uncached = await MedianLoadAsync(options, () => LoadGenerator.RunAsync(gateway, Uncached, Math.Min(4, options.Concurrency), options.LoadDuration));
+            runId = Guid.NewGuid().ToString("N")[..6];
+            var key = new string(name.Where(char.IsLetter).ToArray());
+            section.Number($"{key}ColdMs", cold).Number($"{key}CachedP50Ms", cached.P50Ms).Number($"{key}UncachedP50Ms", uncached.P50Ms).Number($"{key}CachedRps", cached.RequestsPerSecond);
+            rows.Add([name, F(cold, 1), F(uncached.P50Ms, 1), F(uncached.P95Ms, 1), F(uncached.P99Ms, 1), F(uncached.RequestsPerSecond, 1),
+                F(cached.P50Ms, 2), F(cached.P95Ms, 2), F(cached.P99Ms, 2), F(cached.RequestsPerSecond)]);
+            Console.WriteLine($"bench: {name}: cold {cold:F1} ms, uncached p50 {uncached.P50Ms:F1} ms, cached p50 {cached.P50Ms:F2} ms, {cached.RequestsPerSecond:F0} req/s");
+        }
+        section.Line($"Closed-loop load from the bench ({options.Concurrency} concurrent clients cached, {Math.Min(4, options.Concurrency)} uncached, " +
+                     $"{options.LoadDuration.TotalSeconds:F1} s a run, median of {options.Runs} runs of each percentile). " +
+                     $"Cold: Redis flushed (the gateway's output cache and the services' response caches) before each of {(options.Quick ? 3 : 5)} sequential requests, median: " +
+                     "the answer computed from Postgres. Cache miss under load: a different query string on every request, so the gateway's output cache " +
+                     "misses; metrics and search key their own cache on the query too and compute every answer (search also varies the query text), while " +
+                     "lineage keys its tree cache on the model id, so there the misses are answered from lineage's Redis cache. Cached: one URL over and " +
+                     "over (the gateway's output cache answers).")
+            .Line()
+            .Table(["endpoint", "cold ms", "cache miss p50 ms", "p95", "p99", "req/s", "cached p50 ms", "p95", "p99", "req/s"], rows);
+        await GatewayOverheadAsync(platform, options, section, ct);
+    }
+
+    /// <summary>
+    /// The same uncached route (a crawl's progress: no output cache, one primary-key read) called
+    /// straight on the crawler and through the gateway: the difference is what the proxy adds.
+    /// </summary>
+    private static async Task GatewayOverheadAsync(BenchPlatform platform, BenchOptions options, BenchSection section, CancellationToken ct)
+    {
+        using var direct = new HttpClient { BaseAddress = platform.ServiceUri("crawler") };
+        var crawls = JsonDocument.Parse(await direct.GetStringAsync("/api/crawls", ct)).RootElement;
+        var id = crawls[0].GetProperty("snapshotId").GetGuid();
+        var rows = new List<string[]>();
+        foreach (var concurrency in new[] { 1, options.Concurrency })
+        {
+            var straight = await MedianLoadAsync(options, () => LoadGenerator.RunAsync(direct, _ => $"/api/crawls/{id}", concurrency, options.LoadDuration));
+            var proxied = await MedianLoadAsync(options, () => LoadGenerator.RunAsync(platform.Gateway, _ => $"{platform.ApiPrefix}/crawls/{id}", concurrency, options.LoadDuration));
+            rows.Add([$"{concurrency}", F(straight.P50Ms, 2), F(proxied.P50Ms, 2), F(proxied.P50Ms - straight.P50Ms, 2),
+                F(straight.P99Ms, 2), F(proxied.P99Ms, 2), F(proxied.P99Ms - straight.P99Ms, 2), F(straight.RequestsPerSecond), F(proxied.RequestsPerSecond)]);
+            if (concurrency == 1)
+            {
+                section.Number("gatewayOverheadP50Ms", Math.Max(proxied.P50Ms - straight.P50Ms, 0.001)).Number("directP50Ms", straight.P50Ms);
+            }
+        }
+        section.Line("Gateway overhead: `GET /api/crawls/{id}` (uncached route, a primary-key read) straight on the crawler vs through the gateway " +
+                     "(YARP, rate limiter, security headers, service discovery).")
+            .Line()
+            .Table(["clients", "direct p50 ms", "gateway p50 ms", "added p50", "direct p99 ms", "gateway p99 ms", "added p99", "direct req/s", "gateway req/s"], rows);
+    }
+
+    /// <summary>Median latency of requests each made right after Redis was emptied.</summary>
+    private static async Task<double> ColdAsync(HttpClient gateway, string url, int runs, CancellationToken ct)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            await RedisFlush.FlushAllAsync(BenchPlatform.RedisPort, ct);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            using var response = await gateway.GetAsync(url, ct);
+            await response.Content.LoadIntoBufferAsync(ct);
+            response.EnsureSuccessStatusCode();
+            times.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        return Stats.Median(times);
+    }
+
+    private static async Task<LoadResult> MedianLoadAsync(BenchOptions options, Func<Task<LoadResult>> run)
+    {
+        var results = new List<LoadResult>();
+        for (var i = 0; i < options.Runs; i++)
+        {
+            results.Add(await run());
+        }
+        return new LoadResult(Stats.Median(results.Select(r => r.P50Ms)), Stats.Median(results.Select(r => r.P95Ms)), Stats.Median(results.Select(r => r.P99Ms)),
+            Stats.Median(results.Select(r => r.RequestsPerSecond)), results.Sum(r => r.Requests), results.Sum(r => r.Failures));
+    }
+
+    private static async Task<(string Id, long Descendants)?> LargestFamilyAsync(HttpClient gateway, string p, CancellationToken ct)
+    {
+        using var response = await gateway.GetAsync($"{p}/lineage/leaderboard?by=descendants&k=1", ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+        var top = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement;
+        return top.GetArrayLength() == 0 ? null : (top[0].GetProperty("baseModelId").GetString()!, top[0].GetProperty("descendants").GetInt64());
+    }
+
+    private static async Task<string?> TopOrganizationAsync(HttpClient gateway, string p, CancellationToken ct)
+    {
+        using var response = await gateway.GetAsync($"{p}/modelverse/organizations?metric=models&k=1", ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+        var top = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("top");
+        return top.GetArrayLength() == 0 ? null : top[0].GetProperty("organization").GetString();
+    }
+
+    private static string F(double v, int d = 0) => BenchSection.F(v, d);
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+
+namespace HubPlatform.Bench.Measurement;
+
+public sealed record LoadResult(double P50Ms, double P95Ms, double P99Ms, double RequestsPerSecond, int Requests, int Failures);
+
+/// <summary>
+/// A small closed-loop load generator: <c>concurrency</c> workers each send a request, wait for
+/// the whole body, and send the next, for a fixed time. The URL of each request comes from
+/// <c>url(i)</c> so uncached runs can make every request different.
+/// </summary>
+public static class LoadGenerator
+{
+    public static async Task<LoadResult> RunAsync(HttpClient client, Func<int, string> url, int concurrency, TimeSpan duration, int maxRequests = int.MaxValue)
+    {
+        var latencies = new List<double>();
+        var failures = 0;
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        async Task Worker()
+        {
+            var mine = new List<double>();
+            while (clock.Elapsed < duration)
+            {
+                var i = Interlocked.Increment(ref next);
+                if (i >= maxRequests)
+                {
+                    break;
+                }
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await client.GetAsync(url(i), HttpCompletionOption.ResponseContentRead);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        Interlocked.Increment(ref failures);
+                        continue;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref failures);
+                    continue;
+                }
+                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            lock (latencies)
+            {
+                latencies.AddRange(mine);
+            }
+        }
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(Worker)));
+        var elapsed = clock.Elapsed.TotalSeconds;
+        return new LoadResult(Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 95), Stats.Percentile(latencies, 99),
+            latencies.Count / elapsed, latencies.Count, failures);
+    }
+}

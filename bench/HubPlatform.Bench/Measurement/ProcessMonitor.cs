@@ -1,0 +1,78 @@
+using System.Globalization;
+
+namespace HubPlatform.Bench.Measurement;
+
+/// <summary>CPU seconds and peak RSS of a process and its descendants, read from /proc.</summary>
+public sealed record ProcessUsage(double CpuSeconds, double PeakRssMb, double RssMb, int Processes);
+
+/// <summary>
+/// Finds the platform's processes by a piece of their command line (a service's bin folder, the
+/// bench's own data directory for the servers) and reads /proc for them. Linux only, like the
+/// platform's local mode.
+/// </summary>
+public static class ProcessMonitor
+{
+    private static readonly double TicksPerSecond = 100; // USER_HZ, 100 on every Linux the platform runs on
+
+    /// <summary>Usage of every process whose command line contains <paramref name="marker"/>, plus their children.</summary>
+    public static ProcessUsage Read(string marker)
+    {
+        var all = Snapshot();
+        var roots = all.Where(p => p.CommandLine.Contains(marker, StringComparison.Ordinal)).Select(p => p.Pid).ToHashSet();
+        var members = new HashSet<int>(roots);
+        bool grew;
+        do
+        {
+            grew = false;
+            foreach (var p in all)
+            {
+                if (!members.Contains(p.Pid) && members.Contains(p.ParentPid))
+                {
+                    members.Add(p.Pid);
+                    grew = true;
+                }
+            }
+        } while (grew);
+        var chosen = all.Where(p => members.Contains(p.Pid)).ToList();
+        return new ProcessUsage(chosen.Sum(p => p.CpuSeconds), chosen.Sum(p => p.PeakRssKb) / 1024.0, chosen.Sum(p => p.RssKb) / 1024.0, chosen.Count);
+    }
+
+    private sealed record ProcInfo(int Pid, int ParentPid, string CommandLine, double CpuSeconds, long PeakRssKb, long RssKb);
+
+    private static List<ProcInfo> Snapshot()
+    {
+        var result = new List<ProcInfo>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            var name = Path.GetFileName(directory);
+            if (!int.TryParse(name, out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                // The command name sits in parentheses and may contain spaces: fields start after the last ')'.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
+                var ticks = double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture);
+                long hwm = 0, rss = 0;
+                foreach (var line in File.ReadLines(Path.Combine(directory, "status")))
+                {
+                    if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) hwm = Kb(line);
+                    else if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = Kb(line);
+                }
+                result.Add(new ProcInfo(pid, parent, commandLine, ticks / TicksPerSecond, hwm, rss));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+            {
+                // The process ended while being read.
+            }
+        }
+        return result;
+    }
+
+    private static long Kb(string line) =>
+        long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+}

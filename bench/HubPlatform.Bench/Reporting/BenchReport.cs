@@ -1,0 +1,83 @@
+using System.Text;
+
+namespace HubPlatform.Bench.Reporting;
+
+/// <summary>Everything one run measured, written as docs/BENCHMARKS.md.</summary>
+public sealed class BenchReport(BenchOptions options, MachineInfo machine)
+{
+    public BenchOptions Options { get; } = options;
+
+    public MachineInfo Machine { get; } = machine;
+
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    public TimeSpan Duration { get; set; }
+
+    public List<BenchSection> Sections { get; } = [];
+
+    /// <summary>What was not measured and why (an endpoint not on main yet, a failure).</summary>
+    public List<string> NotMeasured { get; } = [];
+
+    /// <summary>Load averages sampled during the run: the machine is shared, so this says how noisy it was.</summary>
+    public List<double> LoadAverages { get; } = [];
+
+    public BenchSection Add(string key, string title)
+    {
+        var section = new BenchSection(key, title);
+        Sections.Add(section);
+        return section;
+    }
+
+    public string ToMarkdown()
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# Benchmarks");
+        md.AppendLine();
+        md.AppendLine("Measured by `bench/HubPlatform.Bench` on this repository's own code: it starts the real AppHost (local");
+        md.AppendLine("infrastructure, the emulator generating a seeded synthetic hub), measures, stops everything it started and");
+        md.AppendLine("writes this file. Medians of several runs unless a row says otherwise.");
+        md.AppendLine();
+        md.AppendLine("```bash");
+        md.AppendLine(Options.Command);
+        md.AppendLine("```");
+        md.AppendLine();
+        md.AppendLine("| machine | |");
+        md.AppendLine("|---|---|");
+        md.AppendLine($"| date (UTC) | {StartedAt:yyyy-MM-dd HH:mm} (run took {Duration:hh\\:mm\\:ss}) |");
+        md.AppendLine($"| cores | {Machine.Cores} ({Machine.Cpu}) |");
+        md.AppendLine($"| RAM | {Machine.RamGb:F1} GB |");
+        md.AppendLine($"| OS | {Machine.Os} |");
+        md.AppendLine($"| .NET | {Machine.Runtime} |");
+        md.AppendLine($"| hub size | {Options.Models:N0} models, {Options.Models / 4:N0} datasets, {Options.Models / 2:N0} spaces (generated, seed 42){(Options.Quick ? " — quick mode, tiny sizes: not representative" : "")} |");
+        md.AppendLine($"| runs per measurement | {Options.Runs} |");
+        var loads = LoadAverages.Where(l => !double.IsNaN(l)).ToList();
+        if (loads.Count > 0)
+        {
+            var noisy = loads.Max() > Machine.Cores * 1.5;
+            md.AppendLine($"| load average during the run | {loads.Min():F1} – {loads.Max():F1} on {Machine.Cores} cores{(noisy ? " (the machine was shared and busy: numbers are noisy, and the bench itself loads every core)" : "")} |");
+        }
+        md.AppendLine();
+        // Sections run in the order that suits the machine; they read in their numbered order.
+        foreach (var section in Sections.OrderBy(s => s.Title, StringComparer.Ordinal))
+        {
+            md.AppendLine($"## {section.Title}");
+            md.AppendLine();
+            foreach (var line in section.Lines)
+            {
+                md.AppendLine(line);
+            }
+            md.AppendLine();
+        }
+        md.AppendLine("## Not measured");
+        md.AppendLine();
+        if (NotMeasured.Count == 0)
+        {
+            md.AppendLine("Nothing: every planned measurement ran.");
+        }
+        foreach (var item in NotMeasured)
+        {
+            md.AppendLine($"- {item}");
+        }
+        return md.ToString();
+    }
+}
