@@ -23,7 +23,7 @@ public static class EmbeddingThroughput
     {
         var section = report.Add("embedding", "3. Embedding throughput");
         var settings = new EmbeddingOptions();
-        using var embedder = new SentenceEmbedder(Options.Create(settings), NullLogger<SentenceEmbedder>.Instance);
+        using var embedder = new SentenceEmbedder(Options.Create(settings));
         var chunker = new CardChunker(embedder.Tokenizer, Options.Create(settings));
         var cardsPath = Path.GetFullPath(Path.Combine(BenchPlatform.RepoRoot, "..", "shared", "data", "hub-sample", "cards.jsonl"));
         var cards = File.ReadLines(cardsPath).Where(l => l.Length > 0)
