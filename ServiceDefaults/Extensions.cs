@@ -25,6 +25,9 @@ public static class Extensions
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
         builder.Services.AddProblemDetails();
+        // A parameter that does not bind (depth=not-a-number) is the client's mistake: a 400 problem in every
+        // environment (the default throws outside Development, which the exception handler turns into a 500).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         // Each service describes its own API; the gateway merges them into the public document.
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpClientDefaults(http =>

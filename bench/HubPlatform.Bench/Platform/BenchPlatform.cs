@@ -102,6 +102,11 @@ public sealed class BenchPlatform : IAsyncDisposable
         builder.CreateResourceBuilder<ProjectResource>("crawler")
             .WithEnvironment("Crawler__CrawlOnStartup", "false")
             .WithEnvironment("Crawler__FullCrawlCron", "")
+            .WithEnvironment("Crawler__IncrementalCrawlCron", "")
+            // The listings only: overviews and cards are requests of their own, which the quota
+            // section's arithmetic (one request per page) and the ingest stages do not count.
+            .WithEnvironment("Crawler__MaxOrganizations", "0")
+            .WithEnvironment("Crawler__MaxCards", "0")
             .WithEnvironment("Crawler__PageSize", options.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // One embedding thread: the embedding backlog of a large hub would otherwise take both cores for the whole run.
         builder.CreateResourceBuilder<ProjectResource>("search").WithEnvironment("Search__Embeddings__IntraOpThreads", "1");

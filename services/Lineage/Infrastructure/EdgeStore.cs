@@ -55,7 +55,7 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
 
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO lineage.models (id, resolved, downloads, likes)
-            SELECT DISTINCT unnest({edges.Select(e => e.Base).ToArray()}), FALSE, 0, 0
+            SELECT b, FALSE, 0, 0 FROM (SELECT DISTINCT unnest({edges.Select(e => e.Base).ToArray()}) AS b) parents ORDER BY b
             ON CONFLICT (id) DO NOTHING
             """, cancellationToken);
         var news = (Models: edges.Select(e => e.Model).ToArray(), Bases: edges.Select(e => e.Base).ToArray(),

@@ -22,8 +22,6 @@ public static class MetricsServiceExtensions
             bus.AddConsumer<ReposRemovedConsumer>();
             bus.AddConsumer<SnapshotCompletedConsumer>();
         });
-        // A parameter that does not bind (snapshot=not-a-guid) is the client's mistake: a 400, in every environment.
-        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         builder.Services.AddScoped<ModelFactStore>();
         builder.Services.AddScoped<DatasetFactStore>();
         builder.Services.AddScoped<SpaceFactStore>();

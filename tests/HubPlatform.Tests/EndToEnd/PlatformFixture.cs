@@ -3,6 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using HubPlatform.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace HubPlatform.Tests.EndToEnd;
 
@@ -21,6 +22,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    /// <summary>Every line the AppHost and its resources (the services' console output) logged.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     public HttpClient Gateway { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -34,6 +38,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             "--Infrastructure:RabbitMqPort=35692",
             $"--Parameters:admin-api-key={AdminKey}",
         ]);
+        builder.Services.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         App = await builder.BuildAsync();
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         await App.StartAsync(startup.Token);

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using HubPlatform.Tests.Support;
@@ -65,9 +64,12 @@ public class PublicApiFuzzTests(PlatformFixture platform)
                 var body = await response.Content.ReadAsStringAsync();
                 Assert.True((int)response.StatusCode < 500, $"GET {url} answered {(int)response.StatusCode}: {body[..Math.Min(body.Length, 300)]}");
                 Assert.DoesNotContain("   at ", body);
-                if ((int)response.StatusCode >= 400 && response.StatusCode != HttpStatusCode.NotFound)
+                // Kestrel refuses some requests (a NUL in the path) before any middleware runs: an
+                // empty 400. Every answer with a body explains itself as problem details.
+                if ((int)response.StatusCode >= 400 && body.Length > 0)
                 {
-                    Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                    Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json",
+                        $"GET {url} answered {(int)response.StatusCode} as {response.Content.Headers.ContentType}: {body[..Math.Min(body.Length, 200)]}");
                 }
             }
         }

@@ -25,7 +25,7 @@ export const heatMapView: View = {
 
     const form = h('form', { class: 'filters', 'aria-label': 'HeatMap filters' },
       field('Repos', select('repoType', repoType, repoTypes)),
-      field('Weeks', input('weeks', weeks, { type: 'number', min: 1, max: 104 })),
+      field('Weeks', input('weeks', weeks, { type: 'number', min: 1, max: 520 })),
       field('Ranking: organization type', select('orgType', orgType, orgTypes)));
     form.addEventListener('change', () => go(state()));
     form.addEventListener('submit', (event) => event.preventDefault());
