@@ -296,12 +296,5 @@ public class ExplorerTests(PlatformFixture platform, ExplorerBrowser browser) : 
     /// <summary>The app's compact format (Intl "compact", one decimal) for small numbers is the number itself.</summary>
     private static string Short(long n) => n < 1000 ? n.ToString(CultureInfo.InvariantCulture) : throw new InvalidOperationException("only small counts are compared");
 
-    private async Task<JsonElement> Until(string url, Func<JsonElement, bool> done, string what) =>
-        (await Eventually.GetAsync(() => GetOrNull(url), e => e.HasValue && done(e.Value), Patience, what))!.Value;
-
-    private async Task<JsonElement?> GetOrNull(string url)
-    {
-        using var response = await platform.Gateway.GetAsync(url);
-        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
-    }
+    private Task<JsonElement> Until(string url, Func<JsonElement, bool> done, string what) => platform.UntilAsync(url, done, what, Patience);
 }

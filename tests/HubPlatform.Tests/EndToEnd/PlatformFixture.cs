@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -92,6 +94,16 @@ public sealed class PlatformFixture : IAsyncLifetime
             e => e.Snapshot.State?.Text is "Exited" or "Finished" or "FailedToStart", timeout.Token);
         await CommandAsync("postgres", KnownResourceCommands.StartCommand);
         await App.ResourceNotifications.WaitForResourceHealthyAsync("postgres", timeout.Token);
+    }
+
+    /// <summary>Polls a gateway URL until it answers 2xx with JSON that satisfies <paramref name="done"/>.</summary>
+    public async Task<JsonElement> UntilAsync(string url, Func<JsonElement, bool> done, string what, TimeSpan patience) =>
+        (await Eventually.GetAsync(() => GetOrNullAsync(url), e => e.HasValue && done(e.Value), patience, what))!.Value;
+
+    private async Task<JsonElement?> GetOrNullAsync(string url)
+    {
+        using var response = await Gateway.GetAsync(url);
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
     }
 
     /// <summary>Starts or stops one resource, as the dashboard's buttons do.</summary>

@@ -81,12 +81,5 @@ public class RecoveryTests(PlatformFixture platform)
         }
     }
 
-    private async Task<JsonElement> Until(string url, Func<JsonElement, bool> done, string what) =>
-        (await Eventually.GetAsync(() => GetOrNull(url), e => e.HasValue && done(e.Value), Patience, what))!.Value;
-
-    private async Task<JsonElement?> GetOrNull(string url)
-    {
-        using var response = await platform.Gateway.GetAsync(url);
-        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
-    }
+    private Task<JsonElement> Until(string url, Func<JsonElement, bool> done, string what) => platform.UntilAsync(url, done, what, Patience);
 }
