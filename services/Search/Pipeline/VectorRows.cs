@@ -15,15 +15,33 @@ public sealed record VersionedVector(long Key, long Version, float[] Vector);
 /// </summary>
 public static class VectorRows
 {
-    /// <summary>Distinct texts that have no vector yet, each once.</summary>
-    public static Task<List<TextToEmbed>> MissingAsync(SearchDbContext db, int limit, CancellationToken ct) =>
-        db.Database.SqlQuery<TextToEmbed>($"""
-            SELECT t.text_hash AS "TextHash", min(t.text) AS "Text"
-            FROM (SELECT text_hash, embedding_text AS text FROM search.documents UNION ALL SELECT text_hash, text FROM search.chunks) t
-            WHERE NOT EXISTS (SELECT 1 FROM search.embeddings e WHERE e.text_hash = t.text_hash)
-            GROUP BY t.text_hash
+    /// <summary>
+    /// Distinct texts that have no vector yet, each once: documents' own texts before card chunks, so every
+    /// repo gets a vector (and "similar" answers for it) long before the cards' backlog is through.
+    /// </summary>
+    public static async Task<List<TextToEmbed>> MissingAsync(SearchDbContext db, int limit, CancellationToken ct)
+    {
+        var texts = await db.Database.SqlQuery<TextToEmbed>($"""
+            SELECT d.text_hash AS "TextHash", min(d.embedding_text) AS "Text"
+            FROM search.documents d
+            WHERE NOT EXISTS (SELECT 1 FROM search.embeddings e WHERE e.text_hash = d.text_hash)
+            GROUP BY d.text_hash
             LIMIT {limit}
             """).ToListAsync(ct);
+        if (texts.Count < limit)
+        {
+            var taken = texts.Select(t => t.TextHash).ToArray();
+            texts.AddRange(await db.Database.SqlQuery<TextToEmbed>($"""
+                SELECT c.text_hash AS "TextHash", min(c.text) AS "Text"
+                FROM search.chunks c
+                WHERE NOT EXISTS (SELECT 1 FROM search.embeddings e WHERE e.text_hash = c.text_hash)
+                  AND c.text_hash <> ALL({taken})
+                GROUP BY c.text_hash
+                LIMIT {limit - texts.Count}
+                """).ToListAsync(ct));
+        }
+        return texts;
+    }
 
     public static Task<long> BacklogAsync(SearchDbContext db, CancellationToken ct) =>
         db.Database.SqlQuery<long>($"""
