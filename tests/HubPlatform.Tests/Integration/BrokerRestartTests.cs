@@ -19,7 +19,9 @@ public sealed class BrokerRestartTests(EmulatorFactory emulator, ITestOutputHelp
     [Fact]
     public async Task RabbitMQ_killed_and_restarted_during_a_crawl_loses_no_page_and_stores_every_model_once()
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var broker = await PrivateRabbitMq.StartAsync();
+        output.WriteLine($"{clock.Elapsed}: broker up");
         await using var rig = await CrawlerRig.StartAsync(emulator, broker: broker.Messaging);
         // Metrics on the same broker: the idempotent consumer that must end with each model once.
         await using var metrics = new ServiceHost<MetricsDbContext>("metrics", rig.Database, rig.VirtualHost, messaging: broker.Messaging.ToString());
@@ -30,6 +32,7 @@ public sealed class BrokerRestartTests(EmulatorFactory emulator, ITestOutputHelp
         await Eventually.GetAsync(() => Task.FromResult<int?>(rig.Observer.PagesOf(snapshot).Select(p => p.Page).Distinct().Count()),
             n => n == PagesBeforeTheCrash, TimeSpan.FromMinutes(1), $"the first {PagesBeforeTheCrash} pages downstream");
 
+        output.WriteLine($"{clock.Elapsed}: {PagesBeforeTheCrash} pages downstream, killing the broker");
         await broker.CrashAsync();
         rig.Hub.ReleaseHeldPage();
         // The crawl goes on without the broker: its pages and its completion wait in the outbox.
@@ -39,8 +42,11 @@ public sealed class BrokerRestartTests(EmulatorFactory emulator, ITestOutputHelp
         Assert.True(waiting >= CrawlerRig.SamplePages - PagesBeforeTheCrash + 1, $"only {waiting} events waiting in the outbox");
         Assert.DoesNotContain(rig.Observer.PagesOf(snapshot), p => p.Page > PagesBeforeTheCrash);
 
+        output.WriteLine($"{clock.Elapsed}: crawl completed into the outbox, starting the broker again");
         await broker.StartAgainAsync();
+        output.WriteLine($"{clock.Elapsed}: broker up again");
         await rig.WaitForCompletionAsync(snapshot);
+        output.WriteLine($"{clock.Elapsed}: SnapshotCompleted downstream");
         Assert.Equal(0, await rig.Database.CountAsync("crawler.outbox WHERE sent_at IS NULL"));
 
         // Nothing lost: every page of the crawl arrived; nothing duplicated: each page is one message
@@ -61,6 +67,7 @@ public sealed class BrokerRestartTests(EmulatorFactory emulator, ITestOutputHelp
             s => s?.GetProperty("completedAt").ValueKind == JsonValueKind.String && s.Value.GetProperty("expectedPages").ValueKind == JsonValueKind.Number
                  && s.Value.GetProperty("ingestedPages").GetInt32() == s.Value.GetProperty("expectedPages").GetInt32(),
             TimeSpan.FromMinutes(2), "metrics to store every page of the snapshot");
+        output.WriteLine($"{clock.Elapsed}: metrics ingested the snapshot");
         Assert.Equal(SharedData.SampleModels.Count, ingested!.Value.GetProperty("ingestedModels").GetInt64());
         Assert.Equal(SharedData.SampleModels.Count, await rig.Database.CountAsync($"metrics.model_facts WHERE snapshot_id = '{snapshot}'"));
     }

@@ -5,6 +5,7 @@ using HubPlatform.Crawler.Hub;
 using HubPlatform.Tests.Support;
 using MassTransit;
 using Npgsql;
+using Xunit.Abstractions;
 
 namespace HubPlatform.Tests.Integration;
 
@@ -15,7 +16,7 @@ namespace HubPlatform.Tests.Integration;
 /// numbers computed from the raw sample. (Metrics killed during a crawl: EndToEnd/PlatformTests.)
 /// </summary>
 [Collection(ServersCollection.Name)]
-public sealed class ConsumerKilledTests : IAsyncLifetime
+public sealed class ConsumerKilledTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
     private static readonly IReadOnlyDictionary<string, HashSet<string>> Parents = IndependentLineage.ParentsByModel(SharedData.SampleModels);
@@ -139,9 +140,13 @@ public sealed class ConsumerKilledTests : IAsyncLifetime
                 await transaction.RollbackAsync();
             }
         }
-        // Killed mid-snapshot: what it had stored stays, the page it was writing and the rest do not.
+        // Killed mid-snapshot: what it had stored stays, the page it was writing and the rest do not;
+        // the broker holds every page the killed process had not acknowledged (none after the block).
         Assert.Equal(before, afterKill);
         Assert.True(first.HasExited);
+        var queued = await Eventually.GetAsync(() => _rabbit.MessagesAsync(_vhost, $"{service}-models-observed"),
+            n => n == Pages.Length - PagesBeforeTheBlock, Patience, "the unacknowledged pages back in the queue");
+        output.WriteLine($"{service} killed with {afterKill} rows stored after {PagesBeforeTheBlock} of {Pages.Length} pages; {queued} pages queued for the next process");
 
         Start(project, service);
         return snapshot;
