@@ -15,5 +15,7 @@ public sealed class SnapshotStartedConsumer(MetricsDbContext db) : IConsumer<Sna
             VALUES ({e.SnapshotId}, {e.Kind.ToString()}, {e.StartedAt}, 0, 0)
             ON CONFLICT (id) DO NOTHING
             """, context.CancellationToken);
+        // Pages may have come first and created some partitions already; the rest are made now, before the flood of pages.
+        await FactPartitions.EnsureAllAsync(db, e.SnapshotId, context.CancellationToken);
     }
 }
