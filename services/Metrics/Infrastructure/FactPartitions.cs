@@ -7,7 +7,7 @@ namespace HubPlatform.Metrics.Infrastructure;
 /// <summary>
 /// The fact tables (one row per repo per snapshot) are LIST-partitioned by snapshot: a snapshot's
 /// rows live in their own table, so a 2M-model snapshot loads into a small, fresh table and
-/// dropping a snapshot is dropping its partitions, not deleting millions of rows.
+/// dropping a snapshot would be dropping its partitions (DETACH + DROP), not deleting millions of rows.
 /// <para>Pages of a snapshot may arrive before its SnapshotStarted, so the first page (of each kind)
 /// creates the partition. It is created standalone and then ATTACHed: ATTACH takes only a SHARE
 /// UPDATE EXCLUSIVE lock on the parent, so ingest of other snapshots and queries go on. An advisory
@@ -76,27 +76,6 @@ public static class FactPartitions
         foreach (var (table, _) in Tables)
         {
             await EnsureAsync(db, table, snapshot, ct);
-        }
-    }
-
-    /// <summary>Drops a snapshot's facts: its partitions are detached and dropped (no row-by-row delete).</summary>
-    public static async Task DropAsync(MetricsDbContext db, Guid snapshot, CancellationToken ct)
-    {
-        foreach (var (table, _) in Tables)
-        {
-            var partition = PartitionOf(table, snapshot);
-#pragma warning disable EF1002
-            await db.Database.ExecuteSqlRawAsync($"""
-                DO $$ BEGIN
-                    PERFORM pg_advisory_xact_lock({LockKey});
-                    IF to_regclass('{MetricsDbContext.Schema}.{partition}') IS NOT NULL THEN
-                        ALTER TABLE {MetricsDbContext.Schema}.{table} DETACH PARTITION {MetricsDbContext.Schema}.{partition};
-                        DROP TABLE {MetricsDbContext.Schema}.{partition};
-                    END IF;
-                END $$
-                """, ct);
-#pragma warning restore EF1002
-            Known.TryRemove((db.Database.GetDbConnection().Database ?? "", table, snapshot), out _);
         }
     }
 }
