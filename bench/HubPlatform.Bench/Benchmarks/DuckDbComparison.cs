@@ -60,13 +60,18 @@ public static class DuckDbComparison
         var startedAt = JsonDocument.Parse(await platform.Gateway.GetStringAsync($"{platform.ApiPrefix}/snapshots/{snapshot}", ct)).RootElement
             .GetProperty("startedAt").GetDateTimeOffset();
         var to = DateOnly.FromDateTime(startedAt.UtcDateTime);
-        var from = to.AddDays(1 - Weeks * 7);
+        // The generated hub's clock may stand before the crawl's: widen the window so it still holds
+        // the hub's last 52 weeks of creations (the platform's window always ends on the snapshot's day).
+        var newest = Scalar(duck, "SELECT strftime(max(c), '%Y-%m-%d') FROM (SELECT max(created_at) AS c FROM models UNION ALL SELECT max(created_at) FROM datasets UNION ALL SELECT max(created_at) FROM spaces)");
+        var gapWeeks = newest is null ? 0 : Math.Max(0, (to.DayNumber - DateOnly.ParseExact(newest, "yyyy-MM-dd", CultureInfo.InvariantCulture).DayNumber) / 7);
+        var weeks = Math.Min(520, Weeks + gapWeeks);
+        var from = to.AddDays(1 - weeks * 7);
         var created = $"""
             SELECT author, strftime(created_at, '%Y-%m-%d') AS day, 'model' AS kind FROM models WHERE created_at >= TIMESTAMP '{from:yyyy-MM-dd}' AND created_at < TIMESTAMP '{to.AddDays(1):yyyy-MM-dd}'
             UNION ALL SELECT author, strftime(created_at, '%Y-%m-%d'), 'dataset' FROM datasets WHERE created_at >= TIMESTAMP '{from:yyyy-MM-dd}' AND created_at < TIMESTAMP '{to.AddDays(1):yyyy-MM-dd}'
             UNION ALL SELECT author, strftime(created_at, '%Y-%m-%d'), 'space' FROM spaces WHERE created_at >= TIMESTAMP '{from:yyyy-MM-dd}' AND created_at < TIMESTAMP '{to.AddDays(1):yyyy-MM-dd}'
             """;
-        var ranking = JsonDocument.Parse(await platform.Gateway.GetStringAsync($"{platform.ApiPrefix}/heatmap/ranking?k={K}&weeks={Weeks}&snapshot={snapshot}", ct)).RootElement;
+        var ranking = JsonDocument.Parse(await platform.Gateway.GetStringAsync($"{platform.ApiPrefix}/heatmap/ranking?k={K}&weeks={weeks}&snapshot={snapshot}", ct)).RootElement;
         var busiest = ranking.GetArrayLength() > 0 ? ranking[0].GetProperty("name").GetString()! : "none";
 
         var questions = new List<Question>
@@ -94,16 +99,16 @@ public static class DuckDbComparison
                   GROUP BY key ORDER BY value DESC, key)
                 UNION ALL SELECT NULL, sum(downloads)::DOUBLE, NULL FROM datasets
                 """, "categories, downloads, dataset counts, total"),
-            new($"HeatMap: organizations ranked by repos created in {Weeks} weeks",
-                $"{platform.ApiPrefix}/heatmap/ranking?k={K}&weeks={Weeks}&snapshot={snapshot}",
+            new($"HeatMap: organizations ranked by repos created in {weeks} weeks",
+                $"{platform.ApiPrefix}/heatmap/ranking?k={K}&weeks={weeks}&snapshot={snapshot}",
                 a => Lines(a, "name", "models", "datasets", "spaces", "total", "activeDays").ToList(),
                 $"""
                 SELECT author, count(*) FILTER (WHERE kind = 'model'), count(*) FILTER (WHERE kind = 'dataset'), count(*) FILTER (WHERE kind = 'space'),
                        count(*) AS total, count(DISTINCT day)
                 FROM ({created}) GROUP BY author ORDER BY total DESC, author LIMIT {K}
                 """, "organizations, models, datasets, spaces, total, active days"),
-            new($"HeatMap: repos created per day by the busiest organization ({busiest}), {Weeks} weeks",
-                $"{platform.ApiPrefix}/heatmap/organizations/{Uri.EscapeDataString(busiest)}?weeks={Weeks}&snapshot={snapshot}",
+            new($"HeatMap: repos created per day by the busiest organization ({busiest}), {weeks} weeks",
+                $"{platform.ApiPrefix}/heatmap/organizations/{Uri.EscapeDataString(busiest)}?weeks={weeks}&snapshot={snapshot}",
                 a => Lines(a.GetProperty("days"), "date", "models", "datasets", "spaces").ToList(),
                 $"""
                 SELECT day, count(*) FILTER (WHERE kind = 'model'), count(*) FILTER (WHERE kind = 'dataset'), count(*) FILTER (WHERE kind = 'space')
@@ -152,7 +157,10 @@ public static class DuckDbComparison
             Console.WriteLine($"bench: {q.Name}: platform {platformMs:F1} ms uncached, {cachedMs:F2} ms cached; DuckDB {duckMs:F1} ms; same answer: {same}");
             if (!same)
             {
-                section.Line($"{q.Name} differs: platform {string.Join(" | ", platformAnswer.Take(3))} …; DuckDB {string.Join(" | ", duckAnswer.Take(3))} ….");
+                var difference = $"{q.Name} differs: platform ({platformAnswer.Count} rows) {string.Join(" | ", platformAnswer.Take(3))} …; " +
+                                 $"DuckDB ({duckAnswer.Count} rows) {string.Join(" | ", duckAnswer.Take(3))} ….";
+                section.Line(difference);
+                Console.WriteLine($"bench: {difference}");
             }
         }
         // duckDbMs, platformUncachedMs and platformCachedMs are the ModelVerse question's (comparable with earlier runs); the sums cover all five.
@@ -162,6 +170,7 @@ public static class DuckDbComparison
         section.Line($"Five questions over the ingested snapshot. Parquet source: the platform's own exports, `GET {platform.ApiPrefix}/exports/{{snapshot}}/models.parquet`, " +
                      $"`datasets.parquet` and `spaces.parquet` through the gateway ({parquetMb:F1} MB, fetched in {exportSeconds:F1} s). DuckDB (in process, " +
                      "`DuckDB.NET.Data.Full`) reads the files on each run; the platform is called through the gateway, uncached (unique query string) and cached. " +
+                     $"HeatMap window: {weeks} weeks ending on the snapshot's day ({from:yyyy-MM-dd} … {to:yyyy-MM-dd}; the generated hub's newest repo is from {newest ?? "never"}, so 52 weeks of its activity). " +
                      $"\"Same answer\": every row of the platform's answer equals DuckDB's (names, sums, counts, in order). Median of {options.Runs} runs.")
             .Line()
             .Table(["question", "platform uncached ms", "platform cached ms", "DuckDB ms", "platform uncached ÷ DuckDB", "same answer"], rows);
@@ -185,6 +194,13 @@ public static class DuckDbComparison
         {
             // Without the ICU extension there is no TimeZone setting; timestamps are then UTC already.
         }
+    }
+
+    private static string? Scalar(DuckDBConnection duck, string sql)
+    {
+        using var command = duck.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() as string;
     }
 
     private static List<string> Query(DuckDBConnection duck, string sql)

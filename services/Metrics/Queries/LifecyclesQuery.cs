@@ -88,11 +88,14 @@ public sealed class LifecyclesQuery(MetricsDbContext db)
         var sql = new SqlText();
         var s = sql.P(snapshot.Id);
         var until = sql.P(snapshot.At);
+        // Peaks in one grouped pass over the facts, not a lookup per model: with a partition per
+        // snapshot (hourly incremental crawls included) a per-model lookup would probe every partition.
         sql.Append($"""
+            WITH peak AS (SELECT h.model_id, max(h.downloads) AS peak FROM metrics.model_facts h
+                          WHERE h.snapshot_id IN (SELECT hs.id FROM metrics.snapshots hs WHERE hs.started_at <= {until}) GROUP BY h.model_id)
             SELECT m.id AS "Id", floor(extract(epoch FROM {until} - m.created_at) / 604800)::int AS "AgeWeeks",
-                   (SELECT max(h.downloads) FROM metrics.model_facts h JOIN metrics.snapshots hs ON hs.id = h.snapshot_id
-                    WHERE h.model_id = f.model_id AND hs.started_at <= {until}) AS "Peak", f.downloads AS "Downloads"
-            FROM metrics.model_facts f JOIN metrics.models m ON m.id = f.model_id
+                   greatest(p.peak, f.downloads) AS "Peak", f.downloads AS "Downloads"
+            FROM metrics.model_facts f JOIN metrics.models m ON m.id = f.model_id LEFT JOIN peak p ON p.model_id = f.model_id
             WHERE f.snapshot_id = {s} AND m.created_at IS NOT NULL
             """);
         var models = await sql.ListAsync<ModelRow>(db, ct);
