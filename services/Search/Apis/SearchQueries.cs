@@ -37,7 +37,7 @@ public static class SearchQueries
                    ts_headline('english', r.id || ' ' || coalesce(r.pipeline_tag, '') || ' ' || r.text || ' ' || r.card_text, r.query,
                                'MaxWords=30, MinWords=10') AS "Snippet",
                    r.pipeline_tag AS "PipelineTag", r.library_name AS "LibraryName", r.downloads AS "Downloads", r.likes AS "Likes",
-                   r.parameters AS "Parameters", r.created_at AS "CreatedAt"
+                   r.parameters AS "Parameters", r.created_at AS "CreatedAt", r.trending_score AS "TrendingScore"
             FROM (SELECT d.*, query, ts_rank_cd(d.search_vector, query)::float8 AS score
                   FROM search.documents d, websearch_to_tsquery('english', @q) query
                   WHERE d.search_vector @@ query AND {FilterSql}
@@ -48,7 +48,7 @@ public static class SearchQueries
 
     private sealed record MatchedPassage(
         long Key, string Snippet, string Id, string RepoType, string? PipelineTag, string? LibraryName,
-        long Downloads, long Likes, long? Parameters, DateTimeOffset? CreatedAt);
+        long Downloads, long Likes, long? Parameters, DateTimeOffset? CreatedAt, double? TrendingScore);
 
     /// <summary>
     /// The repos behind <paramref name="matches"/> that pass the filters, best first: each repo once, scored
@@ -63,7 +63,7 @@ public static class SearchQueries
         var passages = await db.Database.SqlQueryRaw<MatchedPassage>($"""
             SELECT h.vkey AS "Key", left(h.snippet, {SnippetLength}) AS "Snippet", d.id AS "Id", d.repo_type AS "RepoType",
                    d.pipeline_tag AS "PipelineTag", d.library_name AS "LibraryName", d.downloads AS "Downloads", d.likes AS "Likes",
-                   d.parameters AS "Parameters", d.created_at AS "CreatedAt"
+                   d.parameters AS "Parameters", d.created_at AS "CreatedAt", d.trending_score AS "TrendingScore"
             FROM (SELECT key AS vkey, repo_type, id, embedding_text AS snippet FROM search.documents WHERE key = ANY(@keys)
                   UNION ALL SELECT key, repo_type, id, text FROM search.chunks WHERE key = ANY(@keys)) h
             JOIN search.documents d ON d.repo_type = h.repo_type AND d.id = h.id
@@ -77,7 +77,7 @@ public static class SearchQueries
             {
                 continue;
             }
-            hits.Add(new SearchHit(p.Id, p.RepoType, match.Similarity, p.Snippet, p.PipelineTag, p.LibraryName, p.Downloads, p.Likes, p.Parameters, p.CreatedAt));
+            hits.Add(new SearchHit(p.Id, p.RepoType, match.Similarity, p.Snippet, p.PipelineTag, p.LibraryName, p.Downloads, p.Likes, p.Parameters, p.CreatedAt, p.TrendingScore));
             if (hits.Count == k)
             {
                 break;
@@ -85,6 +85,19 @@ public static class SearchQueries
         }
         return hits;
     }
+
+    /// <summary>
+    /// The vector keys (documents' and their chunks') of the repos that pass the filters, at most
+    /// <paramref name="limit"/>: few enough means they can all be scored exactly.
+    /// </summary>
+    public static async Task<long[]> CandidateKeysAsync(SearchDbContext db, SearchFilters f, int limit, CancellationToken ct) =>
+        [.. await db.Database.SqlQueryRaw<long>($"""
+            SELECT x.key AS "Value" FROM (
+                SELECT d.key FROM search.documents d WHERE {FilterSql}
+                UNION ALL
+                SELECT c.key FROM search.chunks c JOIN search.documents d ON d.repo_type = c.repo_type AND d.id = c.id WHERE {FilterSql}) x
+            LIMIT @limit
+            """, [.. Parameters(f), new NpgsqlParameter("limit", limit)]).ToListAsync(ct)];
 
     private static NpgsqlParameter[] Parameters(SearchFilters f) =>
     [

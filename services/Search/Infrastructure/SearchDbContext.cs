@@ -34,6 +34,11 @@ public sealed class SearchDbContext(DbContextOptions<SearchDbContext> options) :
             d.HasAlternateKey(x => x.Key);
             d.HasIndex(x => x.TextHash);
             d.HasIndex(x => x.VectorVersion);
+            // The embedding backlog: rows still waiting for their text's vector, found without a scan of every row.
+            d.HasIndex(x => x.Key, "ix_documents_waiting").HasFilter("NOT embedded");
+            // Selective filters (an author, a task) are counted and listed by index for exact semantic scoring.
+            d.HasIndex(x => new { x.RepoType, x.Author });
+            d.HasIndex(x => new { x.RepoType, x.PipelineTag });
         });
         modelBuilder.Entity<StoredCard>(c =>
         {
@@ -48,6 +53,7 @@ public sealed class SearchDbContext(DbContextOptions<SearchDbContext> options) :
             c.HasAlternateKey(x => x.Key);
             c.HasIndex(x => x.TextHash);
             c.HasIndex(x => x.VectorVersion);
+            c.HasIndex(x => x.Key, "ix_chunks_waiting").HasFilter("NOT embedded");
         });
         modelBuilder.HasSequence<long>("vector_versions", Schema);
         // Documents and card chunks share one key space: a key in the vector index names one or the other.
@@ -88,6 +94,10 @@ public sealed class RepoDocument
     public string TextHash { get; set; } = "";
     /// <summary>Bumped (from a sequence) when the document's vector changes, so every replica's index can catch up.</summary>
     public long VectorVersion { get; set; }
+    /// <summary>The Hub's trendingScore when last observed (recent likes, weighted by recency); null when the listing had none.</summary>
+    public double? TrendingScore { get; set; }
+    /// <summary>False while the text (hash) has no stored vector: the embedding worker's backlog, kept by a partial index.</summary>
+    public bool Embedded { get; set; }
 }
 
 /// <summary>A vector of all-MiniLM-L6-v2 for one distinct text: the source of truth the ANN index is built from.</summary>
@@ -122,6 +132,8 @@ public sealed class CardChunk
     public string Text { get; set; } = "";
     public string TextHash { get; set; } = "";
     public long VectorVersion { get; set; }
+    /// <summary>False while the chunk's text has no stored vector (see <see cref="RepoDocument.Embedded"/>).</summary>
+    public bool Embedded { get; set; }
 }
 
 public sealed class SearchDbContextFactory() : ServiceDbContextFactory<SearchDbContext>(SearchDbContext.Schema, options => new(options));

@@ -20,10 +20,14 @@ public sealed class EmbeddingWorker(
     IndexState state,
     EmbeddingProgress progress,
     ResponseCache cache,
+    IngestActivity ingest,
     IOptions<VectorIndexOptions> indexOptions,
     ILogger<EmbeddingWorker> logger) : BackgroundService
 {
     private const int EmbedBatch = 64;
+    // Waiting rows read per step: templated texts repeat, so more rows than texts embedded.
+    private const int WaitingRowsPerStep = 512;
+    private static readonly TimeSpan CountBacklogEvery = TimeSpan.FromSeconds(10);
     private const int IndexBatch = 5_000;
     // Versions come from a sequence but commit in any order: a row may commit below the watermark after
     // it moved on, with a new vector or a changed one. Every replica therefore compares the versions its
@@ -36,6 +40,7 @@ public sealed class EmbeddingWorker(
     private DateTime _lastRecentCompare = DateTime.UtcNow;
     private DateTime _lastFullCompare = DateTime.MinValue;
     private DateTime _lastSave = DateTime.UtcNow;
+    private DateTime _lastBacklogCount = DateTime.MinValue;
     private bool _unsaved;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -44,7 +49,8 @@ public sealed class EmbeddingWorker(
         {
             try
             {
-                var embedded = await EmbedMissingAsync(stoppingToken);
+                // Inference would take the cores a crawl's pages are being stored with: it waits for a lull.
+                var embedded = ingest.IsBusy ? 0 : await EmbedMissingAsync(stoppingToken);
                 var indexed = await SyncIndexAsync(stoppingToken);
                 if (DateTime.UtcNow - _lastFullCompare > CompareAllEvery)
                 {
@@ -87,37 +93,44 @@ public sealed class EmbeddingWorker(
         }
     }
 
+    /// <summary>
+    /// One step of the backlog: embeds up to a batch of waiting texts that have no vector, and marks their rows
+    /// (and rows whose text another row already got a vector for) embedded. Returns the texts settled.
+    /// </summary>
     public async Task<int> EmbedMissingAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SearchDbContext>();
-        var batch = await VectorRows.MissingAsync(db, EmbedBatch, cancellationToken);
-        if (batch.Count == 0)
+        var waiting = await VectorRows.WaitingAsync(db, WaitingRowsPerStep, cancellationToken);
+        if (waiting.Count == 0)
         {
             progress.SetBacklog(0);
             return 0;
         }
-        var vectors = embedder.Embed(batch.Select(b => b.Text).ToArray());
+        var batch = waiting.Where(t => !t.Stored).Take(EmbedBatch).ToArray();
+        var vectors = batch.Length == 0 ? [] : embedder.Embed(batch.Select(b => b.Text).ToArray());
         var now = DateTimeOffset.UtcNow;
-        var hashes = batch.Select(b => b.TextHash).ToArray();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        for (var i = 0; i < batch.Count; i++)
+        for (var i = 0; i < batch.Length; i++)
         {
             await db.Database.ExecuteSqlAsync(
-                $"INSERT INTO search.embeddings (text_hash, vector, created_at) VALUES ({hashes[i]}, {vectors[i]}, {now}) ON CONFLICT DO NOTHING",
+                $"INSERT INTO search.embeddings (text_hash, vector, created_at) VALUES ({batch[i].TextHash}, {vectors[i]}, {now}) ON CONFLICT DO NOTHING",
                 cancellationToken);
         }
-        // Rows read by a replica before this vector existed were skipped; a new version brings them back.
-        await db.Database.ExecuteSqlAsync(
-            $"UPDATE search.documents SET vector_version = nextval('search.vector_versions') WHERE text_hash = ANY({hashes})", cancellationToken);
-        await db.Database.ExecuteSqlAsync(
-            $"UPDATE search.chunks SET vector_version = nextval('search.vector_versions') WHERE text_hash = ANY({hashes})", cancellationToken);
+        // Rows read by a replica before this vector existed were skipped; the new version brings them back.
+        var settled = batch.Select(b => b.TextHash).Concat(waiting.Where(t => t.Stored).Select(t => t.TextHash)).ToArray();
+        await VectorRows.MarkEmbeddedAsync(db, settled, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        progress.AddEmbedded(batch.Count);
-        var backlog = await VectorRows.BacklogAsync(db, cancellationToken);
-        progress.SetBacklog(backlog);
-        logger.LogInformation("Embedded {Texts} texts; {Backlog} waiting", batch.Count, backlog);
-        return batch.Count;
+        progress.AddEmbedded(batch.Length);
+        // Counting the backlog reads every waiting row: now and then, not after every batch.
+        if (DateTime.UtcNow - _lastBacklogCount > CountBacklogEvery)
+        {
+            _lastBacklogCount = DateTime.UtcNow;
+            var backlog = await VectorRows.BacklogAsync(db, cancellationToken);
+            progress.SetBacklog(backlog);
+            logger.LogInformation("Embedded {Texts} texts; {Backlog} waiting", batch.Length, backlog);
+        }
+        return settled.Length;
     }
 
     /// <summary>Adds the vectors that changed above the watermark, oldest first, and moves the watermark.</summary>

@@ -3,7 +3,7 @@ using HubPlatform.Search.Infrastructure;
 
 namespace HubPlatform.Search.Pipeline;
 
-public sealed record TextToEmbed(string TextHash, string Text);
+public sealed record TextToEmbed(string TextHash, string Text, bool Stored);
 
 public sealed record VersionedKey(long Key, long Version);
 
@@ -16,38 +16,45 @@ public sealed record VersionedVector(long Key, long Version, float[] Vector);
 public static class VectorRows
 {
     /// <summary>
-    /// Distinct texts that have no vector yet, each once: documents' own texts before card chunks, so every
-    /// repo gets a vector (and "similar" answers for it) long before the cards' backlog is through.
+    /// Distinct texts of rows still waiting for a vector (embedded = false, found through partial indexes, so
+    /// the cost follows the backlog and not the table), from at most <paramref name="rows"/> rows: documents'
+    /// own texts before card chunks, so every repo gets a vector (and "similar" answers for it) long before the
+    /// cards' backlog is through. <see cref="TextToEmbed.Stored"/> marks texts another row already got a vector for.
     /// </summary>
-    public static async Task<List<TextToEmbed>> MissingAsync(SearchDbContext db, int limit, CancellationToken ct)
+    public static async Task<List<TextToEmbed>> WaitingAsync(SearchDbContext db, int rows, CancellationToken ct)
     {
         var texts = await db.Database.SqlQuery<TextToEmbed>($"""
-            SELECT d.text_hash AS "TextHash", min(d.embedding_text) AS "Text"
-            FROM search.documents d
-            WHERE NOT EXISTS (SELECT 1 FROM search.embeddings e WHERE e.text_hash = d.text_hash)
-            GROUP BY d.text_hash
-            LIMIT {limit}
+            SELECT w.text_hash AS "TextHash", min(w.text) AS "Text",
+                   EXISTS (SELECT 1 FROM search.embeddings e WHERE e.text_hash = w.text_hash) AS "Stored"
+            FROM (SELECT text_hash, embedding_text AS text FROM search.documents WHERE NOT embedded ORDER BY key LIMIT {rows}) w
+            GROUP BY w.text_hash
             """).ToListAsync(ct);
-        if (texts.Count < limit)
+        if (texts.Count == 0)
         {
-            var taken = texts.Select(t => t.TextHash).ToArray();
-            texts.AddRange(await db.Database.SqlQuery<TextToEmbed>($"""
-                SELECT c.text_hash AS "TextHash", min(c.text) AS "Text"
-                FROM search.chunks c
-                WHERE NOT EXISTS (SELECT 1 FROM search.embeddings e WHERE e.text_hash = c.text_hash)
-                  AND c.text_hash <> ALL({taken})
-                GROUP BY c.text_hash
-                LIMIT {limit - texts.Count}
-                """).ToListAsync(ct));
+            texts = await db.Database.SqlQuery<TextToEmbed>($"""
+                SELECT w.text_hash AS "TextHash", min(w.text) AS "Text",
+                       EXISTS (SELECT 1 FROM search.embeddings e WHERE e.text_hash = w.text_hash) AS "Stored"
+                FROM (SELECT text_hash, text FROM search.chunks WHERE NOT embedded ORDER BY key LIMIT {rows}) w
+                GROUP BY w.text_hash
+                """).ToListAsync(ct);
         }
         return texts;
     }
 
+    /// <summary>Marks every waiting row of these texts embedded, with a new version so every replica's index picks it up.</summary>
+    public static async Task MarkEmbeddedAsync(SearchDbContext db, string[] hashes, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlAsync(
+            $"UPDATE search.documents SET embedded = true, vector_version = nextval('search.vector_versions') WHERE text_hash = ANY({hashes}) AND NOT embedded", ct);
+        await db.Database.ExecuteSqlAsync(
+            $"UPDATE search.chunks SET embedded = true, vector_version = nextval('search.vector_versions') WHERE text_hash = ANY({hashes}) AND NOT embedded", ct);
+    }
+
+    /// <summary>Distinct texts still waiting for a vector, counted over the waiting rows only.</summary>
     public static Task<long> BacklogAsync(SearchDbContext db, CancellationToken ct) =>
         db.Database.SqlQuery<long>($"""
             SELECT count(DISTINCT t.text_hash) AS "Value"
-            FROM (SELECT text_hash FROM search.documents UNION ALL SELECT text_hash FROM search.chunks) t
-            WHERE NOT EXISTS (SELECT 1 FROM search.embeddings e WHERE e.text_hash = t.text_hash)
+            FROM (SELECT text_hash FROM search.documents WHERE NOT embedded UNION ALL SELECT text_hash FROM search.chunks WHERE NOT embedded) t
             """).SingleAsync(ct);
 
     /// <summary>Rows with a vector whose version is above <paramref name="after"/>, oldest first.</summary>
