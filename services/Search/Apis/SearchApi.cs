@@ -17,10 +17,9 @@ public static class SearchApi
     public const int MaxQueryLength = 500;
     public const int MaxK = 100;
     private const int Candidates = 50;
-    // Hundreds of repos share a card template, so the index holds many identical vectors, and HNSW's greedy
-    // search can stay among them with a narrow beam: on the sample, a card with similarity 0.53 was missed at
-    // 100 candidates and found first at 2,000. A wide beam costs a few milliseconds; indexing each distinct
-    // text once (instead of each row) is the structural fix.
+    // A wide beam: a repo matches with several texts (document, chunks) and one index holds every repo type.
+    // (When the index held one vector per row, hundreds of identical template vectors trapped HNSW's greedy
+    // search with a narrow beam; it now holds each distinct text once.)
     private const int MinAnnCandidates = 2_000;
     private const int MaxAnnCandidates = 4_000;
     // A filter that leaves at most this many vectors (documents and chunks) is scored exactly: about 8 ms of
@@ -110,13 +109,11 @@ public static class SearchApi
         {
             return invalid;
         }
-        var document = await db.Documents.AsNoTracking().Where(d => d.RepoType == repoType && d.Id == id).Select(d => new { d.Key }).SingleOrDefaultAsync(ct);
-        if (document is null)
+        if (!await db.Documents.AsNoTracking().AnyAsync(d => d.RepoType == repoType && d.Id == id, ct))
         {
             return TypedResults.Problem(title: "Unknown repo", statusCode: 404, detail: $"Search holds no {repoType} '{id}'.");
         }
-        var keys = await db.Chunks.Where(c => c.RepoType == repoType && c.Id == id).Select(c => c.Key).ToListAsync(ct);
-        keys.Add(document.Key);
+        var keys = await VectorRows.KeysOfAsync(db, repoType, id, ct);
         var vectors = await VectorRows.VectorsAsync(db, [.. keys], ct);
         if (vectors.Count == 0)
         {
@@ -125,8 +122,8 @@ public static class SearchApi
         }
         return TypedResults.Ok(await cache.GetOrCreateAsync($"similar:{repoType}:{k}:{id}", async () =>
         {
-            // Every vector of the repo is a query; another repo scores as its best pair. Its own keys come back
-            // first (similarity 1), so each query asks for that many more.
+            // Every text of the repo is a query; another repo scores as its best pair, and repos sharing one of
+            // its texts (the same card template) come first. Its own keys come back first, so each query asks for that many more.
             var wanted = Math.Clamp(k * 10 + keys.Count, MinAnnCandidates, MaxAnnCandidates);
             var matches = vectors.SelectMany(v => index.Search(v.Vector, wanted));
             var hits = await SearchQueries.ReposOfAsync(db, matches, SearchFilters.Only(repoType), k, excludeId: id, ct);
@@ -165,8 +162,7 @@ public static class SearchApi
         var query = embedder.Embed(q);
         if (f.Narrows)
         {
-            var candidates = await SearchQueries.CandidateKeysAsync(db, f, ExactScoringLimit + 1, ct);
-            if (candidates.Length <= ExactScoringLimit)
+            if (await SearchQueries.CandidateKeysAsync(db, f, ExactScoringLimit, ct) is { } candidates)
             {
                 return await SearchQueries.ReposOfAsync(db, index.Score(query, candidates.Select(c => (ulong)c)), f, k, excludeId: null, ct);
             }

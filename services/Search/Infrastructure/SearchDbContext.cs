@@ -56,9 +56,14 @@ public sealed class SearchDbContext(DbContextOptions<SearchDbContext> options) :
             c.HasIndex(x => x.Key, "ix_chunks_waiting").HasFilter("NOT embedded");
         });
         modelBuilder.HasSequence<long>("vector_versions", Schema);
-        // Documents and card chunks share one key space: a key in the vector index names one or the other.
+        // One key space for documents, card chunks and texts; the vector index is keyed by the texts' keys.
         modelBuilder.HasSequence<long>("vector_keys", Schema);
-        modelBuilder.Entity<TextEmbedding>(e => e.HasKey(x => x.TextHash));
+        modelBuilder.Entity<TextEmbedding>(e =>
+        {
+            e.HasKey(x => x.TextHash);
+            e.Property(x => x.Key).HasDefaultValueSql(NextVectorKey);
+            e.HasAlternateKey(x => x.Key);
+        });
         modelBuilder.UseSnakeCaseNames();
     }
 }
@@ -106,6 +111,8 @@ public sealed class TextEmbedding
     public string TextHash { get; set; } = "";
     public float[] Vector { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>The text's number in the vector index: one entry per distinct text, however many repos share it.</summary>
+    public long Key { get; set; }
 }
 
 /// <summary>

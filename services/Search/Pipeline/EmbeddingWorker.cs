@@ -9,8 +9,8 @@ namespace HubPlatform.Search.Pipeline;
 /// <summary>
 /// Off the consumers' hot path: embeds texts that have no vector yet (document texts and card chunks,
 /// each distinct text once, in batches), stores the vectors in the search schema, and keeps this
-/// replica's ANN index in step with every row whose vector changed (by vector_version, so vectors
-/// embedded by another replica arrive here too). A restart loads the saved index and its state and
+/// replica's ANN index (one entry per distinct text) in step with every row whose text changed (by
+/// vector_version, so vectors embedded by another replica arrive here too). A restart loads the saved index and its state and
 /// reads only what changed since; it never re-embeds.
 /// </summary>
 public sealed class EmbeddingWorker(
@@ -133,54 +133,54 @@ public sealed class EmbeddingWorker(
         return settled.Length;
     }
 
-    /// <summary>Adds the vectors that changed above the watermark, oldest first, and moves the watermark.</summary>
+    /// <summary>
+    /// Adds the texts named by rows that changed above the watermark (those the index does not hold yet: a
+    /// text's vector never changes) and moves the watermark past those rows.
+    /// </summary>
     public async Task<int> SyncIndexAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SearchDbContext>();
-        var changed = await VectorRows.ChangedAsync(db, state.Watermark, IndexBatch, cancellationToken);
-        if (changed.Count == 0)
+        var (changed, upTo) = await VectorRows.ChangedAsync(db, state.Watermark, IndexBatch, cancellationToken);
+        if (upTo <= state.Watermark)
         {
             return 0;
         }
-        Apply(changed, advanceWatermark: true);
-        progress.AddIndexed(changed.Count);
-        // Cached results were computed without these vectors.
+        var added = await AddMissingAsync(db, changed, cancellationToken);
+        state.Indexed(changed.Select(c => ((ulong)c.Key, c.Version)), advanceTo: upTo);
+        _unsaved = true;
+        progress.AddIndexed(added);
+        // Cached results were computed without these rows.
         await cache.InvalidateAllAsync();
-        return changed.Count;
+        return Math.Max(added, 1);
     }
 
     /// <summary>
-    /// Repairs the index where it disagrees with the database: rows whose version the index does not
-    /// hold are (re-)added, and, over everything, keys with no row any more are removed.
+    /// Repairs the index where it disagrees with the database: texts named by rows but not in the index are
+    /// added (a row that committed below the watermark with a new text), and, over everything, texts no row
+    /// names any more (removed repos, shrunk or changed cards) leave the index.
     /// </summary>
     public async Task<int> CompareWithDatabaseAsync(bool recentOnly, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SearchDbContext>();
         var watermark = state.Watermark;
-        var rows = await VectorRows.VersionsAsync(db, recentOnly ? watermark - RecentVersions : long.MinValue, watermark, cancellationToken);
-        var stale = rows.Where(r => state.VersionOf((ulong)r.Key) != r.Version).Select(r => r.Key).ToArray();
-        var repaired = 0;
-        foreach (var keys in stale.Chunk(IndexBatch))
-        {
-            var vectors = await VectorRows.VectorsAsync(db, keys, cancellationToken);
-            Apply(vectors, advanceWatermark: false);
-            repaired += vectors.Count;
-        }
+        var named = await VectorRows.VersionsAsync(db, recentOnly ? watermark - RecentVersions : long.MinValue, watermark, cancellationToken);
+        var repaired = await AddMissingAsync(db, named, cancellationToken);
+        state.Indexed(named.Select(c => ((ulong)c.Key, c.Version)), advanceTo: null);
         if (!recentOnly)
         {
-            var present = rows.Select(r => (ulong)r.Key).ToHashSet();
-            // Only keys at or below the watermark were compared; newer ones are the next sync's.
+            var present = named.Select(r => (ulong)r.Key).ToHashSet();
+            // Only texts indexed for rows at or below the watermark were compared; newer ones are the next sync's.
             var gone = state.Keys().Where(k => !present.Contains(k) && state.VersionOf(k) <= watermark).ToArray();
             foreach (var key in gone)
             {
                 index.Remove(key);
             }
             state.Removed(gone);
-            _unsaved |= gone.Length > 0;
             repaired += gone.Length;
         }
+        _unsaved |= repaired > 0;
         if (repaired > 0)
         {
             progress.AddRepaired(repaired);
@@ -188,6 +188,22 @@ public sealed class EmbeddingWorker(
             logger.LogInformation("Index compared with the database ({Scope}): {Vectors} vectors repaired", recentOnly ? "recent versions" : "all", repaired);
         }
         return repaired;
+    }
+
+    /// <summary>Adds the vectors of the keys the index does not hold; returns how many.</summary>
+    private async Task<int> AddMissingAsync(SearchDbContext db, IEnumerable<VersionedKey> keys, CancellationToken cancellationToken)
+    {
+        var missing = keys.Select(k => k.Key).Where(k => state.VersionOf((ulong)k) is null || !index.Contains((ulong)k)).ToArray();
+        var added = 0;
+        foreach (var batch in missing.Chunk(IndexBatch))
+        {
+            var vectors = await VectorRows.VectorsAsync(db, batch, cancellationToken);
+            index.Upsert(vectors.Select(v => KeyValuePair.Create((ulong)v.Key, v.Vector)).ToArray());
+            // Marked here, not after the loop's step: a stop that cancels the rest of the step must still save this.
+            _unsaved = true;
+            added += vectors.Count;
+        }
+        return added;
     }
 
     private async Task CatchUpCardTextAsync(CancellationToken cancellationToken)
@@ -198,14 +214,6 @@ public sealed class EmbeddingWorker(
         {
             logger.LogInformation("{Documents} documents got the card text they missed", caughtUp);
         }
-    }
-
-    private void Apply(IReadOnlyCollection<VersionedVector> vectors, bool advanceWatermark)
-    {
-        index.Upsert(vectors.Select(v => KeyValuePair.Create((ulong)v.Key, v.Vector)).ToArray());
-        state.Indexed(vectors.Select(v => ((ulong)v.Key, v.Version)), advanceWatermark);
-        // Marked here, not after the loop's step: a stop that cancels the rest of the step must still save this.
-        _unsaved = true;
     }
 
     private void Save()

@@ -241,32 +241,62 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
     }
 
     [Fact]
-    public async Task The_index_repairs_a_changed_vector_committed_below_its_watermark_and_drops_removed_keys()
+    public async Task The_index_holds_each_distinct_text_once()
+    {
+        var search = platform.Search.CreateClient();
+        await platform.WaitUntilIndexedAsync(search);
+        // Texts no row names any more (a changed card's old chunk, a removed repo's) leave at the full comparison.
+        await platform.Search.Services.GetRequiredService<EmbeddingWorker>().CompareWithDatabaseAsync(recentOnly: false, CancellationToken.None);
+
+        var rows = await ScalarAsync<long>("SELECT count(*) FROM (SELECT text_hash FROM search.documents UNION ALL SELECT text_hash FROM search.chunks) t");
+        var distinct = await ScalarAsync<long>("SELECT count(DISTINCT text_hash) FROM (SELECT text_hash FROM search.documents UNION ALL SELECT text_hash FROM search.chunks) t");
+        output.WriteLine($"{rows} rows, {distinct} distinct texts");
+        // The sample's templated cards repeat chunks, so one vector per row would hold more.
+        Assert.True(distinct < rows);
+        Assert.Equal(distinct, platform.Search.Services.GetRequiredService<VectorIndex>().Count);
+    }
+
+    [Fact]
+    public async Task The_index_repairs_a_text_committed_below_its_watermark_and_a_removed_repos_texts_leave_it()
     {
         var worker = platform.Search.Services.GetRequiredService<EmbeddingWorker>();
         var state = platform.Search.Services.GetRequiredService<IndexState>();
-        // A model of its own (a copy of an auto-generated card's model under another name), so no other test sees the change.
+        var index = platform.Search.Services.GetRequiredService<VectorIndex>();
+        // A model of its own (a copy of a sample model under another name: its document's text is its own).
         var copy = ConsumersFixture.SamplePages.SelectMany(p => p).Single(m => m.Id == "Federic/LLM-to-SQL") with { Id = "search-test/late-commit" };
         await platform.Bus.Publish(new ModelsObserved(platform.Snapshot, 30_000, DateTimeOffset.UtcNow, [copy]));
-        var key = await Eventually.GetAsync(async () => (long?)await ScalarAsync<long>("SELECT coalesce(max(key), 0) FROM search.documents WHERE id = 'search-test/late-commit'"),
-            k => k > 0 && state.VersionOf((ulong)k) is not null, SearchFixture.Patience, "the copy to be indexed") ?? 0;
+        var own = await Eventually.GetAsync(async () => (long?)await ScalarAsync<long>("""
+                SELECT coalesce(max(e.key), 0) FROM search.documents d JOIN search.embeddings e ON e.text_hash = d.text_hash WHERE d.id = 'search-test/late-commit'
+                """),
+            k => k > 0 && index.Contains((ulong)k), SearchFixture.Patience, "the copy's text to be indexed") ?? 0;
         var late = state.Watermark - 3;
-        // As if a transaction that took version `late` long ago committed only now, with a changed text (one that
-        // has a vector: the translation adapter's). The watermark has moved past it, so the next sync cannot see it.
-        await ScalarAsync<long>($"""
-            UPDATE search.documents SET text_hash = (SELECT text_hash FROM search.documents WHERE id = 'webbigdata/C3TR-Adapter_hqq'), vector_version = {late}
-            WHERE key = {key} RETURNING key
+        // As if a transaction that took version `late` long ago committed only now, with a new text (the
+        // translation adapter's vector under a text of its own). The watermark has moved past it, so the next sync cannot see it.
+        var lateKey = await ScalarAsync<long>("""
+            INSERT INTO search.embeddings (text_hash, vector, created_at)
+            SELECT 'search-test-late-text', e.vector, now() FROM search.documents d JOIN search.embeddings e ON e.text_hash = d.text_hash
+            WHERE d.id = 'webbigdata/C3TR-Adapter_hqq' RETURNING key
             """);
-        // And a chunk gone from the database (as a shrunk card leaves it) but still in the index.
-        var chunk = await ScalarAsync<long>("DELETE FROM search.chunks WHERE key = (SELECT max(key) FROM search.chunks WHERE id = 'Federic/LLM-to-SQL') RETURNING key");
-        Assert.NotNull(state.VersionOf((ulong)chunk));
+        await ScalarAsync<long>($"""
+            UPDATE search.documents SET text_hash = 'search-test-late-text', vector_version = {late}, embedded = true
+            WHERE id = 'search-test/late-commit' RETURNING key
+            """);
 
         await worker.CompareWithDatabaseAsync(recentOnly: true, CancellationToken.None);
-        Assert.Equal(late, state.VersionOf((ulong)key));
-        await worker.CompareWithDatabaseAsync(recentOnly: false, CancellationToken.None);
-        Assert.Null(state.VersionOf((ulong)chunk));
+        Assert.True(index.Contains((ulong)lateKey));
         var translation = await IdsAsync(platform.Search.CreateClient(), "/api/search/similar/webbigdata/C3TR-Adapter_hqq?k=5");
         Assert.Contains("search-test/late-commit", translation);
+
+        // The repo leaves the Hub: its texts (no other repo names them) leave the index at the full comparison,
+        // while the model it was copied from keeps its own.
+        await platform.Bus.Publish(new ReposRemoved(platform.Snapshot, DateTimeOffset.UtcNow, RepoType.Model, ["search-test/late-commit"]));
+        await Eventually.GetAsync(() => platform.Database.CountAsync("search.documents WHERE id = 'search-test/late-commit'"), n => n == 0, SearchFixture.Patience, "the copy to be removed");
+        await worker.CompareWithDatabaseAsync(recentOnly: false, CancellationToken.None);
+        Assert.False(index.Contains((ulong)lateKey));
+        Assert.False(index.Contains((ulong)own));
+        Assert.Null(state.VersionOf((ulong)lateKey));
+        var original = await ScalarAsync<long>("SELECT e.key FROM search.documents d JOIN search.embeddings e ON e.text_hash = d.text_hash WHERE d.id = 'Federic/LLM-to-SQL'");
+        Assert.True(index.Contains((ulong)original));
     }
 
     [Fact]
@@ -378,7 +408,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         await using var connection = new NpgsqlConnection(platform.Database.Admin);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
-            SELECT v.key, e.vector FROM (SELECT key, text_hash FROM search.documents WHERE id = @id UNION ALL SELECT key, text_hash FROM search.chunks WHERE id = @id) v
+            SELECT coalesce(e.key, -1), e.vector FROM (SELECT text_hash FROM search.documents WHERE id = @id UNION ALL SELECT text_hash FROM search.chunks WHERE id = @id) v
             LEFT JOIN search.embeddings e ON e.text_hash = v.text_hash
             """, connection);
         command.Parameters.AddWithValue("id", expected);

@@ -107,8 +107,12 @@ public sealed class VectorIndexTests(ITestOutputHelper output) : IDisposable
         index.Upsert(moved);
 
         Assert.Equal(21_000, index.Count);
-        Assert.All(vectors.Skip(1_000).Where((_, i) => i % 50 == 0), v => Assert.Equal(v.Key, index.Search(v.Value, 1)[0].Key));
-        Assert.All(moved.Where((_, i) => i % 20 == 0), v => Assert.Equal(v.Key, index.Search(v.Value, 1)[0].Key));
+        // Every key holds its own vector (the last one given for it): nothing was lost or crossed between threads.
+        var latest = vectors.Skip(1_000).Concat(moved).ToArray();
+        Assert.All(latest, v => Assert.True(index.Score(v.Value, [v.Key]).Single().Similarity > 0.999f, $"key {v.Key}"));
+        // And the graph finds them (approximately: uniform random 384-d vectors are HNSW's hardest case).
+        var found = latest.Where((_, i) => i % 10 == 0).Count(v => index.Search(v.Value, 1)[0].Key == v.Key);
+        Assert.True(found >= latest.Length / 10 * 0.98, $"found {found} of {latest.Length / 10}");
     }
 
     [Fact]

@@ -263,6 +263,12 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<long>("Key")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("key")
+                        .HasDefaultValueSql("nextval('search.vector_keys')");
+
                     b.PrimitiveCollection<float[]>("Vector")
                         .IsRequired()
                         .HasColumnType("real[]")
@@ -270,6 +276,9 @@ namespace HubPlatform.Search.Infrastructure.Migrations
 
                     b.HasKey("TextHash")
                         .HasName("pk_embeddings");
+
+                    b.HasAlternateKey("Key")
+                        .HasName("ak_embeddings_key");
 
                     b.ToTable("embeddings", "search");
                 });

@@ -13,7 +13,7 @@ using NpgsqlTypes;
 namespace HubPlatform.Search.Infrastructure.Migrations
 {
     [DbContext(typeof(SearchDbContext))]
-    [Migration("20261126193042_Initial")]
+    [Migration("20261126194413_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -266,6 +266,12 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<long>("Key")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("key")
+                        .HasDefaultValueSql("nextval('search.vector_keys')");
+
                     b.PrimitiveCollection<float[]>("Vector")
                         .IsRequired()
                         .HasColumnType("real[]")
@@ -273,6 +279,9 @@ namespace HubPlatform.Search.Infrastructure.Migrations
 
                     b.HasKey("TextHash")
                         .HasName("pk_embeddings");
+
+                    b.HasAlternateKey("Key")
+                        .HasName("ak_embeddings_key");
 
                     b.ToTable("embeddings", "search");
                 });

@@ -101,11 +101,13 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                 {
                     text_hash = table.Column<string>(type: "text", nullable: false),
                     vector = table.Column<float[]>(type: "real[]", nullable: false),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    key = table.Column<long>(type: "bigint", nullable: false, defaultValueSql: "nextval('search.vector_keys')")
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_embeddings", x => x.text_hash);
+                    table.UniqueConstraint("ak_embeddings_key", x => x.key);
                 });
 
             migrationBuilder.CreateIndex(
