@@ -21,6 +21,7 @@ public static class LineageServiceExtensions
         });
         builder.Services.AddScoped<EdgeStore>();
         builder.Services.AddScoped<FamilyQueries>();
+        builder.Services.AddScoped<FamilyCounts>();
         builder.Services.AddScoped<FamilyRollup>();
         builder.Services.AddScoped<FamilyStatistics>();
         builder.Services.AddScoped<SnapshotIngestion>();

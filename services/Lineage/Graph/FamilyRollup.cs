@@ -69,11 +69,21 @@ public sealed class FamilyRollup(LineageDbContext db, ILogger<FamilyRollup> logg
                 WHERE e.base_model_id = c.ancestor
                    OR EXISTS (SELECT 1 FROM closure p WHERE p.ancestor = c.ancestor AND p.descendant = e.base_model_id)
                 GROUP BY c.ancestor
+            ),
+            children AS (
+                SELECT base_model_id AS ancestor,
+                       count(*) FILTER (WHERE relation = 'finetune') AS finetunes,
+                       count(*) FILTER (WHERE relation = 'adapter') AS adapters,
+                       count(*) FILTER (WHERE relation = 'quantized') AS quantizations,
+                       count(*) FILTER (WHERE relation = 'merge') AS merges
+                FROM live GROUP BY base_model_id
             )
-            INSERT INTO lineage.family_sizes (snapshot_id, base_model_id, descendants, descendant_downloads, finetunes, adapters, quantizations, merges, computed_at)
+            INSERT INTO lineage.family_sizes (snapshot_id, base_model_id, descendants, descendant_downloads, finetunes, adapters, quantizations, merges,
+                                              child_finetunes, child_adapters, child_quantizations, child_merges, computed_at)
             SELECT @snapshot, f.ancestor, f.descendants, f.downloads, coalesce(r.finetunes, 0), coalesce(r.adapters, 0),
-                   coalesce(r.quantizations, 0), coalesce(r.merges, 0), now()
-            FROM family f LEFT JOIN relations r ON r.ancestor = f.ancestor
+                   coalesce(r.quantizations, 0), coalesce(r.merges, 0),
+                   coalesce(k.finetunes, 0), coalesce(k.adapters, 0), coalesce(k.quantizations, 0), coalesce(k.merges, 0), now()
+            FROM family f LEFT JOIN relations r ON r.ancestor = f.ancestor LEFT JOIN children k ON k.ancestor = f.ancestor
             """, [new NpgsqlParameter("snapshot", snapshotId)]);
         var depth = await RollUpDepthAsync(snapshotId);
         await db.Database.ExecuteSqlAsync($"UPDATE lineage.snapshots SET rolled_up_at = now() WHERE id = {snapshotId}", cancellationToken);
