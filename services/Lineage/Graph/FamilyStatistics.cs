@@ -58,7 +58,7 @@ public sealed class FamilyStatistics(LineageDbContext db, FamilyQueries queries)
     /// <summary>The newest rolled-up snapshot at the moment, or null when none is.</summary>
     public Task<Snapshot?> RolledUpSnapshotAsync(GraphAsOf asOf, CancellationToken ct)
     {
-        var rolled = db.Snapshots.AsNoTracking().Where(s => s.RolledUpAt != null && s.ObservedAt != null);
+        var rolled = db.Snapshots.AsNoTracking().Where(s => s.RolledUpAt != null && s.ObservedAt != null && s.FamilySizesPrunedAt == null);
         if (asOf.At is { } at)
         {
             rolled = rolled.Where(s => s.ObservedAt <= at);

@@ -10,13 +10,13 @@ namespace HubPlatform.Lineage.Graph;
 /// </summary>
 public sealed class SnapshotIngestion(LineageDbContext db, FamilyRollup rollup, ResponseCache cache)
 {
-    public async Task FinishIfCompleteAsync(Guid snapshotId, IPublishEndpoint publisher, CancellationToken cancellationToken)
+    public async Task FinishIfCompleteAsync(Guid snapshotId, IPublishEndpoint publisher, CancellationToken cancellationToken, bool graphChanged = false)
     {
         if (!await new SnapshotProgress(db, LineageDbContext.Schema).IsFullyIngestedAsync(snapshotId, cancellationToken))
         {
             return;
         }
-        await rollup.RecomputeAsync(snapshotId, cancellationToken);
+        await rollup.RecomputeAsync(snapshotId, graphChanged, cancellationToken);
         await cache.InvalidateAllAsync();
         await publisher.Publish(new SnapshotIngested(snapshotId, "lineage", DateTimeOffset.UtcNow), cancellationToken);
     }
