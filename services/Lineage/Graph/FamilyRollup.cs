@@ -126,8 +126,8 @@ public sealed class FamilyRollup(LineageDbContext db, ILogger<FamilyRollup> logg
                 kept AS (
                     (SELECT id FROM rolled ORDER BY observed_at DESC, id DESC LIMIT {KeptNewest})
                     UNION
-                    SELECT DISTINCT ON (date_trunc('week', observed_at, 'UTC')) id FROM rolled
-                    ORDER BY date_trunc('week', observed_at, 'UTC'), observed_at DESC, id DESC
+                    (SELECT DISTINCT ON (date_trunc('week', observed_at, 'UTC')) id FROM rolled
+                     ORDER BY date_trunc('week', observed_at, 'UTC'), observed_at DESC, id DESC)
                 )
                 UPDATE lineage.snapshots s SET family_sizes_pruned_at = now()
                 FROM rolled r WHERE s.id = r.id AND s.family_sizes_pruned_at IS NULL AND r.id NOT IN (SELECT id FROM kept)
