@@ -125,6 +125,10 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
             logger.LogWarning("Snapshot {SnapshotId} page {Page}: {Count} models name themselves as base model ({Models}); not stored as edges",
                 page.SnapshotId, page.Page, selfReferences.Length, string.Join(", ", selfReferences.Select(s => s.Model).Take(10)));
         }
+        if (opened > 0 || vanished.Count > 0)
+        {
+            await UnrollFromAsync(date, cancellationToken);
+        }
         await new SnapshotProgress(db, LineageDbContext.Schema).RecordPageAsync(page.SnapshotId, page.Page, models.Length, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (stale > 0)
@@ -133,6 +137,14 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
         }
         return opened > 0 || vanished.Count > 0 ? edges.Select(e => e.Base).Concat(vanished).Distinct(StringComparer.Ordinal).ToArray() : [];
     }
+
+    /// <summary>
+    /// The graph changed from <paramref name="date"/> on: rollups of snapshots dated then or later
+    /// (a page or removal arriving after a later snapshot was rolled up) no longer match their
+    /// graphs. Marked not rolled up, so trees walk live and <c>SnapshotIngestion</c> redoes them.
+    /// </summary>
+    private Task<int> UnrollFromAsync(DateTimeOffset date, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlAsync($"UPDATE lineage.snapshots SET rolled_up_at = NULL WHERE observed_at >= {date} AND rolled_up_at IS NOT NULL", cancellationToken);
 
     /// <summary>
     /// ReposRemoved: the models leave the graph from this snapshot on. Their own edges close (so
@@ -157,8 +169,7 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
             """).ToListAsync(cancellationToken);
         if (bases.Count > 0)
         {
-            // The snapshot's rollup (if done) no longer matches its graph: redone by the caller.
-            await db.Database.ExecuteSqlAsync($"UPDATE lineage.snapshots SET rolled_up_at = NULL WHERE id = {removed.SnapshotId}", cancellationToken);
+            await UnrollFromAsync(date, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Snapshot {SnapshotId}: {Removed} of {Named} removed models left the graph, {Edges} edges closed",
