@@ -43,6 +43,10 @@ public static class QueryLatency
         if (largestFamily is not null)
         {
             endpoints.Add(($"Largest family tree ({largestFamily.Value.Id}, {largestFamily.Value.Descendants:N0} descendants)", $"{p}/lineage/{largestFamily.Value.Id}"));
+            // The tree reads the rolled-up counts; the descendants page and the graph walk live,
+            // capped at 50k rows (truncated past it), nearest levels first.
+            endpoints.Add(("Largest family, descendants page (depth 2, by downloads)", $"{p}/lineage/descendants/{largestFamily.Value.Id}?depth=2&sort=downloads&limit=100"));
+            endpoints.Add(("Largest family graph (500 nodes, depth 3)", $"{p}/lineage/graph/{largestFamily.Value.Id}?maxNodes=500&depth=3"));
         }
         else
         {
