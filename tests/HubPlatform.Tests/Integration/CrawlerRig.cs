@@ -52,23 +52,29 @@ public sealed class CrawlerRig : IAsyncDisposable
 
     /// <param name="brokerPort">Where the crawler finds RabbitMQ, when not at its real port (a <see cref="TcpProxy"/>).</param>
     /// <param name="settings">Crawler settings over the rig's defaults.</param>
-    public static async Task<CrawlerRig> StartAsync(WebApplicationFactory<RepoStore> emulator, int? brokerPort = null, IDictionary<string, string?>? settings = null)
+    /// <param name="broker">A broker of the test's own (a <see cref="PrivateRabbitMq"/>), whole connection string, instead of a virtual host on the shared one.</param>
+    public static async Task<CrawlerRig> StartAsync(WebApplicationFactory<RepoStore> emulator, int? brokerPort = null, IDictionary<string, string?>? settings = null, Uri? broker = null)
     {
         var rig = new CrawlerRig(emulator, settings);
         await rig.Database.CreateAsync();
-        await rig.Rabbit.CreateVirtualHostAsync(rig.VirtualHost);
-        rig.Observer = await CrawlObserver.StartAsync(new Uri(ServiceHost<CrawlerDbContext>.MessagingFor(rig.VirtualHost)));
+        rig._broker = broker;
+        if (broker is null)
+        {
+            await rig.Rabbit.CreateVirtualHostAsync(rig.VirtualHost);
+        }
+        rig.Observer = await CrawlObserver.StartAsync(broker ?? new Uri(ServiceHost<CrawlerDbContext>.MessagingFor(rig.VirtualHost)));
         rig._brokerPort = brokerPort;
         rig.StartCrawler();
         return rig;
     }
 
     private int? _brokerPort;
+    private Uri? _broker;
 
     /// <summary>Starts a crawler process on the rig's database (again, after <see cref="StopCrawlerAsync"/>).</summary>
     public void StartCrawler()
     {
-        var messaging = new UriBuilder(ServiceHost<CrawlerDbContext>.MessagingFor(VirtualHost));
+        var messaging = new UriBuilder(_broker ?? new Uri(ServiceHost<CrawlerDbContext>.MessagingFor(VirtualHost)));
         if (_brokerPort is { } port)
         {
             messaging.Port = port;
@@ -111,7 +117,10 @@ public sealed class CrawlerRig : IAsyncDisposable
             await _crawler.DisposeAsync();
         }
         await Observer.DisposeAsync();
-        await Rabbit.DeleteVirtualHostAsync(VirtualHost);
+        if (_broker is null)
+        {
+            await Rabbit.DeleteVirtualHostAsync(VirtualHost);
+        }
         Rabbit.Dispose();
         await Database.DropAsync();
     }

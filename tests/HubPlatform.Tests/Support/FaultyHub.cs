@@ -33,6 +33,13 @@ public sealed class FaultyHub(HttpMessageHandler emulator) : DelegatingHandler(e
     /// <summary>While set, requests whose path it accepts hang until cancelled (for requests other than listings).</summary>
     public Func<string, bool>? HangOnPath { get; set; }
 
+    /// <summary>While set, requests for this page wait until <see cref="ReleaseHeldPage"/>: the crawl paused at a known point.</summary>
+    public int? HoldOnPage { get; set; }
+
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ReleaseHeldPage() => _released.TrySetResult();
+
     public int Requests { get; private set; }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -63,6 +70,10 @@ public sealed class FaultyHub(HttpMessageHandler emulator) : DelegatingHandler(e
         if (HangOnPage == page || HangOnPath?.Invoke(request.RequestUri!.AbsolutePath) == true)
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        if (HoldOnPage == page)
+        {
+            await _released.Task.WaitAsync(cancellationToken);
         }
         switch (Faults(page, attempt))
         {
