@@ -29,7 +29,7 @@ public static class Extensions
         // environment (the default throws outside Development, which the exception handler turns into a 500).
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         // Each service describes its own API; the gateway merges them into the public document.
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.AddParameterExamples());
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
             http.AddStandardResilienceHandler();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using DuckDB.NET.Data;
 using HubPlatform.Bench.Measurement;
@@ -8,156 +9,221 @@ using HubPlatform.Bench.Reporting;
 namespace HubPlatform.Bench.Benchmarks;
 
 /// <summary>
-/// 5. What a user would reach for instead: DuckDB over a Parquet export of the same snapshot,
-/// answering the same ModelVerse question; the answers are compared and the times put side by side.
+/// 5. What a user would reach for instead: DuckDB over the platform's own Parquet exports of the
+/// same snapshot (models, datasets, spaces, fetched through the gateway), answering the same
+/// ModelVerse, DataVerse and HeatMap questions; each answer is compared row by row ("same answer")
+/// and the times put side by side.
 /// </summary>
 public static class DuckDbComparison
 {
     private const int K = 20;
+    private const int Weeks = 52;
+
+    /// <summary>One question: the platform's URL and its answer as comparable lines, DuckDB's SQL and its answer as the same lines.</summary>
+    private sealed record Question(string Name, string Url, Func<JsonElement, List<string>> Platform, string Sql, string SameMeans);
 
     public static async Task RunAsync(BenchPlatform platform, BenchOptions options, Guid snapshot, BenchReport report, CancellationToken ct)
     {
-        var section = report.Add("duckdb", "5. Side by side: the platform vs DuckDB over Parquet");
+        var section = report.Add("duckdb", "5. Side by side: the platform vs DuckDB over its Parquet exports");
         var folder = Path.Combine(platform.DataDirectory, "duckdb");
         Directory.CreateDirectory(folder);
-        var parquet = Path.Combine(folder, "models.parquet");
-        var (source, exportSeconds) = await ExportAsync(platform, snapshot, parquet, ct);
-
-        using var duck = new DuckDBConnection("Data Source=:memory:");
-        duck.Open();
-        var columns = Columns(duck, parquet);
-        var organization = columns.Contains("author") ? "author" : columns.Contains("organization") ? "organization" : null;
-        if (organization is null || !columns.Contains("downloads"))
+        var files = new Dictionary<string, string>();
+        var exportSeconds = 0.0;
+        foreach (var kind in new[] { "models", "datasets", "spaces" })
         {
-            report.NotMeasured.Add($"DuckDB ModelVerse: the export has no author/downloads columns ({string.Join(", ", columns)}).");
-            return;
-        }
-        var sql = $"""
-            SELECT {organization} AS organization, sum(downloads)::DOUBLE AS value, count(*) AS models
-            FROM read_parquet('{parquet.Replace("'", "''")}')
-            GROUP BY {organization} ORDER BY value DESC, organization
-            """;
-        List<(string Organization, double Value, long Models)> rows = [];
-        var duckTimes = new List<double>();
-        for (var run = 0; run < options.Runs; run++)
-        {
+            var path = Path.Combine(folder, $"{kind}.parquet");
             var clock = Stopwatch.StartNew();
-            rows = Query(duck, sql);
-            duckTimes.Add(clock.Elapsed.TotalMilliseconds);
-        }
-        var duckTop = rows.Take(K).ToList();
-        var duckTotal = rows.Sum(r => r.Value);
-
-        var url = $"{platform.ApiPrefix}/modelverse/organizations?metric=downloads&k={K}&snapshot={snapshot}";
-        var platformTimes = new List<double>();
-        JsonElement answer = default;
-        for (var run = 0; run < options.Runs; run++)
-        {
-            var clock = Stopwatch.StartNew();
-            answer = JsonDocument.Parse(await platform.Gateway.GetStringAsync($"{url}&bench={Guid.NewGuid():N}", ct)).RootElement;
-            platformTimes.Add(clock.Elapsed.TotalMilliseconds);
-        }
-        var cachedTimes = new List<double>();
-        await platform.Gateway.GetStringAsync(url, ct);
-        for (var run = 0; run < options.Runs; run++)
-        {
-            var clock = Stopwatch.StartNew();
-            await platform.Gateway.GetStringAsync(url, ct);
-            cachedTimes.Add(clock.Elapsed.TotalMilliseconds);
-        }
-        var platformTop = answer.GetProperty("top").EnumerateArray()
-            .Select(o => (Organization: o.GetProperty("organization").GetString()!, Value: o.GetProperty("value").GetDouble(), Models: o.GetProperty("models").GetInt64()))
-            .ToList();
-        var same = platformTop.Count == duckTop.Count
-                   && platformTop.Zip(duckTop).All(x => x.First.Organization == x.Second.Organization && x.First.Value == x.Second.Value && x.First.Models == x.Second.Models)
-                   && answer.GetProperty("total").GetDouble() == duckTotal;
-        var duckMs = Stats.Median(duckTimes);
-        var platformMs = Stats.Median(platformTimes);
-        var cachedMs = Stats.Median(cachedTimes);
-        section.Number("duckDbMs", duckMs).Number("platformUncachedMs", platformMs).Number("platformCachedMs", cachedMs)
-            .Number("sameAnswer", same ? 1 : 0).Number("parquetMb", new FileInfo(parquet).Length / 1048576.0);
-        section.Line($"ModelVerse: the top {K} organizations by downloads, with the total, over the {rows.Sum(r => r.Models):N0} models of the ingested snapshot. " +
-                     $"Parquet source: {source} ({new FileInfo(parquet).Length / 1048576.0:F1} MB, written in {exportSeconds:F1} s). DuckDB (in process, " +
-                     $"`DuckDB.NET.Data.Full`) reads the file on each run; the platform is called through the gateway, uncached (unique query string) and cached. " +
-                     $"Median of {options.Runs} runs.")
-            .Line()
-            .Table(["question", "platform uncached ms", "platform cached ms", "DuckDB ms", "platform uncached ÷ DuckDB", "same answer"],
-            [
-                ["ModelVerse top-20 organizations by downloads", F(platformMs, 1), F(cachedMs, 2), F(duckMs, 1), F(platformMs / duckMs, 2) + "×",
-                    same ? "yes (organizations, values, model counts, total)" : "**no**"],
-            ]);
-        if (!same)
-        {
-            section.Line($"Differences: platform {string.Join(", ", platformTop.Take(3))} … total {answer.GetProperty("total").GetDouble()}; " +
-                         $"DuckDB {string.Join(", ", duckTop.Take(3))} … total {duckTotal}.");
-        }
-    }
-
-    /// <summary>The platform's own export when metrics serves it; until then one written here from the metrics schema.</summary>
-    private static async Task<(string Source, double Seconds)> ExportAsync(BenchPlatform platform, Guid snapshot, string parquet, CancellationToken ct)
-    {
-        var clock = Stopwatch.StartNew();
-        using (var response = await platform.Gateway.GetAsync($"{platform.ApiPrefix}/exports/{snapshot}/models.parquet", HttpCompletionOption.ResponseHeadersRead, ct))
-        {
-            if (response.IsSuccessStatusCode)
+            using var response = await platform.Gateway.GetAsync($"{platform.ApiPrefix}/exports/{snapshot}/{kind}.parquet", HttpCompletionOption.ResponseHeadersRead, ct);
+            if (!response.IsSuccessStatusCode)
             {
-                await using var file = File.Create(parquet);
+                report.NotMeasured.Add($"DuckDB comparison: `GET {platform.ApiPrefix}/exports/{snapshot}/{kind}.parquet` answered {(int)response.StatusCode}.");
+                return;
+            }
+            await using (var file = File.Create(path))
+            {
                 await response.Content.CopyToAsync(file, ct);
-                return ($"the platform's `GET {platform.ApiPrefix}/exports/{{snapshot}}/models.parquet`", clock.Elapsed.TotalSeconds);
             }
+            exportSeconds += clock.Elapsed.TotalSeconds;
+            files[kind] = path;
         }
-        await using var db = await platform.OpenDatabaseAsync(ct);
+        var parquetMb = files.Values.Sum(f => new FileInfo(f).Length) / 1048576.0;
+
         using var duck = new DuckDBConnection("Data Source=:memory:");
         duck.Open();
-        using (var create = duck.CreateCommand())
+        Execute(duck, "SET TimeZone = 'UTC'", optional: true);
+        foreach (var (kind, path) in files)
         {
-            create.CommandText = "CREATE TABLE models (id VARCHAR, author VARCHAR, downloads BIGINT, likes BIGINT)";
-            create.ExecuteNonQuery();
+            Execute(duck, $"CREATE VIEW {kind} AS SELECT * FROM read_parquet('{path.Replace("'", "''")}')");
         }
-        await using (var command = new Npgsql.NpgsqlCommand(
-            "SELECT m.id, m.author, f.downloads, f.likes FROM metrics.model_facts f JOIN metrics.models m ON m.id = f.model_id WHERE f.snapshot_id = $1", db))
+
+        // The HeatMap window: the N×7 UTC days ending on the snapshot's day (as the platform defines it).
+        var startedAt = JsonDocument.Parse(await platform.Gateway.GetStringAsync($"{platform.ApiPrefix}/snapshots/{snapshot}", ct)).RootElement
+            .GetProperty("startedAt").GetDateTimeOffset();
+        var to = DateOnly.FromDateTime(startedAt.UtcDateTime);
+        // The generated hub's clock may stand before the crawl's: widen the window so it still holds
+        // the hub's last 52 weeks of creations (the platform's window always ends on the snapshot's day).
+        var newest = Scalar(duck, "SELECT strftime(max(c), '%Y-%m-%d') FROM (SELECT max(created_at) AS c FROM models UNION ALL SELECT max(created_at) FROM datasets UNION ALL SELECT max(created_at) FROM spaces)");
+        var gapWeeks = newest is null ? 0 : Math.Max(0, (to.DayNumber - DateOnly.ParseExact(newest, "yyyy-MM-dd", CultureInfo.InvariantCulture).DayNumber) / 7);
+        var weeks = Math.Min(520, Weeks + gapWeeks);
+        var from = to.AddDays(1 - weeks * 7);
+        var created = $"""
+            SELECT author, strftime(created_at, '%Y-%m-%d') AS day, 'model' AS kind FROM models WHERE created_at >= TIMESTAMP '{from:yyyy-MM-dd}' AND created_at < TIMESTAMP '{to.AddDays(1):yyyy-MM-dd}'
+            UNION ALL SELECT author, strftime(created_at, '%Y-%m-%d'), 'dataset' FROM datasets WHERE created_at >= TIMESTAMP '{from:yyyy-MM-dd}' AND created_at < TIMESTAMP '{to.AddDays(1):yyyy-MM-dd}'
+            UNION ALL SELECT author, strftime(created_at, '%Y-%m-%d'), 'space' FROM spaces WHERE created_at >= TIMESTAMP '{from:yyyy-MM-dd}' AND created_at < TIMESTAMP '{to.AddDays(1):yyyy-MM-dd}'
+            """;
+        var ranking = JsonDocument.Parse(await platform.Gateway.GetStringAsync($"{platform.ApiPrefix}/heatmap/ranking?k={K}&weeks={weeks}&snapshot={snapshot}", ct)).RootElement;
+        var busiest = ranking.GetArrayLength() > 0 ? ranking[0].GetProperty("name").GetString()! : "none";
+
+        var questions = new List<Question>
         {
-            command.Parameters.AddWithValue(snapshot);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            using var appender = duck.CreateAppender("models");
-            while (await reader.ReadAsync(ct))
+            new($"ModelVerse: top {K} organizations by downloads",
+                $"{platform.ApiPrefix}/modelverse/organizations?metric=downloads&k={K}&snapshot={snapshot}",
+                a => Lines(a.GetProperty("top"), "organization", "value", "models").Append(N(a.GetProperty("total").GetDouble())).ToList(),
+                $"""
+                SELECT * FROM (SELECT author, sum(downloads)::DOUBLE AS value, count(*) AS n FROM models GROUP BY author ORDER BY value DESC, author LIMIT {K})
+                UNION ALL SELECT NULL, sum(downloads)::DOUBLE, NULL FROM models
+                """, "organizations, values, model counts, total"),
+            new($"DataVerse: top {K} organizations by downloads",
+                $"{platform.ApiPrefix}/dataverse/organizations?metric=downloads&k={K}&snapshot={snapshot}",
+                a => Lines(a.GetProperty("top"), "organization", "value", "datasets").Append(N(a.GetProperty("total").GetDouble())).ToList(),
+                $"""
+                SELECT * FROM (SELECT author, sum(downloads)::DOUBLE AS value, count(*) AS n FROM datasets GROUP BY author ORDER BY value DESC, author LIMIT {K})
+                UNION ALL SELECT NULL, sum(downloads)::DOUBLE, NULL FROM datasets
+                """, "organizations, values, dataset counts, total"),
+            new("DataVerse: downloads by task category",
+                $"{platform.ApiPrefix}/dataverse/breakdown?by=taskCategory&metric=downloads&snapshot={snapshot}",
+                a => Lines(a.GetProperty("items"), "key", "value", "datasets").Append(N(a.GetProperty("total").GetDouble())).ToList(),
+                """
+                SELECT * FROM (SELECT key, sum(downloads)::DOUBLE AS value, count(*) AS n FROM (
+                    SELECT unnest(CASE WHEN task_categories IS NULL OR task_categories = '' THEN ['none'] ELSE string_split(task_categories, ';') END) AS key, downloads FROM datasets)
+                  GROUP BY key ORDER BY value DESC, key)
+                UNION ALL SELECT NULL, sum(downloads)::DOUBLE, NULL FROM datasets
+                """, "categories, downloads, dataset counts, total"),
+            new($"HeatMap: organizations ranked by repos created in {weeks} weeks",
+                $"{platform.ApiPrefix}/heatmap/ranking?k={K}&weeks={weeks}&snapshot={snapshot}",
+                a => Lines(a, "name", "models", "datasets", "spaces", "total", "activeDays").ToList(),
+                $"""
+                SELECT author, count(*) FILTER (WHERE kind = 'model'), count(*) FILTER (WHERE kind = 'dataset'), count(*) FILTER (WHERE kind = 'space'),
+                       count(*) AS total, count(DISTINCT day)
+                FROM ({created}) GROUP BY author ORDER BY total DESC, author LIMIT {K}
+                """, "organizations, models, datasets, spaces, total, active days"),
+            new($"HeatMap: repos created per day by the busiest organization ({busiest}), {weeks} weeks",
+                $"{platform.ApiPrefix}/heatmap/organizations/{Uri.EscapeDataString(busiest)}?weeks={weeks}&snapshot={snapshot}",
+                a => Lines(a.GetProperty("days"), "date", "models", "datasets", "spaces").ToList(),
+                $"""
+                SELECT day, count(*) FILTER (WHERE kind = 'model'), count(*) FILTER (WHERE kind = 'dataset'), count(*) FILTER (WHERE kind = 'space')
+                FROM ({created}) WHERE lower(author) = '{busiest.ToLowerInvariant().Replace("'", "''")}' GROUP BY day ORDER BY day
+                """, "days, models, datasets, spaces"),
+        };
+
+        var rows = new List<string[]>();
+        var allSame = true;
+        double duckSum = 0, platformSum = 0, cachedSum = 0;
+        (double Duck, double Platform, double Cached)? modelVerse = null;
+        foreach (var q in questions)
+        {
+            List<string> duckAnswer = [];
+            var duckTimes = new List<double>();
+            for (var run = 0; run < options.Runs; run++)
             {
-                appender.CreateRow().AppendValue(reader.GetString(0)).AppendValue(reader.GetString(1))
-                    .AppendValue(reader.GetInt64(2)).AppendValue(reader.GetInt64(3)).EndRow();
+                var clock = Stopwatch.StartNew();
+                duckAnswer = Query(duck, q.Sql);
+                duckTimes.Add(clock.Elapsed.TotalMilliseconds);
+            }
+            var separator = q.Url.Contains('?') ? '&' : '?';
+            List<string> platformAnswer = [];
+            var platformTimes = new List<double>();
+            for (var run = 0; run < options.Runs; run++)
+            {
+                var clock = Stopwatch.StartNew();
+                var json = await platform.Gateway.GetStringAsync($"{q.Url}{separator}bench={Guid.NewGuid():N}", ct);
+                platformTimes.Add(clock.Elapsed.TotalMilliseconds);
+                platformAnswer = q.Platform(JsonDocument.Parse(json).RootElement);
+            }
+            var cachedTimes = new List<double>();
+            await platform.Gateway.GetStringAsync(q.Url, ct);
+            for (var run = 0; run < options.Runs; run++)
+            {
+                var clock = Stopwatch.StartNew();
+                await platform.Gateway.GetStringAsync(q.Url, ct);
+                cachedTimes.Add(clock.Elapsed.TotalMilliseconds);
+            }
+            var same = platformAnswer.SequenceEqual(duckAnswer, StringComparer.Ordinal) && platformAnswer.Count > 0;
+            allSame &= same;
+            var (duckMs, platformMs, cachedMs) = (Stats.Median(duckTimes), Stats.Median(platformTimes), Stats.Median(cachedTimes));
+            (duckSum, platformSum, cachedSum) = (duckSum + duckMs, platformSum + platformMs, cachedSum + cachedMs);
+            modelVerse ??= (duckMs, platformMs, cachedMs);
+            rows.Add([q.Name, F(platformMs, 1), F(cachedMs, 2), F(duckMs, 1), F(platformMs / duckMs, 2) + "×", same ? $"yes ({q.SameMeans})" : "**no**"]);
+            Console.WriteLine($"bench: {q.Name}: platform {platformMs:F1} ms uncached, {cachedMs:F2} ms cached; DuckDB {duckMs:F1} ms; same answer: {same}");
+            if (!same)
+            {
+                var difference = $"{q.Name} differs: platform ({platformAnswer.Count} rows) {string.Join(" | ", platformAnswer.Take(3))} …; " +
+                                 $"DuckDB ({duckAnswer.Count} rows) {string.Join(" | ", duckAnswer.Take(3))} ….";
+                section.Line(difference);
+                Console.WriteLine($"bench: {difference}");
             }
         }
-        using (var copy = duck.CreateCommand())
-        {
-            copy.CommandText = $"COPY models TO '{parquet.Replace("'", "''")}' (FORMAT PARQUET)";
-            copy.ExecuteNonQuery();
-        }
-        return ("written by the bench from the metrics schema (the platform's `/exports/{snapshot}/models.parquet` is not on main at this run)", clock.Elapsed.TotalSeconds);
+        // duckDbMs, platformUncachedMs and platformCachedMs are the ModelVerse question's (comparable with earlier runs); the sums cover all five.
+        section.Number("duckDbMs", modelVerse!.Value.Duck).Number("platformUncachedMs", modelVerse.Value.Platform).Number("platformCachedMs", modelVerse.Value.Cached)
+            .Number("duckDbAllMs", duckSum).Number("platformUncachedAllMs", platformSum).Number("platformCachedAllMs", cachedSum)
+            .Number("sameAnswer", allSame ? 1 : 0).Number("parquetMb", parquetMb);
+        section.Line($"Five questions over the ingested snapshot. Parquet source: the platform's own exports, `GET {platform.ApiPrefix}/exports/{{snapshot}}/models.parquet`, " +
+                     $"`datasets.parquet` and `spaces.parquet` through the gateway ({parquetMb:F1} MB, fetched in {exportSeconds:F1} s). DuckDB (in process, " +
+                     "`DuckDB.NET.Data.Full`) reads the files on each run; the platform is called through the gateway, uncached (unique query string) and cached. " +
+                     $"HeatMap window: {weeks} weeks ending on the snapshot's day ({from:yyyy-MM-dd} … {to:yyyy-MM-dd}; the generated hub's newest repo is from {newest ?? "never"}, so 52 weeks of its activity). " +
+                     $"\"Same answer\": every row of the platform's answer equals DuckDB's (names, sums, counts, in order). Median of {options.Runs} runs.")
+            .Line()
+            .Table(["question", "platform uncached ms", "platform cached ms", "DuckDB ms", "platform uncached ÷ DuckDB", "same answer"], rows);
     }
 
-    private static HashSet<string> Columns(DuckDBConnection duck, string parquet)
+    /// <summary>An answer's rows as lines of the named fields (numbers in one invariant form), in the platform's order.</summary>
+    private static IEnumerable<string> Lines(JsonElement array, params string[] fields) =>
+        array.EnumerateArray().Select(o => string.Join('\t', fields.Select(f => o.GetProperty(f) is var v && v.ValueKind == JsonValueKind.Number ? N(v.GetDouble()) : v.GetString())));
+
+    private static string N(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static void Execute(DuckDBConnection duck, string sql, bool optional = false)
     {
         using var command = duck.CreateCommand();
-        command.CommandText = $"SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet('{parquet.Replace("'", "''")}'))";
-        using var reader = command.ExecuteReader();
-        var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        while (reader.Read())
+        command.CommandText = sql;
+        try
         {
-            columns.Add(reader.GetString(0));
+            command.ExecuteNonQuery();
         }
-        return columns;
+        catch (DuckDBException) when (optional)
+        {
+            // Without the ICU extension there is no TimeZone setting; timestamps are then UTC already.
+        }
     }
 
-    private static List<(string, double, long)> Query(DuckDBConnection duck, string sql)
+    private static string? Scalar(DuckDBConnection duck, string sql)
+    {
+        using var command = duck.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() as string;
+    }
+
+    private static List<string> Query(DuckDBConnection duck, string sql)
     {
         using var command = duck.CreateCommand();
         command.CommandText = sql;
         using var reader = command.ExecuteReader();
-        var rows = new List<(string, double, long)>();
+        var lines = new List<string>();
         while (reader.Read())
         {
-            rows.Add((reader.GetString(0), reader.GetDouble(1), reader.GetInt64(2)));
+            var fields = Enumerable.Range(0, reader.FieldCount).Where(i => !reader.IsDBNull(i))
+                .Select(i => reader.GetValue(i) switch
+                {
+                    string s => s,
+                    double d => N(d),
+                    long l => N(l),
+                    int n => N(n),
+                    System.Numerics.BigInteger b => N((double)b),
+                    var other => Convert.ToString(other, CultureInfo.InvariantCulture) ?? "",
+                });
+            lines.Add(string.Join('\t', fields));
         }
-        return rows;
+        return lines;
     }
 
     private static string F(double v, int d = 0) => BenchSection.F(v, d);

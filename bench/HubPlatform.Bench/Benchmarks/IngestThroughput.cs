@@ -133,7 +133,9 @@ public static class IngestThroughput
                 {
                     c.Key, F(c.Value, 1), F(100 * c.Value / Math.Max(cpu.Values.Sum(), 0.001), 0) + " %", F(peakRss[c.Key]),
                 }))
-            .Line($"CPU available in that time: {F(total * report.Machine.Cores, 0)} core-seconds ({report.Machine.Cores} cores × {F(total, 1)} s).")
+            .Line($"CPU available in that time: {F(total * report.Machine.Cores, 0)} core-seconds ({report.Machine.Cores} cores × {F(total, 1)} s). " +
+                  "Search's embedding worker holds inference while listing pages arrive (`Search:Embeddings:IngestLull`, 3 s after the last page), " +
+                  "so search's CPU here is its consumers' upserts and index sync, not the embedding backlog (section 3).")
             .Line()
             .Line("RabbitMQ queue depths (ready + unacknowledged messages; one message is one page of models), from the management API:")
             .Line()

@@ -7,7 +7,8 @@ public sealed record LoadResult(double P50Ms, double P95Ms, double P99Ms, double
 /// <summary>
 /// A small closed-loop load generator: <c>concurrency</c> workers each send a request, wait for
 /// the whole body, and send the next, for a fixed time. The URL of each request comes from
-/// <c>url(i)</c> so uncached runs can make every request different.
+/// <c>url(i)</c> so uncached runs can make every request different. Failed requests (non-2xx,
+/// refused, timed out) are counted apart and left out of the latencies: the tables show both.
 /// </summary>
 public static class LoadGenerator
 {
@@ -37,8 +38,9 @@ public static class LoadGenerator
                         continue;
                     }
                 }
-                catch (HttpRequestException)
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
                 {
+                    // A refused, reset or timed-out request is a failure to report, not a crash of the bench.
                     Interlocked.Increment(ref failures);
                     continue;
                 }

@@ -93,8 +93,9 @@ public static class ModelParser
         void Add(string parent, string? relation)
         {
             parent = parent.Trim();
-            // A model naming itself is a known data error; lineage must never loop on it.
-            if (parent.Length > 0 && !parent.Equals(id, StringComparison.OrdinalIgnoreCase) && seen.Add(parent))
+            // A model naming itself is a known data error. It is kept: lineage records and reports
+            // self-references per snapshot (never as an edge, so no walk loops on it).
+            if (parent.Length > 0 && seen.Add(parent))
             {
                 result.Add(new BaseModelReference(parent, relation));
             }

@@ -5,7 +5,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HubPlatform.Lineage.Apis;
 
-public sealed record DescendantsPage(string Id, int Depth, string? Relation, string Sort, long Total, int Offset, IReadOnlyList<FamilyMember> Models);
+/// <summary>A page of descendants; <c>Truncated</c>: the walk stopped at its cap, so <c>Total</c> counts the nearest levels only.</summary>
+public sealed record DescendantsPage(string Id, int Depth, string? Relation, string Sort, long Total, int Offset, IReadOnlyList<FamilyMember> Models, bool Truncated);
 
 public sealed record FamilyGraph(string Id, IReadOnlyList<FamilyMember> Nodes, IReadOnlyList<FamilyEdge> Edges, bool Truncated, long TotalNodes);
 
@@ -69,8 +70,8 @@ public static class FamilyApi
         }
         return TypedResults.Ok(await cache.GetOrCreateAsync($"descendants:{moment.Key}:{id}:{depth}:{relation}:{sort}:{offset}:{limit}", async () =>
         {
-            var (page, total) = await family.DescendantsAsync(id, moment, depth, relation, sort, offset, limit, ct);
-            return new DescendantsPage(id, depth, relation, sort, total, offset, page);
+            var (page, total, truncated) = await family.DescendantsAsync(id, moment, depth, relation, sort, offset, limit, ct);
+            return new DescendantsPage(id, depth, relation, sort, total, offset, page, truncated);
         }));
     }
 
@@ -94,12 +95,12 @@ public static class FamilyApi
         {
             var ancestors = await family.AncestorsAsync(id, moment, ct);
             // Nearest first, so a cap keeps the levels that matter most for drawing.
-            var (below, total) = await family.DescendantsAsync(id, moment, depth, null, "downloads", 0, maxNodes, ct);
+            var (below, total, walkTruncated) = await family.DescendantsAsync(id, moment, depth, null, "downloads", 0, maxNodes, ct);
             var nodes = ancestors.Concat(below).Take(maxNodes).ToList();
             var ids = nodes.Select(n => n.Id).Append(id).ToHashSet(StringComparer.Ordinal);
             var edges = await family.EdgesAmongAsync(ids, moment, ct);
             var allNodes = ancestors.Count + total;
-            return new FamilyGraph(id, nodes, edges, allNodes > nodes.Count, allNodes);
+            return new FamilyGraph(id, nodes, edges, walkTruncated || allNodes > nodes.Count, allNodes);
         }));
     }
 

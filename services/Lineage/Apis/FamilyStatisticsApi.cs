@@ -5,15 +5,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HubPlatform.Lineage.Apis;
 
-public sealed record FamilyRelations(string Id, RelationCounts Children, RelationCounts Descendants);
+public sealed record FamilyRelations(string Id, RelationCounts Children, RelationCounts Descendants, bool Truncated);
 
 public sealed record GrowthWeek(DateTimeOffset Week, long Created, long Cumulative);
 
-public sealed record FamilyGrowth(string Id, IReadOnlyList<GrowthWeek> Weeks, long UnknownCreated);
+public sealed record FamilyGrowth(string Id, IReadOnlyList<GrowthWeek> Weeks, long UnknownCreated, bool Truncated);
 
 public sealed record DepthStatistics(long Models, int MaxDepth, double MeanDepth, IReadOnlyList<LevelCount> Levels);
 
-public sealed record FamilyDepth(string Id, DepthStatistics Depth, bool ReachesDepthLimit);
+public sealed record FamilyDepth(string Id, DepthStatistics Depth, bool ReachesDepthLimit, bool Truncated);
 
 public sealed record HubDepth(Guid? SnapshotId, DateTimeOffset? SnapshotDate, DepthStatistics Depth, long InCyclesOnly);
 
@@ -52,10 +52,12 @@ public static class FamilyStatisticsApi
     }
 
     private static async Task<Results<Ok<FamilyRelations>, ProblemHttpResult>> Relations(
-        string id, LineageDbContext db, FamilyQueries family, ResponseCache cache, CancellationToken ct, string? asOf = null) =>
+        string id, LineageDbContext db, FamilyCounts counts, ResponseCache cache, CancellationToken ct, string? asOf = null) =>
         await ForFamily(id, asOf, db, ct, moment => cache.GetOrCreateAsync($"relations:{moment.Key}:{id}", async () =>
-            new FamilyRelations(id, RelationCounts.From(await family.ChildrenByRelationAsync(id, moment, ct)),
-                RelationCounts.From(await family.DescendantsByRelationAsync(id, moment, ct)))));
+        {
+            var below = await counts.CountsAsync(id, moment, ct);
+            return new FamilyRelations(id, RelationCounts.From(below.Children), RelationCounts.From(below.Descendants), below.Truncated);
+        }));
 
     private static async Task<Results<Ok<FamilyGrowth>, ProblemHttpResult>> Growth(
         string id, LineageDbContext db, FamilyStatistics statistics, ResponseCache cache, CancellationToken ct, string? asOf = null) =>
@@ -65,15 +67,16 @@ public static class FamilyStatisticsApi
             long running = 0;
             var known = weeks.Where(w => w.Week is not null)
                 .Select(w => new GrowthWeek(w.Week!.Value, w.Models, running += w.Models)).ToList();
-            return new FamilyGrowth(id, known, weeks.Where(w => w.Week is null).Sum(w => w.Models));
+            return new FamilyGrowth(id, known, weeks.Where(w => w.Week is null).Sum(w => w.Models), weeks.Sum(w => w.Models) >= FamilyQueries.WalkCap);
         }));
 
     private static async Task<Results<Ok<FamilyDepth>, ProblemHttpResult>> Depth(
         string id, LineageDbContext db, FamilyStatistics statistics, ResponseCache cache, CancellationToken ct, string? asOf = null) =>
         await ForFamily(id, asOf, db, ct, moment => cache.GetOrCreateAsync($"depth:{moment.Key}:{id}", async () =>
         {
-            var depth = Summarise(await statistics.DepthAsync(id, moment, ct));
-            return new FamilyDepth(id, depth, depth.MaxDepth >= FamilyQueries.MaxDepth);
+            var (levels, truncated) = await statistics.DepthAsync(id, moment, ct);
+            var depth = Summarise(levels);
+            return new FamilyDepth(id, depth, depth.MaxDepth >= FamilyQueries.MaxDepth, truncated);
         }));
 
     private static async Task<Results<Ok<HubDepth>, ProblemHttpResult>> HubDepth(

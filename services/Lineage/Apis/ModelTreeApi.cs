@@ -16,8 +16,13 @@ public sealed record RelationCounts(long Finetunes, long Adapters, long Quantiza
     }
 }
 
-/// <summary>A model's tree as the Hub shows it: its base models above, counts of derivatives below.</summary>
-public sealed record ModelTree(string Id, bool Resolved, IReadOnlyList<BaseModelLink> BaseModels, RelationCounts Children, RelationCounts Descendants);
+/// <summary>
+/// A model's tree as the Hub shows it: its base models above, counts of derivatives below.
+/// <c>Truncated</c>: the counts come from a live walk that stopped at its cap (lower bounds);
+/// <c>RolledUpSnapshotId</c>: they were read from that snapshot's rollup.
+/// </summary>
+public sealed record ModelTree(string Id, bool Resolved, IReadOnlyList<BaseModelLink> BaseModels, RelationCounts Children, RelationCounts Descendants,
+    bool Truncated, Guid? RolledUpSnapshotId);
 
 public static class ModelTreeApi
 {
@@ -31,7 +36,7 @@ public static class ModelTreeApi
     }
 
     private static async Task<Results<Ok<ModelTree>, ProblemHttpResult>> GetModelTree(
-        string id, LineageDbContext db, FamilyQueries family, ResponseCache cache, CancellationToken ct, string? asOf = null)
+        string id, LineageDbContext db, FamilyQueries family, FamilyCounts counts, ResponseCache cache, CancellationToken ct, string? asOf = null)
     {
         if (!RepoIds.IsValid(id))
         {
@@ -42,13 +47,13 @@ public static class ModelTreeApi
         {
             return problem;
         }
-        var tree = await cache.GetOrCreateAsync($"tree:{moment.Key}:{id.ToLowerInvariant()}", () => LoadAsync(id, moment, family, ct));
+        var tree = await cache.GetOrCreateAsync($"tree:{moment.Key}:{id.ToLowerInvariant()}", () => LoadAsync(id, moment, family, counts, ct));
         return tree is null
             ? TypedResults.Problem(new ProblemDetails { Title = "Model not found", Status = 404, Detail = $"'{id}' is neither a crawled model nor a named base model at that time." })
             : TypedResults.Ok(tree);
     }
 
-    private static async Task<ModelTree?> LoadAsync(string id, GraphAsOf asOf, FamilyQueries family, CancellationToken ct)
+    private static async Task<ModelTree?> LoadAsync(string id, GraphAsOf asOf, FamilyQueries family, FamilyCounts counts, CancellationToken ct)
     {
         if (!await family.ExistsAsync(id, asOf, ct))
         {
@@ -56,8 +61,8 @@ public static class ModelTreeApi
         }
         var resolved = await family.ResolvedAsync(id, asOf, ct);
         var bases = await family.BaseModelsAsync(id, asOf, ct);
-        var children = await family.ChildrenByRelationAsync(id, asOf, ct);
-        var descendants = await family.DescendantsByRelationAsync(id, asOf, ct);
-        return new ModelTree(id, resolved, bases, RelationCounts.From(children), RelationCounts.From(descendants));
+        var below = await counts.CountsAsync(id, asOf, ct);
+        return new ModelTree(id, resolved, bases, RelationCounts.From(below.Children), RelationCounts.From(below.Descendants),
+            below.Truncated, below.RolledUpSnapshotId);
     }
 }

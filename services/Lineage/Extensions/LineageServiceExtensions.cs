@@ -12,15 +12,17 @@ public static class LineageServiceExtensions
         builder.AddHubCache("lineage");
         builder.AddHubMessaging("lineage", bus =>
         {
-            // One page at a time per replica: pages of one family touch the same parent rows, and
-            // concurrent pages deadlocked on them under load (bench, 300k models: 7 of 294 pages
-            // exhausted their retries). Replicas still run in parallel; their rare deadlocks retry.
-            bus.AddConsumer<ModelsObservedConsumer>().Endpoint(e => e.ConcurrentMessageLimit = 1);
+            // Pages run concurrently again: they deadlocked (bench, 300k models: 7 of 294 pages
+            // exhausted their retries) when one page's new nodes were inserted in two statements
+            // in two orders, and queued on the snapshot's row. EdgeStore now inserts new nodes in
+            // one statement in key order and reads the snapshot's date without a lock.
+            bus.AddConsumer<ModelsObservedConsumer>().Endpoint(e => e.ConcurrentMessageLimit = 4);
             bus.AddConsumer<SnapshotCompletedConsumer>();
             bus.AddConsumer<ReposRemovedConsumer>();
         });
         builder.Services.AddScoped<EdgeStore>();
         builder.Services.AddScoped<FamilyQueries>();
+        builder.Services.AddScoped<FamilyCounts>();
         builder.Services.AddScoped<FamilyRollup>();
         builder.Services.AddScoped<FamilyStatistics>();
         builder.Services.AddScoped<SnapshotIngestion>();

@@ -24,7 +24,8 @@ public static class RelationInference
         {
             return stated;
         }
-        if (model.BaseModels.Count > 1 || model.Tags.Contains("merge") || model.Tags.Contains("mergekit"))
+        // A self-reference (reported, never an edge) does not make a second parent.
+        if (model.BaseModels.Count(b => !b.Id.Equals(model.Id, StringComparison.OrdinalIgnoreCase)) > 1 || model.Tags.Contains("merge") || model.Tags.Contains("mergekit"))
         {
             return Merge;
         }

@@ -31,19 +31,42 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var date = await SnapshotDates.DateOfAsync(db, page.SnapshotId, page.ObservedAt, cancellationToken);
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO lineage.models AS t (id, resolved, author, pipeline_tag, downloads, likes, created_at, first_observed_at, last_observed_at)
-            SELECT u.id, TRUE, u.author, u.pipeline_tag, u.downloads, u.likes, u.created_at, {date}, {date}
-            FROM unnest({ids}, {models.Select(m => m.Author).ToArray()}, {models.Select(m => m.PipelineTag).ToArray()},
-                        {models.Select(m => m.Downloads).ToArray()}, {models.Select(m => m.Likes).ToArray()}, {models.Select(m => m.CreatedAt).ToArray()})
-                 AS u(id, author, pipeline_tag, downloads, likes, created_at)
-            ON CONFLICT (id) DO UPDATE SET resolved = TRUE, author = EXCLUDED.author, pipeline_tag = EXCLUDED.pipeline_tag,
-                downloads = EXCLUDED.downloads, likes = EXCLUDED.likes, created_at = EXCLUDED.created_at,
-                first_observed_at = least(t.first_observed_at, EXCLUDED.first_observed_at),
-                last_observed_at = EXCLUDED.last_observed_at, removed_snapshot_id = NULL, removed_at = NULL
-            WHERE (t.last_observed_at IS NULL OR t.last_observed_at <= EXCLUDED.last_observed_at)
-              AND (t.removed_at IS NULL OR t.removed_at < EXCLUDED.last_observed_at)
-            """, cancellationToken);
+        // Nodes in two steps, so concurrent pages cannot deadlock: (1) every new node, observed or
+        // only named as a base, in one statement in key order (concurrent inserts of one key wait
+        // in that one order); (2) the observed models that already existed are updated. Step 1 never
+        // locks an existing row, so pages naming the same popular base do not queue behind it.
+        var parents = edges.Select(e => e.Base).Distinct(StringComparer.Ordinal).Except(ids, StringComparer.Ordinal).ToArray();
+        var inserted = (await db.Database.SqlQuery<string>($"""
+            INSERT INTO lineage.models (id, resolved, author, pipeline_tag, downloads, likes, created_at, first_observed_at, last_observed_at)
+            SELECT n.id, n.observed, n.author, n.pipeline_tag, n.downloads, n.likes, n.created_at,
+                   CASE WHEN n.observed THEN {date} END, CASE WHEN n.observed THEN {date} END
+            FROM (SELECT u.*, TRUE AS observed
+                  FROM unnest({ids}, {models.Select(m => m.Author).ToArray()}, {models.Select(m => m.PipelineTag).ToArray()},
+                              {models.Select(m => m.Downloads).ToArray()}, {models.Select(m => m.Likes).ToArray()}, {models.Select(m => m.CreatedAt).ToArray()})
+                       AS u(id, author, pipeline_tag, downloads, likes, created_at)
+                  UNION ALL
+                  SELECT p, NULL, NULL, 0, 0, NULL, FALSE FROM unnest({parents}) AS p) n
+            WHERE NOT EXISTS (SELECT 1 FROM lineage.models m WHERE m.id = n.id)
+            ORDER BY n.id
+            ON CONFLICT (id) DO NOTHING
+            RETURNING id AS "Value"
+            """).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var existing = models.Where(m => !inserted.Contains(m.Id)).ToArray();
+        if (existing.Length > 0)
+        {
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE lineage.models AS t SET resolved = TRUE, author = u.author, pipeline_tag = u.pipeline_tag,
+                    downloads = u.downloads, likes = u.likes, created_at = u.created_at,
+                    first_observed_at = least(t.first_observed_at, {date}),
+                    last_observed_at = {date}, removed_snapshot_id = NULL, removed_at = NULL
+                FROM unnest({existing.Select(m => m.Id).ToArray()}, {existing.Select(m => m.Author).ToArray()}, {existing.Select(m => m.PipelineTag).ToArray()},
+                            {existing.Select(m => m.Downloads).ToArray()}, {existing.Select(m => m.Likes).ToArray()}, {existing.Select(m => m.CreatedAt).ToArray()})
+                     AS u(id, author, pipeline_tag, downloads, likes, created_at)
+                WHERE t.id = u.id
+                  AND (t.last_observed_at IS NULL OR t.last_observed_at <= {date})
+                  AND (t.removed_at IS NULL OR t.removed_at < {date})
+                """, cancellationToken);
+        }
         // Only models whose latest observation is this snapshot's get their edges rewritten: a
         // replayed older page neither rewrites history nor brings back a model removed since.
         var current = await db.Database.SqlQuery<string>($"""
@@ -53,11 +76,6 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
         var currentSet = current.ToHashSet(StringComparer.Ordinal);
         edges = edges.Where(e => currentSet.Contains(e.Model)).ToArray();
 
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO lineage.models (id, resolved, downloads, likes)
-            SELECT b, FALSE, 0, 0 FROM (SELECT DISTINCT unnest({edges.Select(e => e.Base).ToArray()}) AS b) parents ORDER BY b
-            ON CONFLICT (id) DO NOTHING
-            """, cancellationToken);
         var news = (Models: edges.Select(e => e.Model).ToArray(), Bases: edges.Select(e => e.Base).ToArray(),
             Relations: edges.Select(e => e.Relation).ToArray(), Stated: edges.Select(e => e.Stated).ToArray());
         // An edge opened by this very snapshot and gone again within it never held: delete it.
@@ -107,6 +125,10 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
             logger.LogWarning("Snapshot {SnapshotId} page {Page}: {Count} models name themselves as base model ({Models}); not stored as edges",
                 page.SnapshotId, page.Page, selfReferences.Length, string.Join(", ", selfReferences.Select(s => s.Model).Take(10)));
         }
+        if (opened > 0 || vanished.Count > 0)
+        {
+            await UnrollFromAsync(date, cancellationToken);
+        }
         await new SnapshotProgress(db, LineageDbContext.Schema).RecordPageAsync(page.SnapshotId, page.Page, models.Length, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (stale > 0)
@@ -115,6 +137,14 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
         }
         return opened > 0 || vanished.Count > 0 ? edges.Select(e => e.Base).Concat(vanished).Distinct(StringComparer.Ordinal).ToArray() : [];
     }
+
+    /// <summary>
+    /// The graph changed from <paramref name="date"/> on: rollups of snapshots dated then or later
+    /// (a page or removal arriving after a later snapshot was rolled up) no longer match their
+    /// graphs. Marked not rolled up, so trees walk live and <c>SnapshotIngestion</c> redoes them.
+    /// </summary>
+    private Task<int> UnrollFromAsync(DateTimeOffset date, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlAsync($"UPDATE lineage.snapshots SET rolled_up_at = NULL WHERE observed_at >= {date} AND rolled_up_at IS NOT NULL", cancellationToken);
 
     /// <summary>
     /// ReposRemoved: the models leave the graph from this snapshot on. Their own edges close (so
@@ -137,6 +167,10 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
             WHERE model_id = ANY({gone}) AND valid_to IS NULL AND valid_from < {date}
             RETURNING base_model_id AS "Value"
             """).ToListAsync(cancellationToken);
+        if (bases.Count > 0)
+        {
+            await UnrollFromAsync(date, cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Snapshot {SnapshotId}: {Removed} of {Named} removed models left the graph, {Edges} edges closed",
             removed.SnapshotId, gone.Length, ids.Length, bases.Count);

@@ -109,6 +109,11 @@ public sealed class FamilySize
     public long Adapters { get; set; }
     public long Quantizations { get; set; }
     public long Merges { get; set; }
+    /// <summary>Direct children by relation: with the above, the whole model tree is this one row.</summary>
+    public long ChildFinetunes { get; set; }
+    public long ChildAdapters { get; set; }
+    public long ChildQuantizations { get; set; }
+    public long ChildMerges { get; set; }
     public DateTimeOffset ComputedAt { get; set; }
 }
 
@@ -152,6 +157,8 @@ public sealed class Snapshot
     public DateTimeOffset? CompletedAt { get; set; }
     public int? ExpectedPages { get; set; }
     public DateTimeOffset? RolledUpAt { get; set; }
+    /// <summary>Set when retention dropped this snapshot's family sizes (see <c>RollupRetention</c>).</summary>
+    public DateTimeOffset? FamilySizesPrunedAt { get; set; }
 }
 
 /// <summary>A page of a snapshot applied to the graph.</summary>

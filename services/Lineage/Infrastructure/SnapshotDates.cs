@@ -8,9 +8,19 @@ namespace HubPlatform.Lineage.Infrastructure;
 /// </summary>
 public static class SnapshotDates
 {
-    /// <summary>Call inside the transaction that uses the date: the row lock orders concurrent pages.</summary>
+    /// <summary>
+    /// Call inside the transaction that uses the date. Once the date is set it is only read: pages
+    /// then take no lock on the snapshot's row and run concurrently (they used to queue on it).
+    /// </summary>
     public static async Task<DateTimeOffset> DateOfAsync(LineageDbContext db, Guid snapshotId, DateTimeOffset observedAt, CancellationToken cancellationToken)
     {
+        var known = await db.Database.SqlQuery<DateTimeOffset?>($"""
+            SELECT observed_at AS "Value" FROM lineage.snapshots WHERE id = {snapshotId}
+            """).ToListAsync(cancellationToken);
+        if (known is [{ } date])
+        {
+            return date;
+        }
         var dates = await db.Database.SqlQuery<DateTimeOffset>($"""
             INSERT INTO lineage.snapshots AS s (id, observed_at) VALUES ({snapshotId}, {observedAt})
             ON CONFLICT (id) DO UPDATE SET observed_at = coalesce(s.observed_at, EXCLUDED.observed_at)

@@ -28,6 +28,6 @@ public sealed class ReposRemovedConsumer(EdgeStore edges, ResponseCache cache, S
         {
             await context.Publish(new LineageUpdated(removed.SnapshotId, 0, DateTimeOffset.UtcNow, changed));
         }
-        await ingestion.FinishIfCompleteAsync(removed.SnapshotId, context, context.CancellationToken);
+        await ingestion.FinishIfCompleteAsync(removed.SnapshotId, context, context.CancellationToken, graphChanged: changed.Count > 0);
     }
 }

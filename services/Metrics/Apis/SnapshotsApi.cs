@@ -1,3 +1,4 @@
+using HubPlatform.Contracts;
 using HubPlatform.Metrics.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -13,13 +14,20 @@ public static class SnapshotsApi
     public static IEndpointRouteBuilder MapSnapshotsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/snapshots").WithTags("Snapshots");
-        api.MapGet("/", ListSnapshots).WithName("ListSnapshots").WithSummary("The snapshots metrics knows, newest first");
+        api.MapGet("/", ListSnapshots).WithName("ListSnapshots")
+            .WithSummary("The snapshots metrics knows, newest first (100 at most); kind=Full or Incremental keeps one kind (the hourly incremental crawls would otherwise crowd out the weekly full ones)");
         api.MapGet("/{snapshotId:guid}", GetSnapshot).WithName("GetSnapshot").WithSummary("One snapshot and how much of it is ingested");
         return app;
     }
 
-    private static async Task<Ok<List<SnapshotSummary>>> ListSnapshots(MetricsDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await Summaries(db, db.Snapshots.OrderByDescending(s => s.StartedAt).Take(100)).ToListAsync(ct));
+    private static readonly string[] Kinds = Enum.GetNames<CrawlKind>();
+
+    private static async Task<Results<Ok<List<SnapshotSummary>>, ProblemHttpResult>> ListSnapshots(MetricsDbContext db, CancellationToken ct, string? kind = null)
+    {
+        if (Problems.OneOf("kind", kind, Kinds) is { } problem) return problem;
+        var snapshots = kind is null ? db.Snapshots : db.Snapshots.Where(s => s.Kind == kind);
+        return TypedResults.Ok(await Summaries(db, snapshots.OrderByDescending(s => s.StartedAt).Take(100)).ToListAsync(ct));
+    }
 
     private static async Task<Results<Ok<SnapshotSummary>, ProblemHttpResult>> GetSnapshot(Guid snapshotId, MetricsDbContext db, CancellationToken ct) =>
         await Summaries(db, db.Snapshots.Where(s => s.Id == snapshotId)).FirstOrDefaultAsync(ct) is { } summary

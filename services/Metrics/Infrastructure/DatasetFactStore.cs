@@ -14,6 +14,7 @@ public sealed class DatasetFactStore(MetricsDbContext db)
         var d = page.Datasets;
         var ids = d.Select(x => x.Id).ToArray();
         var owners = d.Select(x => Authors.Of(x.Id, x.Author)).ToArray();
+        await FactPartitions.EnsureAsync(db, "dataset_facts", page.SnapshotId, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await Authors.RegisterAsync(db, owners, cancellationToken);
         await db.Database.ExecuteSqlAsync($"""
@@ -33,16 +34,8 @@ public sealed class DatasetFactStore(MetricsDbContext db)
                 last_observed_at = EXCLUDED.last_observed_at, removed_in_snapshot = NULL
             WHERE t.last_observed_at <= EXCLUDED.last_observed_at
             """, cancellationToken);
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO metrics.dataset_facts (snapshot_id, dataset_id, downloads, downloads_all_time, likes, trending_score, observed_at)
-            SELECT {page.SnapshotId}, u.id, u.downloads, u.downloads_all_time, u.likes, u.trending_score, {page.ObservedAt}
-            FROM unnest({ids}, {d.Select(x => x.Downloads).ToArray()}, {d.Select(x => x.DownloadsAllTime).ToArray()},
-                        {d.Select(x => x.Likes).ToArray()}, {d.Select(x => x.TrendingScore).ToArray()})
-                 AS u(id, downloads, downloads_all_time, likes, trending_score)
-            ON CONFLICT (snapshot_id, dataset_id) DO UPDATE SET
-                downloads = EXCLUDED.downloads, downloads_all_time = EXCLUDED.downloads_all_time,
-                likes = EXCLUDED.likes, trending_score = EXCLUDED.trending_score, observed_at = EXCLUDED.observed_at
-            """, cancellationToken);
+        await FactCopy.CopyAsync(db, "dataset_facts", "dataset_id", page.SnapshotId, page.ObservedAt,
+            d.Select(x => new FactRow(x.Id, x.Downloads, x.DownloadsAllTime, x.Likes, x.TrendingScore)).ToList(), hasDownloads: true, cancellationToken);
         await new SnapshotProgress(db, MetricsDbContext.Schema).RecordPageAsync(page.SnapshotId, page.Page, d.Count, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

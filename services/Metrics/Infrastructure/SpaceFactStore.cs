@@ -11,6 +11,7 @@ public sealed class SpaceFactStore(MetricsDbContext db)
         var s = page.Spaces;
         var ids = s.Select(x => x.Id).ToArray();
         var owners = s.Select(x => Authors.Of(x.Id, x.Author)).ToArray();
+        await FactPartitions.EnsureAsync(db, "space_facts", page.SnapshotId, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await Authors.RegisterAsync(db, owners, cancellationToken);
         await db.Database.ExecuteSqlAsync($"""
@@ -23,13 +24,8 @@ public sealed class SpaceFactStore(MetricsDbContext db)
                 last_observed_at = EXCLUDED.last_observed_at, removed_in_snapshot = NULL
             WHERE t.last_observed_at <= EXCLUDED.last_observed_at
             """, cancellationToken);
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO metrics.space_facts (snapshot_id, space_id, likes, trending_score, observed_at)
-            SELECT {page.SnapshotId}, u.id, u.likes, u.trending_score, {page.ObservedAt}
-            FROM unnest({ids}, {s.Select(x => x.Likes).ToArray()}, {s.Select(x => x.TrendingScore).ToArray()}) AS u(id, likes, trending_score)
-            ON CONFLICT (snapshot_id, space_id) DO UPDATE SET
-                likes = EXCLUDED.likes, trending_score = EXCLUDED.trending_score, observed_at = EXCLUDED.observed_at
-            """, cancellationToken);
+        await FactCopy.CopyAsync(db, "space_facts", "space_id", page.SnapshotId, page.ObservedAt,
+            s.Select(x => new FactRow(x.Id, 0, null, x.Likes, x.TrendingScore)).ToList(), hasDownloads: false, cancellationToken);
         await new SnapshotProgress(db, MetricsDbContext.Schema).RecordPageAsync(page.SnapshotId, page.Page, s.Count, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

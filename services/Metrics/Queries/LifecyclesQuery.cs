@@ -16,14 +16,15 @@ public sealed record Lifecycles(IReadOnlyList<LifecycleCohort> Cohorts, double? 
 /// <summary>
 /// "The brief and wondrous life of open models": downloads against a model's age. Every fact
 /// (a model seen by a snapshot) is one observation at age = snapshot time − creation time, in
-/// whole weeks. Cohorts group models by the month or quarter they were created. For each cohort
+/// whole weeks. Only full snapshots taken up to the one asked for count (an incremental crawl
+/// sees only the models that changed, which would skew every share). Cohorts group models by the month or quarter they were created. For each cohort
 /// and age: the median of the 30-day downloads and the share of models downloaded at all.
 /// <para>Half-life: pooling all cohorts, the share still downloaded per age week; the half-life
 /// is the first age where that share falls to half its value at age 0 (or the youngest age
 /// observed), interpolated linearly between the two weeks around the crossing; null when it
 /// never does.</para>
 /// <para>Persistent: models at least 52 weeks old whose downloads in the snapshot are still at
-/// least half of their peak over all snapshots. Fading: models whose downloads in the snapshot
+/// least half of their peak over the snapshots up to it. Fading: models whose downloads in the snapshot
 /// are below a tenth of their peak. Both lists show the top 20 (by downloads, by peak).</para>
 /// </summary>
 public sealed class LifecyclesQuery(MetricsDbContext db)
@@ -58,18 +59,23 @@ public sealed class LifecyclesQuery(MetricsDbContext db)
     {
         var label = cohort == "month" ? "to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM')"
             : "to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY') || '-Q' || to_char(m.created_at AT TIME ZONE 'UTC', 'Q')";
-        var observations = await new SqlText($"""
+        var observed = new SqlText();
+        var at = observed.P(snapshot.At);
+        var observations = await observed.Append($"""
             SELECT o.cohort AS "Cohort", o.age AS "AgeWeeks", count(*) AS "Models",
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY o.downloads) AS "MedianDownloads", count(*) FILTER (WHERE o.downloads > 0) AS "Downloaded"
             FROM (SELECT {label} AS cohort, floor(extract(epoch FROM s.started_at - m.created_at) / 604800)::int AS age, f.downloads
                   FROM metrics.model_facts f JOIN metrics.models m ON m.id = f.model_id JOIN metrics.snapshots s ON s.id = f.snapshot_id
-                  WHERE m.created_at IS NOT NULL AND m.created_at <= s.started_at) o
+                  WHERE s.kind = 'Full' AND s.started_at <= {at} AND m.created_at IS NOT NULL AND m.created_at <= s.started_at) o
             GROUP BY o.cohort, o.age
             """).ListAsync<Observation>(db, ct);
-        var sizes = (await new SqlText($"""
+        var sized = new SqlText();
+        var sizedAt = sized.P(snapshot.At);
+        var sizes = (await sized.Append($"""
             SELECT c.cohort AS "Cohort", count(*) AS "Models" FROM (
                 SELECT DISTINCT m.id, {label} AS cohort FROM metrics.model_facts f JOIN metrics.models m ON m.id = f.model_id
-                JOIN metrics.snapshots s ON s.id = f.snapshot_id WHERE m.created_at IS NOT NULL AND m.created_at <= s.started_at) c
+                JOIN metrics.snapshots s ON s.id = f.snapshot_id
+                WHERE s.kind = 'Full' AND s.started_at <= {sizedAt} AND m.created_at IS NOT NULL AND m.created_at <= s.started_at) c
             GROUP BY c.cohort
             """).ListAsync<CohortSize>(db, ct)).ToDictionary(c => c.Cohort, c => c.Models);
         var cohorts = observations.GroupBy(o => o.Cohort).OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -81,10 +87,15 @@ public sealed class LifecyclesQuery(MetricsDbContext db)
 
         var sql = new SqlText();
         var s = sql.P(snapshot.Id);
+        var until = sql.P(snapshot.At);
+        // Peaks in one grouped pass over the facts, not a lookup per model: with a partition per
+        // snapshot (hourly incremental crawls included) a per-model lookup would probe every partition.
         sql.Append($"""
-            SELECT m.id AS "Id", floor(extract(epoch FROM {sql.P(snapshot.At)} - m.created_at) / 604800)::int AS "AgeWeeks",
-                   (SELECT max(h.downloads) FROM metrics.model_facts h WHERE h.model_id = f.model_id) AS "Peak", f.downloads AS "Downloads"
-            FROM metrics.model_facts f JOIN metrics.models m ON m.id = f.model_id
+            WITH peak AS (SELECT h.model_id, max(h.downloads) AS peak FROM metrics.model_facts h
+                          WHERE h.snapshot_id IN (SELECT hs.id FROM metrics.snapshots hs WHERE hs.started_at <= {until}) GROUP BY h.model_id)
+            SELECT m.id AS "Id", floor(extract(epoch FROM {until} - m.created_at) / 604800)::int AS "AgeWeeks",
+                   greatest(p.peak, f.downloads) AS "Peak", f.downloads AS "Downloads"
+            FROM metrics.model_facts f JOIN metrics.models m ON m.id = f.model_id LEFT JOIN peak p ON p.model_id = f.model_id
             WHERE f.snapshot_id = {s} AND m.created_at IS NOT NULL
             """);
         var models = await sql.ListAsync<ModelRow>(db, ct);

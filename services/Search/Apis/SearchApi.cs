@@ -17,22 +17,25 @@ public static class SearchApi
     public const int MaxQueryLength = 500;
     public const int MaxK = 100;
     private const int Candidates = 50;
-    // Hundreds of repos share a card template, so the index holds many identical vectors, and HNSW's greedy
-    // search can stay among them with a narrow beam: on the sample, a card with similarity 0.53 was missed at
-    // 100 candidates and found first at 2,000. A wide beam costs a few milliseconds; indexing each distinct
-    // text once (instead of each row) is the structural fix.
+    // A wide beam: a repo matches with several texts (document, chunks) and one index holds every repo type.
+    // (When the index held one vector per row, hundreds of identical template vectors trapped HNSW's greedy
+    // search with a narrow beam; it now holds each distinct text once.)
     private const int MinAnnCandidates = 2_000;
     private const int MaxAnnCandidates = 4_000;
+    // A filter that leaves at most this many vectors (documents and chunks) is scored exactly: about 8 ms of
+    // dot products, less than widening the approximate search would cost for so selective a filter.
+    public const int ExactScoringLimit = 20_000;
     // The usual RRF constant: damps the weight of the very top ranks so neither list dominates.
     private const double RrfK = 60;
     private static readonly string[] Modes = ["hybrid", "semantic", "keyword"];
-    private static readonly string[] Sorts = ["relevance", "downloads", "likes"];
+    private static readonly string[] Sorts = ["relevance", "downloads", "likes", "trending"];
 
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
         var search = app.MapGroup("/api/search").WithTags("Search");
         search.MapGet("", Search).WithName("SearchRepos")
-            .WithSummary("Find models or datasets by capability: mode=hybrid (default), semantic or keyword; repoType=model (default) or dataset");
+            .WithSummary("Find models or datasets by capability: mode=hybrid (default), semantic or keyword; repoType=model (default) or dataset; " +
+                         "sort=relevance (default), downloads, likes or trending (the Hub's trendingScore) reorders the relevant hits");
         search.MapGet("/status", Status).WithName("GetSearchStatus")
             .WithSummary("How far the pipeline is: documents, chunks, texts embedded and waiting, vectors in this replica's index");
         search.MapGet("/similar/{**id}", Similar).WithName("GetSimilarRepos")
@@ -61,7 +64,7 @@ public static class SearchApi
         }
         if (!Sorts.Contains(sort))
         {
-            return TypedResults.Problem(title: "Invalid sort", statusCode: 400, detail: "sort is relevance, downloads or likes.");
+            return TypedResults.Problem(title: "Invalid sort", statusCode: 400, detail: "sort is relevance, downloads, likes or trending.");
         }
         if (minDownloads < 0 || minLikes < 0 || minParameters < 0 || maxParameters < 0)
         {
@@ -87,6 +90,8 @@ public static class SearchApi
             {
                 "downloads" => hits.OrderByDescending(h => h.Downloads).ThenBy(h => h.Id, StringComparer.Ordinal).ToList(),
                 "likes" => hits.OrderByDescending(h => h.Likes).ThenBy(h => h.Id, StringComparer.Ordinal).ToList(),
+                // The Hub's own trendingScore of the latest observation (recent likes, weighted); repos without one last.
+                "trending" => hits.OrderByDescending(h => h.TrendingScore ?? double.NegativeInfinity).ThenBy(h => h.Id, StringComparer.Ordinal).ToList(),
                 _ => hits,
             };
             return new SearchResults(q, mode, repoType, hits);
@@ -104,13 +109,11 @@ public static class SearchApi
         {
             return invalid;
         }
-        var document = await db.Documents.AsNoTracking().Where(d => d.RepoType == repoType && d.Id == id).Select(d => new { d.Key }).SingleOrDefaultAsync(ct);
-        if (document is null)
+        if (!await db.Documents.AsNoTracking().AnyAsync(d => d.RepoType == repoType && d.Id == id, ct))
         {
             return TypedResults.Problem(title: "Unknown repo", statusCode: 404, detail: $"Search holds no {repoType} '{id}'.");
         }
-        var keys = await db.Chunks.Where(c => c.RepoType == repoType && c.Id == id).Select(c => c.Key).ToListAsync(ct);
-        keys.Add(document.Key);
+        var keys = await VectorRows.KeysOfAsync(db, repoType, id, ct);
         var vectors = await VectorRows.VectorsAsync(db, [.. keys], ct);
         if (vectors.Count == 0)
         {
@@ -119,8 +122,8 @@ public static class SearchApi
         }
         return TypedResults.Ok(await cache.GetOrCreateAsync($"similar:{repoType}:{k}:{id}", async () =>
         {
-            // Every vector of the repo is a query; another repo scores as its best pair. Its own keys come back
-            // first (similarity 1), so each query asks for that many more.
+            // Every text of the repo is a query; another repo scores as its best pair, and repos sharing one of
+            // its texts (the same card template) come first. Its own keys come back first, so each query asks for that many more.
             var wanted = Math.Clamp(k * 10 + keys.Count, MinAnnCandidates, MaxAnnCandidates);
             var matches = vectors.SelectMany(v => index.Search(v.Vector, wanted));
             var hits = await SearchQueries.ReposOfAsync(db, matches, SearchFilters.Only(repoType), k, excludeId: id, ct);
@@ -148,12 +151,35 @@ public static class SearchApi
         : !SearchRepoTypes.All.Contains(repoType) ? TypedResults.Problem(title: "Invalid repoType", statusCode: 400, detail: "repoType is model or dataset.")
         : null;
 
-    private static Task<List<SearchHit>> SemanticAsync(SearchDbContext db, SentenceEmbedder embedder, VectorIndex index, string q, SearchFilters f, int k, CancellationToken ct)
+    /// <summary>
+    /// The k repos most similar in meaning that pass the filters. Filters apply to repos, not vectors, so an
+    /// approximate search that fetches a fixed number of vectors can come back with too few repos when the
+    /// filter is selective. A filter whose candidate vectors are few (counted in Postgres) scores them all
+    /// exactly; otherwise the approximate search widens until k repos pass, or it has looked at every vector.
+    /// </summary>
+    private static async Task<List<SearchHit>> SemanticAsync(SearchDbContext db, SentenceEmbedder embedder, VectorIndex index, string q, SearchFilters f, int k, CancellationToken ct)
     {
-        // Filters (the repo type included: one index holds every kind) apply after the ANN search, and a repo
-        // may match with several chunks, so the ANN search fetches a wider candidate set, wider still when filtered.
-        var matches = index.Search(embedder.Embed(q), Math.Clamp(k * (f.Narrows ? 40 : 10), MinAnnCandidates, MaxAnnCandidates));
-        return SearchQueries.ReposOfAsync(db, matches, f, k, excludeId: null, ct);
+        var query = embedder.Embed(q);
+        if (f.Narrows)
+        {
+            if (await SearchQueries.CandidateKeysAsync(db, f, ExactScoringLimit, ct) is { } candidates)
+            {
+                return await SearchQueries.ReposOfAsync(db, index.Score(query, candidates.Select(c => (ulong)c)), f, k, excludeId: null, ct);
+            }
+        }
+        // A repo may match with several chunks (and one index holds every repo type), so even unfiltered the
+        // search fetches more vectors than repos wanted.
+        var wanted = Math.Clamp(k * 10, MinAnnCandidates, MaxAnnCandidates);
+        while (true)
+        {
+            var hits = await SearchQueries.ReposOfAsync(db, index.Search(query, wanted), f, k, excludeId: null, ct);
+            var total = index.Count;
+            if (hits.Count >= k || wanted >= total)
+            {
+                return hits;
+            }
+            wanted = (int)Math.Min(wanted * 4L, Math.Max(total, 1));
+        }
     }
 
     /// <summary>Reciprocal rank fusion: a repo's score is the sum of 1/(60 + rank) over the lists it appears in.</summary>

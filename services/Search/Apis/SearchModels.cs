@@ -3,7 +3,7 @@ namespace HubPlatform.Search.Apis;
 /// <summary>A repo found: its score in the mode asked for, the passage it was found by, and its key facts.</summary>
 public sealed record SearchHit(
     string Id, string RepoType, double Score, string Snippet, string? PipelineTag, string? LibraryName,
-    long Downloads, long Likes, long? Parameters, DateTimeOffset? CreatedAt);
+    long Downloads, long Likes, long? Parameters, DateTimeOffset? CreatedAt, double? TrendingScore);
 
 public sealed record SearchResults(string Query, string Mode, string RepoType, IReadOnlyList<SearchHit> Hits);
 

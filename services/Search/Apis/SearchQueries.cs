@@ -37,7 +37,7 @@ public static class SearchQueries
                    ts_headline('english', r.id || ' ' || coalesce(r.pipeline_tag, '') || ' ' || r.text || ' ' || r.card_text, r.query,
                                'MaxWords=30, MinWords=10') AS "Snippet",
                    r.pipeline_tag AS "PipelineTag", r.library_name AS "LibraryName", r.downloads AS "Downloads", r.likes AS "Likes",
-                   r.parameters AS "Parameters", r.created_at AS "CreatedAt"
+                   r.parameters AS "Parameters", r.created_at AS "CreatedAt", r.trending_score AS "TrendingScore"
             FROM (SELECT d.*, query, ts_rank_cd(d.search_vector, query)::float8 AS score
                   FROM search.documents d, websearch_to_tsquery('english', @q) query
                   WHERE d.search_vector @@ query AND {FilterSql}
@@ -47,43 +47,71 @@ public static class SearchQueries
             """, [.. Parameters(f), new NpgsqlParameter("q", q), new NpgsqlParameter("k", k)]).ToListAsync(ct);
 
     private sealed record MatchedPassage(
-        long Key, string Snippet, string Id, string RepoType, string? PipelineTag, string? LibraryName,
-        long Downloads, long Likes, long? Parameters, DateTimeOffset? CreatedAt);
+        string Id, string RepoType, float Similarity, string Snippet, string? PipelineTag, string? LibraryName,
+        long Downloads, long Likes, long? Parameters, DateTimeOffset? CreatedAt, double? TrendingScore);
 
     /// <summary>
-    /// The repos behind <paramref name="matches"/> that pass the filters, best first: each repo once, scored
-    /// by its most similar vector (its document's or one of its card's chunks), whose text is the snippet.
-    /// Keys without a row (a removed repo, a replaced chunk) are skipped.
+    /// The repos behind <paramref name="matches"/> (keys of distinct texts) that pass the filters, best first:
+    /// every repo whose document or card chunk has a matched text, each once, scored by its most similar text,
+    /// which is its snippet. A text many repos share (a card template) brings them all; ties go to the more
+    /// downloaded. Keys no row names any more (a removed repo, a replaced chunk) are skipped.
     /// </summary>
     public static async Task<List<SearchHit>> ReposOfAsync(
         SearchDbContext db, IEnumerable<VectorMatch> matches, SearchFilters f, int k, string? excludeId, CancellationToken ct)
     {
-        var best = matches.GroupBy(m => m.Key).Select(g => g.MaxBy(m => m.Similarity)).OrderByDescending(m => m.Similarity).ToArray();
-        var keys = best.Select(m => (long)m.Key).ToArray();
-        var passages = await db.Database.SqlQueryRaw<MatchedPassage>($"""
-            SELECT h.vkey AS "Key", left(h.snippet, {SnippetLength}) AS "Snippet", d.id AS "Id", d.repo_type AS "RepoType",
-                   d.pipeline_tag AS "PipelineTag", d.library_name AS "LibraryName", d.downloads AS "Downloads", d.likes AS "Likes",
-                   d.parameters AS "Parameters", d.created_at AS "CreatedAt"
-            FROM (SELECT key AS vkey, repo_type, id, embedding_text AS snippet FROM search.documents WHERE key = ANY(@keys)
-                  UNION ALL SELECT key, repo_type, id, text FROM search.chunks WHERE key = ANY(@keys)) h
-            JOIN search.documents d ON d.repo_type = h.repo_type AND d.id = h.id
-            WHERE {FilterSql}
-            """, [.. Parameters(f), new NpgsqlParameter("keys", keys)]).ToDictionaryAsync(p => p.Key, ct);
-        var hits = new List<SearchHit>(k);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var match in best)
+        var best = matches.GroupBy(m => m.Key).Select(g => g.MaxBy(m => m.Similarity)).ToArray();
+        if (best.Length == 0)
         {
-            if (!passages.TryGetValue((long)match.Key, out var p) || p.Id == excludeId || !seen.Add(p.Id))
-            {
-                continue;
-            }
-            hits.Add(new SearchHit(p.Id, p.RepoType, match.Similarity, p.Snippet, p.PipelineTag, p.LibraryName, p.Downloads, p.Likes, p.Parameters, p.CreatedAt));
-            if (hits.Count == k)
-            {
-                break;
-            }
+            return [];
         }
-        return hits;
+        var passages = await db.Database.SqlQueryRaw<MatchedPassage>($"""
+            SELECT r.* FROM (
+                SELECT DISTINCT ON (d.repo_type, d.id)
+                       d.id AS "Id", d.repo_type AS "RepoType", m.similarity AS "Similarity", left(h.snippet, {SnippetLength}) AS "Snippet",
+                       d.pipeline_tag AS "PipelineTag", d.library_name AS "LibraryName", d.downloads AS "Downloads", d.likes AS "Likes",
+                       d.parameters AS "Parameters", d.created_at AS "CreatedAt", d.trending_score AS "TrendingScore"
+                FROM unnest(@keys, @similarities) AS m(key, similarity)
+                JOIN search.embeddings e ON e.key = m.key
+                CROSS JOIN LATERAL (SELECT repo_type, id, embedding_text AS snippet FROM search.documents WHERE text_hash = e.text_hash
+                                    UNION ALL SELECT repo_type, id, text FROM search.chunks WHERE text_hash = e.text_hash) h
+                JOIN search.documents d ON d.repo_type = h.repo_type AND d.id = h.id
+                WHERE {FilterSql} AND (@exclude_id IS NULL OR d.id <> @exclude_id)
+                ORDER BY d.repo_type, d.id, m.similarity DESC) r
+            ORDER BY r."Similarity" DESC, r."Downloads" DESC, r."Id"
+            LIMIT @k
+            """, [.. Parameters(f), new NpgsqlParameter("keys", best.Select(m => (long)m.Key).ToArray()),
+                  new NpgsqlParameter("similarities", best.Select(m => m.Similarity).ToArray()),
+                  new NpgsqlParameter("exclude_id", NpgsqlDbType.Text) { Value = (object?)excludeId ?? DBNull.Value },
+                  new NpgsqlParameter("k", k)]).ToListAsync(ct);
+        return passages.Select(p => new SearchHit(p.Id, p.RepoType, p.Similarity, p.Snippet, p.PipelineTag, p.LibraryName, p.Downloads, p.Likes,
+            p.Parameters, p.CreatedAt, p.TrendingScore)).ToList();
+    }
+
+    /// <summary>
+    /// The vector keys (distinct texts) of the repos that pass the filters when their rows (documents and
+    /// chunks) number at most <paramref name="limit"/>, so they can all be scored exactly; otherwise null.
+    /// Rows are counted first, with a limit, so a broad filter stops early.
+    /// </summary>
+    public static async Task<long[]?> CandidateKeysAsync(SearchDbContext db, SearchFilters f, int limit, CancellationToken ct)
+    {
+        var rows = await db.Database.SqlQueryRaw<long>($"""
+            SELECT count(*) AS "Value" FROM (
+                SELECT 1 FROM (SELECT d.text_hash FROM search.documents d WHERE {FilterSql}
+                               UNION ALL
+                               SELECT c.text_hash FROM search.chunks c JOIN search.documents d ON d.repo_type = c.repo_type AND d.id = c.id WHERE {FilterSql}) x
+                LIMIT @limit) n
+            """, [.. Parameters(f), new NpgsqlParameter("limit", limit + 1)]).SingleAsync(ct);
+        if (rows > limit)
+        {
+            return null;
+        }
+        return [.. await db.Database.SqlQueryRaw<long>($"""
+            SELECT DISTINCT e.key AS "Value"
+            FROM (SELECT d.text_hash FROM search.documents d WHERE {FilterSql}
+                  UNION ALL
+                  SELECT c.text_hash FROM search.chunks c JOIN search.documents d ON d.repo_type = c.repo_type AND d.id = c.id WHERE {FilterSql}) x
+            JOIN search.embeddings e ON e.text_hash = x.text_hash
+            """, Parameters(f)).ToListAsync(ct)];
     }
 
     private static NpgsqlParameter[] Parameters(SearchFilters f) =>

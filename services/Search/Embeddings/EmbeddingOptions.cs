@@ -32,4 +32,10 @@ public sealed class EmbeddingOptions
 
     /// <summary>A card longer than this many chunks is cut: the tail of huge cards is mostly tables, logs and citations.</summary>
     public int MaxChunksPerCard { get; set; } = 16;
+
+    /// <summary>
+    /// How long after the last listing page (ModelsObserved, DatasetsObserved) inference waits, so a crawl's
+    /// ingest gets the cores; zero embeds alongside ingest.
+    /// </summary>
+    public TimeSpan IngestLull { get; set; } = TimeSpan.FromSeconds(3);
 }

@@ -3,6 +3,7 @@ using HubPlatform.Search.Index;
 using HubPlatform.Search.Infrastructure;
 using HubPlatform.Search.IntegrationEvents;
 using HubPlatform.Search.Pipeline;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace HubPlatform.Search.Extensions;
@@ -25,6 +26,8 @@ public static class SearchServiceExtensions
         builder.Services.AddScoped<CardStore>();
         builder.AddSearchEmbeddings();
         builder.Services.AddSingleton<EmbeddingProgress>();
+        builder.Services.AddSingleton<IngestActivity>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<EmbeddingWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddingWorker>());
     }

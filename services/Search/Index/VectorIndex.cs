@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Reflection;
 using Cloud.Unum.USearch;
 using HubPlatform.Search.Embeddings;
 
@@ -5,7 +7,7 @@ namespace HubPlatform.Search.Index;
 
 /// <summary>
 /// An HNSW index (USearch) of key → unit vector with the cosine metric. Queries run concurrently; inserts
-/// and removals are exclusive because USearch's .NET binding grows its capacity inside Add. Built
+/// and removals exclude queries, and a batch of inserts runs on every core (capacity reserved first). Built
 /// incrementally, saved to a file for restarts, and rebuilt from the stored vectors when the file is lost
 /// or its settings change.
 /// </summary>
@@ -21,6 +23,12 @@ public sealed class VectorIndex : IDisposable
     private readonly SemaphoreSlim _searchContexts = new(Environment.ProcessorCount);
     private readonly USearchIndex _index;
     private readonly int _expansionSearch;
+
+    // The binding reserves capacity only inside Add (Size + n, from one thread): concurrent Adds would race on
+    // that reservation. Reserving the whole batch first leaves each Add only the native insert, which USearch
+    // runs concurrently (one context per hardware thread, the same count the native reserve sets up).
+    private static readonly MethodInfo IncreaseCapacity = typeof(USearchIndex).GetMethod("IncreaseCapacity", BindingFlags.Instance | BindingFlags.NonPublic)
+        ?? throw new MissingMethodException(nameof(USearchIndex), "IncreaseCapacity");
 
     private VectorIndex(USearchIndex index, int expansionSearch)
     {
@@ -46,8 +54,8 @@ public sealed class VectorIndex : IDisposable
         return new VectorIndex(index, options.ExpansionSearch);
     }
 
-    /// <summary>A new index of the given vectors (e.g. streamed from the database), added in batches.</summary>
-    public static VectorIndex Build(IEnumerable<KeyValuePair<ulong, float[]>> vectors, VectorIndexOptions options, int batchSize = 10_000)
+    /// <summary>A new index of the given vectors (e.g. streamed from the database), added in batches, each on every core.</summary>
+    public static VectorIndex Build(IEnumerable<KeyValuePair<ulong, float[]>> vectors, VectorIndexOptions options, int batchSize = 50_000)
     {
         var index = Create(options);
         foreach (var batch in vectors.Chunk(batchSize))
@@ -97,8 +105,21 @@ public sealed class VectorIndex : IDisposable
             {
                 _index.Remove(key);
             }
-            // One call for the whole batch: the binding then grows capacity once instead of once per vector.
-            _index.Add(latest.Keys.ToArray(), latest.Values.ToArray());
+            var keys = latest.Keys.ToArray();
+            var added = latest.Values.ToArray();
+            if (_index.Capacity() < _index.Size() + (ulong)keys.Length)
+            {
+                IncreaseCapacity.Invoke(_index, [(ulong)keys.Length]);
+            }
+            // Small batches (the worker's steady state) are not worth the threads.
+            if (keys.Length < 256)
+            {
+                _index.Add(keys, added);
+            }
+            else
+            {
+                Parallel.For(0, keys.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => _index.Add(keys[i], added[i]));
+            }
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -138,6 +159,56 @@ public sealed class VectorIndex : IDisposable
             matches[i] = new VectorMatch(keys[i], 1f - distances[i]);
         }
         return matches;
+    }
+
+    /// <summary>
+    /// Exact cosine similarity of <paramref name="query"/> to each of <paramref name="keys"/> that the index holds,
+    /// most similar first: a filtered search whose candidates are few scores them all instead of hoping the
+    /// approximate search reaches them. The vectors come from the index itself (dequantized), not the database.
+    /// </summary>
+    public IReadOnlyList<VectorMatch> Score(float[] query, IEnumerable<ulong> keys)
+    {
+        if (query.Length != Dimensions)
+        {
+            throw new ArgumentException($"The query has {query.Length} dimensions, not {Dimensions}.", nameof(query));
+        }
+        var matches = new List<VectorMatch>();
+        _lock.EnterReadLock();
+        try
+        {
+            foreach (var key in keys)
+            {
+                if (_index.Get(key, out float[] vector) > 0)
+                {
+                    matches.Add(new VectorMatch(key, Cosine(query, vector)));
+                }
+            }
+        }
+        finally { _lock.ExitReadLock(); }
+        matches.Sort((a, b) => b.Similarity.CompareTo(a.Similarity));
+        return matches;
+    }
+
+    private static float Cosine(float[] a, float[] b)
+    {
+        Vector<float> dot = default, aa = default, bb = default;
+        var i = 0;
+        for (; i <= a.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            var x = new Vector<float>(a, i);
+            var y = new Vector<float>(b, i);
+            dot += x * y;
+            aa += x * x;
+            bb += y * y;
+        }
+        float d = Vector.Sum(dot), na = Vector.Sum(aa), nb = Vector.Sum(bb);
+        for (; i < a.Length; i++)
+        {
+            d += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return na == 0 || nb == 0 ? 0 : d / MathF.Sqrt(na * nb);
     }
 
     /// <summary>Writes the index to <paramref name="path"/> through a temporary file, so a crash mid-save keeps the previous file.</summary>

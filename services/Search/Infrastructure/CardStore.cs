@@ -31,12 +31,13 @@ public sealed class CardStore(SearchDbContext db, CardChunker chunker)
             .SelectMany(c => chunker.Chunk(c.Text ?? "").Select((chunk, ordinal) => (c.Id, Ordinal: ordinal, Chunk: chunk)))
             .ToArray();
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO search.chunks AS t (repo_type, id, ordinal, text, text_hash, vector_version)
-            SELECT {repoType}, u.id, u.ordinal, u.text, u.text_hash, nextval('search.vector_versions')
+            INSERT INTO search.chunks AS t (repo_type, id, ordinal, text, text_hash, vector_version, embedded)
+            SELECT {repoType}, u.id, u.ordinal, u.text, u.text_hash, nextval('search.vector_versions'), false
             FROM unnest({chunks.Select(c => c.Id).ToArray()}, {chunks.Select(c => c.Ordinal).ToArray()},
                         {chunks.Select(c => c.Chunk.Text).ToArray()}, {chunks.Select(c => c.Chunk.Hash).ToArray()}) AS u(id, ordinal, text, text_hash)
             ON CONFLICT (repo_type, id, ordinal) DO UPDATE SET text = EXCLUDED.text, text_hash = EXCLUDED.text_hash,
-                vector_version = CASE WHEN t.text_hash = EXCLUDED.text_hash THEN t.vector_version ELSE EXCLUDED.vector_version END
+                vector_version = CASE WHEN t.text_hash = EXCLUDED.text_hash THEN t.vector_version ELSE EXCLUDED.vector_version END,
+                embedded = t.embedded AND t.text_hash = EXCLUDED.text_hash
             """, cancellationToken);
         // A card that got shorter leaves chunks beyond its new end.
         var appliedIds = applied.ToArray();

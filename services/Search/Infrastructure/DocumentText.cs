@@ -8,7 +8,7 @@ public static class DocumentText
 {
     public static DocumentRow Row(ModelObservation model) => new(
         model.Id, model.Author, model.PipelineTag, model.LibraryName, model.License, model.Tags, For(model),
-        model.Downloads, model.Likes, model.CreatedAt, model.ParameterCount, new EmbeddingText(ForEmbedding(model)));
+        model.Downloads, model.Likes, model.CreatedAt, model.ParameterCount, model.TrendingScore, new EmbeddingText(ForEmbedding(model)));
 
     /// <summary>
     /// A dataset's task is its first task category (the Hub's datasets have no pipeline tag), so the
@@ -16,7 +16,7 @@ public static class DocumentText
     /// </summary>
     public static DocumentRow Row(DatasetObservation dataset) => new(
         dataset.Id, dataset.Author, dataset.TaskCategories.FirstOrDefault(), null, dataset.License, dataset.Tags, For(dataset),
-        dataset.Downloads, dataset.Likes, dataset.CreatedAt, null, new EmbeddingText(ForEmbedding(dataset)));
+        dataset.Downloads, dataset.Likes, dataset.CreatedAt, null, dataset.TrendingScore, new EmbeddingText(ForEmbedding(dataset)));
 
     /// <summary>
     /// What the embedding model reads: the id and task in words, then the metadata text. Downloads

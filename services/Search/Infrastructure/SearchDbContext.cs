@@ -34,6 +34,11 @@ public sealed class SearchDbContext(DbContextOptions<SearchDbContext> options) :
             d.HasAlternateKey(x => x.Key);
             d.HasIndex(x => x.TextHash);
             d.HasIndex(x => x.VectorVersion);
+            // The embedding backlog: rows still waiting for their text's vector, found without a scan of every row.
+            d.HasIndex(x => x.Key, "ix_documents_waiting").HasFilter("NOT embedded");
+            // Selective filters (an author, a task) are counted and listed by index for exact semantic scoring.
+            d.HasIndex(x => new { x.RepoType, x.Author });
+            d.HasIndex(x => new { x.RepoType, x.PipelineTag });
         });
         modelBuilder.Entity<StoredCard>(c =>
         {
@@ -48,11 +53,17 @@ public sealed class SearchDbContext(DbContextOptions<SearchDbContext> options) :
             c.HasAlternateKey(x => x.Key);
             c.HasIndex(x => x.TextHash);
             c.HasIndex(x => x.VectorVersion);
+            c.HasIndex(x => x.Key, "ix_chunks_waiting").HasFilter("NOT embedded");
         });
         modelBuilder.HasSequence<long>("vector_versions", Schema);
-        // Documents and card chunks share one key space: a key in the vector index names one or the other.
+        // One key space for documents, card chunks and texts; the vector index is keyed by the texts' keys.
         modelBuilder.HasSequence<long>("vector_keys", Schema);
-        modelBuilder.Entity<TextEmbedding>(e => e.HasKey(x => x.TextHash));
+        modelBuilder.Entity<TextEmbedding>(e =>
+        {
+            e.HasKey(x => x.TextHash);
+            e.Property(x => x.Key).HasDefaultValueSql(NextVectorKey);
+            e.HasAlternateKey(x => x.Key);
+        });
         modelBuilder.UseSnakeCaseNames();
     }
 }
@@ -88,6 +99,10 @@ public sealed class RepoDocument
     public string TextHash { get; set; } = "";
     /// <summary>Bumped (from a sequence) when the document's vector changes, so every replica's index can catch up.</summary>
     public long VectorVersion { get; set; }
+    /// <summary>The Hub's trendingScore when last observed (recent likes, weighted by recency); null when the listing had none.</summary>
+    public double? TrendingScore { get; set; }
+    /// <summary>False while the text (hash) has no stored vector: the embedding worker's backlog, kept by a partial index.</summary>
+    public bool Embedded { get; set; }
 }
 
 /// <summary>A vector of all-MiniLM-L6-v2 for one distinct text: the source of truth the ANN index is built from.</summary>
@@ -96,6 +111,8 @@ public sealed class TextEmbedding
     public string TextHash { get; set; } = "";
     public float[] Vector { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>The text's number in the vector index: one entry per distinct text, however many repos share it.</summary>
+    public long Key { get; set; }
 }
 
 /// <summary>
@@ -122,6 +139,8 @@ public sealed class CardChunk
     public string Text { get; set; } = "";
     public string TextHash { get; set; } = "";
     public long VectorVersion { get; set; }
+    /// <summary>False while the chunk's text has no stored vector (see <see cref="RepoDocument.Embedded"/>).</summary>
+    public bool Embedded { get; set; }
 }
 
 public sealed class SearchDbContextFactory() : ServiceDbContextFactory<SearchDbContext>(SearchDbContext.Schema, options => new(options));

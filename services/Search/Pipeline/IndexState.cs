@@ -1,15 +1,16 @@
 namespace HubPlatform.Search.Pipeline;
 
 /// <summary>
-/// What this replica's vector index holds: the vector version of every key in it and the watermark
-/// (the highest version read so far). The versions let the worker compare the index with the database
+/// What this replica's vector index holds: every key in it (a distinct text) with the highest row version
+/// that named it, and the watermark (the highest row version read so far). The versions let the worker compare the index with the database
 /// and repair what a late commit or a removal left behind; saved next to the index file, they let a
 /// restart continue from the watermark instead of re-adding every vector.
 /// Only the embedding worker writes it; the status endpoint reads it.
 /// </summary>
 public sealed class IndexState
 {
-    private const int FormatVersion = 1;
+    // 2: keys name distinct texts (embeddings), no longer rows.
+    private const int FormatVersion = 2;
     private readonly Lock _lock = new();
     private Dictionary<ulong, long> _versions = [];
     private long _watermark;
@@ -29,17 +30,18 @@ public sealed class IndexState
         lock (_lock) { return _versions.TryGetValue(key, out var v) ? v : null; }
     }
 
-    public void Indexed(IEnumerable<(ulong Key, long Version)> vectors, bool advanceWatermark)
+    /// <summary>Records the keys now in the index (with the highest row version that names each) and, when given, moves the watermark up to <paramref name="advanceTo"/>.</summary>
+    public void Indexed(IEnumerable<(ulong Key, long Version)> vectors, long? advanceTo)
     {
         lock (_lock)
         {
             foreach (var (key, version) in vectors)
             {
-                _versions[key] = version;
-                if (advanceWatermark && version > _watermark)
-                {
-                    _watermark = version;
-                }
+                _versions[key] = _versions.TryGetValue(key, out var known) ? Math.Max(known, version) : version;
+            }
+            if (advanceTo > _watermark)
+            {
+                _watermark = advanceTo.Value;
             }
         }
     }

@@ -65,7 +65,9 @@ public class ModelParserTests
             {"id":"me/merged","tags":["base_model:me/merged"],
              "cardData":{"base_model":["x/one","x/two"],"base_model_relation":"merge","finetuned_from":"y/legacy","unknownField":1}}
             """));
-        Assert.Equal([("x/one", "merge"), ("x/two", "merge"), ("y/legacy", "finetune")], model.BaseModels.Select(b => (b.Id, b.Relation)));
+        // The self-reference stays in the observation: lineage reports it (and never makes it an edge).
+        Assert.Equal([("me/merged", null), ("x/one", "merge"), ("x/two", "merge"), ("y/legacy", "finetune")],
+            model.BaseModels.Select(b => (b.Id, b.Relation)));
     }
 
     [Fact]

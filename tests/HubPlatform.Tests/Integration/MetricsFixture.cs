@@ -10,7 +10,9 @@ namespace HubPlatform.Tests.Integration;
 /// Metrics alone on real Postgres, RabbitMQ and Redis, fed two full snapshots a week apart:
 /// the real sample's models plus a generated hub's datasets, spaces and author overviews. The
 /// second snapshot drops every tenth model, adds renamed copies of a few and doubles phi-2's
-/// downloads, so trends and churn have something to show.
+/// downloads, so trends and churn have something to show. An hourly incremental crawl after the
+/// second one sees a few models again (tripled downloads) and one new microsoft model: it must
+/// never stand for "the hub now", and trends must say what kind each point is.
 /// </summary>
 public sealed class MetricsFixture : IAsyncLifetime
 {
@@ -24,11 +26,17 @@ public sealed class MetricsFixture : IAsyncLifetime
 
     public static DateTimeOffset FirstAt { get; } = GeneratedHub.Now;
     public static DateTimeOffset SecondAt { get; } = GeneratedHub.Now.AddDays(7);
+    public static DateTimeOffset IncrementalAt { get; } = SecondAt.AddHours(1);
+
+    /// <summary>The model only the incremental crawl saw.</summary>
+    public const string NewInIncremental = "microsoft/seen-first-by-an-incremental-crawl";
 
     public IReadOnlyList<ModelObservation> FirstModels { get; } = SharedData.SampleModels.Select(ModelParser.Parse).ToArray();
     public IReadOnlyList<ModelObservation> SecondModels { get; private set; } = [];
+    public IReadOnlyList<ModelObservation> IncrementalModels { get; private set; } = [];
     public Guid First { get; private set; }
     public Guid Second { get; private set; }
+    public Guid Incremental { get; private set; }
 
     public async Task InitializeAsync()
     {
@@ -45,8 +53,14 @@ public sealed class MetricsFixture : IAsyncLifetime
             .ToArray();
         First = await PublishSnapshotAsync(FirstModels, FirstAt);
         Second = await PublishSnapshotAsync(SecondModels, SecondAt);
+        var firstIds = FirstModels.Select(m => m.Id).ToHashSet();
+        IncrementalModels = SecondModels.Where(m => m.Id != "microsoft/phi-2" && firstIds.Contains(m.Id)).Take(3)
+            .Select(m => m with { Downloads = m.Downloads * 3 })
+            .Append(SecondModels[0] with { Id = NewInIncremental })
+            .ToArray();
+        Incremental = await PublishIncrementalAsync(IncrementalModels, IncrementalAt);
         var metrics = Metrics.CreateClient();
-        foreach (var snapshot in new[] { First, Second })
+        foreach (var snapshot in new[] { First, Second, Incremental })
         {
             await Eventually.GetAsync(async () => await metrics.GetStringAsync($"/api/snapshots/{snapshot}"),
                 s => s.Contains("\"completedAt\":\"") && PagesDone(s), TimeSpan.FromMinutes(3), $"metrics to ingest snapshot {snapshot}");
@@ -84,6 +98,21 @@ public sealed class MetricsFixture : IAsyncLifetime
         int Count<T>() => pages.Count(p => p is T);
         await Bus.Publish(new SnapshotCompleted(id, CrawlKind.Full, at, at, pages.Count, models.Count, Hub.Datasets.Count, Hub.Spaces.Count, 0,
             Count<ModelsObserved>(), Count<DatasetsObserved>(), Count<SpacesObserved>(), Count<OrganizationsObserved>()));
+        return id;
+    }
+
+    /// <summary>An incremental crawl as the crawler's hourly job publishes it: model pages only.</summary>
+    private async Task<Guid> PublishIncrementalAsync(IReadOnlyList<ModelObservation> models, DateTimeOffset at)
+    {
+        var id = Guid.CreateVersion7(at);
+        await Bus.Publish(new SnapshotStarted(id, CrawlKind.Incremental, at, "test"));
+        var page = 0;
+        var pages = models.Chunk(2).Select(c => new ModelsObserved(id, ++page, at, c)).ToList();
+        foreach (var p in pages)
+        {
+            await Bus.Publish(p);
+        }
+        await Bus.Publish(new SnapshotCompleted(id, CrawlKind.Incremental, at, at, pages.Count, models.Count, 0, 0, 0, pages.Count, 0, 0, 0));
         return id;
     }
 

@@ -197,11 +197,29 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
         Assert.Equal([platform.FirstModels.Count(m => Owner(m.Id) == "microsoft"), platform.SecondModels.Count(m => Owner(m.Id) == "microsoft")],
             microsoft.GetProperty("points").EnumerateArray().Select(p => (int)p.GetProperty("models").GetInt64()));
 
+        // The incremental crawl is no point of an organization's trend (it saw only what changed).
+        Assert.DoesNotContain(microsoft.GetProperty("points").EnumerateArray(), p => p.GetProperty("snapshotId").GetString() == platform.Incremental.ToString());
+
+        // A model the incremental crawl saw again has three points, each saying its kind.
+        var revisited = platform.IncrementalModels[0];
+        var trend = await Json(metrics, $"/api/trends/models/{revisited.Id}");
+        Assert.Equal([("Full", platform.FirstModels.Single(m => m.Id == revisited.Id).Downloads), ("Full", platform.SecondModels.Single(m => m.Id == revisited.Id).Downloads),
+                ("Incremental", revisited.Downloads)],
+            trend.GetProperty("points").EnumerateArray().Select(p => (p.GetProperty("kind").GetString()!, p.GetProperty("downloads").GetInt64())));
+
+        // Added: never seen by an earlier snapshot of any kind; removed: only a full snapshot can tell.
         var churn = await Json(metrics, "/api/trends/churn");
         var firstIds = platform.FirstModels.Select(m => m.Id).ToHashSet();
         var secondIds = platform.SecondModels.Select(m => m.Id).ToHashSet();
-        Assert.Equal([(firstIds.Count, firstIds.Count, 0), (secondIds.Count, secondIds.Count(id => !firstIds.Contains(id)), firstIds.Count(id => !secondIds.Contains(id)))],
-            churn.EnumerateArray().Select(p => ((int)p.GetProperty("total").GetInt64(), (int)p.GetProperty("added").GetInt64(), (int)p.GetProperty("removed").GetInt64())));
+        var incrementalIds = platform.IncrementalModels.Select(m => m.Id).ToHashSet();
+        Assert.Equal([("Full", firstIds.Count, firstIds.Count, (long?)0), ("Full", secondIds.Count, secondIds.Count(id => !firstIds.Contains(id)), firstIds.Count(id => !secondIds.Contains(id))),
+                ("Incremental", incrementalIds.Count, incrementalIds.Count(id => !firstIds.Contains(id) && !secondIds.Contains(id)), null)],
+            churn.EnumerateArray().Select(p => (p.GetProperty("kind").GetString()!, (int)p.GetProperty("total").GetInt64(), (int)p.GetProperty("added").GetInt64(),
+                p.GetProperty("removed").ValueKind == JsonValueKind.Null ? (long?)null : p.GetProperty("removed").GetInt64())));
+
+        // The snapshot list can keep to one kind, so hourly crawls do not crowd out the weekly ones.
+        var full = await Json(metrics, "/api/snapshots?kind=Full");
+        Assert.Equal([platform.Second.ToString(), platform.First.ToString()], full.EnumerateArray().Select(x => x.GetProperty("id").GetString()!));
 
         var growth = await Json(metrics, "/api/trends/growth?repoType=dataset");
         var months = platform.Hub.Datasets.Where(d => d.CreatedAt is not null).GroupBy(d => d.CreatedAt!.Value.UtcDateTime.ToString("yyyy-MM"))
@@ -213,14 +231,22 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
     [Fact]
     public async Task Lifecycles_group_downloads_by_cohort_and_age_like_the_raw_facts()
     {
+        // The latest full snapshot is the second: the incremental crawl after it counts for nothing.
+        await AssertLifecyclesAsync("/api/lifecycles?cohort=quarter", platform.FirstModels.Select(m => (Model: m, At: MetricsFixture.FirstAt))
+            .Concat(platform.SecondModels.Select(m => (Model: m, At: MetricsFixture.SecondAt))));
+        // Asked for the first snapshot, the answer knows nothing of the second.
+        await AssertLifecyclesAsync($"/api/lifecycles?cohort=quarter&snapshot={platform.First}", platform.FirstModels.Select(m => (Model: m, At: MetricsFixture.FirstAt)));
+    }
+
+    private async Task AssertLifecyclesAsync(string url, IEnumerable<(ModelObservation Model, DateTimeOffset At)> observed)
+    {
         var metrics = platform.Metrics.CreateClient();
-        var facts = platform.FirstModels.Select(m => (Model: m, At: MetricsFixture.FirstAt))
-            .Concat(platform.SecondModels.Select(m => (Model: m, At: MetricsFixture.SecondAt)))
+        var facts = observed
             .Where(f => f.Model.CreatedAt is { } c && c <= f.At)
             .Select(f => (f.Model.Id, Cohort: $"{f.Model.CreatedAt!.Value.UtcDateTime.Year}-Q{(f.Model.CreatedAt.Value.UtcDateTime.Month + 2) / 3}",
                 Age: (int)Math.Floor((f.At - f.Model.CreatedAt.Value).TotalSeconds / 604800), f.Model.Downloads))
             .ToList();
-        var lifecycles = await Json(metrics, "/api/lifecycles?cohort=quarter");
+        var lifecycles = await Json(metrics, url);
         var cohorts = lifecycles.GetProperty("cohorts").EnumerateArray().ToDictionary(c => c.GetProperty("cohort").GetString()!);
         Assert.Equal(facts.Select(f => f.Cohort).Distinct().Order(StringComparer.Ordinal), cohorts.Keys.Order(StringComparer.Ordinal));
         foreach (var group in facts.GroupBy(f => f.Cohort))
@@ -322,7 +348,43 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
         Assert.Equal(summaryBefore, (await Json(metrics, $"/api/summary?snapshot={platform.First}")).GetRawText());
     }
 
+    [Fact]
+    public async Task Facts_live_in_one_partition_per_snapshot()
+    {
+        foreach (var (table, kinds) in new[] { ("model_facts", 3), ("dataset_facts", 2), ("space_facts", 2) })
+        {
+            // Every snapshot got a partition of every fact table (made by its first page or its SnapshotStarted).
+            // (The incremental crawl has no dataset or space pages: its SnapshotStarted makes those, and may be consumed after its pages.)
+            var expected = new[] { platform.First, platform.Second, platform.Incremental }.Select(x => $"{table}_{x:N}").Order(StringComparer.Ordinal).ToList();
+            await Eventually.GetAsync(async () => await PartitionsAsync(table), names => names.SequenceEqual(expected), Patience, $"a partition of {table} per snapshot");
+            // The parent is partitioned and holds no rows itself; each partition holds exactly its snapshot's rows.
+            Assert.Equal(1, await platform.Database.CountAsync($"pg_class WHERE oid = 'metrics.{table}'::regclass AND relkind = 'p'"));
+            Assert.Equal(kinds, await platform.Database.CountAsync($"(SELECT DISTINCT snapshot_id FROM metrics.{table}) x"));
+        }
+        Assert.Equal(platform.FirstModels.Count, await platform.Database.CountAsync($"metrics.model_facts_{platform.First:N}"));
+        Assert.Equal(platform.SecondModels.Count, await platform.Database.CountAsync($"metrics.model_facts_{platform.Second:N}"));
+        Assert.Equal(platform.IncrementalModels.Count, await platform.Database.CountAsync($"metrics.model_facts_{platform.Incremental:N}"));
+        Assert.Equal(platform.Hub.Spaces.Count, await platform.Database.CountAsync($"metrics.space_facts_{platform.Second:N}"));
+        Assert.Equal(platform.Hub.Datasets.Count, await platform.Database.CountAsync($"metrics.dataset_facts_{platform.First:N}"));
+    }
+
+    private async Task<List<string>> PartitionsAsync(string table)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(platform.Database.Admin);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            $"SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'metrics.{table}'::regclass ORDER BY c.relname COLLATE \"C\"", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var names = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+        return names;
+    }
+
     [Theory]
+    [InlineData("/api/snapshots?kind=weekly")]
     [InlineData("/api/dataverse/organizations?metric=vibes")]
     [InlineData("/api/dataverse/organizations?k=0")]
     [InlineData("/api/dataverse/organizations?orgType=cartel")]

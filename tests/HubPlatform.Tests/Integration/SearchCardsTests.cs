@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using HubPlatform.Contracts;
+using HubPlatform.Search.Embeddings;
+using HubPlatform.Search.Index;
 using HubPlatform.Search.Pipeline;
 using HubPlatform.Tests.Search;
 using HubPlatform.Tests.Support;
@@ -157,6 +159,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
     [InlineData("/api/search?q=chat&maxParameters=-1")]
     [InlineData("/api/search?q=chat&repoType=space")]
     [InlineData("/api/search?q=chat&k=0")]
+    [InlineData("/api/search?q=chat&sort=hot")]
     [InlineData("/api/search/similar/not%20an%20id")]
     public async Task Bad_queries_are_problem_400s(string url)
     {
@@ -238,32 +241,158 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
     }
 
     [Fact]
-    public async Task The_index_repairs_a_changed_vector_committed_below_its_watermark_and_drops_removed_keys()
+    public async Task The_index_holds_each_distinct_text_once()
+    {
+        var search = platform.Search.CreateClient();
+        await platform.WaitUntilIndexedAsync(search);
+        // Texts no row names any more (a changed card's old chunk, a removed repo's) leave at the full comparison.
+        await platform.Search.Services.GetRequiredService<EmbeddingWorker>().CompareWithDatabaseAsync(recentOnly: false, CancellationToken.None);
+
+        var rows = await ScalarAsync<long>("SELECT count(*) FROM (SELECT text_hash FROM search.documents UNION ALL SELECT text_hash FROM search.chunks) t");
+        var distinct = await ScalarAsync<long>("SELECT count(DISTINCT text_hash) FROM (SELECT text_hash FROM search.documents UNION ALL SELECT text_hash FROM search.chunks) t");
+        output.WriteLine($"{rows} rows, {distinct} distinct texts");
+        // The sample's templated cards repeat chunks, so one vector per row would hold more.
+        Assert.True(distinct < rows);
+        Assert.Equal(distinct, platform.Search.Services.GetRequiredService<VectorIndex>().Count);
+    }
+
+    [Fact]
+    public async Task The_index_repairs_a_text_committed_below_its_watermark_and_a_removed_repos_texts_leave_it()
     {
         var worker = platform.Search.Services.GetRequiredService<EmbeddingWorker>();
         var state = platform.Search.Services.GetRequiredService<IndexState>();
-        // A model of its own (a copy of an auto-generated card's model under another name), so no other test sees the change.
+        var index = platform.Search.Services.GetRequiredService<VectorIndex>();
+        // A model of its own (a copy of a sample model under another name: its document's text is its own).
         var copy = ConsumersFixture.SamplePages.SelectMany(p => p).Single(m => m.Id == "Federic/LLM-to-SQL") with { Id = "search-test/late-commit" };
         await platform.Bus.Publish(new ModelsObserved(platform.Snapshot, 30_000, DateTimeOffset.UtcNow, [copy]));
-        var key = await Eventually.GetAsync(async () => (long?)await ScalarAsync<long>("SELECT coalesce(max(key), 0) FROM search.documents WHERE id = 'search-test/late-commit'"),
-            k => k > 0 && state.VersionOf((ulong)k) is not null, SearchFixture.Patience, "the copy to be indexed") ?? 0;
+        var own = await Eventually.GetAsync(async () => (long?)await ScalarAsync<long>("""
+                SELECT coalesce(max(e.key), 0) FROM search.documents d JOIN search.embeddings e ON e.text_hash = d.text_hash WHERE d.id = 'search-test/late-commit'
+                """),
+            k => k > 0 && index.Contains((ulong)k), SearchFixture.Patience, "the copy's text to be indexed") ?? 0;
         var late = state.Watermark - 3;
-        // As if a transaction that took version `late` long ago committed only now, with a changed text (one that
-        // has a vector: the translation adapter's). The watermark has moved past it, so the next sync cannot see it.
-        await ScalarAsync<long>($"""
-            UPDATE search.documents SET text_hash = (SELECT text_hash FROM search.documents WHERE id = 'webbigdata/C3TR-Adapter_hqq'), vector_version = {late}
-            WHERE key = {key} RETURNING key
+        // As if a transaction that took version `late` long ago committed only now, with a new text (the
+        // translation adapter's vector under a text of its own). The watermark has moved past it, so the next sync cannot see it.
+        var lateKey = await ScalarAsync<long>("""
+            INSERT INTO search.embeddings (text_hash, vector, created_at)
+            SELECT 'search-test-late-text', e.vector, now() FROM search.documents d JOIN search.embeddings e ON e.text_hash = d.text_hash
+            WHERE d.id = 'webbigdata/C3TR-Adapter_hqq' RETURNING key
             """);
-        // And a chunk gone from the database (as a shrunk card leaves it) but still in the index.
-        var chunk = await ScalarAsync<long>("DELETE FROM search.chunks WHERE key = (SELECT max(key) FROM search.chunks WHERE id = 'Federic/LLM-to-SQL') RETURNING key");
-        Assert.NotNull(state.VersionOf((ulong)chunk));
+        await ScalarAsync<long>($"""
+            UPDATE search.documents SET text_hash = 'search-test-late-text', vector_version = {late}, embedded = true
+            WHERE id = 'search-test/late-commit' RETURNING key
+            """);
 
         await worker.CompareWithDatabaseAsync(recentOnly: true, CancellationToken.None);
-        Assert.Equal(late, state.VersionOf((ulong)key));
-        await worker.CompareWithDatabaseAsync(recentOnly: false, CancellationToken.None);
-        Assert.Null(state.VersionOf((ulong)chunk));
+        Assert.True(index.Contains((ulong)lateKey));
         var translation = await IdsAsync(platform.Search.CreateClient(), "/api/search/similar/webbigdata/C3TR-Adapter_hqq?k=5");
         Assert.Contains("search-test/late-commit", translation);
+
+        // The repo leaves the Hub: its texts (no other repo names them) leave the index at the full comparison,
+        // while the model it was copied from keeps its own.
+        await platform.Bus.Publish(new ReposRemoved(platform.Snapshot, DateTimeOffset.UtcNow, RepoType.Model, ["search-test/late-commit"]));
+        await Eventually.GetAsync(() => platform.Database.CountAsync("search.documents WHERE id = 'search-test/late-commit'"), n => n == 0, SearchFixture.Patience, "the copy to be removed");
+        await worker.CompareWithDatabaseAsync(recentOnly: false, CancellationToken.None);
+        Assert.False(index.Contains((ulong)lateKey));
+        Assert.False(index.Contains((ulong)own));
+        Assert.Null(state.VersionOf((ulong)lateKey));
+        var original = await ScalarAsync<long>("SELECT e.key FROM search.documents d JOIN search.embeddings e ON e.text_hash = d.text_hash WHERE d.id = 'Federic/LLM-to-SQL'");
+        Assert.True(index.Contains((ulong)original));
+    }
+
+    [Fact]
+    public async Task A_selective_filter_finds_all_its_repos_by_meaning_even_when_the_nearest_vectors_are_all_elsewhere()
+    {
+        var search = platform.Search.CreateClient();
+        var index = platform.Search.Services.GetRequiredService<VectorIndex>();
+        const string query = "a chat assistant that speaks Romanian";
+        var q = platform.Search.Services.GetRequiredService<SentenceEmbedder>().Embed(query);
+        // A crowd of 10,000 vectors nearer the query than any repo (cosine ≈ 0.96), under keys no row has: as if
+        // thousands of other repos matched better but the filter left them out. An approximate search of a
+        // fixed few thousand candidates, filtered afterwards, sees only the crowd.
+        var random = new Random(11);
+        var crowd = Enumerable.Range(0, 10_000).Select(i => KeyValuePair.Create((1UL << 40) + (ulong)i, Near(q, random))).ToArray();
+        index.Upsert(crowd);
+        try
+        {
+            // Independently of the service: the sample's models by OpenLLM-Ro, each scored by its best stored vector.
+            const string author = "OpenLLM-Ro";
+            var expected = new Dictionary<string, double>();
+            foreach (var id in SharedData.SampleModels.Select(m => m.GetProperty("id").GetString()!).Where(id => id.StartsWith(author + "/", StringComparison.Ordinal)))
+            {
+                expected[id] = (await StoredVectorsAsync(id)).Max(v => Embedders.Cosine(q, v));
+            }
+            Assert.Equal(5, expected.Count);
+
+            var hits = (await SearchFixture.Json(search, $"/api/search?q={Uri.EscapeDataString(query)}&mode=semantic&k=10&author={author}"))!.Value
+                .GetProperty("hits").EnumerateArray().Select(h => (Id: h.GetProperty("id").GetString()!, Score: h.GetProperty("score").GetDouble())).ToList();
+            output.WriteLine(string.Join(", ", hits.Select(h => $"{h.Id} {h.Score:F3} (expected {expected.GetValueOrDefault(h.Id):F3})")));
+            Assert.Equal(expected.Keys.Order(), hits.Select(h => h.Id).Order());
+            // Half-precision vectors in the index: scores agree to about 1e-3.
+            Assert.All(hits, h => Assert.Equal(expected[h.Id], h.Score, 0.01));
+            Assert.Equal(hits.OrderByDescending(h => h.Score).Select(h => h.Id), hits.Select(h => h.Id));
+
+            // Unfiltered, the search widens past the crowd until it has k repos.
+            var unfiltered = await IdsAsync(search, $"/api/search?q={Uri.EscapeDataString(query)}&mode=semantic&k=10");
+            output.WriteLine("unfiltered: " + string.Join(", ", unfiltered));
+            Assert.Equal(10, unfiltered.Count);
+            Assert.Contains(unfiltered, id => id.StartsWith(author + "/", StringComparison.Ordinal));
+        }
+        finally
+        {
+            foreach (var (key, _) in crowd)
+            {
+                index.Remove(key);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Sort_by_trending_orders_hits_by_the_hubs_trending_score()
+    {
+        var search = platform.Search.CreateClient();
+        var template = ConsumersFixture.SamplePages.SelectMany(p => p).Single(m => m.Id == "Federic/LLM-to-SQL");
+        // Trending scores as the Hub lists them (the sample has none): one repo without a score sorts last.
+        var models = new (string Id, double? Trending)[] { ("search-test/trend-steady", 5.5), ("search-test/trend-rising", 48), ("search-test/trend-quiet", null), ("search-test/trend-warm", 12.25) }
+            .Select(m => template with { Id = m.Id, Author = "search-test-trend", TrendingScore = m.Trending }).ToArray();
+        await platform.Bus.Publish(new ModelsObserved(platform.Snapshot, 40_000, DateTimeOffset.UtcNow, models));
+
+        const string url = "/api/search?q=trend&mode=keyword&k=10&author=search-test-trend";
+        await Eventually.GetAsync(async () => (List<string>?)await IdsAsync(search, url), ids => ids.Count == models.Length, SearchFixture.Patience, "the trending models to be stored");
+        var hits = (await SearchFixture.Json(search, url + "&sort=trending"))!.Value.GetProperty("hits").EnumerateArray().ToList();
+        var expected = models.OrderByDescending(m => m.TrendingScore ?? double.MinValue).Select(m => m.Id).ToList();
+        Assert.Equal(expected, hits.Select(h => h.GetProperty("id").GetString()));
+        Assert.Equal(models.OrderByDescending(m => m.TrendingScore ?? double.MinValue).Select(m => m.TrendingScore),
+            hits.Select(h => h.GetProperty("trendingScore").ValueKind == JsonValueKind.Null ? (double?)null : h.GetProperty("trendingScore").GetDouble()));
+    }
+
+    private static float[] Near(float[] q, Random random)
+    {
+        var v = new float[q.Length];
+        var noise = 0.3 / Math.Sqrt(q.Length);
+        for (var i = 0; i < v.Length; i++)
+        {
+            v[i] = q[i] + (float)(noise * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+        }
+        var norm = MathF.Sqrt(v.Sum(x => x * x));
+        return v.Select(x => x / norm).ToArray();
+    }
+
+    private async Task<List<float[]>> StoredVectorsAsync(string id)
+    {
+        await using var connection = new NpgsqlConnection(platform.Database.Admin);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT e.vector FROM (SELECT text_hash FROM search.documents WHERE id = @id UNION ALL SELECT text_hash FROM search.chunks WHERE id = @id) v
+            JOIN search.embeddings e ON e.text_hash = v.text_hash
+            """, connection);
+        command.Parameters.AddWithValue("id", id);
+        await using var reader = await command.ExecuteReaderAsync();
+        var vectors = new List<float[]>();
+        while (await reader.ReadAsync())
+        {
+            vectors.Add((float[])reader.GetValue(0));
+        }
+        return vectors;
     }
 
     /// <summary>What the service saw for a missed query: the semantic and keyword lists, and whether the repo's vectors are in the index.</summary>
@@ -279,7 +408,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         await using var connection = new NpgsqlConnection(platform.Database.Admin);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
-            SELECT v.key, e.vector FROM (SELECT key, text_hash FROM search.documents WHERE id = @id UNION ALL SELECT key, text_hash FROM search.chunks WHERE id = @id) v
+            SELECT coalesce(e.key, -1), e.vector FROM (SELECT text_hash FROM search.documents WHERE id = @id UNION ALL SELECT text_hash FROM search.chunks WHERE id = @id) v
             LEFT JOIN search.embeddings e ON e.text_hash = v.text_hash
             """, connection);
         command.Parameters.AddWithValue("id", expected);

@@ -27,6 +27,8 @@ public sealed class GeneratedHub
         }
         week1.Add(Model("odd/self-a", [("odd/self-a", null)]));
         week1.Add(Model("odd/self-b", [(Roots[0], "finetune"), ("odd/self-b", "finetune")]));
+        // Untyped and naming itself too: its one real base makes it a finetune, not a merge.
+        week1.Add(Model("odd/self-c", [(Roots[1], null), ("odd/self-c", null)]));
         week1.Add(Model("odd/cycle-a", [(Roots[1], "finetune"), ("odd/cycle-b", "finetune")]));
         week1.Add(Model("odd/cycle-b", [("odd/cycle-a", "adapter")]));
         week1.Add(Model("odd/loop-c", [("odd/loop-d", "finetune")]));

@@ -32,8 +32,9 @@ public sealed class ReferenceHub
                     SelfReferences.Add(model.Id);
                     continue;
                 }
-                // The Hub's rule for an unstated relation in these hubs: several bases make a merge, one a finetune.
-                var relation = stated ?? (model.Bases.Count > 1 ? "merge" : "finetune");
+                // The Hub's rule for an unstated relation in these hubs: several bases make a merge, one a
+                // finetune; a self-reference is not a base.
+                var relation = stated ?? (model.Bases.Count(b => b.Base != model.Id) > 1 ? "merge" : "finetune");
                 (_bases.TryGetValue(model.Id, out var up) ? up : _bases[model.Id] = []).Add((parent, relation));
                 (_children.TryGetValue(parent, out var down) ? down : _children[parent] = []).Add((model.Id, relation));
             }

@@ -77,7 +77,7 @@ public sealed class SearchEmbeddingsRegistrationTests : IDisposable
         var keys = Enumerable.Range(1, vectors).Select(i => (ulong)i).ToArray();
         using var saved = VectorIndex.Build(keys.Select(k => KeyValuePair.Create(k, random.Next())), new VectorIndexOptions());
         var state = new IndexState();
-        state.Indexed(keys.Select(k => (k, (long)k)), advanceWatermark: true);
+        state.Indexed(keys.Select(k => (k, (long)k)), advanceTo: vectors);
         IndexFiles.Save(saved, state, path);
     }
 

@@ -95,6 +95,44 @@ public sealed class VectorIndexTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void A_large_batch_added_on_every_core_is_complete_and_searchable()
+    {
+        var vectors = Vectors(20_000, seed: 8);
+        using var index = VectorIndex.Create(new VectorIndexOptions());
+
+        // One batch: capacity reserved once, then the vectors added concurrently.
+        index.Upsert(vectors);
+        // A second batch that replaces a thousand vectors and adds a thousand more.
+        var moved = Vectors(2_000, seed: 9).Select((v, i) => KeyValuePair.Create(i < 1_000 ? (ulong)i + 1 : 100_000UL + (ulong)i, v.Value)).ToArray();
+        index.Upsert(moved);
+
+        Assert.Equal(21_000, index.Count);
+        // Every key holds its own vector (the last one given for it): nothing was lost or crossed between threads.
+        var latest = vectors.Skip(1_000).Concat(moved).ToArray();
+        Assert.All(latest, v => Assert.True(index.Score(v.Value, [v.Key]).Single().Similarity > 0.999f, $"key {v.Key}"));
+        // And the graph finds them (approximately: uniform random 384-d vectors are HNSW's hardest case).
+        var found = latest.Where((_, i) => i % 10 == 0).Count(v => index.Search(v.Value, 1)[0].Key == v.Key);
+        Assert.True(found >= latest.Length / 10 * 0.98, $"found {found} of {latest.Length / 10}");
+    }
+
+    [Fact]
+    public void Scores_the_given_keys_exactly_most_similar_first_and_skips_keys_it_does_not_hold()
+    {
+        var vectors = Vectors(1_000, seed: 10);
+        using var index = VectorIndex.Build(vectors, new VectorIndexOptions());
+        var query = Vectors(1, seed: 11)[0].Value;
+        var chosen = vectors.Where((_, i) => i % 7 == 0).ToArray();
+
+        var scored = index.Score(query, chosen.Select(v => v.Key).Append(999_999UL));
+
+        Assert.Equal(chosen.Length, scored.Count);
+        var exact = chosen.ToDictionary(v => v.Key, v => Dot(query, v.Value));
+        // Half precision in the index: each score within 2e-3 of the exact one, and the list sorted by score.
+        Assert.All(scored, m => Assert.Equal(exact[m.Key], m.Similarity, 0.002f));
+        Assert.Equal(scored.OrderByDescending(m => m.Similarity), scored);
+    }
+
+    [Fact]
     public void Rejects_vectors_of_another_model()
     {
         using var index = VectorIndex.Create(new VectorIndexOptions());

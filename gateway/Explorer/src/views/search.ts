@@ -18,7 +18,7 @@ export const searchView: View = {
       field('Query', query),
       field('Repos', select('repoType', value('repoType'), [['', 'models'], ['dataset', 'datasets']])),
       field('Mode', select('mode', value('mode', 'hybrid'), [['hybrid', 'hybrid'], ['semantic', 'semantic'], ['keyword', 'keyword']])),
-      field('Sort', select('sort', value('sort', 'relevance'), [['relevance', 'relevance'], ['downloads', 'downloads'], ['likes', 'likes']])),
+      field('Sort', select('sort', value('sort', 'relevance'), [['relevance', 'relevance'], ['downloads', 'downloads'], ['likes', 'likes'], ['trending', 'trending']])),
       field('Pipeline tag', input('pipelineTag', value('pipelineTag'), { placeholder: 'text-generation' })),
       field('Library', input('library', value('library'), { placeholder: 'transformers' })),
       field('License', input('license', value('license'), { placeholder: 'apache-2.0' })),

@@ -127,6 +127,22 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("adapters");
 
+                    b.Property<long>("ChildAdapters")
+                        .HasColumnType("bigint")
+                        .HasColumnName("child_adapters");
+
+                    b.Property<long>("ChildFinetunes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("child_finetunes");
+
+                    b.Property<long>("ChildMerges")
+                        .HasColumnType("bigint")
+                        .HasColumnName("child_merges");
+
+                    b.Property<long>("ChildQuantizations")
+                        .HasColumnType("bigint")
+                        .HasColumnName("child_quantizations");
+
                     b.Property<DateTimeOffset>("ComputedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("computed_at");
@@ -249,6 +265,10 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                     b.Property<int?>("ExpectedPages")
                         .HasColumnType("integer")
                         .HasColumnName("expected_pages");
+
+                    b.Property<DateTimeOffset?>("FamilySizesPrunedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("family_sizes_pruned_at");
 
                     b.Property<DateTimeOffset?>("ObservedAt")
                         .HasColumnType("timestamp with time zone")

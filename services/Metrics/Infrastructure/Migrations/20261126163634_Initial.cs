@@ -252,6 +252,9 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                 schema: "metrics",
                 table: "spaces",
                 column: "created_at");
+
+            // Hand-added (keep when regenerating): EF cannot declare partitioned tables.
+            FactPartitions.PartitionBySnapshot(migrationBuilder);
         }
 
         /// <inheritdoc />

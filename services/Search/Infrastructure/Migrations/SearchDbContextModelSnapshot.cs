@@ -43,6 +43,10 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("ordinal");
 
+                    b.Property<bool>("Embedded")
+                        .HasColumnType("boolean")
+                        .HasColumnName("embedded");
+
                     b.Property<long>("Key")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
@@ -74,6 +78,10 @@ namespace HubPlatform.Search.Infrastructure.Migrations
 
                     b.HasIndex("VectorVersion")
                         .HasDatabaseName("ix_chunks_vector_version");
+
+                    b.HasIndex(new[] { "Key" }, "ix_chunks_waiting")
+                        .HasDatabaseName("ix_chunks_waiting")
+                        .HasFilter("NOT embedded");
 
                     b.ToTable("chunks", "search");
                 });
@@ -110,6 +118,10 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                     b.Property<long>("Downloads")
                         .HasColumnType("bigint")
                         .HasColumnName("downloads");
+
+                    b.Property<bool>("Embedded")
+                        .HasColumnType("boolean")
+                        .HasColumnName("embedded");
 
                     b.Property<string>("EmbeddingText")
                         .IsRequired()
@@ -173,6 +185,10 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                         .HasColumnType("text")
                         .HasColumnName("text_hash");
 
+                    b.Property<double?>("TrendingScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("trending_score");
+
                     b.Property<long>("VectorVersion")
                         .HasColumnType("bigint")
                         .HasColumnName("vector_version");
@@ -193,6 +209,16 @@ namespace HubPlatform.Search.Infrastructure.Migrations
 
                     b.HasIndex("VectorVersion")
                         .HasDatabaseName("ix_documents_vector_version");
+
+                    b.HasIndex("RepoType", "Author")
+                        .HasDatabaseName("ix_documents_repo_type_author");
+
+                    b.HasIndex("RepoType", "PipelineTag")
+                        .HasDatabaseName("ix_documents_repo_type_pipeline_tag");
+
+                    b.HasIndex(new[] { "Key" }, "ix_documents_waiting")
+                        .HasDatabaseName("ix_documents_waiting")
+                        .HasFilter("NOT embedded");
 
                     b.ToTable("documents", "search");
                 });
@@ -237,6 +263,12 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<long>("Key")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("key")
+                        .HasDefaultValueSql("nextval('search.vector_keys')");
+
                     b.PrimitiveCollection<float[]>("Vector")
                         .IsRequired()
                         .HasColumnType("real[]")
@@ -244,6 +276,9 @@ namespace HubPlatform.Search.Infrastructure.Migrations
 
                     b.HasKey("TextHash")
                         .HasName("pk_embeddings");
+
+                    b.HasAlternateKey("Key")
+                        .HasName("ak_embeddings_key");
 
                     b.ToTable("embeddings", "search");
                 });

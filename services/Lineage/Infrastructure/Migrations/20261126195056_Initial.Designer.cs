@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HubPlatform.Lineage.Infrastructure.Migrations
 {
     [DbContext(typeof(LineageDbContext))]
-    [Migration("20261126162722_Initial")]
+    [Migration("20261126195056_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -129,6 +129,22 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                     b.Property<long>("Adapters")
                         .HasColumnType("bigint")
                         .HasColumnName("adapters");
+
+                    b.Property<long>("ChildAdapters")
+                        .HasColumnType("bigint")
+                        .HasColumnName("child_adapters");
+
+                    b.Property<long>("ChildFinetunes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("child_finetunes");
+
+                    b.Property<long>("ChildMerges")
+                        .HasColumnType("bigint")
+                        .HasColumnName("child_merges");
+
+                    b.Property<long>("ChildQuantizations")
+                        .HasColumnType("bigint")
+                        .HasColumnName("child_quantizations");
 
                     b.Property<DateTimeOffset>("ComputedAt")
                         .HasColumnType("timestamp with time zone")
@@ -252,6 +268,10 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                     b.Property<int?>("ExpectedPages")
                         .HasColumnType("integer")
                         .HasColumnName("expected_pages");
+
+                    b.Property<DateTimeOffset?>("FamilySizesPrunedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("family_sizes_pruned_at");
 
                     b.Property<DateTimeOffset?>("ObservedAt")
                         .HasColumnType("timestamp with time zone")

@@ -13,7 +13,7 @@ using NpgsqlTypes;
 namespace HubPlatform.Search.Infrastructure.Migrations
 {
     [DbContext(typeof(SearchDbContext))]
-    [Migration("20261126165545_Initial")]
+    [Migration("20261126194413_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -46,6 +46,10 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("ordinal");
 
+                    b.Property<bool>("Embedded")
+                        .HasColumnType("boolean")
+                        .HasColumnName("embedded");
+
                     b.Property<long>("Key")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
@@ -77,6 +81,10 @@ namespace HubPlatform.Search.Infrastructure.Migrations
 
                     b.HasIndex("VectorVersion")
                         .HasDatabaseName("ix_chunks_vector_version");
+
+                    b.HasIndex(new[] { "Key" }, "ix_chunks_waiting")
+                        .HasDatabaseName("ix_chunks_waiting")
+                        .HasFilter("NOT embedded");
 
                     b.ToTable("chunks", "search");
                 });
@@ -113,6 +121,10 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                     b.Property<long>("Downloads")
                         .HasColumnType("bigint")
                         .HasColumnName("downloads");
+
+                    b.Property<bool>("Embedded")
+                        .HasColumnType("boolean")
+                        .HasColumnName("embedded");
 
                     b.Property<string>("EmbeddingText")
                         .IsRequired()
@@ -176,6 +188,10 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                         .HasColumnType("text")
                         .HasColumnName("text_hash");
 
+                    b.Property<double?>("TrendingScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("trending_score");
+
                     b.Property<long>("VectorVersion")
                         .HasColumnType("bigint")
                         .HasColumnName("vector_version");
@@ -196,6 +212,16 @@ namespace HubPlatform.Search.Infrastructure.Migrations
 
                     b.HasIndex("VectorVersion")
                         .HasDatabaseName("ix_documents_vector_version");
+
+                    b.HasIndex("RepoType", "Author")
+                        .HasDatabaseName("ix_documents_repo_type_author");
+
+                    b.HasIndex("RepoType", "PipelineTag")
+                        .HasDatabaseName("ix_documents_repo_type_pipeline_tag");
+
+                    b.HasIndex(new[] { "Key" }, "ix_documents_waiting")
+                        .HasDatabaseName("ix_documents_waiting")
+                        .HasFilter("NOT embedded");
 
                     b.ToTable("documents", "search");
                 });
@@ -240,6 +266,12 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<long>("Key")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("key")
+                        .HasDefaultValueSql("nextval('search.vector_keys')");
+
                     b.PrimitiveCollection<float[]>("Vector")
                         .IsRequired()
                         .HasColumnType("real[]")
@@ -247,6 +279,9 @@ namespace HubPlatform.Search.Infrastructure.Migrations
 
                     b.HasKey("TextHash")
                         .HasName("pk_embeddings");
+
+                    b.HasAlternateKey("Key")
+                        .HasName("ak_embeddings_key");
 
                     b.ToTable("embeddings", "search");
                 });

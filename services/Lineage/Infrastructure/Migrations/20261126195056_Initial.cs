@@ -73,6 +73,10 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                     adapters = table.Column<long>(type: "bigint", nullable: false),
                     quantizations = table.Column<long>(type: "bigint", nullable: false),
                     merges = table.Column<long>(type: "bigint", nullable: false),
+                    child_finetunes = table.Column<long>(type: "bigint", nullable: false),
+                    child_adapters = table.Column<long>(type: "bigint", nullable: false),
+                    child_quantizations = table.Column<long>(type: "bigint", nullable: false),
+                    child_merges = table.Column<long>(type: "bigint", nullable: false),
                     computed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
@@ -139,7 +143,8 @@ namespace HubPlatform.Lineage.Infrastructure.Migrations
                     observed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     expected_pages = table.Column<int>(type: "integer", nullable: true),
-                    rolled_up_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    rolled_up_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    family_sizes_pruned_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {

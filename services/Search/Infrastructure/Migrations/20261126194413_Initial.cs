@@ -50,7 +50,8 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                     key = table.Column<long>(type: "bigint", nullable: false, defaultValueSql: "nextval('search.vector_keys')"),
                     text = table.Column<string>(type: "text", nullable: false),
                     text_hash = table.Column<string>(type: "text", nullable: false),
-                    vector_version = table.Column<long>(type: "bigint", nullable: false)
+                    vector_version = table.Column<long>(type: "bigint", nullable: false),
+                    embedded = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -83,7 +84,9 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                     key = table.Column<long>(type: "bigint", nullable: false, defaultValueSql: "nextval('search.vector_keys')"),
                     embedding_text = table.Column<string>(type: "text", nullable: false),
                     text_hash = table.Column<string>(type: "text", nullable: false),
-                    vector_version = table.Column<long>(type: "bigint", nullable: false)
+                    vector_version = table.Column<long>(type: "bigint", nullable: false),
+                    trending_score = table.Column<double>(type: "double precision", nullable: true),
+                    embedded = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -98,11 +101,13 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                 {
                     text_hash = table.Column<string>(type: "text", nullable: false),
                     vector = table.Column<float[]>(type: "real[]", nullable: false),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    key = table.Column<long>(type: "bigint", nullable: false, defaultValueSql: "nextval('search.vector_keys')")
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_embeddings", x => x.text_hash);
+                    table.UniqueConstraint("ak_embeddings_key", x => x.key);
                 });
 
             migrationBuilder.CreateIndex(
@@ -116,6 +121,25 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                 schema: "search",
                 table: "chunks",
                 column: "vector_version");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_chunks_waiting",
+                schema: "search",
+                table: "chunks",
+                column: "key",
+                filter: "NOT embedded");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_documents_repo_type_author",
+                schema: "search",
+                table: "documents",
+                columns: new[] { "repo_type", "author" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_documents_repo_type_pipeline_tag",
+                schema: "search",
+                table: "documents",
+                columns: new[] { "repo_type", "pipeline_tag" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_documents_search_vector",
@@ -135,6 +159,13 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                 schema: "search",
                 table: "documents",
                 column: "vector_version");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_documents_waiting",
+                schema: "search",
+                table: "documents",
+                column: "key",
+                filter: "NOT embedded");
         }
 
         /// <inheritdoc />
