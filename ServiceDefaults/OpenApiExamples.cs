@@ -47,6 +47,7 @@ public static class OpenApiExamples
         ["asOf"] = (null, "A date (2025-06-30) or snapshot id: answer as the platform saw it then; default: now."),
         ["search"] = ("micro", "Part of the organization's name."),
         ["datasetsPerOrganization"] = (5, "How many datasets each organization shows in the treemap."),
+        ["kind"] = ("Full", "Full (the weekly snapshots) or Incremental (the hourly crawls of what changed)."),
         ["benchmark"] = (true, "Only evaluation benchmarks (true) or only other datasets (false)."),
         ["cohort"] = ("quarter", "How models are grouped by release date: quarter or month."),
         ["modelsPerOrganization"] = (5, "How many models each organization shows in the treemap."),
