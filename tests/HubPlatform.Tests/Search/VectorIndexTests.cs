@@ -95,7 +95,7 @@ public sealed class VectorIndexTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void A_large_batch_added_on_every_core_is_complete_and_searchable()
+    public void A_large_batch_is_complete_and_searchable()
     {
         var vectors = Vectors(20_000, seed: 8);
         using var index = VectorIndex.Create(new VectorIndexOptions());
