@@ -27,6 +27,8 @@ public static class MetricsServiceExtensions
         builder.Services.AddScoped<SpaceFactStore>();
         builder.Services.AddScoped<OrganizationStore>();
         builder.Services.AddScoped<SnapshotIngestion>();
+        builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
+        builder.Services.AddScoped<SnapshotRetention>();
         builder.Services.AddScoped<SnapshotQuery>();
         builder.Services.AddScoped<DataVerseQuery>();
         builder.Services.AddScoped<HeatMapQuery>();

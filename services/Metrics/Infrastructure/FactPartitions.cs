@@ -7,7 +7,7 @@ namespace HubPlatform.Metrics.Infrastructure;
 /// <summary>
 /// The fact tables (one row per repo per snapshot) are LIST-partitioned by snapshot: a snapshot's
 /// rows live in their own table, so a 2M-model snapshot loads into a small, fresh table and
-/// dropping a snapshot would be dropping its partitions (DETACH + DROP), not deleting millions of rows.
+/// dropping a snapshot (SnapshotRetention) drops its partitions, not deleting millions of rows.
 /// <para>Pages of a snapshot may arrive before its SnapshotStarted, so the first page (of each kind)
 /// creates the partition. It is created standalone and then ATTACHed: ATTACH takes only a SHARE
 /// UPDATE EXCLUSIVE lock on the parent, so ingest of other snapshots and queries go on. An advisory
@@ -68,6 +68,15 @@ public static class FactPartitions
             """, ct);
 #pragma warning restore EF1002
         Known[known] = true;
+    }
+
+    /// <summary>Forgets this process's note that the snapshot's partitions exist (retention dropped them).</summary>
+    public static void Forget(MetricsDbContext db, Guid snapshot)
+    {
+        foreach (var (table, _) in Tables)
+        {
+            Known.TryRemove((db.Database.GetDbConnection().Database ?? "", table, snapshot), out _);
+        }
     }
 
     /// <summary>Makes sure every fact table has the snapshot's partition.</summary>

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 
 namespace HubPlatform.Metrics.Infrastructure;
@@ -16,6 +17,9 @@ public sealed class MetricsDbContext(DbContextOptions<MetricsDbContext> options)
     public DbSet<Space> Spaces => Set<Space>();
     public DbSet<SpaceFact> SpaceFacts => Set<SpaceFact>();
     public DbSet<Organization> Organizations => Set<Organization>();
+    public DbSet<CreatedPerDay> CreatedPerDay => Set<CreatedPerDay>();
+    public DbSet<ModelOrganizationTotal> ModelOrganizationTotals => Set<ModelOrganizationTotal>();
+    public DbSet<DatasetOrganizationTotal> DatasetOrganizationTotals => Set<DatasetOrganizationTotal>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -25,40 +29,14 @@ public sealed class MetricsDbContext(DbContextOptions<MetricsDbContext> options)
             s.HasKey(x => x.Id);
             s.Property(x => x.Kind).HasMaxLength(16);
         });
-        modelBuilder.Entity<Model>(m =>
-        {
-            m.HasKey(x => x.Id);
-            m.HasIndex(x => x.Author);
-            m.HasIndex(x => x.CreatedAt);
-        });
         modelBuilder.Entity<SnapshotPage>(p => p.HasKey(x => new { x.SnapshotId, x.Page }));
-        modelBuilder.Entity<ModelFact>(f =>
-        {
-            f.HasKey(x => new { x.SnapshotId, x.ModelId });
-            f.HasIndex(x => x.ModelId);
-        });
-        modelBuilder.Entity<Dataset>(d =>
-        {
-            d.HasKey(x => x.Id);
-            d.HasIndex(x => x.Author);
-            d.HasIndex(x => x.CreatedAt);
-        });
-        modelBuilder.Entity<DatasetFact>(f =>
-        {
-            f.HasKey(x => new { x.SnapshotId, x.DatasetId });
-            f.HasIndex(x => x.DatasetId);
-        });
-        modelBuilder.Entity<Space>(s =>
-        {
-            s.HasKey(x => x.Id);
-            s.HasIndex(x => x.Author);
-            s.HasIndex(x => x.CreatedAt);
-        });
-        modelBuilder.Entity<SpaceFact>(f =>
-        {
-            f.HasKey(x => new { x.SnapshotId, x.SpaceId });
-            f.HasIndex(x => x.SpaceId);
-        });
+        Repo<Model>(modelBuilder);
+        Repo<Dataset>(modelBuilder);
+        Repo<Space>(modelBuilder);
+        Fact<ModelFact>(modelBuilder, x => new { x.SnapshotId, x.ModelId }, x => x.ModelId);
+        Fact<DatasetFact>(modelBuilder, x => new { x.SnapshotId, x.DatasetId }, x => x.DatasetId);
+        Fact<SpaceFact>(modelBuilder, x => new { x.SnapshotId, x.SpaceId }, x => x.SpaceId);
+        SnapshotAggregates.Configure(modelBuilder);
         modelBuilder.Entity<Organization>(o =>
         {
             o.HasKey(x => x.Name);
@@ -67,6 +45,33 @@ public sealed class MetricsDbContext(DbContextOptions<MetricsDbContext> options)
         });
         modelBuilder.UseSnakeCaseNames();
     }
+
+    /// <summary>A repo's dimensions: keyed by id, found by author (organizations, HeatMap) and by creation date (cohorts).</summary>
+    private static void Repo<T>(ModelBuilder modelBuilder) where T : class, IRepoDimensions => modelBuilder.Entity<T>(r =>
+    {
+        r.HasKey(x => x.Id);
+        r.HasIndex(x => x.Author);
+        r.HasIndex(x => x.CreatedAt);
+    });
+
+    /// <summary>
+    /// A fact table: keyed by (snapshot, repo) and indexed by repo for trends. The keys and index
+    /// names must stay what FactPartitions.PartitionBySnapshot recreates on the partitioned table.
+    /// </summary>
+    private static void Fact<T>(ModelBuilder modelBuilder, Expression<Func<T, object?>> key, Expression<Func<T, object?>> repo) where T : class =>
+        modelBuilder.Entity<T>(f =>
+        {
+            f.HasKey(key);
+            f.HasIndex(repo);
+        });
+}
+
+/// <summary>What every repo dimension row has in common.</summary>
+public interface IRepoDimensions
+{
+    string Id { get; }
+    string Author { get; }
+    DateTimeOffset? CreatedAt { get; }
 }
 
 public sealed class Snapshot
@@ -81,6 +86,8 @@ public sealed class Snapshot
     public int FailedPages { get; set; }
     /// <summary>How many pages of the kinds this service consumes the crawler published; known once the snapshot completed.</summary>
     public int? ExpectedPages { get; set; }
+    /// <summary>When the snapshot's pre-aggregates (SnapshotAggregates) were built: set once every page is stored, null before.</summary>
+    public DateTimeOffset? AggregatedAt { get; set; }
 }
 
 /// <summary>A page of a snapshot that metrics has stored: it tells when a snapshot is fully ingested.</summary>
@@ -92,7 +99,7 @@ public sealed class SnapshotPage
 }
 
 /// <summary>A model's dimensions as last observed. <see cref="RemovedInSnapshot"/> is set when a full snapshot no longer saw it.</summary>
-public sealed class Model
+public sealed class Model : IRepoDimensions
 {
     public string Id { get; set; } = "";
     public string Author { get; set; } = "";
@@ -124,7 +131,7 @@ public sealed class ModelFact
 }
 
 /// <summary>A dataset's dimensions as last observed, with the domains and benchmark flag the rules derived.</summary>
-public sealed class Dataset
+public sealed class Dataset : IRepoDimensions
 {
     public string Id { get; set; } = "";
     public string Author { get; set; } = "";
@@ -153,7 +160,7 @@ public sealed class DatasetFact
 }
 
 /// <summary>A space's dimensions as last observed.</summary>
-public sealed class Space
+public sealed class Space : IRepoDimensions
 {
     public string Id { get; set; } = "";
     public string Author { get; set; } = "";

@@ -6,14 +6,20 @@ namespace HubPlatform.Metrics.IntegrationEvents;
 
 /// <summary>
 /// After any page or the completion is stored: whichever message finds the snapshot fully
-/// ingested drops the cached answers (they describe an older hub) and announces it.
+/// ingested builds its aggregates (once), applies retention, drops the cached answers (they
+/// describe an older hub) and announces it.
 /// </summary>
-public sealed class SnapshotIngestion(MetricsDbContext db, ResponseCache cache)
+public sealed class SnapshotIngestion(MetricsDbContext db, ResponseCache cache, SnapshotRetention retention, ILogger<SnapshotIngestion> logger)
 {
     public async Task AnnounceIfCompleteAsync(ConsumeContext context, Guid snapshotId)
     {
         if (await new SnapshotProgress(db, MetricsDbContext.Schema).IsFullyIngestedAsync(snapshotId, context.CancellationToken))
         {
+            if (await SnapshotAggregates.BuildAsync(db, snapshotId, context.CancellationToken))
+            {
+                logger.LogInformation("Built the aggregates of snapshot {SnapshotId}", snapshotId);
+                await retention.ApplyAsync(context.CancellationToken);
+            }
             await cache.InvalidateAllAsync();
             await context.Publish(new SnapshotIngested(snapshotId, "metrics", DateTimeOffset.UtcNow));
         }

@@ -61,12 +61,51 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
         });
     }
 
+    private sealed class OrganizationRow
+    {
+        public string Organization { get; init; } = "";
+        public double Value { get; init; }
+        public long Models { get; init; }
+    }
+
+    /// <summary>
+    /// Per-organization values: from the snapshot's per-author, per-pipeline-tag totals
+    /// (SnapshotAggregates) when the filters are among those they keep (pipeline tag, modality,
+    /// org type), else from the facts joined to the models.
+    /// </summary>
+    private async Task<List<OrganizationRow>> ByOrganizationAsync(Guid snapshot, string metric, ModelFilter f, CancellationToken ct)
+    {
+        if (f is { MinParameters: null, MaxParameters: null, CreatedFrom: null, CreatedTo: null } && await SnapshotAggregates.IsBuiltAsync(db, snapshot, ct))
+        {
+            var sql = new SqlText();
+            var value = metric switch
+            {
+                "downloads" => "t.downloads",
+                "downloadsAllTime" => "t.downloads_all_time",
+                "likes" => "t.likes",
+                _ => "t.models",
+            };
+            sql.Append($"""
+                SELECT t.author AS "Organization", sum({value})::float8 AS "Value", sum(t.models)::bigint AS "Models"
+                FROM metrics.model_organization_totals t
+                WHERE t.snapshot_id = {sql.P(snapshot)}
+                """);
+            if (f.PipelineTag is not null) sql.Append($" AND t.pipeline_tag = {sql.P(f.PipelineTag)}");
+            if (f.Modality is not null) sql.Append($" AND t.pipeline_tag = ANY({sql.P(Modality.PipelineTags[f.Modality])})");
+            if (f.OrgType is not null) sql.Append($" AND EXISTS (SELECT 1 FROM metrics.organizations o WHERE o.name = t.author AND o.org_type = {sql.P(f.OrgType)})");
+            sql.Append(" GROUP BY t.author");
+            return (await sql.ListAsync<OrganizationRow>(db, ct))
+                .OrderByDescending(g => g.Value).ThenBy(g => g.Organization, StringComparer.Ordinal).ToList();
+        }
+        return (await Rows(snapshot, metric, f).GroupBy(r => r.Author)
+                .Select(g => new OrganizationRow { Organization = g.Key, Value = g.Sum(r => r.Value), Models = g.LongCount() })
+                .ToListAsync(ct))
+            .OrderByDescending(g => g.Value).ThenBy(g => g.Organization, StringComparer.Ordinal).ToList();
+    }
+
     public async Task<OrganizationRanking> TopOrganizationsAsync(Guid snapshot, string metric, int k, ModelFilter filter, CancellationToken ct)
     {
-        var byOrg = await Rows(snapshot, metric, filter).GroupBy(r => r.Author)
-            .Select(g => new { Organization = g.Key, Value = g.Sum(r => r.Value), Models = g.LongCount() })
-            .OrderByDescending(g => g.Value).ThenBy(g => g.Organization)
-            .ToListAsync(ct);
+        var byOrg = await ByOrganizationAsync(snapshot, metric, filter, ct);
         var total = byOrg.Sum(o => o.Value);
         var totalModels = byOrg.Sum(o => o.Models);
         double Share(double v) => total > 0 ? v / total : 0;

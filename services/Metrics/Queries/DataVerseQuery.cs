@@ -90,11 +90,38 @@ public sealed class DataVerseQuery(MetricsDbContext db)
         return sql;
     }
 
+    /// <summary>
+    /// Per-organization values: from the snapshot's per-author totals (SnapshotAggregates) when no
+    /// filter but org type is set and they are built, else from the facts joined to the datasets.
+    /// </summary>
+    private async Task<List<Group>> ByOrganizationAsync(Guid snapshot, string metric, DatasetFilter f, CancellationToken ct)
+    {
+        if (f is { TaskCategory: null, Domain: null, Modality: null, License: null } && await SnapshotAggregates.IsBuiltAsync(db, snapshot, ct))
+        {
+            var value = metric switch
+            {
+                "downloads" => "t.downloads",
+                "downloadsAllTime" => "t.downloads_all_time",
+                "likes" => "t.likes",
+                _ => "t.datasets",
+            };
+            var totals = new SqlText($"""
+                SELECT t.author AS "Key", {value}::float8 AS "Value", t.datasets AS "Count"
+                FROM metrics.dataset_organization_totals t LEFT JOIN metrics.organizations o ON o.name = t.author
+                WHERE t.snapshot_id = 
+                """);
+            totals.Append(totals.P(snapshot));
+            if (f.OrgType is not null) totals.Append($" AND coalesce(o.org_type, 'individual') = {totals.P(f.OrgType)}");
+            return await totals.ListAsync<Group>(db, ct);
+        }
+        var sql = new SqlText($"""SELECT d.author AS "Key", sum({MetricSql(metric)})::float8 AS "Value", count(*) AS "Count" """);
+        From(sql, snapshot, f).Append(" GROUP BY d.author");
+        return await sql.ListAsync<Group>(db, ct);
+    }
+
     public async Task<DatasetOrganizationRanking> TopOrganizationsAsync(Guid snapshot, string metric, int k, DatasetFilter filter, CancellationToken ct)
     {
-        var sql = new SqlText($"""SELECT d.author AS "Key", sum({MetricSql(metric)})::float8 AS "Value", count(*) AS "Count" """);
-        From(sql, snapshot, filter).Append(" GROUP BY d.author");
-        var byOrg = (await sql.ListAsync<Group>(db, ct)).OrderByDescending(g => g.Value).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var byOrg = (await ByOrganizationAsync(snapshot, metric, filter, ct)).OrderByDescending(g => g.Value).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
         var total = byOrg.Sum(o => o.Value);
         double Share(double v) => total > 0 ? v / total : 0;
         var top = byOrg.Take(k).Select(o => new DatasetOrganizationShare(o.Key, o.Value, Share(o.Value), o.Count)).ToList();

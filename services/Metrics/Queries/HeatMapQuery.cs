@@ -35,8 +35,33 @@ public sealed class HeatMapQuery(MetricsDbContext db)
         return (to.AddDays(1 - weeks * 7), to);
     }
 
-    /// <summary>Repos created per author, day and kind within the window, seen by the snapshot.</summary>
-    private static SqlText Created(Guid snapshot, DateOnly from, DateOnly to, string repoType, string[]? lowerAuthors)
+    /// <summary>
+    /// Repos created per author, day and kind within the window, seen by the snapshot: from the
+    /// snapshot's pre-aggregate once it is built (SnapshotAggregates), else (a snapshot still
+    /// being ingested) from its facts joined to the repos.
+    /// </summary>
+    private async Task<List<DayRow>> CreatedAsync(Guid snapshot, DateOnly from, DateOnly to, string repoType, string[]? lowerAuthors, CancellationToken ct)
+    {
+        var sql = await SnapshotAggregates.IsBuiltAsync(db, snapshot, ct)
+            ? FromAggregate(snapshot, from, to, repoType, lowerAuthors)
+            : FromFacts(snapshot, from, to, repoType, lowerAuthors);
+        return await sql.ListAsync<DayRow>(db, ct);
+    }
+
+    private static SqlText FromAggregate(Guid snapshot, DateOnly from, DateOnly to, string repoType, string[]? lowerAuthors)
+    {
+        var sql = new SqlText();
+        sql.Append($"""
+            SELECT c.author AS "Author", to_char(c.day, 'YYYY-MM-DD') AS "Day", c.repo_type AS "Kind", c.repos::bigint AS "Count"
+            FROM metrics.created_per_day c
+            WHERE c.snapshot_id = {sql.P(snapshot)} AND c.day >= {sql.P(from)} AND c.day <= {sql.P(to)}
+            """);
+        if (lowerAuthors is not null) sql.Append($" AND c.author_key = ANY({sql.P(lowerAuthors)})");
+        if (repoType != "all") sql.Append($" AND c.repo_type = {sql.P(repoType)}");
+        return sql;
+    }
+
+    private static SqlText FromFacts(Guid snapshot, DateOnly from, DateOnly to, string repoType, string[]? lowerAuthors)
     {
         var sql = new SqlText();
         var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
@@ -68,26 +93,44 @@ public sealed class HeatMapQuery(MetricsDbContext db)
         var isGroup = ProviderGroups.IsGroup(name);
         var members = isGroup ? ProviderGroups.Members[name] : [name];
         var (from, to) = Window(snapshot.At, weeks);
-        var rows = await Created(snapshot.Id, from, to, repoType, members.Select(m => m.ToLowerInvariant()).ToArray()).ListAsync<DayRow>(db, ct);
+        var rows = await CreatedAsync(snapshot.Id, from, to, repoType, members.Select(m => m.ToLowerInvariant()).ToArray(), ct);
         var days = rows.GroupBy(r => r.Day).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new HeatMapDay(g.Key, Count(g, "model"), Count(g, "dataset"), Count(g, "space")))
             .ToList();
         return new OrganizationHeatMap(name, isGroup, members, from.ToString("yyyy-MM-dd"), to.ToString("yyyy-MM-dd"), rows.Sum(r => r.Count), days);
     }
 
+    /// <summary>Authors ranked by repos created in the window, grouped in SQL so only the top k rows travel.</summary>
     public async Task<IReadOnlyList<ActivityRank>> RankingAsync(SnapshotRef snapshot, int k, int weeks, string? orgType, CancellationToken ct)
     {
         var (from, to) = Window(snapshot.At, weeks);
-        var rows = await Created(snapshot.Id, from, to, "all", null).ListAsync<DayRow>(db, ct);
-        var authors = rows.Select(r => r.Author).Distinct().ToArray();
-        var types = await db.Organizations.Where(o => authors.Contains(o.Name)).ToDictionaryAsync(o => o.Name, o => o.OrgType, ct);
-        return rows.GroupBy(r => r.Author)
-            .Select(g => new ActivityRank(g.Key, types.GetValueOrDefault(g.Key) ?? OrgTypes.Individual, Count(g, "model"), Count(g, "dataset"), Count(g, "space"),
-                g.Sum(r => r.Count), g.Select(r => r.Day).Distinct().LongCount()))
-            .Where(r => orgType is null || r.OrgType == orgType)
-            .OrderByDescending(r => r.Total).ThenBy(r => r.Name, StringComparer.Ordinal)
-            .Take(k)
-            .ToList();
+        var sql = await SnapshotAggregates.IsBuiltAsync(db, snapshot.Id, ct)
+            ? FromAggregate(snapshot.Id, from, to, "all", null)
+            : FromFacts(snapshot.Id, from, to, "all", null);
+        var rows = new SqlText($"""
+            SELECT r."Author" AS "Name", coalesce(o.org_type, '{OrgTypes.Individual}') AS "OrgType",
+                   sum(r."Count") FILTER (WHERE r."Kind" = 'model')::bigint AS "Models",
+                   sum(r."Count") FILTER (WHERE r."Kind" = 'dataset')::bigint AS "Datasets",
+                   sum(r."Count") FILTER (WHERE r."Kind" = 'space')::bigint AS "Spaces",
+                   sum(r."Count")::bigint AS "Total", count(DISTINCT r."Day") AS "ActiveDays"
+            FROM (
+            """);
+        rows.Append(sql, ") r LEFT JOIN metrics.organizations o ON o.name = r.\"Author\"");
+        if (orgType is not null) rows.Append($" WHERE coalesce(o.org_type, '{OrgTypes.Individual}') = {rows.P(orgType)}");
+        rows.Append($""" GROUP BY r."Author", o.org_type ORDER BY "Total" DESC, r."Author" COLLATE "C" LIMIT {rows.P(k)}""");
+        return (await rows.ListAsync<RankRow>(db, ct))
+            .Select(r => new ActivityRank(r.Name, r.OrgType, r.Models ?? 0, r.Datasets ?? 0, r.Spaces ?? 0, r.Total, r.ActiveDays)).ToList();
+    }
+
+    private sealed class RankRow
+    {
+        public string Name { get; init; } = "";
+        public string OrgType { get; init; } = "";
+        public long? Models { get; init; }
+        public long? Datasets { get; init; }
+        public long? Spaces { get; init; }
+        public long Total { get; init; }
+        public long ActiveDays { get; init; }
     }
 
     private static long Count(IEnumerable<DayRow> rows, string kind) => rows.Where(r => r.Kind == kind).Sum(r => r.Count);

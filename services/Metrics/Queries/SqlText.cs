@@ -22,6 +22,16 @@ internal sealed class SqlText
         return this;
     }
 
+    /// <summary>Appends another statement as a subquery (its parameters renumbered after this one's), then <paramref name="after"/>.</summary>
+    public SqlText Append(SqlText inner, string after)
+    {
+        var offset = _values.Count;
+        var text = System.Text.RegularExpressions.Regex.Replace(inner._text.ToString(), @"\{(\d+)\}", m => $"{{{int.Parse(m.Groups[1].Value) + offset}}}");
+        _text.Append(text).Append(after);
+        _values.AddRange(inner._values);
+        return this;
+    }
+
     /// <summary>Adds a parameter and returns its placeholder.</summary>
     public string P(object value)
     {

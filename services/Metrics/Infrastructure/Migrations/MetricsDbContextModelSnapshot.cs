@@ -23,6 +23,48 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.CreatedPerDay", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.Property<string>("Author")
+                        .HasColumnType("text")
+                        .HasColumnName("author");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<string>("RepoType")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("repo_type");
+
+                    b.Property<string>("AuthorKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("author_key");
+
+                    b.Property<int>("Repos")
+                        .HasColumnType("integer")
+                        .HasColumnName("repos");
+
+                    b.HasKey("SnapshotId", "Author", "Day", "RepoType")
+                        .HasName("pk_created_per_day");
+
+                    b.HasIndex("SnapshotId", "AuthorKey")
+                        .HasDatabaseName("ix_created_per_day_snapshot_id_author_key");
+
+                    b.HasIndex("SnapshotId", "Day")
+                        .HasDatabaseName("ix_created_per_day_snapshot_id_day");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("SnapshotId", "Day"), new[] { "Author", "RepoType", "Repos" });
+
+                    b.ToTable("created_per_day", "metrics");
+                });
+
             modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.Dataset", b =>
                 {
                     b.Property<string>("Id")
@@ -127,6 +169,38 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                         .HasDatabaseName("ix_dataset_facts_dataset_id");
 
                     b.ToTable("dataset_facts", "metrics");
+                });
+
+            modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.DatasetOrganizationTotal", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.Property<string>("Author")
+                        .HasColumnType("text")
+                        .HasColumnName("author");
+
+                    b.Property<long>("Datasets")
+                        .HasColumnType("bigint")
+                        .HasColumnName("datasets");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads");
+
+                    b.Property<long>("DownloadsAllTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads_all_time");
+
+                    b.Property<long>("Likes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("likes");
+
+                    b.HasKey("SnapshotId", "Author")
+                        .HasName("pk_dataset_organization_totals");
+
+                    b.ToTable("dataset_organization_totals", "metrics");
                 });
 
             modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.Model", b =>
@@ -237,6 +311,42 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                     b.ToTable("model_facts", "metrics");
                 });
 
+            modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.ModelOrganizationTotal", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.Property<string>("Author")
+                        .HasColumnType("text")
+                        .HasColumnName("author");
+
+                    b.Property<string>("PipelineTag")
+                        .HasColumnType("text")
+                        .HasColumnName("pipeline_tag");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads");
+
+                    b.Property<long>("DownloadsAllTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads_all_time");
+
+                    b.Property<long>("Likes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("likes");
+
+                    b.Property<long>("Models")
+                        .HasColumnType("bigint")
+                        .HasColumnName("models");
+
+                    b.HasKey("SnapshotId", "Author", "PipelineTag")
+                        .HasName("pk_model_organization_totals");
+
+                    b.ToTable("model_organization_totals", "metrics");
+                });
+
             modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.Organization", b =>
                 {
                     b.Property<string>("Name")
@@ -302,6 +412,10 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AggregatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("aggregated_at");
 
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone")

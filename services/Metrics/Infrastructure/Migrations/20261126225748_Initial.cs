@@ -15,6 +15,23 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                 name: "metrics");
 
             migrationBuilder.CreateTable(
+                name: "created_per_day",
+                schema: "metrics",
+                columns: table => new
+                {
+                    snapshot_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    author = table.Column<string>(type: "text", nullable: false),
+                    day = table.Column<DateOnly>(type: "date", nullable: false),
+                    repo_type = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    author_key = table.Column<string>(type: "text", nullable: false),
+                    repos = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_created_per_day", x => new { x.snapshot_id, x.author, x.day, x.repo_type });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "dataset_facts",
                 schema: "metrics",
                 columns: table => new
@@ -30,6 +47,23 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_dataset_facts", x => new { x.snapshot_id, x.dataset_id });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "dataset_organization_totals",
+                schema: "metrics",
+                columns: table => new
+                {
+                    snapshot_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    author = table.Column<string>(type: "text", nullable: false),
+                    datasets = table.Column<long>(type: "bigint", nullable: false),
+                    downloads = table.Column<long>(type: "bigint", nullable: false),
+                    downloads_all_time = table.Column<long>(type: "bigint", nullable: false),
+                    likes = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_dataset_organization_totals", x => new { x.snapshot_id, x.author });
                 });
 
             migrationBuilder.CreateTable(
@@ -71,6 +105,24 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_model_facts", x => new { x.snapshot_id, x.model_id });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "model_organization_totals",
+                schema: "metrics",
+                columns: table => new
+                {
+                    snapshot_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    author = table.Column<string>(type: "text", nullable: false),
+                    pipeline_tag = table.Column<string>(type: "text", nullable: false),
+                    models = table.Column<long>(type: "bigint", nullable: false),
+                    downloads = table.Column<long>(type: "bigint", nullable: false),
+                    downloads_all_time = table.Column<long>(type: "bigint", nullable: false),
+                    likes = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_model_organization_totals", x => new { x.snapshot_id, x.author, x.pipeline_tag });
                 });
 
             migrationBuilder.CreateTable(
@@ -146,7 +198,8 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                     datasets = table.Column<long>(type: "bigint", nullable: false),
                     spaces = table.Column<long>(type: "bigint", nullable: false),
                     failed_pages = table.Column<int>(type: "integer", nullable: false),
-                    expected_pages = table.Column<int>(type: "integer", nullable: true)
+                    expected_pages = table.Column<int>(type: "integer", nullable: true),
+                    aggregated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -186,6 +239,19 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                 {
                     table.PrimaryKey("pk_spaces", x => x.id);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_created_per_day_snapshot_id_author_key",
+                schema: "metrics",
+                table: "created_per_day",
+                columns: new[] { "snapshot_id", "author_key" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_created_per_day_snapshot_id_day",
+                schema: "metrics",
+                table: "created_per_day",
+                columns: new[] { "snapshot_id", "day" })
+                .Annotation("Npgsql:IndexInclude", new[] { "author", "repo_type", "repos" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_dataset_facts_dataset_id",
@@ -261,7 +327,15 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "created_per_day",
+                schema: "metrics");
+
+            migrationBuilder.DropTable(
                 name: "dataset_facts",
+                schema: "metrics");
+
+            migrationBuilder.DropTable(
+                name: "dataset_organization_totals",
                 schema: "metrics");
 
             migrationBuilder.DropTable(
@@ -270,6 +344,10 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
 
             migrationBuilder.DropTable(
                 name: "model_facts",
+                schema: "metrics");
+
+            migrationBuilder.DropTable(
+                name: "model_organization_totals",
                 schema: "metrics");
 
             migrationBuilder.DropTable(

@@ -1,0 +1,128 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace HubPlatform.Metrics.Infrastructure;
+
+/// <summary>
+/// Per-snapshot pre-aggregates of the fact tables, so the default views read thousands of rows,
+/// not a million-row join of facts with dimensions:
+/// <list type="bullet">
+/// <item><see cref="CreatedPerDay"/>: repos created per author per UTC day per repo type (HeatMap calendar and ranking; provider groups are sums of their members' authors).</item>
+/// <item><see cref="ModelOrganizationTotal"/>: models, downloads and likes per author per pipeline tag (ModelVerse, with pipeline-tag, modality and org-type filters).</item>
+/// <item><see cref="DatasetOrganizationTotal"/>: datasets, downloads and likes per author (DataVerse).</item>
+/// </list>
+/// <para>They are built once, when the snapshot is fully ingested (every expected page stored), from
+/// what is stored then, so the order pages arrived in does not matter. The build is one
+/// transaction under a per-snapshot advisory lock that deletes and re-inserts the snapshot's rows
+/// and stamps <see cref="Snapshot.AggregatedAt"/>: two consumers finding the snapshot complete at
+/// once build it once, and a replayed page after that finds it built and changes nothing. Until
+/// then (a crawl in progress) the queries read the facts.</para>
+/// </summary>
+public static class SnapshotAggregates
+{
+    /// <summary>The aggregate tables (fixed strings): retention deletes a dropped snapshot's rows from each.</summary>
+    public static readonly string[] Tables = ["created_per_day", "model_organization_totals", "dataset_organization_totals"];
+
+    internal static void Configure(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<CreatedPerDay>(c =>
+        {
+            c.HasKey(x => new { x.SnapshotId, x.Author, x.Day, x.RepoType });
+            c.Property(x => x.RepoType).HasMaxLength(8);
+            // The ranking reads a window of days of one snapshot; the calendar one account, matched case-insensitively.
+            c.HasIndex(x => new { x.SnapshotId, x.Day }).IncludeProperties(x => new { x.Author, x.RepoType, x.Repos });
+            c.HasIndex(x => new { x.SnapshotId, x.AuthorKey });
+        });
+        modelBuilder.Entity<ModelOrganizationTotal>(t => t.HasKey(x => new { x.SnapshotId, x.Author, x.PipelineTag }));
+        modelBuilder.Entity<DatasetOrganizationTotal>(t => t.HasKey(x => new { x.SnapshotId, x.Author }));
+    }
+
+    /// <summary>Builds the snapshot's aggregates unless they are built. True when this call built them.</summary>
+    public static async Task<bool> BuildAsync(MetricsDbContext db, Guid snapshot, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({snapshot.ToString()}, 7))", ct);
+        if (await db.Snapshots.AnyAsync(s => s.Id == snapshot && s.AggregatedAt != null, ct))
+        {
+            return false;
+        }
+        foreach (var table in Tables)
+        {
+#pragma warning disable EF1002 // fixed table names
+            await db.Database.ExecuteSqlRawAsync($"DELETE FROM {MetricsDbContext.Schema}.{table} WHERE snapshot_id = {{0}}", [snapshot], ct);
+#pragma warning restore EF1002
+        }
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO metrics.created_per_day (snapshot_id, author, day, repo_type, author_key, repos)
+            SELECT {snapshot}, c.author, c.day, c.repo_type, lower(c.author), count(*)
+            FROM (SELECT r.author, (r.created_at AT TIME ZONE 'UTC')::date AS day, 'model' AS repo_type
+                  FROM metrics.model_facts x JOIN metrics.models r ON r.id = x.model_id
+                  WHERE x.snapshot_id = {snapshot} AND r.created_at IS NOT NULL
+                  UNION ALL
+                  SELECT r.author, (r.created_at AT TIME ZONE 'UTC')::date, 'dataset'
+                  FROM metrics.dataset_facts x JOIN metrics.datasets r ON r.id = x.dataset_id
+                  WHERE x.snapshot_id = {snapshot} AND r.created_at IS NOT NULL
+                  UNION ALL
+                  SELECT r.author, (r.created_at AT TIME ZONE 'UTC')::date, 'space'
+                  FROM metrics.space_facts x JOIN metrics.spaces r ON r.id = x.space_id
+                  WHERE x.snapshot_id = {snapshot} AND r.created_at IS NOT NULL) c
+            GROUP BY c.author, c.day, c.repo_type
+            """, ct);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO metrics.model_organization_totals (snapshot_id, author, pipeline_tag, models, downloads, downloads_all_time, likes)
+            SELECT {snapshot}, m.author, coalesce(m.pipeline_tag, ''), count(*), sum(x.downloads), sum(coalesce(x.downloads_all_time, 0)), sum(x.likes)
+            FROM metrics.model_facts x JOIN metrics.models m ON m.id = x.model_id
+            WHERE x.snapshot_id = {snapshot}
+            GROUP BY m.author, coalesce(m.pipeline_tag, '')
+            """, ct);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO metrics.dataset_organization_totals (snapshot_id, author, datasets, downloads, downloads_all_time, likes)
+            SELECT {snapshot}, d.author, count(*), sum(x.downloads), sum(coalesce(x.downloads_all_time, 0)), sum(x.likes)
+            FROM metrics.dataset_facts x JOIN metrics.datasets d ON d.id = x.dataset_id
+            WHERE x.snapshot_id = {snapshot}
+            GROUP BY d.author
+            """, ct);
+        await db.Database.ExecuteSqlAsync($"UPDATE metrics.snapshots SET aggregated_at = now() WHERE id = {snapshot}", ct);
+        await transaction.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>True when the snapshot's aggregates are built and can stand for its facts.</summary>
+    public static Task<bool> IsBuiltAsync(MetricsDbContext db, Guid snapshot, CancellationToken ct) =>
+        db.Snapshots.AnyAsync(s => s.Id == snapshot && s.AggregatedAt != null, ct);
+}
+
+/// <summary>How many repos of a type an author created on a UTC day, among those a snapshot saw.</summary>
+public sealed class CreatedPerDay
+{
+    public Guid SnapshotId { get; set; }
+    public string Author { get; set; } = "";
+    /// <summary>The author lower-cased: Hub account names are case-insensitive, and the calendar is asked by any spelling.</summary>
+    public string AuthorKey { get; set; } = "";
+    public DateOnly Day { get; set; }
+    /// <summary>"model", "dataset" or "space".</summary>
+    public string RepoType { get; set; } = "";
+    public int Repos { get; set; }
+}
+
+/// <summary>One author's models of one pipeline tag ("" for none) in a snapshot, and their summed numbers.</summary>
+public sealed class ModelOrganizationTotal
+{
+    public Guid SnapshotId { get; set; }
+    public string Author { get; set; } = "";
+    public string PipelineTag { get; set; } = "";
+    public long Models { get; set; }
+    public long Downloads { get; set; }
+    public long DownloadsAllTime { get; set; }
+    public long Likes { get; set; }
+}
+
+/// <summary>One author's datasets in a snapshot and their summed numbers.</summary>
+public sealed class DatasetOrganizationTotal
+{
+    public Guid SnapshotId { get; set; }
+    public string Author { get; set; } = "";
+    public long Datasets { get; set; }
+    public long Downloads { get; set; }
+    public long DownloadsAllTime { get; set; }
+    public long Likes { get; set; }
+}
