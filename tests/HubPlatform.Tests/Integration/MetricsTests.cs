@@ -447,6 +447,87 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
         return rows;
     }
 
+    [Fact]
+    public async Task Aggregates_are_built_once_per_ingested_snapshot_and_add_up_like_the_raw_observations()
+    {
+        var snapshots = new[] { platform.First, platform.Second, platform.Incremental };
+        await Eventually.GetAsync(() => platform.Database.CountAsync($"metrics.snapshots WHERE aggregated_at IS NOT NULL AND id IN ('{string.Join("','", snapshots)}')"),
+            n => n == 3, Patience, "every ingested snapshot's aggregates");
+
+        // Repos created per author, UTC day and type, from the observations the first snapshot published.
+        var created = platform.FirstModels.Select(m => (Author: Owner(m.Id), m.CreatedAt, Type: "model"))
+            .Concat(platform.Hub.Datasets.Select(d => (Author: Owner(d.Id), d.CreatedAt, Type: "dataset")))
+            .Concat(platform.Hub.Spaces.Select(x => (Author: Owner(x.Id), x.CreatedAt, Type: "space")))
+            .Where(r => r.CreatedAt is not null)
+            .GroupBy(r => $"{r.Author}|{r.CreatedAt!.Value.UtcDateTime:yyyy-MM-dd}|{r.Type}|{r.Author.ToLowerInvariant()}")
+            .Select(g => $"{g.Key}|{g.Count()}").Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(created);
+        Assert.Equal(created, await RowsAsync($"""
+            SELECT author || '|' || to_char(day, 'YYYY-MM-DD') || '|' || repo_type || '|' || author_key || '|' || repos
+            FROM metrics.created_per_day WHERE snapshot_id = '{platform.First}'
+            """));
+
+        // Models, downloads, all-time downloads and likes per author and pipeline tag in the second snapshot (phi-2's doubled downloads included).
+        var models = platform.SecondModels.GroupBy(m => $"{Owner(m.Id)}|{m.PipelineTag ?? ""}")
+            .Select(g => $"{g.Key}|{g.Count()}|{g.Sum(m => m.Downloads)}|{g.Sum(m => m.DownloadsAllTime ?? 0)}|{g.Sum(m => m.Likes)}")
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(models, await RowsAsync($"""
+            SELECT author || '|' || pipeline_tag || '|' || models || '|' || downloads || '|' || downloads_all_time || '|' || likes
+            FROM metrics.model_organization_totals WHERE snapshot_id = '{platform.Second}'
+            """));
+
+        var datasets = platform.Hub.Datasets.GroupBy(d => Owner(d.Id))
+            .Select(g => $"{g.Key}|{g.Count()}|{g.Sum(d => d.Downloads)}|{g.Sum(d => d.DownloadsAllTime ?? 0)}|{g.Sum(d => d.Likes)}")
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(datasets, await RowsAsync($"""
+            SELECT author || '|' || datasets || '|' || downloads || '|' || downloads_all_time || '|' || likes
+            FROM metrics.dataset_organization_totals WHERE snapshot_id = '{platform.First}'
+            """));
+
+        // The incremental crawl's aggregates hold only what it saw.
+        Assert.Equal(platform.IncrementalModels.Count,
+            (await RowsAsync($"SELECT sum(models)::text FROM metrics.model_organization_totals WHERE snapshot_id = '{platform.Incremental}'")).Single() is var n ? long.Parse(n) : 0);
+    }
+
+    [Fact]
+    public async Task ModelVerse_answers_from_the_aggregates_like_the_raw_facts_with_and_without_filters()
+    {
+        await Eventually.GetAsync(() => platform.Database.CountAsync($"metrics.snapshots WHERE aggregated_at IS NOT NULL AND id = '{platform.Second}'"),
+            n => n == 1, Patience, "the second snapshot's aggregates");
+        var metrics = platform.Metrics.CreateClient();
+        var tag = platform.SecondModels.Where(m => m.PipelineTag is not null).GroupBy(m => m.PipelineTag!).OrderByDescending(g => g.Count()).First().Key;
+        foreach (var (query, models) in new[]
+                 {
+                     ("", platform.SecondModels.ToList()),
+                     ($"&pipelineTag={tag}", platform.SecondModels.Where(m => m.PipelineTag == tag).ToList()),
+                     // A creation-date filter is answered from the facts: the same numbers for the models it keeps.
+                     ("&createdFrom=2000-01-01", platform.SecondModels.Where(m => m.CreatedAt >= new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero)).ToList()),
+                 })
+        {
+            var expected = models.GroupBy(m => Owner(m.Id)).Select(g => (Name: g.Key, Value: (double)g.Sum(m => m.Downloads), Models: (long)g.Count()))
+                .OrderByDescending(o => o.Value).ThenBy(o => o.Name, StringComparer.Ordinal).Take(10).ToList();
+            var answer = await Json(metrics, $"/api/modelverse/organizations?metric=downloads&k=10&snapshot={platform.Second}{query}");
+            Assert.Equal(models.Count, answer.GetProperty("totalModels").GetInt64());
+            Assert.Equal(models.Sum(m => (double)m.Downloads), answer.GetProperty("total").GetDouble());
+            Assert.Equal(expected, answer.GetProperty("top").EnumerateArray()
+                .Select(o => (o.GetProperty("organization").GetString()!, o.GetProperty("value").GetDouble(), o.GetProperty("models").GetInt64())));
+        }
+    }
+
+    private async Task<List<string>> RowsAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(platform.Database.Admin);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetString(0));
+        }
+        return rows.Order(StringComparer.Ordinal).ToList();
+    }
+
     private static async Task<JsonElement> Json(HttpClient http, string url)
     {
         using var response = await http.GetAsync(url);
