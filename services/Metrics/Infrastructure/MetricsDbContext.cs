@@ -19,6 +19,7 @@ public sealed class MetricsDbContext(DbContextOptions<MetricsDbContext> options)
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<CreatedPerDay> CreatedPerDay => Set<CreatedPerDay>();
     public DbSet<ModelOrganizationTotal> ModelOrganizationTotals => Set<ModelOrganizationTotal>();
+    public DbSet<ModelTagTotal> ModelTagTotals => Set<ModelTagTotal>();
     public DbSet<DatasetOrganizationTotal> DatasetOrganizationTotals => Set<DatasetOrganizationTotal>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

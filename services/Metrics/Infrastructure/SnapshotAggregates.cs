@@ -7,7 +7,8 @@ namespace HubPlatform.Metrics.Infrastructure;
 /// not a million-row join of facts with dimensions:
 /// <list type="bullet">
 /// <item><see cref="CreatedPerDay"/>: repos created per author per UTC day per repo type (HeatMap calendar and ranking; provider groups are sums of their members' authors).</item>
-/// <item><see cref="ModelOrganizationTotal"/>: models, downloads and likes per author per pipeline tag (ModelVerse, with pipeline-tag, modality and org-type filters).</item>
+/// <item><see cref="ModelOrganizationTotal"/>: models, downloads and likes per author (ModelVerse unfiltered or by org type).</item>
+/// <item><see cref="ModelTagTotal"/>: the same per author per pipeline tag (ModelVerse with pipeline-tag or modality filters).</item>
 /// <item><see cref="DatasetOrganizationTotal"/>: datasets, downloads and likes per author (DataVerse).</item>
 /// </list>
 /// <para>They are built once, when the snapshot is fully ingested (every expected page stored), from
@@ -20,7 +21,7 @@ namespace HubPlatform.Metrics.Infrastructure;
 public static class SnapshotAggregates
 {
     /// <summary>The aggregate tables (fixed strings): retention deletes a dropped snapshot's rows from each.</summary>
-    public static readonly string[] Tables = ["created_per_day", "model_organization_totals", "dataset_organization_totals"];
+    public static readonly string[] Tables = ["created_per_day", "model_organization_totals", "model_tag_totals", "dataset_organization_totals"];
 
     internal static void Configure(ModelBuilder modelBuilder)
     {
@@ -32,7 +33,8 @@ public static class SnapshotAggregates
             c.HasIndex(x => new { x.SnapshotId, x.Day }).IncludeProperties(x => new { x.Author, x.RepoType, x.Repos });
             c.HasIndex(x => new { x.SnapshotId, x.AuthorKey });
         });
-        modelBuilder.Entity<ModelOrganizationTotal>(t => t.HasKey(x => new { x.SnapshotId, x.Author, x.PipelineTag }));
+        modelBuilder.Entity<ModelOrganizationTotal>(t => t.HasKey(x => new { x.SnapshotId, x.Author }));
+        modelBuilder.Entity<ModelTagTotal>(t => t.HasKey(x => new { x.SnapshotId, x.PipelineTag, x.Author }));
         modelBuilder.Entity<DatasetOrganizationTotal>(t => t.HasKey(x => new { x.SnapshotId, x.Author }));
     }
 
@@ -68,11 +70,18 @@ public static class SnapshotAggregates
             GROUP BY c.author, c.day, c.repo_type
             """, ct);
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO metrics.model_organization_totals (snapshot_id, author, pipeline_tag, models, downloads, downloads_all_time, likes)
+            INSERT INTO metrics.model_tag_totals (snapshot_id, author, pipeline_tag, models, downloads, downloads_all_time, likes)
             SELECT {snapshot}, m.author, coalesce(m.pipeline_tag, ''), count(*), sum(x.downloads), sum(coalesce(x.downloads_all_time, 0)), sum(x.likes)
             FROM metrics.model_facts x JOIN metrics.models m ON m.id = x.model_id
             WHERE x.snapshot_id = {snapshot}
             GROUP BY m.author, coalesce(m.pipeline_tag, '')
+            """, ct);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO metrics.model_organization_totals (snapshot_id, author, models, downloads, downloads_all_time, likes)
+            SELECT {snapshot}, t.author, sum(t.models), sum(t.downloads), sum(t.downloads_all_time), sum(t.likes)
+            FROM metrics.model_tag_totals t
+            WHERE t.snapshot_id = {snapshot}
+            GROUP BY t.author
             """, ct);
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO metrics.dataset_organization_totals (snapshot_id, author, datasets, downloads, downloads_all_time, likes)
@@ -104,8 +113,19 @@ public sealed class CreatedPerDay
     public int Repos { get; set; }
 }
 
-/// <summary>One author's models of one pipeline tag ("" for none) in a snapshot, and their summed numbers.</summary>
+/// <summary>One author's models in a snapshot and their summed numbers.</summary>
 public sealed class ModelOrganizationTotal
+{
+    public Guid SnapshotId { get; set; }
+    public string Author { get; set; } = "";
+    public long Models { get; set; }
+    public long Downloads { get; set; }
+    public long DownloadsAllTime { get; set; }
+    public long Likes { get; set; }
+}
+
+/// <summary>One author's models of one pipeline tag ("" for none) in a snapshot, and their summed numbers.</summary>
+public sealed class ModelTagTotal
 {
     public Guid SnapshotId { get; set; }
     public string Author { get; set; } = "";

@@ -63,56 +63,66 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
 
     private sealed class OrganizationRow
     {
-        public string Organization { get; init; } = "";
+        public string? Organization { get; init; }
         public double Value { get; init; }
         public long Models { get; init; }
     }
 
-    /// <summary>
-    /// Per-organization values: from the snapshot's per-author, per-pipeline-tag totals
-    /// (SnapshotAggregates) when the filters are among those they keep (pipeline tag, modality,
-    /// org type), else from the facts joined to the models.
-    /// </summary>
-    private async Task<List<OrganizationRow>> ByOrganizationAsync(Guid snapshot, string metric, ModelFilter f, CancellationToken ct)
+    private static OrganizationRanking Ranking(Guid snapshot, string metric, int k, IReadOnlyList<OrganizationRow> sorted, double total, long totalModels)
+    {
+        double Share(double v) => total > 0 ? v / total : 0;
+        var top = sorted.Take(k).Select(o => new OrganizationShare(o.Organization!, o.Value, Share(o.Value), o.Models)).ToList();
+        var othersValue = total - top.Sum(o => o.Value);
+        return new OrganizationRanking(snapshot, metric, total, totalModels, top,
+            new OrganizationShare("others", othersValue, Share(othersValue), totalModels - top.Sum(o => o.Models)));
+    }
+
+    public async Task<OrganizationRanking> TopOrganizationsAsync(Guid snapshot, string metric, int k, ModelFilter f, CancellationToken ct)
     {
         if (f is { MinParameters: null, MaxParameters: null, CreatedFrom: null, CreatedTo: null } && await SnapshotAggregates.IsBuiltAsync(db, snapshot, ct))
         {
-            var sql = new SqlText();
-            var value = metric switch
-            {
-                "downloads" => "t.downloads",
-                "downloadsAllTime" => "t.downloads_all_time",
-                "likes" => "t.likes",
-                _ => "t.models",
-            };
-            sql.Append($"""
-                SELECT t.author AS "Organization", sum({value})::float8 AS "Value", sum(t.models)::bigint AS "Models"
-                FROM metrics.model_organization_totals t
-                WHERE t.snapshot_id = {sql.P(snapshot)}
-                """);
-            if (f.PipelineTag is not null) sql.Append($" AND t.pipeline_tag = {sql.P(f.PipelineTag)}");
-            if (f.Modality is not null) sql.Append($" AND t.pipeline_tag = ANY({sql.P(Modality.PipelineTags[f.Modality])})");
-            if (f.OrgType is not null) sql.Append($" AND EXISTS (SELECT 1 FROM metrics.organizations o WHERE o.name = t.author AND o.org_type = {sql.P(f.OrgType)})");
-            sql.Append(" GROUP BY t.author");
-            return (await sql.ListAsync<OrganizationRow>(db, ct))
-                .OrderByDescending(g => g.Value).ThenBy(g => g.Organization, StringComparer.Ordinal).ToList();
+            return await FromAggregateAsync(snapshot, metric, k, f, ct);
         }
-        return (await Rows(snapshot, metric, f).GroupBy(r => r.Author)
+        var byOrg = (await Rows(snapshot, metric, f).GroupBy(r => r.Author)
                 .Select(g => new OrganizationRow { Organization = g.Key, Value = g.Sum(r => r.Value), Models = g.LongCount() })
                 .ToListAsync(ct))
             .OrderByDescending(g => g.Value).ThenBy(g => g.Organization, StringComparer.Ordinal).ToList();
+        return Ranking(snapshot, metric, k, byOrg, byOrg.Sum(o => o.Value), byOrg.Sum(o => o.Models));
     }
 
-    public async Task<OrganizationRanking> TopOrganizationsAsync(Guid snapshot, string metric, int k, ModelFilter filter, CancellationToken ct)
+    /// <summary>
+    /// From the snapshot's per-author totals (per author and pipeline tag when a tag or modality
+    /// filters), see SnapshotAggregates: only the top k rows and one row of totals leave Postgres.
+    /// </summary>
+    private async Task<OrganizationRanking> FromAggregateAsync(Guid snapshot, string metric, int k, ModelFilter f, CancellationToken ct)
     {
-        var byOrg = await ByOrganizationAsync(snapshot, metric, filter, ct);
-        var total = byOrg.Sum(o => o.Value);
-        var totalModels = byOrg.Sum(o => o.Models);
-        double Share(double v) => total > 0 ? v / total : 0;
-        var top = byOrg.Take(k).Select(o => new OrganizationShare(o.Organization, o.Value, Share(o.Value), o.Models)).ToList();
-        var rest = byOrg.Skip(k).ToList();
-        return new OrganizationRanking(snapshot, metric, total, totalModels, top,
-            new OrganizationShare("others", rest.Sum(o => o.Value), Share(rest.Sum(o => o.Value)), rest.Sum(o => o.Models)));
+        var sql = new SqlText();
+        var value = metric switch
+        {
+            "downloads" => "t.downloads",
+            "downloadsAllTime" => "t.downloads_all_time",
+            "likes" => "t.likes",
+            _ => "t.models",
+        };
+        var byTag = f.PipelineTag is not null || f.Modality is not null;
+        sql.Append(byTag
+            ? $"WITH g AS (SELECT t.author, sum({value})::float8 AS value, sum(t.models)::bigint AS models FROM metrics.model_tag_totals t WHERE t.snapshot_id = {sql.P(snapshot)}"
+            : $"WITH g AS (SELECT t.author, ({value})::float8 AS value, t.models FROM metrics.model_organization_totals t WHERE t.snapshot_id = {sql.P(snapshot)}");
+        if (f.PipelineTag is not null) sql.Append($" AND t.pipeline_tag = {sql.P(f.PipelineTag)}");
+        if (f.Modality is not null) sql.Append($" AND t.pipeline_tag = ANY({sql.P(Modality.PipelineTags[f.Modality])})");
+        if (f.OrgType is not null) sql.Append($" AND EXISTS (SELECT 1 FROM metrics.organizations o WHERE o.name = t.author AND o.org_type = {sql.P(f.OrgType)})");
+        if (byTag) sql.Append(" GROUP BY t.author");
+        sql.Append($"""
+            )
+            SELECT x.author AS "Organization", x.value AS "Value", x.models AS "Models"
+            FROM (SELECT * FROM g ORDER BY g.value DESC, g.author COLLATE "C" LIMIT {sql.P(k)}) x
+            UNION ALL
+            SELECT NULL, coalesce(sum(g.value), 0)::float8, coalesce(sum(g.models), 0)::bigint FROM g
+            """);
+        var rows = await sql.ListAsync<OrganizationRow>(db, ct);
+        var totals = rows.Single(r => r.Organization is null);
+        var top = rows.Where(r => r.Organization is not null).OrderByDescending(r => r.Value).ThenBy(r => r.Organization, StringComparer.Ordinal).ToList();
+        return Ranking(snapshot, metric, k, top, totals.Value, totals.Models);
     }
 
     /// <summary>Top organizations with their top models, ready for a treemap (organization → model).</summary>

@@ -94,7 +94,7 @@ public sealed class DataVerseQuery(MetricsDbContext db)
     /// Per-organization values: from the snapshot's per-author totals (SnapshotAggregates) when no
     /// filter but org type is set and they are built, else from the facts joined to the datasets.
     /// </summary>
-    private async Task<List<Group>> ByOrganizationAsync(Guid snapshot, string metric, DatasetFilter f, CancellationToken ct)
+    private async Task<(List<Group> Sorted, double Total, long Datasets)> ByOrganizationAsync(Guid snapshot, string metric, int k, DatasetFilter f, CancellationToken ct)
     {
         if (f is { TaskCategory: null, Domain: null, Modality: null, License: null } && await SnapshotAggregates.IsBuiltAsync(db, snapshot, ct))
         {
@@ -105,29 +105,49 @@ public sealed class DataVerseQuery(MetricsDbContext db)
                 "likes" => "t.likes",
                 _ => "t.datasets",
             };
-            var totals = new SqlText($"""
-                SELECT t.author AS "Key", {value}::float8 AS "Value", t.datasets AS "Count"
-                FROM metrics.dataset_organization_totals t LEFT JOIN metrics.organizations o ON o.name = t.author
-                WHERE t.snapshot_id = 
+            var sql = new SqlText();
+            sql.Append($"""
+                WITH g AS (
+                    SELECT t.author, ({value})::float8 AS value, t.datasets
+                    FROM metrics.dataset_organization_totals t LEFT JOIN metrics.organizations o ON o.name = t.author
+                    WHERE t.snapshot_id = {sql.P(snapshot)}
                 """);
-            totals.Append(totals.P(snapshot));
-            if (f.OrgType is not null) totals.Append($" AND coalesce(o.org_type, 'individual') = {totals.P(f.OrgType)}");
-            return await totals.ListAsync<Group>(db, ct);
+            if (f.OrgType is not null) sql.Append($" AND coalesce(o.org_type, 'individual') = {sql.P(f.OrgType)}");
+            // Only the top k rows and one row of totals (its key NULL) leave Postgres.
+            sql.Append($"""
+                )
+                SELECT x.author AS "Key", x.value AS "Value", x.datasets AS "Count"
+                FROM (SELECT * FROM g ORDER BY g.value DESC, g.author COLLATE "C" LIMIT {sql.P(k)}) x
+                UNION ALL
+                SELECT NULL, coalesce(sum(g.value), 0)::float8, coalesce(sum(g.datasets), 0)::bigint FROM g
+                """);
+            var rows = await sql.ListAsync<TotalsOrGroup>(db, ct);
+            var totals = rows.Single(r => r.Key is null);
+            var top = rows.Where(r => r.Key is not null).Select(r => new Group { Key = r.Key!, Value = r.Value, Count = r.Count })
+                .OrderByDescending(g => g.Value).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+            return (top, totals.Value, totals.Count);
         }
-        var sql = new SqlText($"""SELECT d.author AS "Key", sum({MetricSql(metric)})::float8 AS "Value", count(*) AS "Count" """);
-        From(sql, snapshot, f).Append(" GROUP BY d.author");
-        return await sql.ListAsync<Group>(db, ct);
+        var facts = new SqlText($"""SELECT d.author AS "Key", sum({MetricSql(metric)})::float8 AS "Value", count(*) AS "Count" """);
+        From(facts, snapshot, f).Append(" GROUP BY d.author");
+        var all = (await facts.ListAsync<Group>(db, ct)).OrderByDescending(g => g.Value).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+        return (all, all.Sum(g => g.Value), all.Sum(g => g.Count));
+    }
+
+    private sealed class TotalsOrGroup
+    {
+        public string? Key { get; init; }
+        public double Value { get; init; }
+        public long Count { get; init; }
     }
 
     public async Task<DatasetOrganizationRanking> TopOrganizationsAsync(Guid snapshot, string metric, int k, DatasetFilter filter, CancellationToken ct)
     {
-        var byOrg = (await ByOrganizationAsync(snapshot, metric, filter, ct)).OrderByDescending(g => g.Value).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
-        var total = byOrg.Sum(o => o.Value);
+        var (byOrg, total, datasets) = await ByOrganizationAsync(snapshot, metric, k, filter, ct);
         double Share(double v) => total > 0 ? v / total : 0;
         var top = byOrg.Take(k).Select(o => new DatasetOrganizationShare(o.Key, o.Value, Share(o.Value), o.Count)).ToList();
-        var rest = byOrg.Skip(k).ToList();
-        return new DatasetOrganizationRanking(snapshot, metric, total, byOrg.Sum(o => o.Count), top,
-            new DatasetOrganizationShare("others", rest.Sum(o => o.Value), Share(rest.Sum(o => o.Value)), rest.Sum(o => o.Count)));
+        var others = total - top.Sum(o => o.Value);
+        return new DatasetOrganizationRanking(snapshot, metric, total, datasets, top,
+            new DatasetOrganizationShare("others", others, Share(others), datasets - top.Sum(o => o.Datasets)));
     }
 
     public async Task<IReadOnlyList<DatasetTreemapOrganization>> TreemapAsync(Guid snapshot, string metric, int k, int datasetsPerOrganization,

@@ -104,9 +104,11 @@ public sealed class HeatMapQuery(MetricsDbContext db)
     public async Task<IReadOnlyList<ActivityRank>> RankingAsync(SnapshotRef snapshot, int k, int weeks, string? orgType, CancellationToken ct)
     {
         var (from, to) = Window(snapshot.At, weeks);
-        var sql = await SnapshotAggregates.IsBuiltAsync(db, snapshot.Id, ct)
-            ? FromAggregate(snapshot.Id, from, to, "all", null)
-            : FromFacts(snapshot.Id, from, to, "all", null);
+        if (await SnapshotAggregates.IsBuiltAsync(db, snapshot.Id, ct))
+        {
+            return await RankingFromAggregateAsync(snapshot.Id, from, to, k, orgType, ct);
+        }
+        var sql = FromFacts(snapshot.Id, from, to, "all", null);
         var rows = new SqlText($"""
             SELECT r."Author" AS "Name", coalesce(o.org_type, '{OrgTypes.Individual}') AS "OrgType",
                    sum(r."Count") FILTER (WHERE r."Kind" = 'model')::bigint AS "Models",
@@ -119,6 +121,40 @@ public sealed class HeatMapQuery(MetricsDbContext db)
         if (orgType is not null) rows.Append($" WHERE coalesce(o.org_type, '{OrgTypes.Individual}') = {rows.P(orgType)}");
         rows.Append($""" GROUP BY r."Author", o.org_type ORDER BY "Total" DESC, r."Author" COLLATE "C" LIMIT {rows.P(k)}""");
         return (await rows.ListAsync<RankRow>(db, ct))
+            .Select(r => new ActivityRank(r.Name, r.OrgType, r.Models ?? 0, r.Datasets ?? 0, r.Spaces ?? 0, r.Total, r.ActiveDays)).ToList();
+    }
+
+    /// <summary>
+    /// Sums per author over the window's rows of the pre-aggregate (no DISTINCT: a hash of
+    /// authors), keeps the top k (after the org-type filter), and counts active days for those k
+    /// authors only, by the aggregate's key.
+    /// </summary>
+    private async Task<IReadOnlyList<ActivityRank>> RankingFromAggregateAsync(Guid snapshot, DateOnly from, DateOnly to, int k, string? orgType, CancellationToken ct)
+    {
+        var sql = new SqlText();
+        var (s, f, t) = (sql.P(snapshot), sql.P(from), sql.P(to));
+        var individual = $"'{OrgTypes.Individual}'";
+        sql.Append($"""
+            WITH w AS (
+                SELECT c.author, sum(c.repos) FILTER (WHERE c.repo_type = 'model') AS models, sum(c.repos) FILTER (WHERE c.repo_type = 'dataset') AS datasets,
+                       sum(c.repos) FILTER (WHERE c.repo_type = 'space') AS spaces, sum(c.repos) AS total
+                FROM metrics.created_per_day c
+                WHERE c.snapshot_id = {s} AND c.day >= {f} AND c.day <= {t}
+                GROUP BY c.author),
+            top AS (
+                SELECT w.*, coalesce(o.org_type, {individual}) AS org_type
+                FROM w LEFT JOIN metrics.organizations o ON o.name = w.author
+            """);
+        if (orgType is not null) sql.Append($" WHERE coalesce(o.org_type, {individual}) = {sql.P(orgType)}");
+        sql.Append($"""
+                ORDER BY w.total DESC, w.author COLLATE "C" LIMIT {sql.P(k)})
+            SELECT top.author AS "Name", top.org_type AS "OrgType", top.models::bigint AS "Models", top.datasets::bigint AS "Datasets",
+                   top.spaces::bigint AS "Spaces", top.total::bigint AS "Total",
+                   (SELECT count(DISTINCT c.day) FROM metrics.created_per_day c
+                    WHERE c.snapshot_id = {s} AND c.author = top.author AND c.day >= {f} AND c.day <= {t}) AS "ActiveDays"
+            FROM top ORDER BY top.total DESC, top.author COLLATE "C"
+            """);
+        return (await sql.ListAsync<RankRow>(db, ct))
             .Select(r => new ActivityRank(r.Name, r.OrgType, r.Models ?? 0, r.Datasets ?? 0, r.Spaces ?? 0, r.Total, r.ActiveDays)).ToList();
     }
 

@@ -473,6 +473,14 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
             .Order(StringComparer.Ordinal).ToList();
         Assert.Equal(models, await RowsAsync($"""
             SELECT author || '|' || pipeline_tag || '|' || models || '|' || downloads || '|' || downloads_all_time || '|' || likes
+            FROM metrics.model_tag_totals WHERE snapshot_id = '{platform.Second}'
+            """));
+
+        var perAuthor = platform.SecondModels.GroupBy(m => Owner(m.Id))
+            .Select(g => $"{g.Key}|{g.Count()}|{g.Sum(m => m.Downloads)}|{g.Sum(m => m.DownloadsAllTime ?? 0)}|{g.Sum(m => m.Likes)}")
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(perAuthor, await RowsAsync($"""
+            SELECT author || '|' || models || '|' || downloads || '|' || downloads_all_time || '|' || likes
             FROM metrics.model_organization_totals WHERE snapshot_id = '{platform.Second}'
             """));
 

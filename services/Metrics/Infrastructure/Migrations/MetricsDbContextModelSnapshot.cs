@@ -321,9 +321,41 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                         .HasColumnType("text")
                         .HasColumnName("author");
 
+                    b.Property<long>("Downloads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads");
+
+                    b.Property<long>("DownloadsAllTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads_all_time");
+
+                    b.Property<long>("Likes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("likes");
+
+                    b.Property<long>("Models")
+                        .HasColumnType("bigint")
+                        .HasColumnName("models");
+
+                    b.HasKey("SnapshotId", "Author")
+                        .HasName("pk_model_organization_totals");
+
+                    b.ToTable("model_organization_totals", "metrics");
+                });
+
+            modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.ModelTagTotal", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
                     b.Property<string>("PipelineTag")
                         .HasColumnType("text")
                         .HasColumnName("pipeline_tag");
+
+                    b.Property<string>("Author")
+                        .HasColumnType("text")
+                        .HasColumnName("author");
 
                     b.Property<long>("Downloads")
                         .HasColumnType("bigint")
@@ -341,10 +373,10 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("models");
 
-                    b.HasKey("SnapshotId", "Author", "PipelineTag")
-                        .HasName("pk_model_organization_totals");
+                    b.HasKey("SnapshotId", "PipelineTag", "Author")
+                        .HasName("pk_model_tag_totals");
 
-                    b.ToTable("model_organization_totals", "metrics");
+                    b.ToTable("model_tag_totals", "metrics");
                 });
 
             modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.Organization", b =>

@@ -114,6 +114,23 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                 {
                     snapshot_id = table.Column<Guid>(type: "uuid", nullable: false),
                     author = table.Column<string>(type: "text", nullable: false),
+                    models = table.Column<long>(type: "bigint", nullable: false),
+                    downloads = table.Column<long>(type: "bigint", nullable: false),
+                    downloads_all_time = table.Column<long>(type: "bigint", nullable: false),
+                    likes = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_model_organization_totals", x => new { x.snapshot_id, x.author });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "model_tag_totals",
+                schema: "metrics",
+                columns: table => new
+                {
+                    snapshot_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    author = table.Column<string>(type: "text", nullable: false),
                     pipeline_tag = table.Column<string>(type: "text", nullable: false),
                     models = table.Column<long>(type: "bigint", nullable: false),
                     downloads = table.Column<long>(type: "bigint", nullable: false),
@@ -122,7 +139,7 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_model_organization_totals", x => new { x.snapshot_id, x.author, x.pipeline_tag });
+                    table.PrimaryKey("pk_model_tag_totals", x => new { x.snapshot_id, x.pipeline_tag, x.author });
                 });
 
             migrationBuilder.CreateTable(
@@ -348,6 +365,10 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
 
             migrationBuilder.DropTable(
                 name: "model_organization_totals",
+                schema: "metrics");
+
+            migrationBuilder.DropTable(
+                name: "model_tag_totals",
                 schema: "metrics");
 
             migrationBuilder.DropTable(
