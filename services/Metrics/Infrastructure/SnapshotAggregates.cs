@@ -47,6 +47,9 @@ public static class SnapshotAggregates
         {
             return false;
         }
+        // Grouping a million facts joined with their repos spills to disk with the default 4 MB per
+        // sort or hash; one build runs per snapshot (the lock above), so this much is bounded.
+        await db.Database.ExecuteSqlAsync($"SET LOCAL work_mem = '256MB'", ct);
         foreach (var table in Tables)
         {
 #pragma warning disable EF1002 // fixed table names
