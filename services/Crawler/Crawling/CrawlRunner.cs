@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using HubPlatform.Contracts;
 using HubPlatform.Crawler.Hub;
@@ -104,7 +105,7 @@ public sealed class CrawlRunner(
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reader = new ListingReader(hub, options.Value, time, logger);
         var (pages, reading) = reader.Start(crawl, stop.Token);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var clock = Stopwatch.StartNew();
         var (count, fetch, parse, commit, remember, idle) = (0, 0.0, 0.0, 0.0, 0.0, 0.0);
         try
         {
@@ -174,9 +175,9 @@ public sealed class CrawlRunner(
             Count(crawl, type, page.Repos.Count);
             if (crawl.Kind == CrawlKind.Full)
             {
-                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var started = Stopwatch.GetTimestamp();
                 await RememberAsync(crawl.Id, type, page.Repos, cancellationToken);
-                remember = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+                remember = Stopwatch.GetElapsedTime(started).TotalSeconds;
             }
         }
         crawl.Pages = page.Number;

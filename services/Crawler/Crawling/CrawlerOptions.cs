@@ -23,7 +23,7 @@ public sealed class CrawlerOptions
     /// parsed repos and its serialized event (a page of 1000 models is about 1 MB of JSON), so a
     /// few are plenty: they only hide the commit behind the next fetch.
     /// </summary>
-    public int ListingLookAhead { get; set; } = 2;
+    public int ListingLookAhead { get; set; } = 4;
 
     /// <summary>Overviews of authors with at least this many repos in the snapshot are fetched.</summary>
     public int OrganizationMinRepos { get; set; } = 20;
