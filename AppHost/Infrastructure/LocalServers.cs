@@ -54,7 +54,9 @@ public static class LocalServers
         }
 
         string[] serverArgs = [Path.Combine(bin, "postgres"), "-D", data, "-p", port.ToString(), "-c", $"listen_addresses={Host}",
-            "-c", "unix_socket_directories=", "-c", "max_connections=300", "-c", "shared_buffers=256MB", "-c", "fsync=off"];
+            "-c", "unix_socket_directories=", "-c", "max_connections=300", "-c", "shared_buffers=256MB", "-c", "fsync=off",
+            // Per-statement timings for operators and the bench's "where the time goes" (contrib, shipped with the server).
+            "-c", "shared_preload_libraries=pg_stat_statements"];
         // Postgres refuses to run as root: drop to the postgres user without an intermediate shell.
         var resource = runAsPostgres
             ? builder.AddExecutable("postgres", "setpriv", dataDirectory, ["--reuid=postgres", "--regid=postgres", "--init-groups", "--", .. serverArgs])

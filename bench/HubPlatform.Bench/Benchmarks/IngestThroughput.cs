@@ -46,6 +46,7 @@ public static class IngestThroughput
         var cpuBefore = processes.ToDictionary(p => p.Name, p => ProcessMonitor.Read(p.Marker).CpuSeconds);
         var peakRss = processes.ToDictionary(p => p.Name, _ => 0.0);
         var documentsBefore = await SearchDocumentsAsync(searchClient, ct);
+        var statementsCounted = await PostgresStatements.ResetAsync(db, ct);
 
         var snapshot = await platform.StartCrawlAsync(ct);
         var clock = Stopwatch.StartNew();
@@ -161,10 +162,34 @@ public static class IngestThroughput
             .Line("Total queued over time:")
             .Line()
             .Table(["at, s", "messages queued"], Downsample(queueSamples, 12).Select(s => new[] { F(s.At, 0), F(s.Depths.Values.Sum()) }));
+        if (statementsCounted)
+        {
+            await StatementsAsync(section, db, ct);
+        }
         return new Result(snapshot, crawlDone.Value, crawled, pages);
     }
 
     /// <summary>A crawl is over once it has a completion time (whatever the status enum is serialized as).</summary>
+    /// <summary>
+    /// Postgres' part of the ingest split by statement. Execution time is CPU plus waits: for row
+    /// locks held by a concurrent page's transaction, and for I/O (fsync is off locally).
+    /// </summary>
+    private static async Task StatementsAsync(BenchSection section, Npgsql.NpgsqlConnection db, CancellationToken ct)
+    {
+        var total = await PostgresStatements.TotalMsAsync(db, ct);
+        var top = await PostgresStatements.TopAsync(db, 12, ct);
+        section.Line()
+            .Line($"Postgres time by statement during the ingest (`pg_stat_statements`, execution time of all statements {F(total / 1000, 1)} s; the 12 costliest; " +
+                  "a statement's time includes waiting for row locks another page's transaction holds):")
+            .Line()
+            .Table(["service role", "calls", "total s", "share", "ms/call", "rows", "statement"],
+                top.Select(s => new[]
+                {
+                    s.Role, F(s.Calls), F(s.TotalMs / 1000, 1), F(100 * s.TotalMs / Math.Max(total, 0.001), 0) + " %",
+                    F(s.TotalMs / Math.Max(s.Calls, 1), 2), F(s.Rows), PostgresStatements.Cell(s.Query),
+                }));
+    }
+
     public static bool CrawlCompleted(JsonElement crawl) =>
         crawl.TryGetProperty("completedAt", out var at) && at.ValueKind == JsonValueKind.String;
 

@@ -25,6 +25,9 @@ public sealed class FamilyRollup(LineageDbContext db, ILogger<FamilyRollup> logg
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Two consumers may both see a snapshot finish; the second waits and recomputes the same.
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('lineage:family-rollup'))", cancellationToken);
+        // The closure of a 1M-model hub is millions of pairs: with the default 4 MB per hash table its
+        // joins and DISTINCTs spill to disk. One rollup runs at a time (the lock above), so this is bounded.
+        await db.Database.ExecuteSqlAsync($"SET LOCAL work_mem = '256MB'", cancellationToken);
         var snapshot = await db.Snapshots.AsNoTracking().Where(s => s.Id == snapshotId).Select(s => new { s.ObservedAt, s.RolledUpAt }).SingleAsync(cancellationToken);
         // Done already (two consumers saw the snapshot finish, or a redelivered completion); a
         // removal that changes the graph afterwards clears rolled_up_at, so it is redone then.

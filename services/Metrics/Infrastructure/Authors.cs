@@ -12,7 +12,10 @@ public static class Authors
     /// <summary>
     /// Makes sure every author of a page has a row, classified by name alone until an overview
     /// arrives. DO NOTHING keeps an overview's richer answer; names are sorted so concurrent pages
-    /// lock rows in one order.
+    /// lock rows in one order. Callers run it on its own, before a page's transaction: a new
+    /// author's row inserted inside that transaction would make every concurrent page naming the
+    /// author (models, datasets and spaces pages arrive at once) wait for the whole page. It is
+    /// idempotent, so a page failing afterwards leaves nothing wrong behind.
     /// </summary>
     public static Task RegisterAsync(MetricsDbContext db, IEnumerable<string> authors, CancellationToken ct)
     {

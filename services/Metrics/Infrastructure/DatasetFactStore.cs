@@ -15,8 +15,9 @@ public sealed class DatasetFactStore(MetricsDbContext db)
         var ids = d.Select(x => x.Id).ToArray();
         var owners = d.Select(x => Authors.Of(x.Id, x.Author)).ToArray();
         await FactPartitions.EnsureAsync(db, "dataset_facts", page.SnapshotId, cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Before the page's transaction, not in it: see Authors.RegisterAsync.
         await Authors.RegisterAsync(db, owners, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO metrics.datasets AS t (id, author, created_at, license, task_categories, modalities, size_category, domains,
                                                is_benchmark, languages, last_observed_at, removed_in_snapshot)

@@ -17,8 +17,9 @@ public sealed class ModelFactStore(MetricsDbContext db)
         var ids = m.Select(x => x.Id).ToArray();
         var owners = m.Select(x => Authors.Of(x.Id, x.Author)).ToArray();
         await FactPartitions.EnsureAsync(db, "model_facts", page.SnapshotId, cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Before the page's transaction, not in it: see Authors.RegisterAsync.
         await Authors.RegisterAsync(db, owners, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO metrics.models AS t (id, author, created_at, pipeline_tag, library_name, license, parameter_count, parameter_bucket,
                                              is_derivative, gated, languages, last_observed_at, removed_in_snapshot)

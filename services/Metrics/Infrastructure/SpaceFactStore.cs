@@ -12,8 +12,9 @@ public sealed class SpaceFactStore(MetricsDbContext db)
         var ids = s.Select(x => x.Id).ToArray();
         var owners = s.Select(x => Authors.Of(x.Id, x.Author)).ToArray();
         await FactPartitions.EnsureAsync(db, "space_facts", page.SnapshotId, cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Before the page's transaction, not in it: see Authors.RegisterAsync.
         await Authors.RegisterAsync(db, owners, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO metrics.spaces AS t (id, author, created_at, sdk, license, last_observed_at, removed_in_snapshot)
             SELECT u.id, u.author, u.created_at, u.sdk, u.license, {page.ObservedAt}, NULL

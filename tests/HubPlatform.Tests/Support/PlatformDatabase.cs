@@ -33,6 +33,21 @@ public sealed class PlatformDatabase
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>The first column of every row of <paramref name="sql"/>.</summary>
+    public async Task<List<T>> QueryAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Admin);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<T>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetFieldValue<T>(0));
+        }
+        return values;
+    }
+
     public async Task DropAsync()
     {
         NpgsqlConnection.ClearAllPools();
