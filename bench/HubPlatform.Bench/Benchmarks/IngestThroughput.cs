@@ -32,6 +32,9 @@ public static class IngestThroughput
 {
     public sealed record Result(Guid SnapshotId, double CrawlSeconds, long Models, int Pages);
 
+    /// <summary>The Hub's free quota as a rate: 1000 requests per 300 s. One listing page is one request.</summary>
+    public const double QuotaRequestsPerSecond = 1000 / 300.0;
+
     public static async Task<Result> RunAsync(BenchPlatform platform, BenchOptions options, BenchReport report, CancellationToken ct)
     {
         var section = report.Add("ingest", "2. End-to-end ingest: emulator → crawler → RabbitMQ → metrics, lineage, search");
@@ -49,7 +52,7 @@ public static class IngestThroughput
         var clock = Stopwatch.StartNew();
         Console.WriteLine($"bench: crawl {snapshot} started");
         double? crawlDone = null, metricsDone = null, lineageDone = null, searchDone = null;
-        long crawled = 0;
+        long crawled = 0, repos = 0;
         var pages = 0;
         var queueSamples = new List<(double At, Dictionary<string, long> Depths)>();
         var peakQueues = new Dictionary<string, long>();
@@ -65,6 +68,7 @@ public static class IngestThroughput
             var now = clock.Elapsed.TotalSeconds;
             var crawl = await platform.CrawlAsync(snapshot, ct);
             crawled = crawl.GetProperty("models").GetInt64();
+            repos = crawled + crawl.GetProperty("datasets").GetInt64() + crawl.GetProperty("spaces").GetInt64();
             pages = crawl.GetProperty("pages").GetInt32();
             if (crawlDone is null && CrawlCompleted(crawl))
             {
@@ -106,12 +110,16 @@ public static class IngestThroughput
         section.Number("models", crawled)
             .Number("modelsPerSecondOverall", crawled / total)
             .Number("crawlModelsPerSecond", crawled / crawlDone.Value)
+            .Number("crawlReposPerSecond", repos / crawlDone.Value)
+            .Number("crawlPagesPerSecond", pages / crawlDone.Value)
+            .Number("crawlPagesPerQuotaRequest", pages / crawlDone.Value / QuotaRequestsPerSecond)
             .Number("metricsModelsPerSecond", crawled / metricsDone.Value)
             .Number("lineageModelsPerSecond", crawled / lineageDone.Value)
             .Number("searchModelsPerSecond", crawled / searchDone.Value)
             .Number("totalCpuSeconds", cpu.Values.Sum())
             .Number("peakRssMbMax", peakRss.Values.Max());
-        section.Line($"One full crawl of {crawled:N0} models in {pages:N0} pages of {options.PageSize} (the emulator's rate limit off). " +
+        section.Line($"One full crawl of {crawled:N0} models and {repos - crawled:N0} datasets and spaces ({repos:N0} repos) in {pages:N0} listing pages " +
+                     $"of {options.PageSize} (the emulator's rate limit off). " +
                      "A stage is done when metrics and lineage publish `SnapshotIngested` for the snapshot (every announced page stored and the " +
                      "completion seen) and when search holds a document for every crawled model; times count from the crawl request. " +
                      "One run (a full crawl is the expensive part of the bench); the embedding backlog search builds in the background is measured in section 3.")
@@ -124,8 +132,18 @@ public static class IngestThroughput
                 ["search (documents)", F(searchDone.Value, 1), F(crawled / searchDone.Value)],
                 ["**overall**", F(total, 1), $"**{F(crawled / total)}**"],
             ])
-            .Line($"Goal: faster than the Hub's free quota can deliver (1000 requests of 1000 models per 5 minutes ≈ 3,333 models/s): " +
-                  $"overall {F(crawled / total)} models/s is {F(crawled / total / 3333.3, 2)}× that.")
+            .Line("The quota limits requests, and a full crawl lists datasets and spaces too, so the crawler's real measure is pages/s against the quota's requests/s:")
+            .Line()
+            .Table(["crawler", "value"],
+            [
+                ["listing pages/s (one page = one request)", F(pages / crawlDone.Value, 2)],
+                ["the Hub's free quota, requests/s (1000 per 300 s)", F(QuotaRequestsPerSecond, 2)],
+                ["**pages/s ÷ quota's requests/s** (above 1: the quota, not the crawler, sets a real crawl's pace)", $"**{F(pages / crawlDone.Value / QuotaRequestsPerSecond, 2)}**"],
+                ["repos/s (models, datasets and spaces)", F(repos / crawlDone.Value)],
+                ["models/s (models only; the crawl also spends requests on datasets and spaces)", F(crawled / crawlDone.Value)],
+            ])
+            .Line($"Models-only goal from the issue: faster than 1000 requests of 1000 models per 5 minutes ≈ 3,333 models/s: " +
+                  $"overall {F(crawled / total)} models/s is {F(crawled / total / 3333.3, 2)}× that (a ratio that counts only model pages; the pages/s ratio above counts every request).")
             .Line()
             .Line("Where the time goes (CPU seconds used during the ingest; peak RSS = VmHWM, summed over a server's processes):")
             .Line()

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using HubPlatform.Contracts;
 using HubPlatform.Crawler.Hub;
@@ -51,7 +52,7 @@ public sealed class CrawlRunner(
                     await CardsPageAsync(crawl, cancellationToken);
                     break;
                 default:
-                    await ListingPageAsync(crawl, cancellationToken);
+                    await ListingsAsync(crawl, cancellationToken);
                     break;
             }
             LogProgress(crawl);
@@ -86,15 +87,13 @@ public sealed class CrawlRunner(
 
     // ---- Listings: models, datasets, spaces ----
 
-    private static RepoType TypeOf(CrawlPhase phase) => phase switch
-    {
-        CrawlPhase.Models => RepoType.Model,
-        CrawlPhase.Datasets => RepoType.Dataset,
-        CrawlPhase.Spaces => RepoType.Space,
-        _ => throw new InvalidOperationException($"{phase} is not a listing phase."),
-    };
-
-    private async Task ListingPageAsync(Crawl crawl, CancellationToken cancellationToken)
+    /// <summary>
+    /// Commits the listing pages that <see cref="ListingReader"/> fetches and parses ahead, one
+    /// transaction per page, in page order. If the Hub keeps refusing, every page read before the
+    /// refusal is committed first; if a commit fails, the reading stops and its pages are dropped
+    /// (the checkpoint names the first of them).
+    /// </summary>
+    private async Task ListingsAsync(Crawl crawl, CancellationToken cancellationToken)
     {
         if (crawl.NextUrl is null)
         {
@@ -103,102 +102,116 @@ public sealed class CrawlRunner(
             await db.SaveChangesAsync(cancellationToken);
             return;
         }
-        var type = TypeOf(crawl.Phase);
-        var page = await hub.GetPageAsync(new Uri(crawl.NextUrl), cancellationToken);
-        var pageNumber = crawl.Pages + 1;
-        var repos = new List<ListedRepo>(page.Repos.Length);
-        var reachedPreviousCrawl = false;
-        foreach (var json in page.Repos)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reader = new ListingReader(hub, options.Value, time, logger);
+        var (pages, reading) = reader.Start(crawl, stop.Token);
+        var clock = Stopwatch.StartNew();
+        var (count, fetch, parse, commit, remember, idle) = (0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        try
         {
-            try
+            while (true)
             {
-                var repo = Parse(type, json);
-                if (crawl.ModifiedSince is { } since && repo.LastModified is { } modified && modified < since)
+                var waitStarted = clock.Elapsed;
+                if (!await pages.WaitToReadAsync(stop.Token) || !pages.TryRead(out var page))
                 {
-                    // Newest first: everything from here on was seen by an earlier crawl.
-                    reachedPreviousCrawl = true;
-                    continue;
+                    break;
                 }
-                repos.Add(repo);
-            }
-            catch (Exception ex) when (ex is FormatException or InvalidOperationException or JsonException)
-            {
-                logger.LogWarning(ex, "Crawl {SnapshotId}: skipped an unreadable {RepoType} on page {Page}", crawl.Id, type, pageNumber);
+                var committing = clock.Elapsed;
+                idle += (committing - waitStarted).TotalSeconds;
+                remember += await CommitListingPageAsync(crawl, page, stop.Token);
+                LogProgress(crawl);
+                (count, fetch, parse, commit) = (count + 1, fetch + page.FetchSeconds, parse + page.ParseSeconds, commit + (clock.Elapsed - committing).TotalSeconds);
             }
         }
+        catch
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await reading;
+            }
+            catch (Exception)
+            {
+                // Stopped half-way (or refused by the Hub meanwhile): the commit's failure is the one to report.
+            }
+            throw;
+        }
+        await reading; // A Hub that kept refusing: its error, after the pages read before it were committed.
+        if (count > 0)
+        {
+            logger.LogInformation(
+                "Crawl {SnapshotId}: {Pages} listing pages in {Seconds:F1}s ({PagesPerSecond:F2}/s); per page: fetch {Fetch:F0} ms, parse and serialize {Parse:F0} ms (read ahead, up to {LookAhead} pages), commit {Commit:F0} ms (of which the snapshot's repos {Remember:F0} ms), commits waited for pages {Idle:F0} ms",
+                crawl.Id, count, clock.Elapsed.TotalSeconds, count / Math.Max(clock.Elapsed.TotalSeconds, 0.001), 1000 * fetch / count, 1000 * parse / count,
+                options.Value.ListingLookAhead, 1000 * commit / count, 1000 * remember / count, 1000 * idle / count);
+        }
+    }
 
-        var now = time.GetUtcNow();
+    /// <summary>Commits one page; returns the seconds spent recording the snapshot's repos.</summary>
+    private async Task<double> CommitListingPageAsync(Crawl crawl, ListingPage page, CancellationToken cancellationToken)
+    {
+        var remember = 0.0;
+        while (crawl.NextUrl is null && crawl.Phase is CrawlPhase.Models or CrawlPhase.Datasets or CrawlPhase.Spaces)
+        {
+            MoveToNextPhase(crawl);
+        }
+        if (page.Phase != crawl.Phase || page.Url != crawl.NextUrl || page.Number != crawl.Pages + 1)
+        {
+            throw new InvalidOperationException(
+                $"Crawl {crawl.Id}: read-ahead page {page.Number} ({page.Phase}) is not the checkpoint's next page {crawl.Pages + 1} ({crawl.Phase}).");
+        }
+        var type = ListingReader.TypeOf(crawl.Phase);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (page.IsMalformed)
+        if (page.MalformedReason is { } reason)
         {
             logger.LogError("Crawl {SnapshotId}: {RepoType} page {Url} stayed unreadable ({Reason}); dead-lettered, crawl goes on",
-                crawl.Id, type, new Uri(crawl.NextUrl).PathAndQuery, page.MalformedReason);
-            db.FailedPages.Add(new FailedPage { CrawlId = crawl.Id, Url = crawl.NextUrl, Reason = page.MalformedReason!, FailedAt = now });
+                crawl.Id, type, new Uri(page.Url).PathAndQuery, reason);
+            db.FailedPages.Add(new FailedPage { CrawlId = crawl.Id, Url = page.Url, Reason = reason, FailedAt = page.ObservedAt });
             crawl.FailedPages++;
             CrawlerMetrics.FailedPages.Add(1, CrawlerMetrics.Kind(crawl.Kind), CrawlerMetrics.Phase(crawl.Phase));
         }
-        else if (repos.Count > 0)
+        else if (page.Event is { } message)
         {
-            Publish(crawl, type, pageNumber, now, repos);
+            db.Outbox.Add(message);
+            Count(crawl, type, page.Repos.Count);
             if (crawl.Kind == CrawlKind.Full)
             {
-                await RememberAsync(crawl.Id, type, repos, cancellationToken);
+                var started = Stopwatch.GetTimestamp();
+                await RememberAsync(crawl.Id, type, page.Repos, cancellationToken);
+                remember = Stopwatch.GetElapsedTime(started).TotalSeconds;
             }
         }
-        crawl.Pages = pageNumber;
-        crawl.NextUrl = reachedPreviousCrawl ? null : page.Next?.ToString();
+        crawl.Pages = page.Number;
+        crawl.NextUrl = page.NextUrl;
         if (crawl.NextUrl is null)
         {
             MoveToNextPhase(crawl);
         }
         await CommitAsync(crawl, transaction, cancellationToken);
-        CrawlerMetrics.Repos.Add(repos.Count, new("repo.type", type.ToString()), CrawlerMetrics.Kind(crawl.Kind));
+        CrawlerMetrics.Repos.Add(page.Repos.Count, new("repo.type", type.ToString()), CrawlerMetrics.Kind(crawl.Kind));
+        return remember;
     }
 
-    /// <summary>A parsed repo of any type, with what the later phases choose by.</summary>
-    private sealed record ListedRepo(object Observation, string Id, string Author, long Downloads, DateTimeOffset? CreatedAt, DateTimeOffset? LastModified, string? Sha);
-
-    private static ListedRepo Parse(RepoType type, JsonElement json)
+    private static void Count(Crawl crawl, RepoType type, int repos)
     {
         switch (type)
         {
             case RepoType.Model:
-                var model = ModelParser.Parse(json);
-                return new(model, model.Id, model.Author, model.Downloads, model.CreatedAt, model.LastModified, model.Sha);
-            case RepoType.Dataset:
-                var dataset = DatasetParser.Parse(json);
-                return new(dataset, dataset.Id, dataset.Author, dataset.Downloads, dataset.CreatedAt, dataset.LastModified, dataset.Sha);
-            default:
-                // Spaces have no downloads; they rank authors by repo count only.
-                var space = SpaceParser.Parse(json);
-                return new(space, space.Id, space.Author, 0, space.CreatedAt, space.LastModified, space.Sha);
-        }
-    }
-
-    private void Publish(Crawl crawl, RepoType type, int page, DateTimeOffset now, List<ListedRepo> repos)
-    {
-        switch (type)
-        {
-            case RepoType.Model:
-                db.Enqueue(new ModelsObserved(crawl.Id, page, now, repos.Select(r => (ModelObservation)r.Observation).ToArray()), now);
                 crawl.ModelPages++;
-                crawl.Models += repos.Count;
+                crawl.Models += repos;
                 break;
             case RepoType.Dataset:
-                db.Enqueue(new DatasetsObserved(crawl.Id, page, now, repos.Select(r => (DatasetObservation)r.Observation).ToArray()), now);
                 crawl.DatasetPages++;
-                crawl.Datasets += repos.Count;
+                crawl.Datasets += repos;
                 break;
             default:
-                db.Enqueue(new SpacesObserved(crawl.Id, page, now, repos.Select(r => (SpaceObservation)r.Observation).ToArray()), now);
                 crawl.SpacePages++;
-                crawl.Spaces += repos.Count;
+                crawl.Spaces += repos;
                 break;
         }
     }
 
     /// <summary>What a full snapshot saw, for removed-repo detection and for choosing overviews and cards.</summary>
-    private async Task RememberAsync(Guid snapshot, RepoType type, List<ListedRepo> repos, CancellationToken cancellationToken)
+    private async Task RememberAsync(Guid snapshot, RepoType type, IReadOnlyList<ListedRepo> repos, CancellationToken cancellationToken)
     {
         var typeName = type.ToString();
         var ids = repos.Select(r => r.Id).ToArray();
@@ -226,7 +239,7 @@ public sealed class CrawlRunner(
         };
         crawl.Cursor = null;
         crawl.NextUrl = crawl.Phase is CrawlPhase.Datasets or CrawlPhase.Spaces
-            ? hub.FirstPage(TypeOf(crawl.Phase), options.Value.PageSize, crawl.Kind == CrawlKind.Incremental).ToString()
+            ? hub.FirstPage(ListingReader.TypeOf(crawl.Phase), options.Value.PageSize, crawl.Kind == CrawlKind.Incremental).ToString()
             : null;
         logger.LogInformation("Crawl {SnapshotId}: phase {Phase} begins after page {Page}", crawl.Id, crawl.Phase, crawl.Pages);
     }
@@ -330,8 +343,21 @@ public sealed class CrawlRunner(
         crawl.LastError = null;
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        Forget();
         outboxSignal.Notify();
         CrawlerMetrics.Pages.Add(1, CrawlerMetrics.Kind(crawl.Kind));
+    }
+
+    /// <summary>
+    /// Stops tracking the committed events and failed pages: the crawl's context lives for the whole
+    /// crawl, and every tracked ~1 MB event would stay in memory and be compared on each later save.
+    /// </summary>
+    private void Forget()
+    {
+        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity is OutboxMessage or FailedPage).ToList())
+        {
+            entry.State = EntityState.Detached;
+        }
     }
 
     private async Task CompleteAsync(Crawl crawl, CancellationToken cancellationToken)

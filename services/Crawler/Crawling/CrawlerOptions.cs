@@ -18,6 +18,13 @@ public sealed class CrawlerOptions
 
     public int PageSize { get; set; } = 1000;
 
+    /// <summary>
+    /// Listing pages fetched and parsed ahead while earlier ones commit (at least 1). Each waits as
+    /// parsed repos and its serialized event (a page of 1000 models is about 1 MB of JSON), so a
+    /// few are plenty: they only hide the commit behind the next fetch.
+    /// </summary>
+    public int ListingLookAhead { get; set; } = 4;
+
     /// <summary>Overviews of authors with at least this many repos in the snapshot are fetched.</summary>
     public int OrganizationMinRepos { get; set; } = 20;
 

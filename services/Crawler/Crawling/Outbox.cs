@@ -10,13 +10,16 @@ namespace HubPlatform.Crawler.Crawling;
 public static class Outbox
 {
     public static void Enqueue<T>(this CrawlerDbContext db, T message, DateTimeOffset now) where T : class =>
-        db.Outbox.Add(new OutboxMessage
-        {
-            MessageId = Guid.CreateVersion7(now),
-            MessageType = typeof(T).Name,
-            Payload = JsonSerializer.Serialize(message),
-            CreatedAt = now,
-        });
+        db.Outbox.Add(Message(message, now));
+
+    /// <summary>An outbox row for <paramref name="message"/>: its JSON as UTF-8 bytes, the form the relay reads back.</summary>
+    public static OutboxMessage Message<T>(T message, DateTimeOffset now) where T : class => new()
+    {
+        MessageId = Guid.CreateVersion7(now),
+        MessageType = typeof(T).Name,
+        Payload = JsonSerializer.SerializeToUtf8Bytes(message),
+        CreatedAt = now,
+    };
 }
 
 /// <summary>Wakes the relay as soon as a crawl commits events, instead of waiting for its next poll.</summary>

@@ -52,6 +52,7 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, OutboxSignal signal
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var batch = await db.Outbox
             .FromSql($"SELECT * FROM crawler.outbox WHERE sent_at IS NULL ORDER BY id LIMIT {BatchSize} FOR UPDATE SKIP LOCKED")
+            .AsNoTracking() // Tracking would copy and compare every ~1 MB payload just to set sent_at.
             .ToListAsync(cancellationToken);
         foreach (var row in batch)
         {
@@ -63,9 +64,13 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, OutboxSignal signal
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(PublishTimeout);
             await bus.Publish(message, type, context => context.MessageId = row.MessageId, timeout.Token);
-            row.SentAt = time.GetUtcNow();
         }
-        await db.SaveChangesAsync(cancellationToken);
+        if (batch.Count > 0)
+        {
+            var sent = batch.Select(r => r.Id).ToArray();
+            var now = time.GetUtcNow();
+            await db.Outbox.Where(r => sent.Contains(r.Id)).ExecuteUpdateAsync(s => s.SetProperty(r => r.SentAt, now), cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
         return batch.Count;
     }

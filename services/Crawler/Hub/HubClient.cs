@@ -5,10 +5,16 @@ using HubPlatform.Crawler.Crawling;
 
 namespace HubPlatform.Crawler.Hub;
 
-/// <summary>A listing page: its repos as the Hub sent them, and the next page's URL from the Link header.</summary>
-public sealed record HubPage(JsonElement[] Repos, Uri? Next, string? MalformedReason)
+/// <summary>
+/// A listing page: its repos as the Hub sent them, and the next page's URL from the Link header.
+/// The repos live in the parsed body (<paramref name="Body"/>), not in copies: disposing the page
+/// returns the body's pooled memory, after which the repos must not be read.
+/// </summary>
+public sealed record HubPage(JsonElement[] Repos, Uri? Next, string? MalformedReason, JsonDocument? Body = null) : IDisposable
 {
     public bool IsMalformed => MalformedReason is not null;
+
+    public void Dispose() => Body?.Dispose();
 }
 
 /// <summary>A request the Hub kept refusing, after the bounded number of tries.</summary>
@@ -68,22 +74,26 @@ public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPace
             }
             var next = NextLink(response);
             var body = await response.Content.ReadAsByteArrayAsync(ct);
+            JsonDocument? document = null;
             try
             {
-                using var document = JsonDocument.Parse(body);
+                document = JsonDocument.Parse(body);
                 if (document.RootElement.ValueKind != JsonValueKind.Array)
                 {
                     throw new JsonException("A listing page is not a JSON array.");
                 }
-                return Try.Done(new HubPage(document.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray(), next, null));
+                // No per-repo copies (a thousand small documents a page): the page owns the body.
+                return Try.Done(new HubPage(document.RootElement.EnumerateArray().ToArray(), next, null, document));
             }
             catch (JsonException ex) when (lastTry)
             {
                 // The page stays unreadable: give it up, but keep crawling if the Hub said where to go next.
+                document?.Dispose();
                 return Try.Done(new HubPage([], next, ex.Message));
             }
             catch (JsonException ex)
             {
+                document?.Dispose();
                 return Try.Again<HubPage>("malformed JSON: " + ex.Message);
             }
         }, cancellationToken);

@@ -87,7 +87,8 @@ public sealed class OutboxMessage
     public long Id { get; set; }
     public Guid MessageId { get; set; }
     public string MessageType { get; set; } = "";
-    public string Payload { get; set; } = "";
+    /// <summary>The event's JSON, UTF-8 (a page of 1000 models is about 1 MB; stored lz4-compressed, see <see cref="CrawlerDbContext"/>).</summary>
+    public byte[] Payload { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
 }

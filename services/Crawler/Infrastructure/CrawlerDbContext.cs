@@ -31,7 +31,9 @@ public sealed class CrawlerDbContext(DbContextOptions<CrawlerDbContext> options)
         modelBuilder.Entity<OutboxMessage>(message =>
         {
             message.HasKey(m => m.Id);
-            message.Property(m => m.Payload).HasColumnType("jsonb");
+            // Bytes, lz4-compressed: a ~1 MB page stored as jsonb cost Postgres a parse and a pglz
+            // compression on every commit (~30-50 ms of CPU a page) and a jsonb-to-text on every relay.
+            message.Property(m => m.Payload).HasColumnType("bytea").UseCompressionMethod("lz4");
             // The relay reads only what is unsent, oldest first.
             message.HasIndex(m => m.Id).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_unsent");
         });

@@ -17,8 +17,8 @@ public sealed class QuickBenchTests
     private static readonly Dictionary<string, string[]> Expected = new()
     {
         ["emulator"] = ["modelsPerSecond", "modelsServed", "peakRssMb"],
-        ["ingest"] = ["models", "modelsPerSecondOverall", "crawlModelsPerSecond", "metricsModelsPerSecond", "lineageModelsPerSecond", "searchModelsPerSecond", "totalCpuSeconds", "peakRssMbMax"],
-        ["quota"] = ["crawlSeconds", "dictatedSeconds", "requests"],
+        ["ingest"] = ["models", "modelsPerSecondOverall", "crawlModelsPerSecond", "crawlReposPerSecond", "crawlPagesPerSecond", "crawlPagesPerQuotaRequest", "metricsModelsPerSecond", "lineageModelsPerSecond", "searchModelsPerSecond", "totalCpuSeconds", "peakRssMbMax"],
+        ["quota"] = ["crawlSeconds", "dictatedSeconds", "requests", "crawlToDictatedRatio"],
         ["embedding"] = ["textsPerSecond", "chunksPerCard", "distinctShare", "backlogHours", "backlogHoursDeduplicated"],
         ["queries"] = ["ModelVerseorganizationsCachedP50Ms", "ModelVerseorganizationsUncachedP50Ms", "ModelVerseorganizationsCachedRps", "HybridsearchUncachedP50Ms", "directP50Ms",
             "DataVerseorganizationsUncachedP50Ms", "DataVersebreakdownUncachedP50Ms", "HeatMaprankingUncachedP50Ms", "HeatMaporganizationUncachedP50Ms"],

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Npgsql;
 using HubPlatform.Tests.Support;
 
 namespace HubPlatform.Tests.Integration;
@@ -38,6 +39,47 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         rig.StartCrawler();
         await rig.WaitForCompletionAsync(snapshot);
         AssertEveryModelOnce(rig, snapshot, SampleIds);
+    }
+
+    [Fact]
+    public async Task A_crawler_killed_with_pages_read_ahead_of_a_stuck_commit_resumes_at_the_first_uncommitted_page()
+    {
+        const int Committed = 2, LookAhead = 2;
+        await using var rig = await CrawlerRig.StartAsync(emulator, settings: new Dictionary<string, string?> { ["Crawler:ListingLookAhead"] = LookAhead.ToString() });
+        rig.Hub.HoldOnPage = Committed + 1;
+        var snapshot = await rig.RequestCrawlAsync();
+        await Eventually.GetAsync<int?>(async () => (await rig.CrawlAsync(snapshot)).GetProperty("pages").GetInt32(), p => p == Committed,
+            TimeSpan.FromMinutes(1), $"{Committed} pages checkpointed");
+
+        // Hold the crawl's row: the next page's commit waits on it while the reader fetches and parses on.
+        await using var holder = new NpgsqlConnection(rig.Database.Admin);
+        await holder.OpenAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand($"SELECT 1 FROM crawler.crawls WHERE id = '{snapshot}' FOR UPDATE", holder, hold))
+        {
+            await lockRow.ExecuteScalarAsync();
+        }
+        rig.Hub.ReleaseHeldPage();
+        // Pages past the checkpoint the crawler holds at most: the stuck one, one in each read-ahead
+        // stage and the look-ahead queued after each.
+        const int MostAhead = 3 + 2 * LookAhead;
+        await Eventually.GetAsync<int?>(() => Task.FromResult<int?>(rig.Hub.Requests), r => r >= Committed + MostAhead,
+            TimeSpan.FromMinutes(1), "pages read ahead of the stuck commit");
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        Assert.Equal(Committed + MostAhead, rig.Hub.Requests);
+        await rig.StopCrawlerAsync();
+        await hold.RollbackAsync();
+        await using (var checkpoint = new NpgsqlCommand($"SELECT pages FROM crawler.crawls WHERE id = '{snapshot}'", holder))
+        {
+            Assert.Equal(Committed, (int)(await checkpoint.ExecuteScalarAsync())!);
+        }
+
+        rig.StartCrawler();
+        var crawl = await rig.WaitForCompletionAsync(snapshot);
+        AssertEveryModelOnce(rig, snapshot, SampleIds);
+        Assert.Equal(CrawlerRig.SamplePages + 2, crawl.GetProperty("pages").GetInt32());
+        // The resumed crawler asked for every page after the checkpoint again, the read-ahead ones included.
+        Assert.Equal(CrawlerRig.SamplePages - Committed + 2, rig.Hub.Requests);
     }
 
     [Fact]

@@ -201,10 +201,11 @@ namespace HubPlatform.Crawler.Infrastructure.Migrations
                         .HasColumnType("text")
                         .HasColumnName("message_type");
 
-                    b.Property<string>("Payload")
+                    b.Property<byte[]>("Payload")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("payload");
+                        .HasColumnType("bytea")
+                        .HasColumnName("payload")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<DateTimeOffset?>("SentAt")
                         .HasColumnType("timestamp with time zone")

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HubPlatform.Crawler.Infrastructure.Migrations
 {
     [DbContext(typeof(CrawlerDbContext))]
-    [Migration("20261126162553_Initial")]
+    [Migration("20261126224018_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -204,10 +204,11 @@ namespace HubPlatform.Crawler.Infrastructure.Migrations
                         .HasColumnType("text")
                         .HasColumnName("message_type");
 
-                    b.Property<string>("Payload")
+                    b.Property<byte[]>("Payload")
                         .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("payload");
+                        .HasColumnType("bytea")
+                        .HasColumnName("payload")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<DateTimeOffset?>("SentAt")
                         .HasColumnType("timestamp with time zone")

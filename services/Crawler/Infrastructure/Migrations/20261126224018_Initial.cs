@@ -78,7 +78,8 @@ namespace HubPlatform.Crawler.Infrastructure.Migrations
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     message_id = table.Column<Guid>(type: "uuid", nullable: false),
                     message_type = table.Column<string>(type: "text", nullable: false),
-                    payload = table.Column<string>(type: "jsonb", nullable: false),
+                    payload = table.Column<byte[]>(type: "bytea", nullable: false)
+                        .Annotation("Npgsql:Compression:", "lz4"),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     sent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
