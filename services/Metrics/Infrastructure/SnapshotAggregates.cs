@@ -41,6 +41,25 @@ public static class SnapshotAggregates
     /// <summary>Builds the snapshot's aggregates unless they are built. True when this call built them.</summary>
     public static async Task<bool> BuildAsync(MetricsDbContext db, Guid snapshot, CancellationToken ct)
     {
+        // A 1M-model snapshot takes tens of seconds here (1.5M author-days), past the default 30 s
+        // command timeout, which dead-lettered the snapshot's last page in the 1M bench.
+        var previousTimeout = db.Database.GetCommandTimeout();
+        db.Database.SetCommandTimeout(BuildTimeout);
+        try
+        {
+            return await BuildOnceAsync(db, snapshot, ct);
+        }
+        finally
+        {
+            db.Database.SetCommandTimeout(previousTimeout);
+        }
+    }
+
+    /// <summary>How long one statement of the build may take: far above what a 2M-model snapshot needs, yet bounded.</summary>
+    public static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(15);
+
+    private static async Task<bool> BuildOnceAsync(MetricsDbContext db, Guid snapshot, CancellationToken ct)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({snapshot.ToString()}, 7))", ct);
         if (await db.Snapshots.AnyAsync(s => s.Id == snapshot && s.AggregatedAt != null, ct))

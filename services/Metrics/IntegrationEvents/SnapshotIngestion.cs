@@ -15,9 +15,11 @@ public sealed class SnapshotIngestion(MetricsDbContext db, ResponseCache cache, 
     {
         if (await new SnapshotProgress(db, MetricsDbContext.Schema).IsFullyIngestedAsync(snapshotId, context.CancellationToken))
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             if (await SnapshotAggregates.BuildAsync(db, snapshotId, context.CancellationToken))
             {
-                logger.LogInformation("Built the aggregates of snapshot {SnapshotId}", snapshotId);
+                logger.LogInformation("Built the aggregates of snapshot {SnapshotId} in {Seconds:F1}s", snapshotId,
+                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
                 await retention.ApplyAsync(context.CancellationToken);
             }
             await cache.InvalidateAllAsync();
