@@ -14,7 +14,7 @@ public sealed class DatasetFactStore(MetricsDbContext db)
         var d = page.Datasets;
         var ids = d.Select(x => x.Id).ToArray();
         var owners = d.Select(x => Authors.Of(x.Id, x.Author)).ToArray();
-        await FactPartitions.EnsureAsync(db, "dataset_facts", page.SnapshotId, cancellationToken);
+        await SnapshotPartitions.EnsureAsync(db, "dataset_facts", page.SnapshotId, cancellationToken);
         // Before the page's transaction, not in it: see Authors.RegisterAsync.
         await Authors.RegisterAsync(db, owners, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

@@ -12,7 +12,7 @@ public readonly record struct FactRow(string Id, long Downloads, long? Downloads
 /// COPY into a per-connection staging table, then one INSERT … ON CONFLICT moves them into the
 /// snapshot's partition: a replayed page rewrites the same rows with the same values. The staging
 /// table empties itself at commit. Call inside the page's transaction, after
-/// <see cref="FactPartitions.EnsureAsync"/>.
+/// <see cref="SnapshotPartitions.EnsureAsync"/>.
 /// </summary>
 public static class FactCopy
 {
@@ -20,7 +20,7 @@ public static class FactCopy
         IReadOnlyList<FactRow> rows, bool hasDownloads, CancellationToken ct)
     {
         var staging = $"{table}_staging";
-#pragma warning disable EF1002 // table, key and staging are fixed strings from FactPartitions.Tables, never input.
+#pragma warning disable EF1002 // table, key and staging are fixed strings from SnapshotPartitions.FactTables, never input.
         await db.Database.ExecuteSqlRawAsync($"""
             CREATE TEMP TABLE IF NOT EXISTS {staging}
                 (id text, downloads bigint, downloads_all_time bigint, likes bigint, trending_score double precision) ON COMMIT DELETE ROWS
@@ -45,7 +45,7 @@ public static class FactCopy
         var downloadUpdates = hasDownloads ? "downloads = EXCLUDED.downloads, downloads_all_time = EXCLUDED.downloads_all_time, " : "";
         // Straight into the partition: no routing through the parent per row.
         await db.Database.ExecuteSqlRawAsync($"""
-            INSERT INTO {MetricsDbContext.Schema}.{FactPartitions.PartitionOf(table, snapshot)} (snapshot_id, {key}, {downloads}likes, trending_score, observed_at)
+            INSERT INTO {MetricsDbContext.Schema}.{SnapshotPartitions.PartitionOf(table, snapshot)} (snapshot_id, {key}, {downloads}likes, trending_score, observed_at)
             SELECT @snapshot, s.id, {downloadValues}s.likes, s.trending_score, @observed_at
             FROM {staging} s
             ON CONFLICT (snapshot_id, {key}) DO UPDATE SET

@@ -57,7 +57,7 @@ public sealed class MetricsDbContext(DbContextOptions<MetricsDbContext> options)
 
     /// <summary>
     /// A fact table: keyed by (snapshot, repo) and indexed by repo for trends. The keys and index
-    /// names must stay what FactPartitions.PartitionBySnapshot recreates on the partitioned table.
+    /// names must stay what SnapshotPartitions.PartitionBySnapshot recreates on the partitioned table.
     /// </summary>
     private static void Fact<T>(ModelBuilder modelBuilder, Expression<Func<T, object?>> key, Expression<Func<T, object?>> repo) where T : class =>
         modelBuilder.Entity<T>(f =>

@@ -16,7 +16,7 @@ public sealed class ModelFactStore(MetricsDbContext db)
         var m = page.Models;
         var ids = m.Select(x => x.Id).ToArray();
         var owners = m.Select(x => Authors.Of(x.Id, x.Author)).ToArray();
-        await FactPartitions.EnsureAsync(db, "model_facts", page.SnapshotId, cancellationToken);
+        await SnapshotPartitions.EnsureAsync(db, "model_facts", page.SnapshotId, cancellationToken);
         // Before the page's transaction, not in it: see Authors.RegisterAsync.
         await Authors.RegisterAsync(db, owners, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

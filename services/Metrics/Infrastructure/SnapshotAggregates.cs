@@ -13,14 +13,15 @@ namespace HubPlatform.Metrics.Infrastructure;
 /// </list>
 /// <para>They are built once, when the snapshot is fully ingested (every expected page stored), from
 /// what is stored then, so the order pages arrived in does not matter. The build is one
-/// transaction under a per-snapshot advisory lock that deletes and re-inserts the snapshot's rows
+/// transaction under a per-snapshot advisory lock that (re)creates the snapshot's partitions
 /// and stamps <see cref="Snapshot.AggregatedAt"/>: two consumers finding the snapshot complete at
-/// once build it once, and a replayed page after that finds it built and changes nothing. Until
+/// once build it once, and a replayed page after that finds it built and changes nothing. Each
+/// table's rows for the snapshot are its partition (<see cref="SnapshotPartitions"/>). Until
 /// then (a crawl in progress) the queries read the facts.</para>
 /// </summary>
 public static class SnapshotAggregates
 {
-    /// <summary>The aggregate tables (fixed strings): retention deletes a dropped snapshot's rows from each.</summary>
+    /// <summary>The aggregate tables (fixed strings), each partitioned by snapshot.</summary>
     public static readonly string[] Tables = ["created_per_day", "model_organization_totals", "model_tag_totals", "dataset_organization_totals"];
 
     internal static void Configure(ModelBuilder modelBuilder)
@@ -69,53 +70,64 @@ public static class SnapshotAggregates
         // Grouping a million facts joined with their repos spills to disk with the default 4 MB per
         // sort or hash; one build runs per snapshot (the lock above), so this much is bounded.
         await db.Database.ExecuteSqlAsync($"SET LOCAL work_mem = '256MB'", ct);
+#pragma warning disable EF1002 // partition names are built from a Guid and fixed table names; the snapshot is a parameter
+        // Each aggregate goes into a fresh table of its own, attached as the snapshot's partition once filled: ATTACH
+        // builds its key and indexes in one sorted pass (1.7M synthetic author-days: 5.9 s, against 15.1 s inserted into three B-trees).
         foreach (var table in Tables)
         {
-#pragma warning disable EF1002 // fixed table names
-            await db.Database.ExecuteSqlRawAsync($"DELETE FROM {MetricsDbContext.Schema}.{table} WHERE snapshot_id = {{0}}", [snapshot], ct);
-#pragma warning restore EF1002
+            await db.Database.ExecuteSqlRawAsync($"""
+                DROP TABLE IF EXISTS {Partition(table, snapshot)};
+                CREATE TABLE {Partition(table, snapshot)} (LIKE {MetricsDbContext.Schema}.{table} INCLUDING DEFAULTS)
+                """, ct);
         }
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO metrics.created_per_day (snapshot_id, author, day, repo_type, author_key, repos)
-            SELECT {snapshot}, c.author, c.day, c.repo_type, lower(c.author), count(*)
+        await db.Database.ExecuteSqlRawAsync($$"""
+            INSERT INTO {{Partition("created_per_day", snapshot)}} (snapshot_id, author, day, repo_type, author_key, repos)
+            SELECT {0}, c.author, c.day, c.repo_type, lower(c.author), count(*)
             FROM (SELECT r.author, (r.created_at AT TIME ZONE 'UTC')::date AS day, 'model' AS repo_type
                   FROM metrics.model_facts x JOIN metrics.models r ON r.id = x.model_id
-                  WHERE x.snapshot_id = {snapshot} AND r.created_at IS NOT NULL
+                  WHERE x.snapshot_id = {0} AND r.created_at IS NOT NULL
                   UNION ALL
                   SELECT r.author, (r.created_at AT TIME ZONE 'UTC')::date, 'dataset'
                   FROM metrics.dataset_facts x JOIN metrics.datasets r ON r.id = x.dataset_id
-                  WHERE x.snapshot_id = {snapshot} AND r.created_at IS NOT NULL
+                  WHERE x.snapshot_id = {0} AND r.created_at IS NOT NULL
                   UNION ALL
                   SELECT r.author, (r.created_at AT TIME ZONE 'UTC')::date, 'space'
                   FROM metrics.space_facts x JOIN metrics.spaces r ON r.id = x.space_id
-                  WHERE x.snapshot_id = {snapshot} AND r.created_at IS NOT NULL) c
+                  WHERE x.snapshot_id = {0} AND r.created_at IS NOT NULL) c
             GROUP BY c.author, c.day, c.repo_type
-            """, ct);
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO metrics.model_tag_totals (snapshot_id, author, pipeline_tag, models, downloads, downloads_all_time, likes)
-            SELECT {snapshot}, m.author, coalesce(m.pipeline_tag, ''), count(*), sum(x.downloads), sum(coalesce(x.downloads_all_time, 0)), sum(x.likes)
+            """, [snapshot], ct);
+        await db.Database.ExecuteSqlRawAsync($$"""
+            INSERT INTO {{Partition("model_tag_totals", snapshot)}} (snapshot_id, author, pipeline_tag, models, downloads, downloads_all_time, likes)
+            SELECT {0}, m.author, coalesce(m.pipeline_tag, ''), count(*), sum(x.downloads), sum(coalesce(x.downloads_all_time, 0)), sum(x.likes)
             FROM metrics.model_facts x JOIN metrics.models m ON m.id = x.model_id
-            WHERE x.snapshot_id = {snapshot}
+            WHERE x.snapshot_id = {0}
             GROUP BY m.author, coalesce(m.pipeline_tag, '')
-            """, ct);
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO metrics.model_organization_totals (snapshot_id, author, models, downloads, downloads_all_time, likes)
-            SELECT {snapshot}, t.author, sum(t.models), sum(t.downloads), sum(t.downloads_all_time), sum(t.likes)
-            FROM metrics.model_tag_totals t
-            WHERE t.snapshot_id = {snapshot}
+            """, [snapshot], ct);
+        await db.Database.ExecuteSqlRawAsync($$"""
+            INSERT INTO {{Partition("model_organization_totals", snapshot)}} (snapshot_id, author, models, downloads, downloads_all_time, likes)
+            SELECT {0}, t.author, sum(t.models), sum(t.downloads), sum(t.downloads_all_time), sum(t.likes)
+            FROM {{Partition("model_tag_totals", snapshot)}} t
             GROUP BY t.author
-            """, ct);
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO metrics.dataset_organization_totals (snapshot_id, author, datasets, downloads, downloads_all_time, likes)
-            SELECT {snapshot}, d.author, count(*), sum(x.downloads), sum(coalesce(x.downloads_all_time, 0)), sum(x.likes)
+            """, [snapshot], ct);
+        await db.Database.ExecuteSqlRawAsync($$"""
+            INSERT INTO {{Partition("dataset_organization_totals", snapshot)}} (snapshot_id, author, datasets, downloads, downloads_all_time, likes)
+            SELECT {0}, d.author, count(*), sum(x.downloads), sum(coalesce(x.downloads_all_time, 0)), sum(x.likes)
             FROM metrics.dataset_facts x JOIN metrics.datasets d ON d.id = x.dataset_id
-            WHERE x.snapshot_id = {snapshot}
+            WHERE x.snapshot_id = {0}
             GROUP BY d.author
-            """, ct);
+            """, [snapshot], ct);
+        foreach (var table in Tables)
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                $"ALTER TABLE {MetricsDbContext.Schema}.{table} ATTACH PARTITION {Partition(table, snapshot)} FOR VALUES IN ('{snapshot}')", ct);
+        }
+#pragma warning restore EF1002
         await db.Database.ExecuteSqlAsync($"UPDATE metrics.snapshots SET aggregated_at = now() WHERE id = {snapshot}", ct);
         await transaction.CommitAsync(ct);
         return true;
     }
+
+    private static string Partition(string table, Guid snapshot) => $"{MetricsDbContext.Schema}.{SnapshotPartitions.PartitionOf(table, snapshot)}";
 
     /// <summary>True when the snapshot's aggregates are built and can stand for its facts.</summary>
     public static Task<bool> IsBuiltAsync(MetricsDbContext db, Guid snapshot, CancellationToken ct) =>

@@ -23,8 +23,8 @@ public sealed class RetentionOptions
 /// started: that full snapshot saw everything they saw, and they never stand for "the hub now";</item>
 /// <item>full snapshots beyond <see cref="RetentionOptions.FullSnapshots"/>, oldest first (only when set).</item>
 /// </list>
-/// Runs after a snapshot's aggregates are built. Dropping a snapshot drops its fact partitions
-/// (DROP TABLE: no row-by-row delete) and deletes its aggregates, pages and row, in one
+/// Runs after a snapshot's aggregates are built. Dropping a snapshot drops its fact and aggregate
+/// partitions (DROP TABLE: no row-by-row delete) and deletes its pages and row, in one
 /// transaction; running it again finds nothing to drop. Snapshots still being crawled or ingested
 /// are never dropped.
 /// </summary>
@@ -55,19 +55,9 @@ public sealed class SnapshotRetention(MetricsDbContext db, IOptions<RetentionOpt
     private async Task DropAsync(Guid snapshot, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-#pragma warning disable EF1002 // partition names are built from a Guid and fixed table names
-        foreach (var (table, _) in FactPartitions.Tables)
-        {
-            await db.Database.ExecuteSqlRawAsync($"DROP TABLE IF EXISTS {MetricsDbContext.Schema}.{FactPartitions.PartitionOf(table, snapshot)}", ct);
-        }
-        foreach (var table in SnapshotAggregates.Tables)
-        {
-            await db.Database.ExecuteSqlRawAsync($"DELETE FROM {MetricsDbContext.Schema}.{table} WHERE snapshot_id = {{0}}", [snapshot], ct);
-        }
-#pragma warning restore EF1002
+        await SnapshotPartitions.DropAsync(db, snapshot, ct);
         await db.SnapshotPages.Where(p => p.SnapshotId == snapshot).ExecuteDeleteAsync(ct);
         await db.Snapshots.Where(s => s.Id == snapshot).ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);
-        FactPartitions.Forget(db, snapshot);
     }
 }

@@ -11,7 +11,7 @@ public sealed class SpaceFactStore(MetricsDbContext db)
         var s = page.Spaces;
         var ids = s.Select(x => x.Id).ToArray();
         var owners = s.Select(x => Authors.Of(x.Id, x.Author)).ToArray();
-        await FactPartitions.EnsureAsync(db, "space_facts", page.SnapshotId, cancellationToken);
+        await SnapshotPartitions.EnsureAsync(db, "space_facts", page.SnapshotId, cancellationToken);
         // Before the page's transaction, not in it: see Authors.RegisterAsync.
         await Authors.RegisterAsync(db, owners, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

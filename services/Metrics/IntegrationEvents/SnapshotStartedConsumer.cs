@@ -16,6 +16,6 @@ public sealed class SnapshotStartedConsumer(MetricsDbContext db) : IConsumer<Sna
             ON CONFLICT (id) DO NOTHING
             """, context.CancellationToken);
         // Pages may have come first and created some partitions already; the rest are made now, before the flood of pages.
-        await FactPartitions.EnsureAllAsync(db, e.SnapshotId, context.CancellationToken);
+        await SnapshotPartitions.EnsureAllAsync(db, e.SnapshotId, context.CancellationToken);
     }
 }

@@ -13,20 +13,42 @@ public class RateLimitPacerTests
         Assert.Equal((remaining, reset), RateLimitPacer.Parse(header));
 
     [Fact]
-    public async Task Spreads_the_remaining_quota_over_the_window()
+    public async Task Spends_what_the_window_has_left_without_waiting()
     {
         var time = new ManualTime();
         var pacer = new RateLimitPacer(time);
-        using var response = new HttpResponseMessage();
-        response.Headers.TryAddWithoutValidation("RateLimit", "\"api\";r=100;t=50");
-        pacer.Observe(response.Headers);
+        pacer.Observe(Headers("\"api\";r=1;t=50"));
+
+        var wait = pacer.WaitTurnAsync(CancellationToken.None);
+
+        Assert.True(wait.IsCompleted, "a request the window still has room for leaves at once");
+        await wait;
+        Assert.Equal(0, pacer.WaitedSeconds);
+    }
+
+    [Fact]
+    public async Task Holds_requests_until_a_spent_window_resets()
+    {
+        var time = new ManualTime();
+        var pacer = new RateLimitPacer(time);
+        pacer.Observe(Headers("\"api\";r=0;t=50"));
 
         var wait = pacer.WaitTurnAsync(CancellationToken.None);
         Assert.False(wait.IsCompleted);
-        time.Advance(TimeSpan.FromMilliseconds(499));
-        Assert.False(wait.IsCompleted);
-        time.Advance(TimeSpan.FromMilliseconds(2));
+        time.Advance(TimeSpan.FromSeconds(49.9));
+        Assert.False(wait.IsCompleted, "no request goes out into the spent window (it would get a 429)");
+        time.Advance(TimeSpan.FromSeconds(0.2));
         await wait;
-        Assert.InRange(pacer.WaitedSeconds, 0.49, 0.51);
+        Assert.InRange(pacer.WaitedSeconds, 49.9, 50.1);
+
+        pacer.Observe(Headers("\"api\";r=999;t=300"));
+        Assert.True(pacer.WaitTurnAsync(CancellationToken.None).IsCompleted, "the new window's quota is spent at once again");
+    }
+
+    private static System.Net.Http.Headers.HttpResponseHeaders Headers(string rateLimit)
+    {
+        var response = new HttpResponseMessage();
+        response.Headers.TryAddWithoutValidation("RateLimit", rateLimit);
+        return response.Headers;
     }
 }

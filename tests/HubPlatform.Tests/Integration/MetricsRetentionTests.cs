@@ -77,7 +77,7 @@ public sealed class MetricsRetentionTests : IAsyncLifetime
         {
             Assert.Equal(HttpStatusCode.NotFound, (await metrics.GetAsync($"/api/snapshots/{id}")).StatusCode);
         }
-        foreach (var (table, _) in FactPartitions.Tables)
+        foreach (var (table, _) in SnapshotPartitions.FactTables)
         {
             var partitions = await _database.CountAsync($"pg_inherits WHERE inhparent = 'metrics.{table}'::regclass");
             Assert.Equal(kept.Count, partitions);

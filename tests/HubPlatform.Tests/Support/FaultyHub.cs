@@ -42,6 +42,11 @@ public sealed class FaultyHub(HttpMessageHandler emulator) : DelegatingHandler(e
 
     public int Requests { get; private set; }
 
+    private int _tooManyRequests;
+
+    /// <summary>429s the emulator itself answered (its rate limit), not the ones injected as faults.</summary>
+    public int TooManyRequestsAnswered => Volatile.Read(ref _tooManyRequests);
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         int page, attempt;
@@ -90,6 +95,10 @@ public sealed class FaultyHub(HttpMessageHandler emulator) : DelegatingHandler(e
                 return response;
         }
         var answer = await base.SendAsync(request, cancellationToken);
+        if (answer.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            Interlocked.Increment(ref _tooManyRequests);
+        }
         if (Hidden.Count > 0 && answer.IsSuccessStatusCode && IsListing(request.RequestUri!))
         {
             var page0 = System.Text.Json.Nodes.JsonNode.Parse(await answer.Content.ReadAsStringAsync(cancellationToken))!.AsArray();

@@ -336,8 +336,8 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                 table: "spaces",
                 column: "created_at");
 
-            // Hand-added (keep when regenerating): EF cannot declare partitioned tables.
-            FactPartitions.PartitionBySnapshot(migrationBuilder);
+            // Hand-added (keep when regenerating): EF cannot declare partitioned tables (facts and aggregates).
+            SnapshotPartitions.PartitionBySnapshot(migrationBuilder);
         }
 
         /// <inheritdoc />
