@@ -63,7 +63,11 @@ public static class CrawlQuota
                   "spends a window's quota as fast as the crawler can use it and holds requests only once a response says none is left, until " +
                   "the window resets: no request is sent into a 429. The dictated time is the quota's average rate; the crawl can beat it when " +
                   "it starts inside a window (that window's whole quota is there for its first requests). The least time replays section 2's " +
-                  "crawl speed (one page every " + F(onePage, 3) + " s) against the same windows from the same start.");
+                  "crawl speed (one page every " + F(onePage, 3) + " s) against the same windows from the same start. " +
+                  $"This crawl went at {F(requests / seconds, 2)} pages/s (section 2's: {F(1 / onePage, 2)}); " +
+                  (waited > 0
+                      ? $"it found windows spent and waited {F(waited, 1)} s for them to reset."
+                      : $"no window saw its {options.QuotaRequests} requests spent at that pace, so it never had to wait (the quota's own rate is {F(options.QuotaRequests / (double)w, 2)} requests/s)."));
     }
 
     /// <summary>

@@ -22,11 +22,11 @@ public sealed record CrawlProgress(
     DateTimeOffset? CompletedAt, DateTimeOffset? ModifiedSince, int Pages, long Models, long Datasets, long Spaces, long Organizations,
     long Cards, int FailedPages, CrawlPages PagesByKind, double RateLimitWaitSeconds, long? ExpectedRepos, double? EtaSeconds, string? LastError)
 {
-    public static CrawlProgress From(Crawl c, DateTimeOffset now) => new(c.Id, c.Kind, c.Status, c.Phase, c.RequestedAt, c.StartedAt,
+    public static CrawlProgress From(Crawl c, CrawlEta eta) => new(c.Id, c.Kind, c.Status, c.Phase, c.RequestedAt, c.StartedAt,
         c.CompletedAt, c.ModifiedSince, c.Pages, c.Models, c.Datasets, c.Spaces, c.Organizations, c.Cards, c.FailedPages,
         new CrawlPages(c.Pages, c.ModelPages, c.DatasetPages, c.SpacePages, c.OrganizationPages, c.CardPages, c.FailedPages),
         c.RateLimitWaitSeconds, c.ExpectedRepos,
-        c.StartedAt is { } started ? CrawlEta.Estimate(c, started, 0, now)?.TotalSeconds : null, c.LastError);
+        c.StartedAt is { } started ? eta.Estimate(c, started, 0)?.TotalSeconds : null, c.LastError);
 }
 
 /// <summary>Crawls (snapshots) and their progress; starting one is an admin route behind the gateway's API key.</summary>
@@ -41,17 +41,17 @@ public static class CrawlsApi
         return app;
     }
 
-    private static async Task<Ok<CrawlProgress[]>> ListCrawls(CrawlerDbContext db, TimeProvider time, CancellationToken ct) =>
+    private static async Task<Ok<CrawlProgress[]>> ListCrawls(CrawlerDbContext db, CrawlEta eta, CancellationToken ct) =>
         TypedResults.Ok((await db.Crawls.AsNoTracking().OrderByDescending(c => c.RequestedAt).Take(50).ToListAsync(ct))
-            .Select(c => CrawlProgress.From(c, time.GetUtcNow())).ToArray());
+            .Select(c => CrawlProgress.From(c, eta)).ToArray());
 
-    private static async Task<Results<Ok<CrawlProgress>, ProblemHttpResult>> GetCrawl(Guid snapshotId, CrawlerDbContext db, TimeProvider time, CancellationToken ct) =>
+    private static async Task<Results<Ok<CrawlProgress>, ProblemHttpResult>> GetCrawl(Guid snapshotId, CrawlerDbContext db, CrawlEta eta, CancellationToken ct) =>
         await db.Crawls.AsNoTracking().FirstOrDefaultAsync(c => c.Id == snapshotId, ct) is { } crawl
-            ? TypedResults.Ok(CrawlProgress.From(crawl, time.GetUtcNow()))
+            ? TypedResults.Ok(CrawlProgress.From(crawl, eta))
             : TypedResults.Problem(new ProblemDetails { Title = "Crawl not found", Status = 404, Detail = $"No crawl {snapshotId}." });
 
     private static async Task<Results<Accepted<CrawlProgress>, ProblemHttpResult>> StartCrawl(
-        CrawlRequest? request, CrawlerDbContext db, HubOptions hub, TimeProvider time, CancellationToken ct)
+        CrawlRequest? request, CrawlerDbContext db, HubOptions hub, TimeProvider time, CrawlEta eta, CancellationToken ct)
     {
         var kind = request?.Kind ?? CrawlKind.Full;
         if (await db.Crawls.FirstOrDefaultAsync(c => c.Kind == kind && (c.Status == CrawlStatus.Pending || c.Status == CrawlStatus.Running), ct) is { } active)
@@ -66,6 +66,6 @@ public static class CrawlsApi
         var crawl = CrawlCoordinator.NewCrawl(kind, hub, time.GetUtcNow());
         db.Crawls.Add(crawl);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Accepted($"/api/crawls/{crawl.Id}", CrawlProgress.From(crawl, time.GetUtcNow()));
+        return TypedResults.Accepted($"/api/crawls/{crawl.Id}", CrawlProgress.From(crawl, eta));
     }
 }

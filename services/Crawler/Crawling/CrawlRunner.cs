@@ -19,6 +19,7 @@ public sealed class CrawlRunner(
     CrawlerDbContext db,
     HubClient hub,
     RateLimitPacer pacer,
+    CrawlEta eta,
     OutboxSignal outboxSignal,
     IOptions<CrawlerOptions> options,
     TimeProvider time,
@@ -432,6 +433,6 @@ public sealed class CrawlRunner(
         logger.LogInformation(
             "Crawl {SnapshotId} {Phase}: page {Page}, {Models} models, {Datasets} datasets, {Spaces} spaces, {Organizations} overviews, {Cards} cards ({Rate:F0} repos/s), {FailedPages} failed pages, {RateLimitWait:F0}s rate-limit waits, ETA {Eta}",
             crawl.Id, crawl.Phase, crawl.Pages, crawl.Models, crawl.Datasets, crawl.Spaces, crawl.Organizations, crawl.Cards, rate,
-            crawl.FailedPages, crawl.RateLimitWaitSeconds, CrawlEta.Estimate(crawl, _runStarted, _reposAtRunStart, time.GetUtcNow())?.ToString(@"d\.hh\:mm\:ss") ?? "unknown");
+            crawl.FailedPages, crawl.RateLimitWaitSeconds, eta.Estimate(crawl, _runStarted, _reposAtRunStart)?.ToString(@"d\.hh\:mm\:ss") ?? "unknown");
     }
 }

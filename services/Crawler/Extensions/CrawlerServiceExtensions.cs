@@ -22,6 +22,7 @@ public static class CrawlerServiceExtensions
             MaxAttemptsPerPage = builder.Configuration.GetValue($"{CrawlerOptions.Section}:MaxAttemptsPerPage", 6),
         });
         builder.Services.AddSingleton<RateLimitPacer>();
+        builder.Services.AddSingleton<CrawlEta>();
         builder.Services.AddHttpClient<HubClient>((services, http) =>
             {
                 var hub = services.GetRequiredService<HubOptions>();

@@ -183,16 +183,16 @@ public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPace
         for (var attempt = 1; ; attempt++)
         {
             string? failure;
-            await pacer.WaitTurnAsync(cancellationToken);
+            await pacer.WaitTurnAsync(url, cancellationToken);
             try
             {
                 using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-                pacer.Observe(response.Headers);
+                pacer.Observe(url, response.Headers);
                 if (response.StatusCode == HttpStatusCode.TooManyRequests && ++rateLimitWaits <= MaxRateLimitWaits)
                 {
                     var retryAfter = RetryAfter(response);
                     logger.LogWarning("Hub rate limit reached; waiting {Seconds:F1}s as Retry-After asks", retryAfter.TotalSeconds);
-                    pacer.Defer(retryAfter);
+                    pacer.Defer(url, retryAfter);
                     CrawlerMetrics.RateLimited.Add(1);
                     attempt--;
                     continue;
@@ -280,9 +280,9 @@ public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPace
         var url = new Uri(options.Endpoint, "/api/models/" + id);
         for (var hop = 0; hop < 5; hop++)
         {
-            await pacer.WaitTurnAsync(cancellationToken);
+            await pacer.WaitTurnAsync(url, cancellationToken);
             using var response = await http.GetAsync(url, cancellationToken);
-            pacer.Observe(response.Headers);
+            pacer.Observe(url, response.Headers);
             if ((int)response.StatusCode is 301 or 302 or 307 or 308 && response.Headers.Location is { } location)
             {
                 url = new Uri(url, location);

@@ -16,17 +16,30 @@ namespace HubPlatform.Crawler.Hub;
 public sealed class RateLimitPacer(TimeProvider time)
 {
     private readonly Lock _gate = new();
-    private DateTimeOffset _nextRequestAt = DateTimeOffset.MinValue;
+    private readonly Dictionary<string, DateTimeOffset> _nextRequestAt = [];
 
     /// <summary>Total seconds this crawler waited for the quota, for progress reports.</summary>
     public double WaitedSeconds { get; private set; }
 
-    public async Task WaitTurnAsync(CancellationToken cancellationToken)
+    /// <summary>The API quota the Hub last announced in <c>RateLimit-Policy</c> (null until a response had one): crawl ETAs use it.</summary>
+    public RateLimitPolicy? Policy { get; private set; }
+
+    /// <summary>
+    /// The Hub's rate-limit bucket of a URL, each with its own quota: "api" (<c>/api/...</c>), "resolvers"
+    /// (file downloads, <c>/resolve/</c>) and "pages" (everything else, e.g. a card's <c>/raw/</c> page).
+    /// A spent bucket holds only its own requests.
+    /// </summary>
+    public static string BucketOf(Uri url) =>
+        url.AbsolutePath.StartsWith("/api/", StringComparison.Ordinal) ? "api"
+        : url.AbsolutePath.Contains("/resolve/", StringComparison.Ordinal) ? "resolvers"
+        : "pages";
+
+    public async Task WaitTurnAsync(Uri url, CancellationToken cancellationToken)
     {
         TimeSpan wait;
         lock (_gate)
         {
-            wait = _nextRequestAt - time.GetUtcNow();
+            wait = _nextRequestAt.GetValueOrDefault(BucketOf(url), DateTimeOffset.MinValue) - time.GetUtcNow();
         }
         if (wait > TimeSpan.Zero)
         {
@@ -36,28 +49,30 @@ public sealed class RateLimitPacer(TimeProvider time)
         }
     }
 
-    public void Observe(HttpResponseHeaders headers)
+    /// <summary>Reads the rate-limit headers of the answer to a request for <paramref name="url"/>.</summary>
+    public void Observe(Uri url, HttpResponseHeaders headers)
     {
-        if (!headers.TryGetValues("RateLimit", out var values))
+        if (BucketOf(url) == "api" && headers.TryGetValues("RateLimit-Policy", out var policies) && RateLimitPolicy.Parse(policies.First()) is { } policy)
         {
-            return;
+            Policy = policy;
         }
         // T counts whole seconds up to the reset, so holding T from now never comes back before it.
-        if (Parse(values.First()) is (0, { } resetSeconds))
+        if (headers.TryGetValues("RateLimit", out var values) && Parse(values.First()) is (0, { } resetSeconds))
         {
-            Defer(TimeSpan.FromSeconds(resetSeconds));
+            Defer(url, TimeSpan.FromSeconds(resetSeconds));
         }
     }
 
-    /// <summary>Holds every request until <paramref name="delay"/> has passed (a 429's Retry-After).</summary>
-    public void Defer(TimeSpan delay)
+    /// <summary>Holds every request of the URL's bucket until <paramref name="delay"/> has passed (a spent window, a 429's Retry-After).</summary>
+    public void Defer(Uri url, TimeSpan delay)
     {
+        var bucket = BucketOf(url);
         lock (_gate)
         {
             var until = time.GetUtcNow() + delay;
-            if (until > _nextRequestAt)
+            if (until > _nextRequestAt.GetValueOrDefault(bucket, DateTimeOffset.MinValue))
             {
-                _nextRequestAt = until;
+                _nextRequestAt[bucket] = until;
             }
         }
     }

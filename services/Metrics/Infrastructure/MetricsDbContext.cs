@@ -21,6 +21,7 @@ public sealed class MetricsDbContext(DbContextOptions<MetricsDbContext> options)
     public DbSet<ModelOrganizationTotal> ModelOrganizationTotals => Set<ModelOrganizationTotal>();
     public DbSet<ModelTagTotal> ModelTagTotals => Set<ModelTagTotal>();
     public DbSet<DatasetOrganizationTotal> DatasetOrganizationTotals => Set<DatasetOrganizationTotal>();
+    public DbSet<DatasetDimensionTotal> DatasetDimensionTotals => Set<DatasetDimensionTotal>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

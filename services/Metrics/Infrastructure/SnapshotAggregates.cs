@@ -10,6 +10,7 @@ namespace HubPlatform.Metrics.Infrastructure;
 /// <item><see cref="ModelOrganizationTotal"/>: models, downloads and likes per author (ModelVerse unfiltered or by org type).</item>
 /// <item><see cref="ModelTagTotal"/>: the same per author per pipeline tag (ModelVerse with pipeline-tag or modality filters).</item>
 /// <item><see cref="DatasetOrganizationTotal"/>: datasets, downloads and likes per author (DataVerse).</item>
+/// <item><see cref="DatasetDimensionTotal"/>: the same per value of each dataset dimension (DataVerse breakdowns).</item>
 /// </list>
 /// <para>They are built once, when the snapshot is fully ingested (every expected page stored), from
 /// what is stored then, so the order pages arrived in does not matter. The build is one
@@ -22,7 +23,7 @@ namespace HubPlatform.Metrics.Infrastructure;
 public static class SnapshotAggregates
 {
     /// <summary>The aggregate tables (fixed strings), each partitioned by snapshot.</summary>
-    public static readonly string[] Tables = ["created_per_day", "model_organization_totals", "model_tag_totals", "dataset_organization_totals"];
+    public static readonly string[] Tables = ["created_per_day", "model_organization_totals", "model_tag_totals", "dataset_organization_totals", "dataset_dimension_totals"];
 
     internal static void Configure(ModelBuilder modelBuilder)
     {
@@ -37,6 +38,11 @@ public static class SnapshotAggregates
         modelBuilder.Entity<ModelOrganizationTotal>(t => t.HasKey(x => new { x.SnapshotId, x.Author }));
         modelBuilder.Entity<ModelTagTotal>(t => t.HasKey(x => new { x.SnapshotId, x.PipelineTag, x.Author }));
         modelBuilder.Entity<DatasetOrganizationTotal>(t => t.HasKey(x => new { x.SnapshotId, x.Author }));
+        modelBuilder.Entity<DatasetDimensionTotal>(t =>
+        {
+            t.HasKey(x => new { x.SnapshotId, x.Dimension, x.Key });
+            t.Property(x => x.Dimension).HasMaxLength(16);
+        });
     }
 
     /// <summary>Builds the snapshot's aggregates unless they are built. True when this call built them.</summary>
@@ -116,6 +122,14 @@ public static class SnapshotAggregates
             WHERE x.snapshot_id = {0}
             GROUP BY d.author
             """, [snapshot], ct);
+        await db.Database.ExecuteSqlRawAsync($$"""
+            INSERT INTO {{Partition("dataset_dimension_totals", snapshot)}} (snapshot_id, dimension, key, datasets, downloads, downloads_all_time, likes)
+            SELECT {0}, k.dimension, k.key, count(*), sum(x.downloads), sum(coalesce(x.downloads_all_time, 0)), sum(x.likes)
+            FROM metrics.dataset_facts x JOIN metrics.datasets d ON d.id = x.dataset_id
+            CROSS JOIN LATERAL ({{string.Join(" UNION ALL ", DatasetDimensions.Select(k => $"SELECT '{k.Dimension}', {k.KeySql}"))}}) k(dimension, key)
+            WHERE x.snapshot_id = {0}
+            GROUP BY k.dimension, k.key
+            """, [snapshot], ct);
         foreach (var table in Tables)
         {
             await db.Database.ExecuteSqlRawAsync(
@@ -126,6 +140,20 @@ public static class SnapshotAggregates
         await transaction.CommitAsync(ct);
         return true;
     }
+
+    /// <summary>
+    /// The dataset dimensions a breakdown can be by, each with the SQL giving a dataset's values (<c>d</c> is its row in
+    /// metrics.datasets; an array dimension counts a dataset under each of its values, none under "none"). Org type is
+    /// not among them: an author's type can change after the snapshot (its overview arrives later), so it is read live.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Dimension, string KeySql)> DatasetDimensions =
+    [
+        ("taskCategory", "unnest(CASE WHEN cardinality(d.task_categories) = 0 THEN ARRAY['none'] ELSE d.task_categories END)"),
+        ("domain", "unnest(CASE WHEN cardinality(d.domains) = 0 THEN ARRAY['none'] ELSE d.domains END)"),
+        ("modality", "unnest(CASE WHEN cardinality(d.modalities) = 0 THEN ARRAY['none'] ELSE d.modalities END)"),
+        ("license", "coalesce(d.license, 'none')"),
+        ("sizeCategory", "coalesce(d.size_category, 'none')"),
+    ];
 
     private static string Partition(string table, Guid snapshot) => $"{MetricsDbContext.Schema}.{SnapshotPartitions.PartitionOf(table, snapshot)}";
 
@@ -175,6 +203,19 @@ public sealed class DatasetOrganizationTotal
 {
     public Guid SnapshotId { get; set; }
     public string Author { get; set; } = "";
+    public long Datasets { get; set; }
+    public long Downloads { get; set; }
+    public long DownloadsAllTime { get; set; }
+    public long Likes { get; set; }
+}
+
+/// <summary>One value of a dataset dimension (a task category, a license...) in a snapshot: its datasets and their summed numbers.</summary>
+public sealed class DatasetDimensionTotal
+{
+    public Guid SnapshotId { get; set; }
+    /// <summary>A key of <see cref="SnapshotAggregates.DatasetDimensions"/>.</summary>
+    public string Dimension { get; set; } = "";
+    public string Key { get; set; } = "";
     public long Datasets { get; set; }
     public long Downloads { get; set; }
     public long DownloadsAllTime { get; set; }

@@ -50,6 +50,7 @@ public static class SnapshotPartitions
         Recreate(migrationBuilder, "model_organization_totals", "snapshot_id, author");
         Recreate(migrationBuilder, "model_tag_totals", "snapshot_id, pipeline_tag, author");
         Recreate(migrationBuilder, "dataset_organization_totals", "snapshot_id, author");
+        Recreate(migrationBuilder, "dataset_dimension_totals", "snapshot_id, dimension, key");
     }
 
     /// <summary>Recreates <paramref name="table"/> partitioned; each index statement names the table as <c>{0}</c>.</summary>

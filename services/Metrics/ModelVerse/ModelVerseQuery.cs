@@ -97,32 +97,17 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
     private async Task<OrganizationRanking> FromAggregateAsync(Guid snapshot, string metric, int k, ModelFilter f, CancellationToken ct)
     {
         var sql = new SqlText();
-        var value = metric switch
-        {
-            "downloads" => "t.downloads",
-            "downloadsAllTime" => "t.downloads_all_time",
-            "likes" => "t.likes",
-            _ => "t.models",
-        };
+        var value = AggregateMetric.Column(metric, "t.models");
         var byTag = f.PipelineTag is not null || f.Modality is not null;
         sql.Append(byTag
-            ? $"WITH g AS (SELECT t.author, sum({value})::float8 AS value, sum(t.models)::bigint AS models FROM metrics.model_tag_totals t WHERE t.snapshot_id = {sql.P(snapshot)}"
-            : $"WITH g AS (SELECT t.author, ({value})::float8 AS value, t.models FROM metrics.model_organization_totals t WHERE t.snapshot_id = {sql.P(snapshot)}");
+            ? $"WITH g AS (SELECT t.author, sum({value})::float8 AS value, sum(t.models)::bigint AS repos FROM metrics.model_tag_totals t WHERE t.snapshot_id = {sql.P(snapshot)}"
+            : $"WITH g AS (SELECT t.author, ({value})::float8 AS value, t.models AS repos FROM metrics.model_organization_totals t WHERE t.snapshot_id = {sql.P(snapshot)}");
         if (f.PipelineTag is not null) sql.Append($" AND t.pipeline_tag = {sql.P(f.PipelineTag)}");
         if (f.Modality is not null) sql.Append($" AND t.pipeline_tag = ANY({sql.P(Modality.PipelineTags[f.Modality])})");
         if (f.OrgType is not null) sql.Append($" AND EXISTS (SELECT 1 FROM metrics.organizations o WHERE o.name = t.author AND o.org_type = {sql.P(f.OrgType)})");
         if (byTag) sql.Append(" GROUP BY t.author");
-        sql.Append($"""
-            )
-            SELECT x.author AS "Organization", x.value AS "Value", x.models AS "Models"
-            FROM (SELECT * FROM g ORDER BY g.value DESC, g.author COLLATE "C" LIMIT {sql.P(k)}) x
-            UNION ALL
-            SELECT NULL, coalesce(sum(g.value), 0)::float8, coalesce(sum(g.models), 0)::bigint FROM g
-            """);
-        var rows = await sql.ListAsync<OrganizationRow>(db, ct);
-        var totals = rows.Single(r => r.Organization is null);
-        var top = rows.Where(r => r.Organization is not null).OrderByDescending(r => r.Value).ThenBy(r => r.Organization, StringComparer.Ordinal).ToList();
-        return Ranking(snapshot, metric, k, top, totals.Value, totals.Models);
+        var (top, total, models) = await TopAuthors.ListAsync(sql, k, db, ct);
+        return Ranking(snapshot, metric, k, top.Select(t => new OrganizationRow { Organization = t.Author, Value = t.Value, Models = t.Repos }).ToList(), total, models);
     }
 
     /// <summary>Top organizations with their top models, ready for a treemap (organization → model).</summary>

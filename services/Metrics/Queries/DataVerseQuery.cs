@@ -28,16 +28,10 @@ public sealed class DataVerseQuery(MetricsDbContext db)
 {
     public static readonly string[] Metrics = ["downloads", "downloadsAllTime", "likes", "count"];
 
-    /// <summary>Breakdown keys and the SQL that yields a dataset's keys (array dimensions count a dataset under each of its values; none → "none").</summary>
-    private static readonly Dictionary<string, string> Keys = new()
-    {
-        ["taskCategory"] = "unnest(CASE WHEN cardinality(d.task_categories) = 0 THEN ARRAY['none'] ELSE d.task_categories END)",
-        ["domain"] = "unnest(CASE WHEN cardinality(d.domains) = 0 THEN ARRAY['none'] ELSE d.domains END)",
-        ["modality"] = "unnest(CASE WHEN cardinality(d.modalities) = 0 THEN ARRAY['none'] ELSE d.modalities END)",
-        ["orgType"] = "coalesce(o.org_type, 'individual')",
-        ["license"] = "coalesce(d.license, 'none')",
-        ["sizeCategory"] = "coalesce(d.size_category, 'none')",
-    };
+    /// <summary>Breakdown keys and the SQL that yields a dataset's keys: the snapshot aggregates' dimensions, and org type, read live.</summary>
+    private static readonly Dictionary<string, string> Keys = SnapshotAggregates.DatasetDimensions
+        .Append((Dimension: "orgType", KeySql: "coalesce(o.org_type, 'individual')"))
+        .ToDictionary(k => k.Dimension, k => k.KeySql);
 
     public static IReadOnlyCollection<string> BreakdownKeys => Keys.Keys;
 
@@ -52,6 +46,14 @@ public sealed class DataVerseQuery(MetricsDbContext db)
     private sealed class Group
     {
         public string Key { get; init; } = "";
+        public double Value { get; init; }
+        public long Count { get; init; }
+    }
+
+    /// <summary>A breakdown row read from the aggregate; the totals row has no key.</summary>
+    private sealed class AggregateRow
+    {
+        public string? Key { get; init; }
         public double Value { get; init; }
         public long Count { get; init; }
     }
@@ -98,46 +100,22 @@ public sealed class DataVerseQuery(MetricsDbContext db)
     {
         if (f is { TaskCategory: null, Domain: null, Modality: null, License: null } && await SnapshotAggregates.IsBuiltAsync(db, snapshot, ct))
         {
-            var value = metric switch
-            {
-                "downloads" => "t.downloads",
-                "downloadsAllTime" => "t.downloads_all_time",
-                "likes" => "t.likes",
-                _ => "t.datasets",
-            };
+            var value = AggregateMetric.Column(metric, "t.datasets");
             var sql = new SqlText();
             sql.Append($"""
                 WITH g AS (
-                    SELECT t.author, ({value})::float8 AS value, t.datasets
+                    SELECT t.author, ({value})::float8 AS value, t.datasets AS repos
                     FROM metrics.dataset_organization_totals t LEFT JOIN metrics.organizations o ON o.name = t.author
                     WHERE t.snapshot_id = {sql.P(snapshot)}
                 """);
             if (f.OrgType is not null) sql.Append($" AND coalesce(o.org_type, 'individual') = {sql.P(f.OrgType)}");
-            // Only the top k rows and one row of totals (its key NULL) leave Postgres.
-            sql.Append($"""
-                )
-                SELECT x.author AS "Key", x.value AS "Value", x.datasets AS "Count"
-                FROM (SELECT * FROM g ORDER BY g.value DESC, g.author COLLATE "C" LIMIT {sql.P(k)}) x
-                UNION ALL
-                SELECT NULL, coalesce(sum(g.value), 0)::float8, coalesce(sum(g.datasets), 0)::bigint FROM g
-                """);
-            var rows = await sql.ListAsync<TotalsOrGroup>(db, ct);
-            var totals = rows.Single(r => r.Key is null);
-            var top = rows.Where(r => r.Key is not null).Select(r => new Group { Key = r.Key!, Value = r.Value, Count = r.Count })
-                .OrderByDescending(g => g.Value).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
-            return (top, totals.Value, totals.Count);
+            var (top, total, datasets) = await TopAuthors.ListAsync(sql, k, db, ct);
+            return (top.Select(t => new Group { Key = t.Author!, Value = t.Value, Count = t.Repos }).ToList(), total, datasets);
         }
         var facts = new SqlText($"""SELECT d.author AS "Key", sum({MetricSql(metric)})::float8 AS "Value", count(*) AS "Count" """);
         From(facts, snapshot, f).Append(" GROUP BY d.author");
         var all = (await facts.ListAsync<Group>(db, ct)).OrderByDescending(g => g.Value).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
         return (all, all.Sum(g => g.Value), all.Sum(g => g.Count));
-    }
-
-    private sealed class TotalsOrGroup
-    {
-        public string? Key { get; init; }
-        public double Value { get; init; }
-        public long Count { get; init; }
     }
 
     public async Task<DatasetOrganizationRanking> TopOrganizationsAsync(Guid snapshot, string metric, int k, DatasetFilter filter, CancellationToken ct)
@@ -167,15 +145,43 @@ public sealed class DataVerseQuery(MetricsDbContext db)
 
     public async Task<DatasetBreakdown> BreakdownAsync(Guid snapshot, string by, string metric, DatasetFilter filter, CancellationToken ct)
     {
-        var totalSql = new SqlText($"""SELECT 'total' AS "Key", coalesce(sum({MetricSql(metric)}), 0)::float8 AS "Value", count(*) AS "Count" """);
-        var total = (await From(totalSql, snapshot, filter).ListAsync<Group>(db, ct)).Single().Value;
-        var sql = new SqlText($"""SELECT k.key AS "Key", sum(k.value)::float8 AS "Value", count(*) AS "Count" FROM (SELECT {Keys[by]} AS key, {MetricSql(metric)} AS value """);
-        From(sql, snapshot, filter).Append(") k GROUP BY k.key");
-        var items = (await sql.ListAsync<Group>(db, ct))
+        var (total, groups) = filter is { TaskCategory: null, Domain: null, Modality: null, License: null, OrgType: null } && by != "orgType"
+                              && await SnapshotAggregates.IsBuiltAsync(db, snapshot, ct)
+            ? await BreakdownFromAggregateAsync(snapshot, by, metric, ct)
+            : await BreakdownFromFactsAsync(snapshot, by, metric, filter, ct);
+        var items = groups
             .OrderByDescending(g => g.Value).ThenBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new BreakdownItem(g.Key, g.Value, g.Count, total > 0 ? g.Value / total : 0))
             .ToList();
         return new DatasetBreakdown(snapshot, by, metric, total, items);
+    }
+
+    /// <summary>
+    /// An unfiltered breakdown from the snapshot's per-dimension totals: a few hundred rows. The total is the sum of the
+    /// license rows, a dimension with exactly one value per dataset (an array dimension counts a dataset more than once).
+    /// </summary>
+    private async Task<(double Total, List<Group> Groups)> BreakdownFromAggregateAsync(Guid snapshot, string by, string metric, CancellationToken ct)
+    {
+        var value = AggregateMetric.Column(metric, "t.datasets");
+        var sql = new SqlText();
+        sql.Append($"""
+            SELECT t.key AS "Key", ({value})::float8 AS "Value", t.datasets AS "Count" FROM metrics.dataset_dimension_totals t
+            WHERE t.snapshot_id = {sql.P(snapshot)} AND t.dimension = {sql.P(by)}
+            UNION ALL
+            SELECT NULL, coalesce(sum({value}), 0)::float8, coalesce(sum(t.datasets), 0)::bigint FROM metrics.dataset_dimension_totals t
+            WHERE t.snapshot_id = {sql.P(snapshot)} AND t.dimension = 'license'
+            """);
+        var rows = await sql.ListAsync<AggregateRow>(db, ct);
+        return (rows.Single(r => r.Key is null).Value, rows.Where(r => r.Key is not null).Select(r => new Group { Key = r.Key!, Value = r.Value, Count = r.Count }).ToList());
+    }
+
+    private async Task<(double Total, List<Group> Groups)> BreakdownFromFactsAsync(Guid snapshot, string by, string metric, DatasetFilter filter, CancellationToken ct)
+    {
+        var totalSql = new SqlText($"""SELECT 'total' AS "Key", coalesce(sum({MetricSql(metric)}), 0)::float8 AS "Value", count(*) AS "Count" """);
+        var total = (await From(totalSql, snapshot, filter).ListAsync<Group>(db, ct)).Single().Value;
+        var sql = new SqlText($"""SELECT k.key AS "Key", sum(k.value)::float8 AS "Value", count(*) AS "Count" FROM (SELECT {Keys[by]} AS key, {MetricSql(metric)} AS value """);
+        From(sql, snapshot, filter).Append(") k GROUP BY k.key");
+        return (total, await sql.ListAsync<Group>(db, ct));
     }
 
     public async Task<IReadOnlyList<TopDataset>> TopDatasetsAsync(Guid snapshot, int k, bool? benchmark, CancellationToken ct)

@@ -12,14 +12,34 @@ public class RateLimitPacerTests
     public void Reads_the_hubs_RateLimit_header(string header, int? remaining, double? reset) =>
         Assert.Equal((remaining, reset), RateLimitPacer.Parse(header));
 
+    [Theory]
+    [InlineData("\"fixed window\";\"api\";q=1000;w=300", 1000, 300.0)]
+    [InlineData("\"fixed window\";\"api\";q=0;w=300", null, null)]
+    [InlineData("garbage", null, null)]
+    public void Reads_the_hubs_RateLimit_Policy_header(string header, int? quota, double? window) =>
+        Assert.Equal(quota is null ? null : new RateLimitPolicy(quota.Value, window!.Value), RateLimitPolicy.Parse(header));
+
+    [Fact]
+    public void Remembers_the_announced_policy()
+    {
+        var pacer = new RateLimitPacer(new ManualTime());
+        var headers = Headers("\"api\";r=10;t=50");
+        headers.TryAddWithoutValidation("RateLimit-Policy", "\"fixed window\";\"api\";q=1000;w=300");
+
+        pacer.Observe(Listing, headers);
+
+        Assert.Equal(new RateLimitPolicy(1000, 300), pacer.Policy);
+        Assert.Equal(1000 / 300.0, pacer.Policy!.Value.RequestsPerSecond, 9);
+    }
+
     [Fact]
     public async Task Spends_what_the_window_has_left_without_waiting()
     {
         var time = new ManualTime();
         var pacer = new RateLimitPacer(time);
-        pacer.Observe(Headers("\"api\";r=1;t=50"));
+        pacer.Observe(Listing, Headers("\"api\";r=1;t=50"));
 
-        var wait = pacer.WaitTurnAsync(CancellationToken.None);
+        var wait = pacer.WaitTurnAsync(Listing, CancellationToken.None);
 
         Assert.True(wait.IsCompleted, "a request the window still has room for leaves at once");
         await wait;
@@ -31,9 +51,9 @@ public class RateLimitPacerTests
     {
         var time = new ManualTime();
         var pacer = new RateLimitPacer(time);
-        pacer.Observe(Headers("\"api\";r=0;t=50"));
+        pacer.Observe(Listing, Headers("\"api\";r=0;t=50"));
 
-        var wait = pacer.WaitTurnAsync(CancellationToken.None);
+        var wait = pacer.WaitTurnAsync(Listing, CancellationToken.None);
         Assert.False(wait.IsCompleted);
         time.Advance(TimeSpan.FromSeconds(49.9));
         Assert.False(wait.IsCompleted, "no request goes out into the spent window (it would get a 429)");
@@ -41,9 +61,23 @@ public class RateLimitPacerTests
         await wait;
         Assert.InRange(pacer.WaitedSeconds, 49.9, 50.1);
 
-        pacer.Observe(Headers("\"api\";r=999;t=300"));
-        Assert.True(pacer.WaitTurnAsync(CancellationToken.None).IsCompleted, "the new window's quota is spent at once again");
+        pacer.Observe(Listing, Headers("\"api\";r=999;t=300"));
+        Assert.True(pacer.WaitTurnAsync(Listing, CancellationToken.None).IsCompleted, "the new window's quota is spent at once again");
     }
+
+    [Fact]
+    public void A_spent_bucket_holds_only_its_own_requests()
+    {
+        var pacer = new RateLimitPacer(new ManualTime());
+        pacer.Observe(Listing, Headers("\"api\";r=0;t=50"));
+
+        Assert.False(pacer.WaitTurnAsync(new Uri(Hub, "/api/datasets?limit=1000"), CancellationToken.None).IsCompleted);
+        Assert.True(pacer.WaitTurnAsync(new Uri(Hub, "/gpt2/raw/main/README.md"), CancellationToken.None).IsCompleted, "a card is a page, not an API call");
+        Assert.True(pacer.WaitTurnAsync(new Uri(Hub, "/gpt2/resolve/main/config.json"), CancellationToken.None).IsCompleted);
+    }
+
+    private static readonly Uri Hub = new("https://huggingface.co");
+    private static readonly Uri Listing = new(Hub, "/api/models?limit=1000");
 
     private static System.Net.Http.Headers.HttpResponseHeaders Headers(string rateLimit)
     {

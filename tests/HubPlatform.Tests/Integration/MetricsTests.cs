@@ -51,20 +51,7 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
         Assert.Equal(topByLikes.OrderByDescending(d => d.Likes).Take(3).Select(d => (double)d.Likes),
             treemap[0].GetProperty("datasets").EnumerateArray().Select(d => d.GetProperty("value").GetDouble()));
 
-        var byTask = await Json(metrics, $"/api/dataverse/breakdown?by=taskCategory&metric=count&{q}");
-        var expectedTasks = datasets.SelectMany(d => TagValues(d, "task_categories")).GroupBy(t => t).ToDictionary(g => g.Key, g => (double)g.Count());
-        Assert.Equal(expectedTasks.OrderBy(e => e.Key), Items(byTask).ToDictionary(i => i.Key, i => i.Value).OrderBy(e => e.Key));
-        Assert.Equal(datasets.Count, byTask.GetProperty("total").GetDouble());
-
-        var byLicense = await Json(metrics, $"/api/dataverse/breakdown?by=license&metric=downloads&{q}");
-        var expectedLicenses = datasets.GroupBy(d => TagValues(d, "license").FirstOrDefault() ?? "none").ToDictionary(g => g.Key, g => (double)g.Sum(d => d.Downloads));
-        Assert.Equal(expectedLicenses.OrderBy(e => e.Key), Items(byLicense).ToDictionary(i => i.Key, i => i.Value).OrderBy(e => e.Key));
-
-        // Domains: the generator tags a dataset with its domain ("medical" is healthcare).
-        var byDomain = Items(await Json(metrics, $"/api/dataverse/breakdown?by=domain&metric=count&{q}")).ToDictionary(i => i.Key, i => i.Datasets);
-        Assert.Equal(datasets.Count(d => d.Tags.Contains("finance")), byDomain.GetValueOrDefault("finance"));
-        Assert.Equal(datasets.Count(d => d.Tags.Contains("medical")), byDomain.GetValueOrDefault("healthcare"));
-        Assert.True(byDomain["finance"] > 0 && byDomain["healthcare"] > 0);
+        await AssertBreakdownsAsync(metrics, q, datasets);
 
         // Org types against what the generator knows each author to be.
         var byOrgType = Items(await Json(metrics, $"/api/dataverse/breakdown?by=orgType&metric=count&{q}")).ToDictionary(i => i.Key, i => i.Datasets);
@@ -445,6 +432,44 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
             else if (c != '\r') field.Append(c);
         }
         return rows;
+    }
+
+    [Fact]
+    public async Task DataVerse_breakdowns_answer_from_the_aggregates_like_a_grouping_of_the_generated_hub()
+    {
+        await Eventually.GetAsync(() => platform.Database.CountAsync($"metrics.snapshots WHERE aggregated_at IS NOT NULL AND id = '{platform.First}'"),
+            n => n == 1, Patience, "the first snapshot's aggregates");
+        var metrics = platform.Metrics.CreateClient();
+        var q = $"snapshot={platform.First}";
+        await AssertBreakdownsAsync(metrics, q, platform.Hub.Datasets);
+
+        // Single-valued dimensions count every dataset once; the totals are the whole snapshot's whatever the dimension.
+        var datasets = platform.Hub.Datasets;
+        foreach (var by in new[] { "license", "sizeCategory", "modality", "domain" })
+        {
+            var likes = await Json(metrics, $"/api/dataverse/breakdown?by={by}&metric=likes&{q}");
+            Assert.Equal(datasets.Sum(d => (double)d.Likes), likes.GetProperty("total").GetDouble());
+        }
+        Assert.Equal(datasets.Count, Items(await Json(metrics, $"/api/dataverse/breakdown?by=sizeCategory&metric=count&{q}")).Sum(i => i.Datasets));
+    }
+
+    /// <summary>Breakdowns by task category, license and domain against a grouping of the generated datasets.</summary>
+    private static async Task AssertBreakdownsAsync(HttpClient metrics, string q, IReadOnlyList<DatasetObservation> datasets)
+    {
+        var byTask = await Json(metrics, $"/api/dataverse/breakdown?by=taskCategory&metric=count&{q}");
+        var expectedTasks = datasets.SelectMany(d => TagValues(d, "task_categories")).GroupBy(t => t).ToDictionary(g => g.Key, g => (double)g.Count());
+        Assert.Equal(expectedTasks.OrderBy(e => e.Key), Items(byTask).ToDictionary(i => i.Key, i => i.Value).OrderBy(e => e.Key));
+        Assert.Equal(datasets.Count, byTask.GetProperty("total").GetDouble());
+
+        var byLicense = await Json(metrics, $"/api/dataverse/breakdown?by=license&metric=downloads&{q}");
+        var expectedLicenses = datasets.GroupBy(d => TagValues(d, "license").FirstOrDefault() ?? "none").ToDictionary(g => g.Key, g => (double)g.Sum(d => d.Downloads));
+        Assert.Equal(expectedLicenses.OrderBy(e => e.Key), Items(byLicense).ToDictionary(i => i.Key, i => i.Value).OrderBy(e => e.Key));
+
+        // Domains: the generator tags a dataset with its domain ("medical" is healthcare).
+        var byDomain = Items(await Json(metrics, $"/api/dataverse/breakdown?by=domain&metric=count&{q}")).ToDictionary(i => i.Key, i => i.Datasets);
+        Assert.Equal(datasets.Count(d => d.Tags.Contains("finance")), byDomain.GetValueOrDefault("finance"));
+        Assert.Equal(datasets.Count(d => d.Tags.Contains("medical")), byDomain.GetValueOrDefault("healthcare"));
+        Assert.True(byDomain["finance"] > 0 && byDomain["healthcare"] > 0);
     }
 
     [Fact]

@@ -32,6 +32,24 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "dataset_dimension_totals",
+                schema: "metrics",
+                columns: table => new
+                {
+                    snapshot_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    dimension = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    key = table.Column<string>(type: "text", nullable: false),
+                    datasets = table.Column<long>(type: "bigint", nullable: false),
+                    downloads = table.Column<long>(type: "bigint", nullable: false),
+                    downloads_all_time = table.Column<long>(type: "bigint", nullable: false),
+                    likes = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_dataset_dimension_totals", x => new { x.snapshot_id, x.dimension, x.key });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "dataset_facts",
                 schema: "metrics",
                 columns: table => new
@@ -345,6 +363,10 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
         {
             migrationBuilder.DropTable(
                 name: "created_per_day",
+                schema: "metrics");
+
+            migrationBuilder.DropTable(
+                name: "dataset_dimension_totals",
                 schema: "metrics");
 
             migrationBuilder.DropTable(

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace HubPlatform.Metrics.Infrastructure.Migrations
 {
     [DbContext(typeof(MetricsDbContext))]
-    [Migration("20261126231950_Initial")]
+    [Migration("20261127030509_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -133,6 +133,43 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                         .HasDatabaseName("ix_datasets_created_at");
 
                     b.ToTable("datasets", "metrics");
+                });
+
+            modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.DatasetDimensionTotal", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("dimension");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("text")
+                        .HasColumnName("key");
+
+                    b.Property<long>("Datasets")
+                        .HasColumnType("bigint")
+                        .HasColumnName("datasets");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads");
+
+                    b.Property<long>("DownloadsAllTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads_all_time");
+
+                    b.Property<long>("Likes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("likes");
+
+                    b.HasKey("SnapshotId", "Dimension", "Key")
+                        .HasName("pk_dataset_dimension_totals");
+
+                    b.ToTable("dataset_dimension_totals", "metrics");
                 });
 
             modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.DatasetFact", b =>
