@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 
 namespace HubPlatform.Crawler.Hub;
@@ -78,21 +77,6 @@ public sealed class RateLimitPacer(TimeProvider time)
     }
 
     /// <summary>Reads <c>"api";r=999;t=300</c> (IETF RateLimit header fields, as the Hub sends them).</summary>
-    public static (int? Remaining, double? ResetSeconds) Parse(string header)
-    {
-        int? remaining = null;
-        double? reset = null;
-        foreach (var part in header.Split(';', StringSplitOptions.TrimEntries))
-        {
-            if (part.StartsWith("r=", StringComparison.Ordinal) && int.TryParse(part.AsSpan(2), NumberStyles.Integer, CultureInfo.InvariantCulture, out var r))
-            {
-                remaining = r;
-            }
-            else if (part.StartsWith("t=", StringComparison.Ordinal) && double.TryParse(part.AsSpan(2), NumberStyles.Float, CultureInfo.InvariantCulture, out var t))
-            {
-                reset = t;
-            }
-        }
-        return (remaining, reset);
-    }
+    public static (int? Remaining, double? ResetSeconds) Parse(string header) =>
+        (RateLimitPolicy.Number(header, "r") is { } r ? (int)r : null, RateLimitPolicy.Number(header, "t"));
 }

@@ -12,21 +12,22 @@ public readonly record struct RateLimitPolicy(int Quota, double WindowSeconds)
     public double RequestsPerSecond => Quota / WindowSeconds;
 
     /// <summary>Null when q or w is missing or not positive.</summary>
-    public static RateLimitPolicy? Parse(string header)
+    public static RateLimitPolicy? Parse(string header) =>
+        Number(header, "q") is { } quota && Number(header, "w") is { } window && quota >= 1 && window > 0
+            ? new RateLimitPolicy((int)quota, window)
+            : null;
+
+    /// <summary>The number after <c>key=</c> in a structured header field such as <c>"api";r=999;t=300</c> (the Hub's IETF RateLimit fields).</summary>
+    internal static double? Number(string header, string key)
     {
-        int? quota = null;
-        double? window = null;
         foreach (var part in header.Split(';', StringSplitOptions.TrimEntries))
         {
-            if (part.StartsWith("q=", StringComparison.Ordinal) && int.TryParse(part.AsSpan(2), NumberStyles.Integer, CultureInfo.InvariantCulture, out var q))
+            if (part.Length > key.Length && part.StartsWith(key, StringComparison.Ordinal) && part[key.Length] == '='
+                && double.TryParse(part.AsSpan(key.Length + 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             {
-                quota = q;
-            }
-            else if (part.StartsWith("w=", StringComparison.Ordinal) && double.TryParse(part.AsSpan(2), NumberStyles.Float, CultureInfo.InvariantCulture, out var w))
-            {
-                window = w;
+                return value;
             }
         }
-        return quota > 0 && window > 0 ? new RateLimitPolicy(quota.Value, window.Value) : null;
+        return null;
     }
 }
