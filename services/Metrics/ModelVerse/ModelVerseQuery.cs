@@ -107,7 +107,7 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
         if (f.OrgType is not null) sql.Append($" AND EXISTS (SELECT 1 FROM metrics.organizations o WHERE o.name = t.author AND o.org_type = {sql.P(f.OrgType)})");
         if (byTag) sql.Append(" GROUP BY t.author");
         var (top, total, models) = await TopAuthors.ListAsync(sql, k, db, ct);
-        return Ranking(snapshot, metric, k, top.Select(t => new OrganizationRow { Organization = t.Author, Value = t.Value, Models = t.Repos }).ToList(), total, models);
+        return Ranking(snapshot, metric, k, top.Select(t => new OrganizationRow { Organization = t.Key, Value = t.Value, Models = t.Count }).ToList(), total, models);
     }
 
     /// <summary>Top organizations with their top models, ready for a treemap (organization → model).</summary>

@@ -50,14 +50,6 @@ public sealed class DataVerseQuery(MetricsDbContext db)
         public long Count { get; init; }
     }
 
-    /// <summary>A breakdown row read from the aggregate; the totals row has no key.</summary>
-    private sealed class AggregateRow
-    {
-        public string? Key { get; init; }
-        public double Value { get; init; }
-        public long Count { get; init; }
-    }
-
     private sealed class Item
     {
         public string Id { get; init; } = "";
@@ -110,7 +102,7 @@ public sealed class DataVerseQuery(MetricsDbContext db)
                 """);
             if (f.OrgType is not null) sql.Append($" AND coalesce(o.org_type, 'individual') = {sql.P(f.OrgType)}");
             var (top, total, datasets) = await TopAuthors.ListAsync(sql, k, db, ct);
-            return (top.Select(t => new Group { Key = t.Author!, Value = t.Value, Count = t.Repos }).ToList(), total, datasets);
+            return (top.Select(t => new Group { Key = t.Key!, Value = t.Value, Count = t.Count }).ToList(), total, datasets);
         }
         var facts = new SqlText($"""SELECT d.author AS "Key", sum({MetricSql(metric)})::float8 AS "Value", count(*) AS "Count" """);
         From(facts, snapshot, f).Append(" GROUP BY d.author");
@@ -171,7 +163,7 @@ public sealed class DataVerseQuery(MetricsDbContext db)
             SELECT NULL, coalesce(sum({value}), 0)::float8, coalesce(sum(t.datasets), 0)::bigint FROM metrics.dataset_dimension_totals t
             WHERE t.snapshot_id = {sql.P(snapshot)} AND t.dimension = 'license'
             """);
-        var rows = await sql.ListAsync<AggregateRow>(db, ct);
+        var rows = await sql.ListAsync<KeyedTotal>(db, ct);
         return (rows.Single(r => r.Key is null).Value, rows.Where(r => r.Key is not null).Select(r => new Group { Key = r.Key!, Value = r.Value, Count = r.Count }).ToList());
     }
 

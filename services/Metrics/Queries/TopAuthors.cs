@@ -2,13 +2,15 @@ using HubPlatform.Metrics.Infrastructure;
 
 namespace HubPlatform.Metrics.Queries;
 
-/// <summary>One author's total in a ranking: the ranked value and how many repos it sums.</summary>
-internal sealed class AuthorTotal
+/// <summary>
+/// One row read from a snapshot aggregate: a key (an author, a dimension's value), the summed value and how many
+/// repos it sums. The key is null on a totals row.
+/// </summary>
+internal sealed class KeyedTotal
 {
-    /// <summary>Null on the totals row.</summary>
-    public string? Author { get; init; }
+    public string? Key { get; init; }
     public double Value { get; init; }
-    public long Repos { get; init; }
+    public long Count { get; init; }
 }
 
 /// <summary>
@@ -18,18 +20,18 @@ internal sealed class AuthorTotal
 /// </summary>
 internal static class TopAuthors
 {
-    public static async Task<(List<AuthorTotal> Top, double Value, long Repos)> ListAsync(SqlText sql, int k, MetricsDbContext db, CancellationToken ct)
+    public static async Task<(List<KeyedTotal> Top, double Value, long Repos)> ListAsync(SqlText sql, int k, MetricsDbContext db, CancellationToken ct)
     {
         sql.Append($"""
             )
-            SELECT x.author AS "Author", x.value AS "Value", x.repos AS "Repos"
+            SELECT x.author AS "Key", x.value AS "Value", x.repos AS "Count"
             FROM (SELECT * FROM g ORDER BY g.value DESC, g.author COLLATE "C" LIMIT {sql.P(k)}) x
             UNION ALL
             SELECT NULL, coalesce(sum(g.value), 0)::float8, coalesce(sum(g.repos), 0)::bigint FROM g
             """);
-        var rows = await sql.ListAsync<AuthorTotal>(db, ct);
-        var totals = rows.Single(r => r.Author is null);
-        var top = rows.Where(r => r.Author is not null).OrderByDescending(r => r.Value).ThenBy(r => r.Author, StringComparer.Ordinal).ToList();
-        return (top, totals.Value, totals.Repos);
+        var rows = await sql.ListAsync<KeyedTotal>(db, ct);
+        var totals = rows.Single(r => r.Key is null);
+        var top = rows.Where(r => r.Key is not null).OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
+        return (top, totals.Value, totals.Count);
     }
 }
