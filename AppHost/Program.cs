@@ -5,8 +5,9 @@ var builder = DistributedApplication.CreateBuilder(args);
 // Postgres, RabbitMQ and Redis: containers, locally installed servers, or given connection strings.
 var infrastructure = builder.AddHubInfrastructure();
 
-var emulator = builder.AddProject<Projects.HubEmulator>("hub-emulator")
-    .WithEnvironment("Emulator__ReplayDirectory", builder.ReplayDirectory());
+// What is crawled: the real sample in the repository (default), a generated hub, or HF_ENDPOINT.
+var data = HubData.From(builder);
+var emulator = data.Configure(builder.AddProject<Projects.HubEmulator>("hub-emulator"));
 
 var crawler = builder.AddHubService<Projects.Crawler>("crawler", infrastructure)
     .WithHubEndpoint(emulator);
@@ -23,6 +24,7 @@ builder.AddProject<Projects.Gateway>("gateway")
     .WithReference(crawler).WithReference(metrics).WithReference(lineage).WithReference(search)
     .WaitFor(metrics).WaitFor(lineage).WaitFor(search).WaitFor(crawler)
     .WithHttpHealthCheck("/health")
-    .WithExternalHttpEndpoints();
+    .WithExternalHttpEndpoints()
+    .AnnounceWhenReady(emulator, data);
 
 builder.Build().Run();

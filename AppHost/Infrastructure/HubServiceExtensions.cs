@@ -49,9 +49,4 @@ public static class HubServiceExtensions
 
     public static int ReplicasOf(this IDistributedApplicationBuilder builder, string service) =>
         Math.Max(1, builder.Configuration.GetValue($"Replicas:{service}", 1));
-
-    /// <summary>The real Hub sample beside the repo (../shared/data/hub-sample), when it is there.</summary>
-    public static string ReplayDirectory(this IDistributedApplicationBuilder builder) =>
-        builder.Configuration["Emulator:ReplayDirectory"]
-        ?? Path.GetFullPath("../../shared/data/hub-sample", builder.AppHostDirectory);
 }

@@ -29,7 +29,7 @@ public static class HubDataExtensions
             var repos = new Dictionary<RepoType, RepoCollection>();
             foreach (var type in RepoTypes.All)
             {
-                var store = SnapshotReplay.Load(type, options.ReplayDirectory!);
+                var store = SnapshotReplay.Load(type, options.ReplayDirectory!, options.CardsFile);
                 if (type == RepoType.Model)
                 {
                     foreach (var (from, to) in options.Renames)
@@ -40,8 +40,10 @@ public static class HubDataExtensions
                 store.Seal();
                 repos[type] = store;
             }
-            logger.LogInformation("Replaying {Models} models, {Datasets} datasets and {Spaces} spaces from {Directory}",
-                repos[RepoType.Model].Count, repos[RepoType.Dataset].Count, repos[RepoType.Space].Count, options.ReplayDirectory);
+            var models = (RepoStore)repos[RepoType.Model];
+            logger.LogInformation("Replaying {Models} models, {Datasets} datasets and {Spaces} spaces from {Directory}; model cards: {Cards}",
+                models.Count, repos[RepoType.Dataset].Count, repos[RepoType.Space].Count, options.ReplayDirectory,
+                models.GeneratesCards ? "made from metadata (no cards file)" : $"{models.Cards.Count} from {options.CardsFile ?? options.ReplayDirectory}");
             return new EmulatedHub(repos);
         });
         return builder;

@@ -7,6 +7,13 @@ public sealed class EmulatorOptions
     /// <summary>A folder with models.jsonl (and optionally datasets.jsonl, spaces.jsonl, cards.jsonl) to replay.</summary>
     public string? ReplayDirectory { get; set; }
 
+    /// <summary>
+    /// The real model cards of a replay (<c>{"id", "readme"}</c> per line), kept outside the
+    /// repository; without them (and without a cards.jsonl in the replay folder) each model's card
+    /// is made from its metadata.
+    /// </summary>
+    public string? CardsFile { get; set; }
+
     /// <summary>Models a generated hub has at the clock's start.</summary>
     public int SyntheticModels { get; set; } = 500;
 

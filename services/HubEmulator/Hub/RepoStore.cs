@@ -17,6 +17,9 @@ public sealed class RepoStore(RepoType type) : RepoCollection(type)
 
     public Dictionary<string, string> Renames { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Without the authors' cards, every repo answers a card made from its metadata (and says so in it).</summary>
+    public bool GeneratesCards { get; set; }
+
     public void Add(JsonObject repo)
     {
         _ = (string?)repo["id"] ?? throw new FormatException($"A {Type} without an id.");
@@ -69,7 +72,8 @@ public sealed class RepoStore(RepoType type) : RepoCollection(type)
 
     public override string? RenamedTo(string id) => Renames.GetValueOrDefault(id);
 
-    public override string? Card(string id) => Cards.GetValueOrDefault(id);
+    public override string? Card(string id) =>
+        Cards.GetValueOrDefault(id) ?? (GeneratesCards && IndexOf(id) is >= 0 and var index ? MetadataCard.ForReplayed(Type, _repos[index]) : null);
 
     private static string RawMongoId(JsonObject repo) => (string?)repo["_id"] ?? (string)repo["id"]!;
 }

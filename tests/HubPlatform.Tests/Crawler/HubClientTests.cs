@@ -25,11 +25,11 @@ public class HubClientTests(EmulatorFactory emulator) : IClassFixture<EmulatorFa
             next = page.Next;
             pages++;
         }
-        Assert.Equal(SharedData.SampleModels.Count, ids.Count);
+        Assert.Equal(SampleData.SampleModels.Count, ids.Count);
         Assert.Equal(5, pages);
     }
 
-    [Theory]
+    [NeedsSharedDataTheory(SharedNeed.RecordedResponses)]
     [InlineData("deepset/roberta-base-squad2")]
     [InlineData("stabilityai/stable-diffusion-2-1")]
     public async Task Recorded_real_responses_parse_to_the_right_values(string id)
@@ -49,7 +49,7 @@ public class HubClientTests(EmulatorFactory emulator) : IClassFixture<EmulatorFa
         }
     }
 
-    [Fact]
+    [NeedsSharedDataFact(SharedNeed.RecordedResponses)]
     public async Task A_renamed_repo_resolves_to_its_canonical_id_in_the_recording_and_in_the_emulator()
     {
         var recorded = new RecordedHub();

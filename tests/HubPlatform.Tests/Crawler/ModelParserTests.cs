@@ -9,7 +9,7 @@ public class ModelParserTests
     [Fact]
     public void Every_sample_model_parses_with_its_id_author_and_downloads()
     {
-        foreach (var raw in SharedData.SampleModels)
+        foreach (var raw in SampleData.SampleModels)
         {
             var model = ModelParser.Parse(raw);
             Assert.Equal(raw.GetProperty("id").GetString(), model.Id);
@@ -21,8 +21,8 @@ public class ModelParserTests
     [Fact]
     public void Base_models_match_the_tags_and_card_of_the_sample()
     {
-        var expected = IndependentLineage.ParentsByModel(SharedData.SampleModels);
-        foreach (var raw in SharedData.SampleModels)
+        var expected = IndependentLineage.ParentsByModel(SampleData.SampleModels);
+        foreach (var raw in SampleData.SampleModels)
         {
             var model = ModelParser.Parse(raw);
             Assert.Equal(expected[model.Id].OrderBy(x => x, StringComparer.OrdinalIgnoreCase),
@@ -33,7 +33,7 @@ public class ModelParserTests
     [Fact]
     public void Typed_tags_give_the_relation_and_the_card_list_form_is_read()
     {
-        var raw = SharedData.SampleModels.First(m => m.GetProperty("id").GetString() == "ALIN-LLM/finetune-llama-2-7b-chat-gsm8k");
+        var raw = SampleData.SampleModels.First(m => m.GetProperty("id").GetString() == "ALIN-LLM/finetune-llama-2-7b-chat-gsm8k");
         var model = ModelParser.Parse(raw);
         var parent = Assert.Single(model.BaseModels);
         Assert.Equal(("meta-llama/Llama-2-7b-chat-hf", "finetune"), (parent.Id, parent.Relation));

@@ -23,16 +23,16 @@ public class RepoListingTests(EmulatorFactory emulator) : IClassFixture<Emulator
             pages++;
             url = response.Headers.TryGetValues("Link", out var link) ? link.Single().Split(';')[0].Trim('<', '>') : null;
         }
-        Assert.Equal(SharedData.SampleModels.Count, seen.Count);
+        Assert.Equal(SampleData.SampleModels.Count, seen.Count);
         Assert.Equal(seen.Count, seen.Distinct().Count());
-        Assert.Equal((SharedData.SampleModels.Count + 99) / 100, pages);
+        Assert.Equal((SampleData.SampleModels.Count + 99) / 100, pages);
     }
 
     [Fact]
     public async Task Filtering_by_a_typed_base_model_tag_counts_like_the_raw_data()
     {
         const string tag = "base_model:finetune:microsoft/phi-2";
-        var expected = SharedData.SampleModels.Count(m => m.GetProperty("tags").EnumerateArray().Any(t => t.GetString() == tag));
+        var expected = SampleData.SampleModels.Count(m => m.GetProperty("tags").EnumerateArray().Any(t => t.GetString() == tag));
         var page = await GetJson($"/api/models?filter={Uri.EscapeDataString(tag)}&limit=1000");
         Assert.Equal(expected, page.GetArrayLength());
         Assert.True(expected > 100);
@@ -56,7 +56,7 @@ public class RepoListingTests(EmulatorFactory emulator) : IClassFixture<Emulator
         var downloads = (await Parse(first)).EnumerateArray().Concat((await GetJson(next)).EnumerateArray())
             .Select(m => m.GetProperty("downloads").GetInt64()).ToList();
         Assert.Equal(downloads.OrderDescending(), downloads);
-        Assert.Equal(SharedData.SampleModels.Max(m => m.GetProperty("downloads").GetInt64()), downloads[0]);
+        Assert.Equal(SampleData.SampleModels.Max(m => m.GetProperty("downloads").GetInt64()), downloads[0]);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public class RepoListingTests(EmulatorFactory emulator) : IClassFixture<Emulator
     [Fact]
     public async Task Expanding_base_models_names_the_relation_and_the_parents()
     {
-        var raw = SharedData.SampleModels.First(m => m.GetProperty("tags").EnumerateArray().Any(t => t.GetString()!.StartsWith("base_model:finetune:")));
+        var raw = SampleData.SampleModels.First(m => m.GetProperty("tags").EnumerateArray().Any(t => t.GetString()!.StartsWith("base_model:finetune:")));
         var id = raw.GetProperty("id").GetString()!;
         var parent = raw.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!).First(t => t.StartsWith("base_model:finetune:"))["base_model:finetune:".Length..];
 

@@ -26,7 +26,7 @@ public class ApiReferenceTests(PlatformFixture platform)
         var snapshotId = crawls.EnumerateArray().First(x => x.GetProperty("status").GetString() == "Completed" && x.GetProperty("kind").GetString() == "Full")
             .GetProperty("snapshotId").GetString()!;
         await platform.UntilAsync("/api/v1/modelverse/organizations?metric=downloads&k=20",
-            r => r.GetProperty("totalModels").GetInt64() == SharedData.SampleModels.Count, "metrics to hold the whole sample", Patience);
+            r => r.GetProperty("totalModels").GetInt64() == SampleData.SampleModels.Count, "metrics to hold the whole sample", Patience);
 
         var document = await platform.Gateway.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var operations = document.GetProperty("paths").EnumerateObject()

@@ -19,7 +19,7 @@ namespace HubPlatform.Tests.EndToEnd;
 public class ExplorerTests(PlatformFixture platform, ExplorerBrowser browser) : IClassFixture<ExplorerBrowser>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
-    private static readonly IReadOnlyList<JsonElement> Models = SharedData.SampleModels;
+    private static readonly IReadOnlyList<JsonElement> Models = SampleData.SampleModels;
     private static readonly IReadOnlyDictionary<string, HashSet<string>> Parents = IndependentLineage.ParentsByModel(Models);
 
     [Fact]
@@ -203,7 +203,7 @@ public class ExplorerTests(PlatformFixture platform, ExplorerBrowser browser) : 
     [Fact]
     public async Task DataVerse_shows_the_datasets_of_the_sample_and_the_metric_changes_it()
     {
-        var datasetsFile = Path.Combine(SharedData.HubSample, "datasets.jsonl");
+        var datasetsFile = Path.Combine(SampleData.HubSample, "datasets.jsonl");
         var datasets = File.Exists(datasetsFile) ? File.ReadLines(datasetsFile).Count(l => !string.IsNullOrWhiteSpace(l)) : 0;
         await Until("/api/v1/dataverse/organizations?metric=downloads", r => r.GetProperty("totalDatasets").GetInt64() == datasets, "DataVerse to hold the sample's datasets");
         var (page, errors) = await browser.OpenAsync(platform.Gateway.BaseAddress!);
@@ -281,7 +281,7 @@ public class ExplorerTests(PlatformFixture platform, ExplorerBrowser browser) : 
 
     private static async Task Screenshot(IPage page, string tool)
     {
-        var folder = Path.Combine(SharedData.RepoRoot, "docs", "screenshots");
+        var folder = Path.Combine(SampleData.RepoRoot, "docs", "screenshots");
         Directory.CreateDirectory(folder);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, tool + ".png"), FullPage = true });
     }

@@ -17,7 +17,7 @@ namespace HubPlatform.Tests.EndToEnd;
 public sealed class PlatformFixture : IAsyncLifetime
 {
     public const string AdminKey = "e2e-admin-key";
-    private readonly string _dataDirectory = Path.Combine(SharedData.RepoRoot, ".hub", "e2e-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string _dataDirectory = Path.Combine(SampleData.RepoRoot, ".hub", "e2e-" + Guid.NewGuid().ToString("N")[..8]);
 
     /// <summary>Where the AppHost keeps the servers' data and its generated passwords (secrets.json).</summary>
     public string DataDirectory => _dataDirectory;

@@ -14,7 +14,7 @@ namespace HubPlatform.Tests.EndToEnd;
 public class PlatformTests(PlatformFixture platform)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
-    private static readonly IReadOnlyDictionary<string, HashSet<string>> Parents = IndependentLineage.ParentsByModel(SharedData.SampleModels);
+    private static readonly IReadOnlyDictionary<string, HashSet<string>> Parents = IndependentLineage.ParentsByModel(SampleData.SampleModels);
 
     [Fact]
     public async Task A_crawl_of_the_sample_reads_back_through_the_gateway_from_all_three_services()
@@ -23,9 +23,9 @@ public class PlatformTests(PlatformFixture platform)
             () => platform.Gateway.GetFromJsonAsync<JsonElement[]>("/api/v1/crawls"),
             crawls => crawls.Any(CompletedFull), Patience, "the startup crawl to complete");
         // Full snapshots only: an hourly incremental crawl (on the clock's hour) sees just what changed.
-        Assert.Equal(SharedData.SampleModels.Count, crawl.First(CompletedFull).GetProperty("models").GetInt64());
+        Assert.Equal(SampleData.SampleModels.Count, crawl.First(CompletedFull).GetProperty("models").GetInt64());
 
-        var raw = SharedData.SampleModels.Single(m => m.GetProperty("id").GetString() == "microsoft/phi-2");
+        var raw = SampleData.SampleModels.Single(m => m.GetProperty("id").GetString() == "microsoft/phi-2");
         var model = await Until("/api/v1/models/microsoft/phi-2", _ => true, "metrics to know microsoft/phi-2");
         Assert.Equal(raw.GetProperty("downloads").GetInt64(), model.GetProperty("downloads").GetInt64());
         Assert.Equal(raw.GetProperty("likes").GetInt64(), model.GetProperty("likes").GetInt64());
@@ -104,12 +104,12 @@ public class PlatformTests(PlatformFixture platform)
 
         // Every page published while metrics was dead waited in its queue: the whole sample arrives, once.
         var snapshot = await Until($"/api/v1/snapshots/{snapshotId}",
-            x => x.GetProperty("ingestedModels").GetInt64() == SharedData.SampleModels.Count && x.GetProperty("completedAt").ValueKind != JsonValueKind.Null,
+            x => x.GetProperty("ingestedModels").GetInt64() == SampleData.SampleModels.Count && x.GetProperty("completedAt").ValueKind != JsonValueKind.Null,
             "metrics to ingest the snapshot taken while it was down");
-        Assert.Equal(SharedData.SampleModels.Count, snapshot.GetProperty("models").GetInt64());
+        Assert.Equal(SampleData.SampleModels.Count, snapshot.GetProperty("models").GetInt64());
         // SnapshotIngested from metrics evicts the gateway's cached answer.
         var phi = await Until("/api/v1/models/microsoft/phi-2", m => m.GetProperty("snapshotId").GetString() == snapshotId, "phi-2 in the new snapshot");
-        Assert.Equal(SharedData.SampleModels.Single(m => m.GetProperty("id").GetString() == "microsoft/phi-2").GetProperty("downloads").GetInt64(),
+        Assert.Equal(SampleData.SampleModels.Single(m => m.GetProperty("id").GetString() == "microsoft/phi-2").GetProperty("downloads").GetInt64(),
             phi.GetProperty("downloads").GetInt64());
     }
 

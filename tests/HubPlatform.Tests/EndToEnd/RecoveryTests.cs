@@ -29,11 +29,11 @@ public class RecoveryTests(PlatformFixture platform)
         // No manual action: the crawl resumes from its checkpoint, consumers retry, the snapshot arrives whole.
         await Until($"/api/v1/crawls/{snapshotId}", c => c.GetProperty("status").GetString() == "Completed", "the crawl to finish after the restart");
         var snapshot = await Until($"/api/v1/snapshots/{snapshotId}",
-            s => s.GetProperty("ingestedModels").GetInt64() == SharedData.SampleModels.Count && s.GetProperty("completedAt").ValueKind != JsonValueKind.Null,
+            s => s.GetProperty("ingestedModels").GetInt64() == SampleData.SampleModels.Count && s.GetProperty("completedAt").ValueKind != JsonValueKind.Null,
             "metrics to ingest the whole snapshot");
-        Assert.Equal(SharedData.SampleModels.Count, snapshot.GetProperty("models").GetInt64());
+        Assert.Equal(SampleData.SampleModels.Count, snapshot.GetProperty("models").GetInt64());
         await Until("/api/v1/lineage/microsoft/phi-2?after-restart=1", _ => true, "lineage to answer after the restart");
-        await Until("/api/v1/search/status", s => s.GetProperty("documents").GetInt64() >= SharedData.SampleModels.Count, "search to answer after the restart");
+        await Until("/api/v1/search/status", s => s.GetProperty("documents").GetInt64() >= SampleData.SampleModels.Count, "search to answer after the restart");
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed class BrokerRestartTests(EmulatorFactory emulator, ITestOutputHelp
         Assert.All(deliveries.GroupBy(p => p.MessageId), g => Assert.Single(g.Select(p => p.Page.Page).Distinct()));
         var ids = messages.SelectMany(p => p.Page.Models).Select(m => m.Id).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
-        Assert.Equal(SharedData.SampleModels.Select(m => m.GetProperty("id").GetString()!).Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
+        Assert.Equal(SampleData.SampleModels.Select(m => m.GetProperty("id").GetString()!).Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
         Assert.Single(rig.Observer.Completed.Where(c => c.SnapshotId == snapshot).Select(c => c.Pages).Distinct());
 
         // The consumer, whatever it was delivered, stored every model once.
@@ -68,8 +68,8 @@ public sealed class BrokerRestartTests(EmulatorFactory emulator, ITestOutputHelp
                  && s.Value.GetProperty("ingestedPages").GetInt32() == s.Value.GetProperty("expectedPages").GetInt32(),
             TimeSpan.FromMinutes(2), "metrics to store every page of the snapshot");
         output.WriteLine($"{clock.Elapsed}: metrics ingested the snapshot");
-        Assert.Equal(SharedData.SampleModels.Count, ingested!.Value.GetProperty("ingestedModels").GetInt64());
-        Assert.Equal(SharedData.SampleModels.Count, await rig.Database.CountAsync($"metrics.model_facts WHERE snapshot_id = '{snapshot}'"));
+        Assert.Equal(SampleData.SampleModels.Count, ingested!.Value.GetProperty("ingestedModels").GetInt64());
+        Assert.Equal(SampleData.SampleModels.Count, await rig.Database.CountAsync($"metrics.model_facts WHERE snapshot_id = '{snapshot}'"));
     }
 
     private static async Task<JsonElement?> Json(HttpClient http, string url)

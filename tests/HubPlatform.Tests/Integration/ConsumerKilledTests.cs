@@ -19,9 +19,9 @@ namespace HubPlatform.Tests.Integration;
 public sealed class ConsumerKilledTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
-    private static readonly IReadOnlyDictionary<string, HashSet<string>> Parents = IndependentLineage.ParentsByModel(SharedData.SampleModels);
+    private static readonly IReadOnlyDictionary<string, HashSet<string>> Parents = IndependentLineage.ParentsByModel(SampleData.SampleModels);
     // Small pages, so the kill falls with pages stored, one in flight and pages still queued.
-    private static readonly ModelObservation[][] Pages = SharedData.SampleModels.Select(ModelParser.Parse).Chunk(40).ToArray();
+    private static readonly ModelObservation[][] Pages = SampleData.SampleModels.Select(ModelParser.Parse).Chunk(40).ToArray();
     private const int PagesBeforeTheBlock = 10;
 
     private readonly PlatformDatabase _database = new();
@@ -59,7 +59,7 @@ public sealed class ConsumerKilledTests(ITestOutputHelper output) : IAsyncLifeti
 
         // Every page once, every observed model once and resolved, every declared edge once and open.
         Assert.Equal(Pages.Length, await _database.CountAsync($"lineage.snapshot_pages WHERE snapshot_id = '{snapshot}'"));
-        Assert.Equal(SharedData.SampleModels.Count, await _database.CountAsync("lineage.models WHERE resolved"));
+        Assert.Equal(SampleData.SampleModels.Count, await _database.CountAsync("lineage.models WHERE resolved"));
         Assert.Equal(Parents.Sum(p => p.Value.Count), await _database.CountAsync("lineage.edges WHERE valid_to IS NULL"));
         Assert.Equal(0, await _database.CountAsync("(SELECT model_id, base_model_id FROM lineage.edges GROUP BY 1, 2 HAVING count(*) > 1) twice"));
         var stored = await ColumnAsync("SELECT id FROM lineage.models WHERE resolved");
@@ -75,9 +75,9 @@ public sealed class ConsumerKilledTests(ITestOutputHelper output) : IAsyncLifeti
             blocking: "search.documents",
             storedBeforeBlock: PagesBeforeTheBlock * 40);
 
-        await Eventually.GetAsync(() => _database.CountAsync("search.documents"), n => n == SharedData.SampleModels.Count, Patience, "every document after the restart");
+        await Eventually.GetAsync(() => _database.CountAsync("search.documents"), n => n == SampleData.SampleModels.Count, Patience, "every document after the restart");
         // Each repo once, with the downloads and likes of the raw sample.
-        var expected = SharedData.SampleModels.ToDictionary(m => m.GetProperty("id").GetString()!,
+        var expected = SampleData.SampleModels.ToDictionary(m => m.GetProperty("id").GetString()!,
             m => (Downloads: Number(m, "downloads"), Likes: Number(m, "likes")), StringComparer.Ordinal);
         var rows = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
         await using (var connection = new NpgsqlConnection(_database.Admin))
@@ -95,7 +95,7 @@ public sealed class ConsumerKilledTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal(expected.Values.Sum(v => v.Downloads), rows.Values.Sum(v => v.Item1));
     }
 
-    private static HashSet<string> SampleIds { get; } = SharedData.SampleModels.Select(m => m.GetProperty("id").GetString()!).ToHashSet(StringComparer.Ordinal);
+    private static HashSet<string> SampleIds { get; } = SampleData.SampleModels.Select(m => m.GetProperty("id").GetString()!).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// Starts the service as a process, lets it store the first pages, then holds a lock on

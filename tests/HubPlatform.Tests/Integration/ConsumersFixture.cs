@@ -24,7 +24,7 @@ public sealed class ConsumersFixture : IAsyncLifetime
 
     /// <summary>The real sample as the crawler would publish it: parsed, in pages of 250.</summary>
     public static IReadOnlyList<ModelObservation[]> SamplePages { get; } =
-        SharedData.SampleModels.Select(ModelParser.Parse).Chunk(250).ToArray();
+        SampleData.SampleModels.Select(ModelParser.Parse).Chunk(250).ToArray();
 
     public async Task InitializeAsync()
     {

@@ -11,7 +11,7 @@ namespace HubPlatform.Tests.Integration;
 public class ConsumersTests(ConsumersFixture platform) : IClassFixture<ConsumersFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
-    private static readonly IReadOnlyDictionary<string, HashSet<string>> Parents = IndependentLineage.ParentsByModel(SharedData.SampleModels);
+    private static readonly IReadOnlyDictionary<string, HashSet<string>> Parents = IndependentLineage.ParentsByModel(SampleData.SampleModels);
 
     [Fact]
     public async Task The_sample_is_stored_by_all_three_services_and_a_replay_changes_nothing()
@@ -19,16 +19,16 @@ public class ConsumersTests(ConsumersFixture platform) : IClassFixture<Consumers
         var snapshot = await platform.PublishSnapshotAsync(ConsumersFixture.SamplePages, DateTimeOffset.UtcNow);
         var metrics = platform.Metrics.CreateClient();
         await Eventually.GetAsync(() => Json(metrics, $"/api/snapshots/{snapshot}"),
-            s => s!.Value.GetProperty("ingestedModels").GetInt64() == SharedData.SampleModels.Count, Patience, "metrics to ingest the sample");
+            s => s!.Value.GetProperty("ingestedModels").GetInt64() == SampleData.SampleModels.Count, Patience, "metrics to ingest the sample");
         var lineage = platform.Lineage.CreateClient();
         var tree = await Eventually.GetAsync(() => Json(lineage, "/api/lineage/google/gemma-7b"),
             t => t!.Value.GetProperty("descendants").GetProperty("total").GetInt64() == IndependentLineage.Descendants(Parents, "google/gemma-7b"),
             Patience, "lineage to hold the gemma-7b family");
         Assert.Equal(IndependentLineage.DirectChildren(Parents, "google/gemma-7b"), tree!.Value.GetProperty("children").GetProperty("total").GetInt64());
-        await Eventually.GetAsync(() => platform.Database.CountAsync("search.documents WHERE id NOT LIKE 'cache-test/%'"), n => n == SharedData.SampleModels.Count, Patience, "search documents");
+        await Eventually.GetAsync(() => platform.Database.CountAsync("search.documents WHERE id NOT LIKE 'cache-test/%'"), n => n == SampleData.SampleModels.Count, Patience, "search documents");
 
         var before = await CountsAsync();
-        Assert.Equal(SharedData.SampleModels.Count, await platform.Database.CountAsync($"metrics.model_facts WHERE snapshot_id = '{snapshot}'"));
+        Assert.Equal(SampleData.SampleModels.Count, await platform.Database.CountAsync($"metrics.model_facts WHERE snapshot_id = '{snapshot}'"));
         Assert.Equal(Parents.Sum(p => p.Value.Count), before["lineage.edges"]);
 
         // The same pages again, as a redelivery or a replay would bring them.
@@ -41,7 +41,7 @@ public class ConsumersTests(ConsumersFixture platform) : IClassFixture<Consumers
         Assert.Equal(before, await CountsAsync());
 
         var phi = await Json(metrics, "/api/models/microsoft/phi-2");
-        Assert.Equal(SharedData.SampleModels.Single(m => m.GetProperty("id").GetString() == "microsoft/phi-2").GetProperty("downloads").GetInt64(),
+        Assert.Equal(SampleData.SampleModels.Single(m => m.GetProperty("id").GetString() == "microsoft/phi-2").GetProperty("downloads").GetInt64(),
             phi!.Value.GetProperty("downloads").GetInt64());
     }
 
@@ -94,7 +94,7 @@ public class ConsumersTests(ConsumersFixture platform) : IClassFixture<Consumers
         await Eventually.GetAsync(() => Json(search, "/api/search/status"),
             st => st!.Value.GetProperty("indexedVectors").GetInt64() >= st.Value.GetProperty("documents").GetInt64(), Patience, "the index to hold every document");
         // gsm8k is "grade school math": no model names it in words, only by dataset id.
-        var gsm8k = SharedData.SampleModels.Where(m => m.GetProperty("tags").EnumerateArray().Any(t => t.GetString() == "dataset:openai/gsm8k"))
+        var gsm8k = SampleData.SampleModels.Where(m => m.GetProperty("tags").EnumerateArray().Any(t => t.GetString() == "dataset:openai/gsm8k"))
             .Select(m => m.GetProperty("id").GetString()!).ToHashSet();
         var semantic = await Eventually.GetAsync(() => Json(search, "/api/search?q=math%20word%20problems&mode=semantic&k=10"),
             r => r!.Value.GetProperty("hits").GetArrayLength() == 10, Patience, "semantic results");
@@ -130,9 +130,9 @@ public class ConsumersTests(ConsumersFixture platform) : IClassFixture<Consumers
         var snapshot = await platform.PublishSnapshotAsync(ConsumersFixture.SamplePages, DateTimeOffset.UtcNow);
         var metrics = platform.Metrics.CreateClient();
         await Eventually.GetAsync(() => Json(metrics, $"/api/snapshots/{snapshot}"),
-            s => s!.Value.GetProperty("ingestedModels").GetInt64() == SharedData.SampleModels.Count, Patience, "metrics to ingest the sample");
+            s => s!.Value.GetProperty("ingestedModels").GetInt64() == SampleData.SampleModels.Count, Patience, "metrics to ingest the sample");
 
-        var raw = SharedData.SampleModels.Select(m => (Author: m.GetProperty("author").GetString()!, Id: m.GetProperty("id").GetString()!,
+        var raw = SampleData.SampleModels.Select(m => (Author: m.GetProperty("author").GetString()!, Id: m.GetProperty("id").GetString()!,
             Downloads: m.GetProperty("downloads").GetInt64(), Pipeline: m.GetProperty("pipeline_tag").ValueKind == JsonValueKind.String ? m.GetProperty("pipeline_tag").GetString() : null)).ToList();
         var expected = raw.GroupBy(m => m.Author).Select(g => (Org: g.Key, Value: (double)g.Sum(m => m.Downloads)))
             .OrderByDescending(o => o.Value).ThenBy(o => o.Org, StringComparer.Ordinal).ToList();

@@ -20,7 +20,7 @@ public class CrawlerQuotaTests(CrawlerQuotaTests.QuotaHub emulator) : IClassFixt
         var crawl = await rig.WaitForCompletionAsync(snapshot);
 
         var completed = Assert.Single(rig.Observer.Completed);
-        Assert.Equal((SharedData.SampleModels.Count, 0), ((int)completed.Models, completed.FailedPages));
+        Assert.Equal((SampleData.SampleModels.Count, 0), ((int)completed.Models, completed.FailedPages));
         Assert.True(completed.Pages > 2 * QuotaHub.Quota, $"{completed.Pages} pages: the crawl should span several windows");
         Assert.Equal(0, rig.Hub.TooManyRequestsAnswered);
         Assert.True(crawl.GetProperty("rateLimitWaitSeconds").GetDouble() > 0, "the crawler waited for spent windows to reset");
@@ -33,7 +33,7 @@ public class CrawlerQuotaTests(CrawlerQuotaTests.QuotaHub emulator) : IClassFixt
 
         protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
         {
-            builder.UseSetting("Emulator:ReplayDirectory", SharedData.HubSample);
+            builder.UseReplayedSample();
             builder.UseSetting("Emulator:RateLimit:Enabled", "true");
             builder.UseSetting("Emulator:RateLimit:AnonymousQuota", Quota.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Emulator:RateLimit:WindowSeconds", "2");

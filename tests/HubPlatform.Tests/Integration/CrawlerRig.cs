@@ -17,7 +17,7 @@ namespace HubPlatform.Tests.Integration;
 public sealed class CrawlerRig : IAsyncDisposable
 {
     public const int PageSize = 100;
-    public static readonly int SamplePages = (SharedData.SampleModels.Count + PageSize - 1) / PageSize;
+    public static readonly int SamplePages = (SampleData.SampleModels.Count + PageSize - 1) / PageSize;
 
     private readonly WebApplicationFactory<RepoStore> _emulator;
     private readonly Dictionary<string, string?> _settings;

@@ -8,7 +8,7 @@ namespace HubPlatform.Tests.Integration;
 [Collection(ServersCollection.Name)]
 public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFactory>
 {
-    private static readonly HashSet<string> SampleIds = SharedData.SampleModels.Select(m => m.GetProperty("id").GetString()!).ToHashSet();
+    private static readonly HashSet<string> SampleIds = SampleData.SampleModels.Select(m => m.GetProperty("id").GetString()!).ToHashSet();
 
     [Fact]
     public async Task A_crawl_pages_to_the_end_and_publishes_every_model_once()
@@ -22,7 +22,7 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         Assert.Equal("Done", crawl.GetProperty("phase").GetString());
         AssertEveryModelOnce(rig, snapshot, SampleIds);
         var completed = Assert.Single(rig.Observer.Completed);
-        Assert.Equal((SharedData.SampleModels.Count, CrawlerRig.SamplePages, 0L, 0L, CrawlerRig.SamplePages + 2),
+        Assert.Equal((SampleData.SampleModels.Count, CrawlerRig.SamplePages, 0L, 0L, CrawlerRig.SamplePages + 2),
             ((int)completed.Models, completed.ModelPages, completed.Datasets, completed.Spaces, completed.Pages));
     }
 
@@ -111,7 +111,7 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         var crawl = await rig.WaitForCompletionAsync(snapshot);
 
         Assert.Equal(1, crawl.GetProperty("failedPages").GetInt32());
-        Assert.Equal(SharedData.SampleModels.Count - CrawlerRig.PageSize, crawl.GetProperty("models").GetInt64());
+        Assert.Equal(SampleData.SampleModels.Count - CrawlerRig.PageSize, crawl.GetProperty("models").GetInt64());
         Assert.Equal(CrawlerRig.SamplePages - 1, rig.Observer.PagesOf(snapshot).Length);
         Assert.Equal(1, await rig.Database.CountAsync($"crawler.failed_pages WHERE crawl_id = '{snapshot}'"));
     }
@@ -152,7 +152,7 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         AssertEveryModelOnce(rig, snapshot, SampleIds);
     }
 
-    [Fact]
+    [NeedsSharedDataFact(SharedNeed.Cards)]
     public async Task Overviews_of_the_busiest_authors_and_cards_of_popular_models_follow_the_listings()
     {
         const int minRepos = 10, topByDownloads = 3, perPage = 4, cardMinDownloads = 100, cardsPerPage = 5;
@@ -169,15 +169,15 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
             ["Crawler:MaxCardPageBytes"] = "40000",
         });
         // Computed from the raw sample, not with the crawler's code.
-        var byAuthor = SharedData.SampleModels
+        var byAuthor = SampleData.SampleModels
             .GroupBy(m => m.TryGetProperty("author", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : m.GetProperty("id").GetString()!.Split('/')[0])
             .Select(g => (Author: g.Key, Models: g.Count(), Downloads: g.Sum(m => m.TryGetProperty("downloads", out var d) ? d.GetInt64() : 0)))
             .ToList();
         var top = byAuthor.OrderByDescending(a => a.Downloads).ThenBy(a => a.Author, StringComparer.Ordinal).Take(topByDownloads).Select(a => a.Author).ToHashSet();
         var expectedAuthors = byAuthor.Where(a => a.Models >= minRepos || top.Contains(a.Author)).ToDictionary(a => a.Author, a => a.Models);
-        var popular = SharedData.SampleModels.Where(m => m.TryGetProperty("downloads", out var d) && d.GetInt64() >= cardMinDownloads)
+        var popular = SampleData.SampleModels.Where(m => m.TryGetProperty("downloads", out var d) && d.GetInt64() >= cardMinDownloads)
             .Select(m => m.GetProperty("id").GetString()!).ToList();
-        var readmes = File.ReadLines(Path.Combine(SharedData.HubSample, "cards.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+        var readmes = File.ReadLines(SharedData.Cards).Select(l => JsonDocument.Parse(l).RootElement)
             .ToDictionary(c => c.GetProperty("id").GetString()!, c => c.GetProperty("readme").GetString()!);
         var missing = popular[popular.Count / 2];
         rig.Hub.MissingCards.Add(missing);
@@ -216,7 +216,7 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
             ["Crawler:MaxOrganizations"] = "1000",
             ["Crawler:OrganizationsPerPage"] = "10",
         });
-        var authors = SharedData.SampleModels.Select(m => m.GetProperty("author").GetString()!).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var authors = SampleData.SampleModels.Select(m => m.GetProperty("author").GetString()!).Distinct().Order(StringComparer.Ordinal).ToArray();
         // The 25th author in the crawler's order: two pages of overviews are committed, the third hangs.
         var stuckOn = authors[24];
         rig.Hub.HangOnPath = path => path == $"/api/organizations/{Uri.EscapeDataString(stuckOn)}/overview";

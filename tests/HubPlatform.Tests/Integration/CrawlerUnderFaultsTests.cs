@@ -25,12 +25,12 @@ public class CrawlerUnderFaultsTests(CrawlerUnderFaultsTests.MisbehavingHub emul
 
         Assert.Equal(0, crawl.GetProperty("failedPages").GetInt32());
         var completed = Assert.Single(rig.Observer.Completed);
-        Assert.Equal((SharedData.SampleModels.Count, 0), ((int)completed.Models, completed.FailedPages));
+        Assert.Equal((SampleData.SampleModels.Count, 0), ((int)completed.Models, completed.FailedPages));
 
         var pages = rig.Observer.Pages.Where(p => p.Page.SnapshotId == snapshot).DistinctBy(p => p.MessageId).Select(p => p.Page).ToArray();
         Assert.Equal(pages.Length, pages.Select(p => p.Page).Distinct().Count());
         var ids = pages.SelectMany(p => p.Models).Select(m => m.Id).ToList();
-        Assert.Equal(SharedData.SampleModels.Select(m => m.GetProperty("id").GetString()!).Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
+        Assert.Equal(SampleData.SampleModels.Select(m => m.GetProperty("id").GetString()!).Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
         // The faults did happen: the Hub client saw more requests than there are pages.
         Assert.True(rig.Hub.Requests > completed.Pages + 5, $"{rig.Hub.Requests} requests for {completed.Pages} pages: were faults injected?");
     }
@@ -40,7 +40,7 @@ public class CrawlerUnderFaultsTests(CrawlerUnderFaultsTests.MisbehavingHub emul
     {
         protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
         {
-            builder.UseSetting("Emulator:ReplayDirectory", SharedData.HubSample);
+            builder.UseReplayedSample();
             builder.UseSetting("Emulator:Faults:LatencyMs", "15");
             builder.UseSetting("Emulator:Faults:ErrorRate", "0.15");
             builder.UseSetting("Emulator:Faults:TruncateEveryNth", "7");

@@ -31,7 +31,7 @@ public sealed class MetricsFixture : IAsyncLifetime
     /// <summary>The model only the incremental crawl saw.</summary>
     public const string NewInIncremental = "microsoft/seen-first-by-an-incremental-crawl";
 
-    public IReadOnlyList<ModelObservation> FirstModels { get; } = SharedData.SampleModels.Select(ModelParser.Parse).ToArray();
+    public IReadOnlyList<ModelObservation> FirstModels { get; } = SampleData.SampleModels.Select(ModelParser.Parse).ToArray();
     public IReadOnlyList<ModelObservation> SecondModels { get; private set; } = [];
     public IReadOnlyList<ModelObservation> IncrementalModels { get; private set; } = [];
     public Guid First { get; private set; }

@@ -24,7 +24,7 @@ public sealed class MetricsRetentionTests : IAsyncLifetime
     private readonly string _virtualHost = "retention-" + Guid.NewGuid().ToString("N")[..8];
     private ServiceHost<MetricsDbContext> _metrics = null!;
     private IBusControl _bus = null!;
-    private readonly IReadOnlyList<ModelObservation> _models = SharedData.SampleModels.Take(60).Select(ModelParser.Parse).ToArray();
+    private readonly IReadOnlyList<ModelObservation> _models = SampleData.SampleModels.Take(60).Select(ModelParser.Parse).ToArray();
 
     public async Task InitializeAsync()
     {

@@ -20,7 +20,7 @@ namespace HubPlatform.Tests.Integration;
 public sealed class ReplicasTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
-    private static readonly IReadOnlyDictionary<string, HashSet<string>> Parents = IndependentLineage.ParentsByModel(SharedData.SampleModels);
+    private static readonly IReadOnlyDictionary<string, HashSet<string>> Parents = IndependentLineage.ParentsByModel(SampleData.SampleModels);
     private readonly PlatformDatabase _database = new();
     private readonly Rabbit _rabbit = new();
     private readonly string _vhost = "replicas-" + Guid.NewGuid().ToString("N")[..8];
@@ -45,7 +45,7 @@ public sealed class ReplicasTests : IAsyncLifetime
     public async Task Two_replicas_of_each_consumer_share_the_work_and_agree_with_one()
     {
         // Small pages, so there is work to share.
-        var pages = SharedData.SampleModels.Select(ModelParser.Parse).Chunk(40).ToArray();
+        var pages = SampleData.SampleModels.Select(ModelParser.Parse).Chunk(40).ToArray();
         var snapshot = Guid.CreateVersion7();
         var now = DateTimeOffset.UtcNow;
         await _bus.Publish(new SnapshotStarted(snapshot, CrawlKind.Full, now, "test"));
@@ -53,21 +53,21 @@ public sealed class ReplicasTests : IAsyncLifetime
         {
             await _bus.Publish(new ModelsObserved(snapshot, i + 1, now, pages[i]));
         }
-        await _bus.Publish(new SnapshotCompleted(snapshot, CrawlKind.Full, now, now, pages.Length, SharedData.SampleModels.Count, 0, 0, 0, pages.Length));
+        await _bus.Publish(new SnapshotCompleted(snapshot, CrawlKind.Full, now, now, pages.Length, SampleData.SampleModels.Count, 0, 0, 0, pages.Length));
 
         var metrics = Client("metrics");
         await Eventually.GetAsync(() => Json(metrics, $"/api/snapshots/{snapshot}"),
-            s => s?.GetProperty("ingestedModels").GetInt64() == SharedData.SampleModels.Count, Patience, "metrics to ingest the sample");
+            s => s?.GetProperty("ingestedModels").GetInt64() == SampleData.SampleModels.Count, Patience, "metrics to ingest the sample");
         string[] roots = ["meta-llama/Llama-2-7b-chat-hf", "google/gemma-7b", "microsoft/phi-2"];
         var leaderboard = await Eventually.GetAsync(() => Json(Client("lineage"), "/api/lineage/leaderboard?k=3"),
             l => l?.GetArrayLength() == 3 && l.Value.EnumerateArray().All(f =>
                 IndependentLineage.Descendants(Parents, f.GetProperty("baseModelId").GetString()!) == f.GetProperty("descendants").GetInt64()),
             Patience, "the lineage rollup to match an independent walk");
         Assert.Equal(roots.OrderByDescending(r => IndependentLineage.Descendants(Parents, r)), leaderboard!.Value.EnumerateArray().Select(f => f.GetProperty("baseModelId").GetString()));
-        await Eventually.GetAsync(() => _database.CountAsync("search.documents"), n => n == SharedData.SampleModels.Count, Patience, "search documents");
+        await Eventually.GetAsync(() => _database.CountAsync("search.documents"), n => n == SampleData.SampleModels.Count, Patience, "search documents");
 
         // Each model stored exactly once, whichever replica took its page.
-        Assert.Equal(SharedData.SampleModels.Count, await _database.CountAsync($"metrics.model_facts WHERE snapshot_id = '{snapshot}'"));
+        Assert.Equal(SampleData.SampleModels.Count, await _database.CountAsync($"metrics.model_facts WHERE snapshot_id = '{snapshot}'"));
         Assert.Equal(Parents.Sum(p => p.Value.Count), await _database.CountAsync("lineage.edges"));
         // Both answers agree, whichever replica the request reaches (a probe parameter per replica
         // keeps the shared response cache from answering for the other one).

@@ -64,7 +64,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
 
     private static readonly string[] StopWords = ["that", "or", "what", "in", "a", "into"];
 
-    [Fact]
+    [NeedsSharedDataFact(SharedNeed.Cards)]
     public async Task Capability_queries_rank_the_repo_that_does_it_in_the_top_10()
     {
         var search = platform.Search.CreateClient();
@@ -82,14 +82,14 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         Assert.Empty(missed);
     }
 
-    [Fact]
+    [NeedsSharedDataFact(SharedNeed.Cards)]
     public async Task Hybrid_finds_by_meaning_what_keyword_search_cannot()
     {
         var search = platform.Search.CreateClient();
         foreach (var (query, expected) in ParaphraseQueries)
         {
             // Independently of the service: no word of the query is in the repo's raw card or metadata.
-            var raw = (SampleCards.Get(expected).Readme + " " + SharedData.SampleModels.Single(m => m.GetProperty("id").GetString() == expected).GetRawText()).ToLowerInvariant();
+            var raw = (SampleCards.Get(expected).Readme + " " + SampleData.SampleModels.Single(m => m.GetProperty("id").GetString() == expected).GetRawText()).ToLowerInvariant();
             var words = Words().Matches(query.ToLowerInvariant()).Select(m => m.Value).Except(StopWords).ToArray();
             Assert.All(words, w => Assert.DoesNotMatch($@"\b{Regex.Escape(w)}\b", raw));
 
@@ -101,7 +101,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         }
     }
 
-    [Fact]
+    [NeedsSharedDataFact(SharedNeed.Cards)]
     public async Task A_semantic_hit_shows_the_card_passage_it_was_found_by_and_its_key_facts()
     {
         var search = platform.Search.CreateClient();
@@ -111,7 +111,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         // The passage is a piece of the card's prose (its metadata text says nothing of clinical trials).
         Assert.Contains("clinical", snippet, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(Collapse(snippet)[..40], Collapse(SampleCards.Get("SaborDay/Phi2_RCT1M-ft-heading").Readme));
-        var raw = SharedData.SampleModels.Single(m => m.GetProperty("id").GetString() == "SaborDay/Phi2_RCT1M-ft-heading");
+        var raw = SampleData.SampleModels.Single(m => m.GetProperty("id").GetString() == "SaborDay/Phi2_RCT1M-ft-heading");
         Assert.Equal(raw.GetProperty("downloads").GetInt64(), hit.GetProperty("downloads").GetInt64());
         Assert.Equal(raw.GetProperty("likes").GetInt64(), hit.GetProperty("likes").GetInt64());
         Assert.Equal(DateTimeOffset.Parse(raw.GetProperty("createdAt").GetString()!), hit.GetProperty("createdAt").GetDateTimeOffset());
@@ -143,7 +143,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         var search = platform.Search.CreateClient();
         const long min = 2_000_000_000, max = 3_000_000_000;
         // Independently of the crawler's parser: safetensors.total in the raw JSON.
-        var inRange = SharedData.SampleModels.Where(m => ParameterCount(m) is >= min and <= max).Select(m => m.GetProperty("id").GetString()!).ToHashSet();
+        var inRange = SampleData.SampleModels.Where(m => ParameterCount(m) is >= min and <= max).Select(m => m.GetProperty("id").GetString()!).ToHashSet();
         Assert.NotEmpty(inRange);
         foreach (var mode in new[] { "keyword", "semantic", "hybrid" })
         {
@@ -191,10 +191,10 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
             ids => ids.Count == 0, SearchFixture.Patience, "the dataset to leave search");
         Assert.Equal(0, await platform.Database.CountAsync($"search.chunks WHERE id = '{dataset.Id}'"));
         Assert.Empty(await IdsAsync(search, "/api/search?q=conversations%20with%20a%20doctor&repoType=dataset&k=5&mode=semantic"));
-        Assert.Equal(SharedData.SampleModels.Count, await platform.Database.CountAsync("search.documents WHERE repo_type = 'model' AND id NOT LIKE 'search-test/%'"));
+        Assert.Equal(SampleData.SampleModels.Count, await platform.Database.CountAsync("search.documents WHERE repo_type = 'model' AND id NOT LIKE 'search-test/%'"));
     }
 
-    [Fact]
+    [NeedsSharedDataFact(SharedNeed.Cards)]
     public async Task A_card_fetched_again_unchanged_embeds_nothing_and_a_changed_one_only_its_changed_chunks()
     {
         var search = platform.Search.CreateClient();
@@ -317,7 +317,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
             // Independently of the service: the sample's models by OpenLLM-Ro, each scored by its best stored vector.
             const string author = "OpenLLM-Ro";
             var expected = new Dictionary<string, double>();
-            foreach (var id in SharedData.SampleModels.Select(m => m.GetProperty("id").GetString()!).Where(id => id.StartsWith(author + "/", StringComparison.Ordinal)))
+            foreach (var id in SampleData.SampleModels.Select(m => m.GetProperty("id").GetString()!).Where(id => id.StartsWith(author + "/", StringComparison.Ordinal)))
             {
                 expected[id] = (await StoredVectorsAsync(id)).Max(v => Embedders.Cosine(q, v));
             }

@@ -31,8 +31,10 @@ public sealed class SearchFixture : IAsyncLifetime
     public Guid Snapshot { get; } = Guid.CreateVersion7();
     public DateTimeOffset ObservedAt { get; } = DateTimeOffset.UtcNow;
 
-    public static IReadOnlyList<RepoCard[]> CardPages { get; } =
-        SampleCards.All.Select(c => new RepoCard(c.Id, null, c.Readme)).Chunk(50).ToArray();
+    /// <summary>The real cards, where ../shared/data has them; the tests that need them skip otherwise.</summary>
+    public static IReadOnlyList<RepoCard[]> CardPages { get; } = SharedData.HasCards
+        ? SampleCards.All.Select(c => new RepoCard(c.Id, null, c.Readme)).Chunk(50).ToArray()
+        : [];
 
     public async Task InitializeAsync()
     {
@@ -52,7 +54,7 @@ public sealed class SearchFixture : IAsyncLifetime
         {
             await Bus.Publish(new CardsFetched(Snapshot, ++page, ObservedAt, RepoType.Model, cards));
         }
-        await Eventually.GetAsync(() => Database.CountAsync("search.cards"), n => n == SampleCards.All.Select(c => c.Id).Distinct().Count(), Patience, "every card stored");
+        await Eventually.GetAsync(() => Database.CountAsync("search.cards"), n => n == CardPages.SelectMany(p => p).Select(c => c.Id).Distinct().Count(), Patience, "every card stored");
         await WaitUntilIndexedAsync(Search.CreateClient());
     }
 

@@ -1,3 +1,4 @@
+using HubPlatform.Tests.Support;
 using HubPlatform.Search.Embeddings;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,7 @@ public class CardChunkerTests
     private CardChunker Chunker(int maxChunks = 1000) =>
         new(_tokenizer, Options.Create(new EmbeddingOptions { MaxChunksPerCard = maxChunks }));
 
-    [Fact]
+    [NeedsSharedDataFact(SharedNeed.Cards)]
     public void Every_chunk_of_every_sample_card_fits_the_models_window()
     {
         var chunker = Chunker();
@@ -21,7 +22,7 @@ public class CardChunkerTests
         Assert.All(chunks.Where(c => c.Text.Contains(' ')), c => Assert.InRange(_tokenizer.CountTokens(c.Text), 1, 254));
     }
 
-    [Fact]
+    [NeedsSharedDataFact(SharedNeed.Cards)]
     public void Loses_no_words_of_a_card()
     {
         var chunker = Chunker();
@@ -49,7 +50,7 @@ public class CardChunkerTests
         Assert.Equal(4, Chunker(maxChunks: 4).Chunk(longCard).Count);
     }
 
-    [Fact]
+    [NeedsSharedDataFact(SharedNeed.Cards)]
     public void A_card_with_only_front_matter_has_no_chunks() =>
         Assert.Empty(Chunker().Chunk(SampleCards.Get("Sohaibsoussi/llama-2-7b-miniDoctor").Readme));
 

@@ -1,10 +1,11 @@
+using HubPlatform.Tests.Support;
 using HubPlatform.Search.Embeddings;
 
 namespace HubPlatform.Tests.Search;
 
 public class CardTextTests
 {
-    [Fact]
+    [NeedsSharedDataFact(SharedNeed.Cards)]
     public void Strips_the_yaml_front_matter_of_a_real_card()
     {
         var readme = SampleCards.Get("AI8191/phi-2-role-play").Readme;

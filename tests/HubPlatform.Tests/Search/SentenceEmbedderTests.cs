@@ -57,7 +57,7 @@ public class SentenceEmbedderTests(ITestOutputHelper output)
     [Fact]
     public void Gives_the_same_vectors_from_many_threads()
     {
-        var texts = SharedData.SampleModels.Take(64).Select(m => m.GetProperty("id").GetString()!.Replace('/', ' ')).ToArray();
+        var texts = SampleData.SampleModels.Take(64).Select(m => m.GetProperty("id").GetString()!.Replace('/', ' ')).ToArray();
         var sequential = _embedder.Embed(texts);
         var parallel = new float[texts.Length][];
         Parallel.For(0, texts.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i] = _embedder.Embed(texts[i]));
@@ -76,7 +76,7 @@ public class SentenceEmbedderTests(ITestOutputHelper output)
         Assert.Contains("CPUExecutionProvider", error.Message);
     }
 
-    [Fact]
+    [NeedsSharedDataFact(SharedNeed.Cards)]
     public void Embeds_real_card_chunks()
     {
         var chunker = new CardChunker(_embedder.Tokenizer, Microsoft.Extensions.Options.Options.Create(new EmbeddingOptions()));
@@ -89,7 +89,7 @@ public class SentenceEmbedderTests(ITestOutputHelper output)
         // Information only: this machine is shared, so no assertion on time.
         output.WriteLine($"{chunks.Length} chunks of 100 cards in {clock.Elapsed.TotalSeconds:F1} s: {chunks.Length / clock.Elapsed.TotalSeconds:F1} texts/s");
 
-        var queries = SharedData.SampleModels.Select(m => m.GetProperty("id").GetString()!.Replace('/', ' ').Replace('-', ' ')).ToArray();
+        var queries = SampleData.SampleModels.Select(m => m.GetProperty("id").GetString()!.Replace('/', ' ').Replace('-', ' ')).ToArray();
         clock.Restart();
         Assert.Equal(queries.Length, _embedder.Embed(queries).Length);
         output.WriteLine($"{queries.Length} query-length texts (model ids) in {clock.Elapsed.TotalSeconds:F1} s: {queries.Length / clock.Elapsed.TotalSeconds:F0} texts/s");

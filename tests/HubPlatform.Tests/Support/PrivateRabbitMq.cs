@@ -14,7 +14,7 @@ namespace HubPlatform.Tests.Support;
 public sealed class PrivateRabbitMq : IAsyncDisposable
 {
     private const string Server = "/usr/lib/rabbitmq/bin/rabbitmq-server";
-    private readonly string _home = Path.Combine(SharedData.RepoRoot, ".hub", "rabbit-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string _home = Path.Combine(SampleData.RepoRoot, ".hub", "rabbit-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly Queue<string> _output = new();
     private Process? _server;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace HubPlatform.Tests.Support;
 
-/// <summary>Answers requests with the real Hub responses recorded in ../shared/data/hf-api-recorded.</summary>
+/// <summary>Answers requests with the real Hub responses recorded in ../shared/data/hf-api-recorded (tests that use it need <see cref="SharedNeed.RecordedResponses"/>).</summary>
 public sealed class RecordedHub : HttpMessageHandler
 {
     private readonly Dictionary<string, JsonElement> _exchanges;

@@ -245,28 +245,7 @@ public abstract class SyntheticRepos : RepoCollection
     public override string? Card(string id)
     {
         var index = IndexOf(id);
-        if (index < 0 || Json(index)["cardData"] is not JsonObject cardData)
-        {
-            return null;
-        }
-        var card = new StringBuilder("---\n");
-        foreach (var (key, value) in cardData)
-        {
-            card.Append(key).Append(':');
-            if (value is JsonArray list)
-            {
-                card.Append('\n');
-                foreach (var item in list)
-                {
-                    card.Append("- ").Append(item?.ToString()).Append('\n');
-                }
-            }
-            else
-            {
-                card.Append(' ').Append(value?.ToString()).Append('\n');
-            }
-        }
-        return card.Append("---\n\n# ").Append(Name(index)).Append("\n\n").Append(Summary(index)).Append('\n').ToString();
+        return index < 0 || Json(index)["cardData"] is not JsonObject cardData ? null : MetadataCard.Write(Name(index), cardData, Summary(index));
     }
 
     /// <summary>A sentence for the card's body.</summary>
