@@ -37,7 +37,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"--Infrastructure:DataDirectory={_dataDirectory}",
             "--Infrastructure:PostgresPort=45532",
             "--Infrastructure:RedisPort=46479",
-            "--Infrastructure:RabbitMqPort=35692",
+            "--Infrastructure:RabbitMqPort=35792",
             $"--Parameters:admin-api-key={AdminKey}",
         ]);
         builder.Services.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
