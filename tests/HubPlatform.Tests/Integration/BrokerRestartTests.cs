@@ -39,7 +39,7 @@ public sealed class BrokerRestartTests(EmulatorFactory emulator, ITestOutputHelp
         await Eventually.GetAsync<string?>(async () => (await rig.CrawlAsync(snapshot)).GetProperty("status").GetString(),
             s => s == "Completed", TimeSpan.FromMinutes(1), "the crawl to finish while the broker is down");
         var waiting = await rig.Database.CountAsync("crawler.outbox WHERE sent_at IS NULL");
-        Assert.True(waiting >= CrawlerRig.SamplePages - PagesBeforeTheCrash + 1, $"only {waiting} events waiting in the outbox");
+        Assert.True(waiting >= CrawlerRig.ModelPages - PagesBeforeTheCrash + 1, $"only {waiting} events waiting in the outbox");
         Assert.DoesNotContain(rig.Observer.PagesOf(snapshot), p => p.Page > PagesBeforeTheCrash);
 
         output.WriteLine($"{clock.Elapsed}: crawl completed into the outbox, starting the broker again");
@@ -54,8 +54,8 @@ public sealed class BrokerRestartTests(EmulatorFactory emulator, ITestOutputHelp
         var deliveries = rig.Observer.Pages.Where(p => p.Page.SnapshotId == snapshot).ToArray();
         var messages = deliveries.DistinctBy(p => p.MessageId).ToArray();
         output.WriteLine($"{deliveries.Length} deliveries of {messages.Length} distinct page messages; {waiting} events waited in the outbox");
-        Assert.Equal(CrawlerRig.SamplePages, messages.Length);
-        Assert.Equal(Enumerable.Range(1, CrawlerRig.SamplePages), messages.Select(p => p.Page.Page).Order());
+        Assert.Equal(CrawlerRig.ModelPages, messages.Length);
+        Assert.Equal(Enumerable.Range(1, CrawlerRig.ModelPages), messages.Select(p => p.Page.Page).Order());
         Assert.All(deliveries.GroupBy(p => p.MessageId), g => Assert.Single(g.Select(p => p.Page.Page).Distinct()));
         var ids = messages.SelectMany(p => p.Page.Models).Select(m => m.Id).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());

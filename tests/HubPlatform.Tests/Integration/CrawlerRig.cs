@@ -17,7 +17,12 @@ namespace HubPlatform.Tests.Integration;
 public sealed class CrawlerRig : IAsyncDisposable
 {
     public const int PageSize = 100;
-    public static readonly int SamplePages = (SampleData.SampleModels.Count + PageSize - 1) / PageSize;
+    public static readonly int ModelPages = Pages(SampleData.SampleModels.Count);
+
+    /// <summary>The listing pages of a full crawl of the sample: models, then datasets, then spaces.</summary>
+    public static readonly int ListingPages = ModelPages + Pages(SampleData.SampleDatasets.Count) + Pages(SampleData.SampleSpaces.Count);
+
+    private static int Pages(int repos) => Math.Max(1, (repos + PageSize - 1) / PageSize);
 
     private readonly WebApplicationFactory<RepoStore> _emulator;
     private readonly Dictionary<string, string?> _settings;

@@ -17,12 +17,12 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         var snapshot = await rig.RequestCrawlAsync();
         var crawl = await rig.WaitForCompletionAsync(snapshot);
 
-        // The replayed sample has models only: the datasets and spaces listings are one empty page each.
-        Assert.Equal(CrawlerRig.SamplePages + 2, crawl.GetProperty("pages").GetInt32());
+        // Models, datasets and spaces, a listing each.
+        Assert.Equal(CrawlerRig.ListingPages, crawl.GetProperty("pages").GetInt32());
         Assert.Equal("Done", crawl.GetProperty("phase").GetString());
         AssertEveryModelOnce(rig, snapshot, SampleIds);
         var completed = Assert.Single(rig.Observer.Completed);
-        Assert.Equal((SampleData.SampleModels.Count, CrawlerRig.SamplePages, 0L, 0L, CrawlerRig.SamplePages + 2),
+        Assert.Equal((SampleData.SampleModels.Count, CrawlerRig.ModelPages, (long)SampleData.SampleDatasets.Count, (long)SampleData.SampleSpaces.Count, CrawlerRig.ListingPages),
             ((int)completed.Models, completed.ModelPages, completed.Datasets, completed.Spaces, completed.Pages));
     }
 
@@ -77,9 +77,9 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         rig.StartCrawler();
         var crawl = await rig.WaitForCompletionAsync(snapshot);
         AssertEveryModelOnce(rig, snapshot, SampleIds);
-        Assert.Equal(CrawlerRig.SamplePages + 2, crawl.GetProperty("pages").GetInt32());
+        Assert.Equal(CrawlerRig.ListingPages, crawl.GetProperty("pages").GetInt32());
         // The resumed crawler asked for every page after the checkpoint again, the read-ahead ones included.
-        Assert.Equal(CrawlerRig.SamplePages - Committed + 2, rig.Hub.Requests);
+        Assert.Equal(CrawlerRig.ListingPages - Committed, rig.Hub.Requests);
     }
 
     [Fact]
@@ -98,8 +98,8 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         AssertEveryModelOnce(rig, snapshot, SampleIds);
         Assert.Equal(0, crawl.GetProperty("failedPages").GetInt32());
         Assert.True(crawl.GetProperty("rateLimitWaitSeconds").GetDouble() >= 0.9, "the 429's Retry-After was waited");
-        // Every models page once, the three refused tries again, and the empty datasets and spaces listings.
-        Assert.Equal(CrawlerRig.SamplePages + 3 + 2, rig.Hub.Requests);
+        // Every listing page once and the three refused tries again.
+        Assert.Equal(CrawlerRig.ListingPages + 3, rig.Hub.Requests);
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
 
         Assert.Equal(1, crawl.GetProperty("failedPages").GetInt32());
         Assert.Equal(SampleData.SampleModels.Count - CrawlerRig.PageSize, crawl.GetProperty("models").GetInt64());
-        Assert.Equal(CrawlerRig.SamplePages - 1, rig.Observer.PagesOf(snapshot).Length);
+        Assert.Equal(CrawlerRig.ModelPages - 1, rig.Observer.PagesOf(snapshot).Length);
         Assert.Equal(1, await rig.Database.CountAsync($"crawler.failed_pages WHERE crawl_id = '{snapshot}'"));
     }
 
@@ -145,7 +145,7 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         await Eventually.GetAsync<string?>(async () => (await rig.CrawlAsync(snapshot)).GetProperty("status").GetString(),
             s => s == "Completed", TimeSpan.FromMinutes(1), "the crawl to finish while the broker is unreachable");
         Assert.Empty(rig.Observer.PagesOf(snapshot));
-        Assert.True(await rig.Database.CountAsync("crawler.outbox WHERE sent_at IS NULL") > CrawlerRig.SamplePages);
+        Assert.True(await rig.Database.CountAsync("crawler.outbox WHERE sent_at IS NULL") > CrawlerRig.ModelPages);
 
         proxy.Restore();
         await rig.WaitForCompletionAsync(snapshot);
@@ -201,7 +201,7 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
 
         var completed = Assert.Single(rig.Observer.Completed);
         Assert.Equal((overviews.Length, cardPages.Length), (completed.OrganizationPages, completed.CardPages));
-        Assert.Equal(CrawlerRig.SamplePages + 2 + overviews.Length + cardPages.Length, completed.Pages);
+        Assert.Equal(CrawlerRig.ListingPages + overviews.Length + cardPages.Length, completed.Pages);
         // One page sequence across kinds: no two events of the snapshot share a number.
         var numbers = rig.Observer.PagesOf(snapshot).Select(p => p.Page).Concat(overviews.Select(p => p.Page)).Concat(cardPages.Select(p => p.Page.Page)).ToList();
         Assert.Equal(numbers.Count, numbers.Distinct().Count());

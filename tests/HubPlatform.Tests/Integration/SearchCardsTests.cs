@@ -240,7 +240,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         Assert.Contains("webbigdata/C3TR-Adapter_hqq", hits);
     }
 
-    [Fact]
+    [NeedsSharedDataFact(SharedNeed.Cards)]
     public async Task The_index_holds_each_distinct_text_once()
     {
         var search = platform.Search.CreateClient();
@@ -299,7 +299,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         Assert.True(index.Contains((ulong)original));
     }
 
-    [Fact]
+    [NeedsSharedDataFact(SharedNeed.Cards)]
     public async Task A_selective_filter_finds_all_its_repos_by_meaning_even_when_the_nearest_vectors_are_all_elsewhere()
     {
         var search = platform.Search.CreateClient();
