@@ -25,7 +25,9 @@ public static class BenchMain
         var report = await BenchRunner.RunAsync(options, cancel.Token);
         var output = Path.IsPathRooted(options.OutputPath) ? options.OutputPath : Path.Combine(Platform.BenchPlatform.RepoRoot, options.OutputPath);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        await File.WriteAllTextAsync(output, report.ToMarkdown());
+        await File.WriteAllTextAsync(output, options.Only is null || !File.Exists(output)
+            ? report.ToMarkdown()
+            : report.ReplaceSections(await File.ReadAllTextAsync(output)));
         Console.WriteLine($"bench: wrote {output} ({report.Sections.Count} sections, {report.NotMeasured.Count} not measured) in {report.Duration:hh\\:mm\\:ss}");
         return 0;
     }

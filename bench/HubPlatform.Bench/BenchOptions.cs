@@ -25,8 +25,14 @@ public sealed record BenchOptions
     /// <summary>Vector counts of the USearch vs brute-force comparison.</summary>
     public int[] VectorCounts { get; init; } = [100_000, 1_000_000];
 
-    /// <summary>Card chunks embedded per embedding run.</summary>
-    public int EmbeddingTexts { get; init; } = 320;
+    /// <summary>Cards whose chunks are embedded per timed embedding run.</summary>
+    public int EmbeddingCards { get; init; } = 100;
+
+    /// <summary>
+    /// <c>--only embedding</c>: run that section alone (no platform) and replace it in the existing report,
+    /// so the embedder can be re-measured without a 40-minute run.
+    /// </summary>
+    public string? Only { get; init; }
 
     public int Concurrency { get; init; } = 16;
 
@@ -54,7 +60,8 @@ public sealed record BenchOptions
                 "--runs" => options with { Runs = int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--vectors" => options with { VectorCounts = Value().Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray() },
                 "--out" => options with { OutputPath = Value() },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Usage: ./hub bench [--quick] [--models N] [--runs N] [--vectors 100000,1000000] [--out docs/BENCHMARKS.md]"),
+                "--only" => Value() is "embedding" ? options with { Only = "embedding" } : throw new ArgumentException("--only takes: embedding"),
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Usage: ./hub bench [--quick] [--models N] [--runs N] [--vectors 100000,1000000] [--out docs/BENCHMARKS.md] [--only embedding]"),
             };
         }
         return options with { Command = string.Join(' ', ["./hub bench", .. args]) };
@@ -70,7 +77,7 @@ public sealed record BenchOptions
         QuotaRequests = 5,
         QuotaWindowSeconds = 2,
         VectorCounts = [5_000],
-        EmbeddingTexts = 32,
+        EmbeddingCards = 20,
         Concurrency = 4,
         LoadDuration = TimeSpan.FromSeconds(1),
         IngestTimeout = TimeSpan.FromMinutes(3),

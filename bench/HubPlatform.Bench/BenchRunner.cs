@@ -29,6 +29,11 @@ public static class BenchRunner
 
         await Measure(report, "Embedding throughput", () => EmbeddingThroughput.RunAsync(options, report, ct));
         report.LoadAverages.Add(MachineInfo.LoadAverageNow());
+        if (options.Only is not null)
+        {
+            report.Duration = clock.Elapsed;
+            return report;
+        }
         await Measure(report, "USearch vs brute force", () => VectorSearchComparison.RunAsync(options, report, ct));
         report.LoadAverages.Add(MachineInfo.LoadAverageNow());
         GC.Collect();

@@ -28,6 +28,31 @@ public sealed class BenchReport(BenchOptions options, MachineInfo machine)
         return section;
     }
 
+    /// <summary>
+    /// An existing report with this run's sections in place of its sections of the same number (a section
+    /// re-measured alone with <c>--only</c>), each saying which command and day measured it.
+    /// </summary>
+    public string ReplaceSections(string existing)
+    {
+        var text = existing.ReplaceLineEndings("\n");
+        foreach (var section in Sections)
+        {
+            var number = section.Title.Split(' ')[0];
+            var start = text.IndexOf($"\n## {number} ", StringComparison.Ordinal);
+            var end = start < 0 ? -1 : text.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+            var md = new StringBuilder().Append($"\n## {section.Title}\n\n");
+            var loads = LoadAverages.Where(l => !double.IsNaN(l)).ToList();
+            md.Append($"Re-measured alone on {StartedAt:yyyy-MM-dd HH:mm} UTC with `{Options.Command}` ({Machine.Cores} cores, load average " +
+                      $"{(loads.Count > 0 ? $"{loads.Min():F1} – {loads.Max():F1}" : "unknown")}); the other sections are from the run named at the top.\n\n");
+            foreach (var line in section.Lines)
+            {
+                md.Append(line).Append('\n');
+            }
+            text = start < 0 ? text + md : text[..start] + md + (end < 0 ? "" : text[end..]);
+        }
+        return text;
+    }
+
     public string ToMarkdown()
     {
         var md = new StringBuilder();

@@ -139,12 +139,28 @@ public static class SearchApi
             SELECT count(DISTINCT text_hash) AS "Value" FROM (SELECT text_hash FROM search.documents UNION ALL SELECT text_hash FROM search.chunks) t
             """).SingleAsync(ct);
         var latest = await db.Database.SqlQuery<long>($"SELECT last_value AS \"Value\" FROM search.vector_versions").SingleAsync(ct);
+        var cards = await db.Database.SqlQuery<CardCounts>($"""
+            SELECT c.repo_type AS "RepoType", count(*) AS "WithCard",
+                   count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM search.chunks ch WHERE ch.repo_type = c.repo_type AND ch.id = c.id AND NOT ch.embedded)) AS "Embedded"
+            FROM search.cards c JOIN search.documents d ON d.repo_type = c.repo_type AND d.id = c.id
+            GROUP BY c.repo_type
+            """).ToDictionaryAsync(c => c.RepoType, ct);
+        var models = byType.GetValueOrDefault(SearchRepoTypes.Model);
+        var datasets = byType.GetValueOrDefault(SearchRepoTypes.Dataset);
+        var modelCards = cards.GetValueOrDefault(SearchRepoTypes.Model) ?? new CardCounts(SearchRepoTypes.Model, 0, 0);
+        var datasetCards = cards.GetValueOrDefault(SearchRepoTypes.Dataset) ?? new CardCounts(SearchRepoTypes.Dataset, 0, 0);
         return TypedResults.Ok(new SearchStatus(
             byType.Values.Sum(), byType.GetValueOrDefault(SearchRepoTypes.Model), byType.GetValueOrDefault(SearchRepoTypes.Dataset),
             await db.Cards.LongCountAsync(ct), await db.Chunks.LongCountAsync(ct), distinct, await db.Embeddings.LongCountAsync(ct),
             await VectorRows.BacklogAsync(db, ct), index.Count, state.Watermark, latest, progress.EmbeddedSinceStart, progress.LastEmbeddedAt,
-            embedder.ExecutionProvider.ToString().ToLowerInvariant()));
+            embedder.ExecutionProvider.ToString().ToLowerInvariant(), embedder.Precision.ToString().ToLowerInvariant(),
+            new CardCoverage(modelCards.WithCard, modelCards.Embedded, Share(modelCards.WithCard, models),
+                datasetCards.WithCard, datasetCards.Embedded, Share(datasetCards.WithCard, datasets))));
     }
+
+    private sealed record CardCounts(string RepoType, long WithCard, long Embedded);
+
+    private static double Share(long part, long whole) => whole == 0 ? 0 : Math.Round(part / (double)whole, 4);
 
     private static ProblemHttpResult? Invalid(int k, string repoType) =>
         k is < 1 or > MaxK ? TypedResults.Problem(title: "Invalid k", statusCode: 400, detail: $"k is between 1 and {MaxK}.")
@@ -182,21 +198,25 @@ public static class SearchApi
         }
     }
 
-    /// <summary>Reciprocal rank fusion: a repo's score is the sum of 1/(60 + rank) over the lists it appears in.</summary>
+    /// <summary>
+    /// Reciprocal rank fusion: a repo's score is the sum of 1/(60 + rank) over the lists it appears in; its
+    /// evidence is each list's, weighted by what that list added to the score.
+    /// </summary>
     public static List<SearchHit> Fuse(IReadOnlyList<SearchHit> keyword, IReadOnlyList<SearchHit> semantic, int k)
     {
-        var scores = new Dictionary<string, (double Score, SearchHit Hit)>(StringComparer.Ordinal);
+        var scores = new Dictionary<string, (double Score, double Card, SearchHit Hit)>(StringComparer.Ordinal);
         // Semantic first: when a repo is in both lists, its snippet is the passage it was found by in meaning.
         foreach (var list in new[] { semantic, keyword })
         {
             for (var rank = 0; rank < list.Count; rank++)
             {
                 var hit = list[rank];
-                var score = scores.TryGetValue(hit.Id, out var seen) ? seen.Score : 0;
-                scores[hit.Id] = (score + 1 / (RrfK + rank + 1), seen.Hit ?? hit);
+                var part = 1 / (RrfK + rank + 1);
+                var seen = scores.GetValueOrDefault(hit.Id);
+                scores[hit.Id] = (seen.Score + part, seen.Card + part * hit.Evidence.Card, seen.Hit ?? hit);
             }
         }
         return scores.Values.OrderByDescending(s => s.Score).ThenBy(s => s.Hit.Id, StringComparer.Ordinal).Take(k)
-            .Select(s => s.Hit with { Score = s.Score }).ToList();
+            .Select(s => s.Hit with { Score = s.Score, Evidence = Evidence.FromScores(s.Card, s.Score - s.Card) }).ToList();
     }
 }

@@ -1,9 +1,26 @@
 namespace HubPlatform.Search.Apis;
 
-/// <summary>A repo found: its score in the mode asked for, the passage it was found by, and its key facts.</summary>
+/// <summary>A repo found: its score in the mode asked for, the passage it was found by, what the match rests on, and its key facts.</summary>
 public sealed record SearchHit(
     string Id, string RepoType, double Score, string Snippet, string? PipelineTag, string? LibraryName,
-    long Downloads, long Likes, long? Parameters, DateTimeOffset? CreatedAt, double? TrendingScore);
+    long Downloads, long Likes, long? Parameters, DateTimeOffset? CreatedAt, double? TrendingScore, Evidence Evidence);
+
+/// <summary>
+/// How much of a hit's match came from its card's text and how much from its metadata (id, task, tags,
+/// languages, datasets, base models), as shares that add up to 1. Keyword: the card prose's part of the
+/// full-text rank. Semantic: the best card passage's similarity against the best metadata text's, among
+/// the texts the search matched. Hybrid: both, weighted by what each list gave the fused score.
+/// </summary>
+public sealed record Evidence(double Card, double Metadata)
+{
+    public static Evidence FromScores(double card, double metadata)
+    {
+        card = Math.Max(0, card);
+        metadata = Math.Max(0, metadata);
+        var total = card + metadata;
+        return total <= 0 ? new(0, 1) : new(Math.Round(card / total, 3), Math.Round(metadata / total, 3));
+    }
+}
 
 public sealed record SearchResults(string Query, string Mode, string RepoType, IReadOnlyList<SearchHit> Hits);
 
@@ -13,7 +30,13 @@ public sealed record SimilarResults(string Id, string RepoType, IReadOnlyList<Se
 public sealed record SearchStatus(
     long Documents, long Models, long Datasets, long Cards, long Chunks, long DistinctTexts, long EmbeddedTexts,
     long EmbeddingBacklog, long IndexedVectors, long IndexWatermark, long LatestVersion, long EmbeddedSinceStart,
-    DateTimeOffset? LastEmbeddedAt, string ExecutionProvider);
+    DateTimeOffset? LastEmbeddedAt, string ExecutionProvider, string Precision, CardCoverage CardCoverage);
+
+/// <summary>
+/// How much of the hub search knows by its cards: models and datasets whose card is stored, and of those the
+/// ones whose every chunk is embedded (searchable by meaning); shares are of the documents of that type.
+/// </summary>
+public sealed record CardCoverage(long ModelsWithCard, long ModelCardsEmbedded, double ModelShare, long DatasetsWithCard, long DatasetCardsEmbedded, double DatasetShare);
 
 /// <summary>Filters every mode applies; null means "any". <see cref="RepoType"/> is always set (model by default).</summary>
 public sealed record SearchFilters(

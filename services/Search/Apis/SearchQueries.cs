@@ -29,11 +29,18 @@ public static class SearchQueries
           AND (@max_parameters IS NULL OR d.parameters <= @max_parameters)
         """;
 
-    public static Task<List<SearchHit>> KeywordAsync(SearchDbContext db, string q, SearchFilters f, int k, CancellationToken ct) =>
-        // websearch_to_tsquery accepts any user text (quotes, OR, -word) without syntax errors. The headline is
-        // computed for the k rows kept only: it re-parses the text, the costly part of a keyword query.
-        db.Database.SqlQueryRaw<SearchHit>($"""
+    private sealed record KeywordRow(
+        string Id, string RepoType, double Score, double CardScore, string Snippet, string? PipelineTag, string? LibraryName,
+        long Downloads, long Likes, long? Parameters, DateTimeOffset? CreatedAt, double? TrendingScore);
+
+    public static async Task<List<SearchHit>> KeywordAsync(SearchDbContext db, string q, SearchFilters f, int k, CancellationToken ct)
+    {
+        // websearch_to_tsquery accepts any user text (quotes, OR, -word) without syntax errors. The headline and the
+        // card prose's own rank are computed for the k rows kept only: they re-parse the text, the costly part.
+        // Card prose sits in weight D, as an unweighted tsvector does, so its rank is on the same scale.
+        var rows = await db.Database.SqlQueryRaw<KeywordRow>($"""
             SELECT r.id AS "Id", r.repo_type AS "RepoType", r.score AS "Score",
+                   CASE WHEN r.card_text = '' THEN 0 ELSE ts_rank_cd(to_tsvector('english', r.card_text), r.query)::float8 END AS "CardScore",
                    ts_headline('english', r.id || ' ' || coalesce(r.pipeline_tag, '') || ' ' || r.text || ' ' || r.card_text, r.query,
                                'MaxWords=30, MinWords=10') AS "Snippet",
                    r.pipeline_tag AS "PipelineTag", r.library_name AS "LibraryName", r.downloads AS "Downloads", r.likes AS "Likes",
@@ -45,9 +52,12 @@ public static class SearchQueries
                   LIMIT @k) r
             ORDER BY r.score DESC, r.downloads DESC, r.id
             """, [.. Parameters(f), new NpgsqlParameter("q", q), new NpgsqlParameter("k", k)]).ToListAsync(ct);
+        return rows.Select(r => new SearchHit(r.Id, r.RepoType, r.Score, r.Snippet, r.PipelineTag, r.LibraryName, r.Downloads, r.Likes,
+            r.Parameters, r.CreatedAt, r.TrendingScore, Evidence.FromScores(Math.Min(r.CardScore, r.Score), r.Score - Math.Min(r.CardScore, r.Score)))).ToList();
+    }
 
     private sealed record MatchedPassage(
-        string Id, string RepoType, float Similarity, string Snippet, string? PipelineTag, string? LibraryName,
+        string Id, string RepoType, float Similarity, float? CardSimilarity, float? MetadataSimilarity, string Snippet, string? PipelineTag, string? LibraryName,
         long Downloads, long Likes, long? Parameters, DateTimeOffset? CreatedAt, double? TrendingScore);
 
     /// <summary>
@@ -67,15 +77,19 @@ public static class SearchQueries
         var passages = await db.Database.SqlQueryRaw<MatchedPassage>($"""
             SELECT r.* FROM (
                 SELECT DISTINCT ON (d.repo_type, d.id)
-                       d.id AS "Id", d.repo_type AS "RepoType", m.similarity AS "Similarity", left(h.snippet, {SnippetLength}) AS "Snippet",
+                       d.id AS "Id", d.repo_type AS "RepoType", m.similarity AS "Similarity",
+                       max(m.similarity) FILTER (WHERE h.card) OVER repo AS "CardSimilarity",
+                       max(m.similarity) FILTER (WHERE NOT h.card) OVER repo AS "MetadataSimilarity",
+                       left(h.snippet, {SnippetLength}) AS "Snippet",
                        d.pipeline_tag AS "PipelineTag", d.library_name AS "LibraryName", d.downloads AS "Downloads", d.likes AS "Likes",
                        d.parameters AS "Parameters", d.created_at AS "CreatedAt", d.trending_score AS "TrendingScore"
                 FROM unnest(@keys, @similarities) AS m(key, similarity)
                 JOIN search.embeddings e ON e.key = m.key
-                CROSS JOIN LATERAL (SELECT repo_type, id, embedding_text AS snippet FROM search.documents WHERE text_hash = e.text_hash
-                                    UNION ALL SELECT repo_type, id, text FROM search.chunks WHERE text_hash = e.text_hash) h
+                CROSS JOIN LATERAL (SELECT repo_type, id, embedding_text AS snippet, false AS card FROM search.documents WHERE text_hash = e.text_hash
+                                    UNION ALL SELECT repo_type, id, text, true FROM search.chunks WHERE text_hash = e.text_hash) h
                 JOIN search.documents d ON d.repo_type = h.repo_type AND d.id = h.id
                 WHERE {FilterSql} AND (@exclude_id IS NULL OR d.id <> @exclude_id)
+                WINDOW repo AS (PARTITION BY d.repo_type, d.id)
                 ORDER BY d.repo_type, d.id, m.similarity DESC) r
             ORDER BY r."Similarity" DESC, r."Downloads" DESC, r."Id"
             LIMIT @k
@@ -84,7 +98,7 @@ public static class SearchQueries
                   new NpgsqlParameter("exclude_id", NpgsqlDbType.Text) { Value = (object?)excludeId ?? DBNull.Value },
                   new NpgsqlParameter("k", k)]).ToListAsync(ct);
         return passages.Select(p => new SearchHit(p.Id, p.RepoType, p.Similarity, p.Snippet, p.PipelineTag, p.LibraryName, p.Downloads, p.Likes,
-            p.Parameters, p.CreatedAt, p.TrendingScore)).ToList();
+            p.Parameters, p.CreatedAt, p.TrendingScore, Evidence.FromScores(p.CardSimilarity ?? 0, p.MetadataSimilarity ?? 0))).ToList();
     }
 
     /// <summary>

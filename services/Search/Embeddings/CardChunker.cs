@@ -13,13 +13,14 @@ public sealed partial class CardChunker(WordPieceTokenizer tokenizer, IOptions<E
 {
     private readonly int _budget = options.Value.MaxTokens - 2;
     private readonly int _maxChunks = Math.Max(1, options.Value.MaxChunksPerCard);
+    private readonly bool _keepBoilerplate = options.Value.KeepCardBoilerplate;
 
     public IReadOnlyList<EmbeddingText> Chunk(string readme)
     {
         var chunks = new List<EmbeddingText>();
         var current = new List<string>();
         var currentTokens = 0;
-        foreach (var (piece, tokens) in Pieces(CardText.ToPlainText(readme)))
+        foreach (var (piece, tokens) in Pieces(CardText.ToPlainText(readme, _keepBoilerplate)))
         {
             if (current.Count > 0 && currentTokens + tokens > _budget)
             {

@@ -6,6 +6,9 @@ namespace HubPlatform.Search.Embeddings;
 /// The prose of a model card (README.md) for embedding. The YAML front matter is metadata the search
 /// documents already hold as fields (tags, license, datasets), and code blocks, HTML and link targets are
 /// syntax: all of it would spend the model's 256-token window on text that makes every card look alike.
+/// So would the machinery that card templates and trainers write into every card: sections of
+/// hyperparameters, framework versions, training logs, citations, carbon estimates, and the template's
+/// "More Information Needed" placeholders. Those are left out too; what stays says what the model does.
 /// </summary>
 public static partial class CardText
 {
@@ -16,7 +19,8 @@ public static partial class CardText
         return match.Success ? readme[match.Length..] : readme;
     }
 
-    public static string ToPlainText(string readme)
+    /// <param name="keepBoilerplate">Keeps the machinery sections and placeholders (how cards were embedded before; the bench compares both).</param>
+    public static string ToPlainText(string readme, bool keepBoilerplate = false)
     {
         var text = StripFrontMatter(readme).ReplaceLineEndings("\n");
         text = FencedCode().Replace(text, "\n");
@@ -25,7 +29,36 @@ public static partial class CardText
         text = Link().Replace(text, "$1");
         text = HtmlTag().Replace(text, " ");
         text = SpacesAndTabs().Replace(text, " ");
+        text = keepBoilerplate ? text : WithoutBoilerplate(text);
         return BlankLines().Replace(text, "\n\n").Trim();
+    }
+
+    /// <summary>Drops the sections under a machinery heading (down to the next heading of the same or a higher level) and placeholder lines.</summary>
+    private static string WithoutBoilerplate(string text)
+    {
+        var kept = new List<string>();
+        var skippingBelow = 0; // the level of the machinery heading being skipped; 0 when keeping
+        foreach (var line in text.Split('\n'))
+        {
+            if (Heading().Match(line) is { Success: true } heading)
+            {
+                var level = heading.Groups[1].Length;
+                if (skippingBelow > 0 && level > skippingBelow)
+                {
+                    continue;
+                }
+                skippingBelow = MachineryHeading().IsMatch(heading.Groups[2].Value) ? level : 0;
+                if (skippingBelow > 0)
+                {
+                    continue;
+                }
+            }
+            if (skippingBelow == 0 && !Placeholder().IsMatch(line))
+            {
+                kept.Add(line);
+            }
+        }
+        return string.Join('\n', kept);
     }
 
     // "---" on the first line up to the next line that is exactly "---" (or YAML's "..." end marker).
@@ -49,6 +82,19 @@ public static partial class CardText
 
     [GeneratedRegex(@"[ \t]+")]
     private static partial Regex SpacesAndTabs();
+
+    [GeneratedRegex(@"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")]
+    private static partial Regex Heading();
+
+    // Headings of what trainers and the Hub's card template write into every card (an "[optional]" suffix included).
+    [GeneratedRegex(@"^(training (hyperparameters|results|logs?)|framework versions|citations?|bibtex|apa|environmental impact|" +
+                    @"compute infrastructure|hardware|software|model card (authors?|contact)|glossary|more information|" +
+                    @"speeds, sizes, times|technical specifications|results summary|training regime)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex MachineryHeading();
+
+    // A template line whose value was never filled in ("- **Developed by:** [More Information Needed]").
+    [GeneratedRegex(@"more information needed|^\s*(cite \S+ as:|use the code below to get started with the model\.?)\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex Placeholder();
 
     [GeneratedRegex(@"\n(?:[ \t]*\n)+")]
     private static partial Regex BlankLines();

@@ -9,6 +9,16 @@ public enum EmbeddingExecutionProvider
     Cuda,
 }
 
+/// <summary>The precision of the model's weight matrices.</summary>
+public enum EmbeddingPrecision
+{
+    /// <summary>The model as trained.</summary>
+    Fp32,
+
+    /// <summary>Weights quantized to int8 at start-up (<see cref="Int8Quantization"/>): several times faster on CPUs with VNNI. CPU only.</summary>
+    Int8,
+}
+
 /// <summary>Settings of the embedding pipeline, bound from <c>Search:Embeddings</c>.</summary>
 public sealed class EmbeddingOptions
 {
@@ -17,6 +27,9 @@ public sealed class EmbeddingOptions
     public EmbeddingExecutionProvider ExecutionProvider { get; set; } = EmbeddingExecutionProvider.Cpu;
 
     public int CudaDeviceId { get; set; }
+
+    /// <summary>Int8 on the CPU (the default); the CUDA provider always runs the fp32 model.</summary>
+    public EmbeddingPrecision Precision { get; set; } = EmbeddingPrecision.Int8;
 
     /// <summary>Texts per ONNX run. Larger batches amortise the call, but every text is padded to the longest in its batch.</summary>
     public int BatchSize { get; set; } = 32;
@@ -29,6 +42,9 @@ public sealed class EmbeddingOptions
 
     /// <summary>Threads ONNX Runtime uses inside one run; 0 keeps its default (one per core).</summary>
     public int IntraOpThreads { get; set; }
+
+    /// <summary>Embeds a card's template and trainer machinery too (hyperparameters, framework versions, placeholders); off by default.</summary>
+    public bool KeepCardBoilerplate { get; set; }
 
     /// <summary>A card longer than this many chunks is cut: the tail of huge cards is mostly tables, logs and citations.</summary>
     public int MaxChunksPerCard { get; set; } = 16;

@@ -21,6 +21,7 @@ public sealed class SentenceEmbedder : IDisposable
     private readonly InferenceSession _session;
     private readonly int _maxTokens;
     private readonly int _batchSize;
+    private readonly int _parallelRuns;
 
     public SentenceEmbedder(IOptions<EmbeddingOptions> options)
     {
@@ -36,18 +37,25 @@ public sealed class SentenceEmbedder : IDisposable
             Tokenizer = new WordPieceTokenizer(vocabulary);
         }
         using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        if (settings.IntraOpThreads > 0)
+        // The int8 operators are ONNX Runtime's CPU kernels: a CUDA host runs the model as trained.
+        Precision = settings.ExecutionProvider == EmbeddingExecutionProvider.Cpu ? settings.Precision : EmbeddingPrecision.Fp32;
+        // Int8 runs one text per run, one run per core (see Embed), so each run gets one thread unless configured.
+        if (settings.IntraOpThreads > 0 || Precision == EmbeddingPrecision.Int8)
         {
-            sessionOptions.IntraOpNumThreads = settings.IntraOpThreads;
+            sessionOptions.IntraOpNumThreads = settings.IntraOpThreads > 0 ? settings.IntraOpThreads : 1;
         }
+        _parallelRuns = Precision == EmbeddingPrecision.Int8 ? Environment.ProcessorCount : 1;
         ExecutionProvider = OnnxExecutionProviders.Append(sessionOptions, settings);
-        _session = new InferenceSession(MiniLmModelFiles.ReadModel(), sessionOptions);
+        var model = MiniLmModelFiles.ReadModel();
+        _session = new InferenceSession(Precision == EmbeddingPrecision.Int8 ? Int8Quantization.Quantize(model).Model : model, sessionOptions);
     }
 
     public WordPieceTokenizer Tokenizer { get; }
 
     /// <summary>The provider in use (the configured one: an unavailable provider stops the service at start).</summary>
     public EmbeddingExecutionProvider ExecutionProvider { get; }
+
+    public EmbeddingPrecision Precision { get; }
 
     public float[] Embed(string text) => Embed([text])[0];
 
@@ -60,9 +68,17 @@ public sealed class SentenceEmbedder : IDisposable
         {
             tokenized[i] = Tokenize(texts[i] ?? "");
         }
+        var vectors = new float[texts.Count][];
+        if (Precision == EmbeddingPrecision.Int8)
+        {
+            // Int8 quantizes a run's activations with one scale for the whole run, so texts batched together
+            // (and their padding) would change each other's vectors. One text per run keeps a text's vector
+            // its own, wastes nothing on padding, and runs on every core at once.
+            Parallel.For(0, texts.Count, new ParallelOptions { MaxDegreeOfParallelism = _parallelRuns }, i => EmbedBatch([i], tokenized, vectors));
+            return vectors;
+        }
         // Batching texts of similar length keeps padding (wasted compute) small, as sentence-transformers does.
         var byLength = Enumerable.Range(0, texts.Count).OrderBy(i => tokenized[i].Length).ToArray();
-        var vectors = new float[texts.Count][];
         foreach (var batch in byLength.Chunk(_batchSize))
         {
             EmbedBatch(batch, tokenized, vectors);

@@ -216,7 +216,10 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
             ["Crawler:MaxOrganizations"] = "1000",
             ["Crawler:OrganizationsPerPage"] = "10",
         });
-        var authors = SampleData.SampleModels.Select(m => m.GetProperty("author").GetString()!).Distinct().Order(StringComparer.Ordinal).ToArray();
+        // Authors of every repo type: an overview is asked for per author, whatever they publish.
+        var authors = SampleData.SampleModels.Concat(SampleData.SampleDatasets).Concat(SampleData.SampleSpaces)
+            .Select(r => r.TryGetProperty("author", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : r.GetProperty("id").GetString()!.Split('/')[0])
+            .Distinct().Order(StringComparer.Ordinal).ToArray();
         // The 25th author in the crawler's order: two pages of overviews are committed, the third hangs.
         var stuckOn = authors[24];
         rig.Hub.HangOnPath = path => path == $"/api/organizations/{Uri.EscapeDataString(stuckOn)}/overview";

@@ -18,9 +18,24 @@ public class SentenceEmbedderTests(ITestOutputHelper output)
     [InlineData("It's so sunny outside!", "He drove to the stadium.", 0.1411)]
     public void Matches_the_published_sentence_transformers_similarities(string a, string b, double expected)
     {
-        var vectors = _embedder.Embed([a, b]);
+        var vectors = Embedders.Fp32.Embed([a, b]);
         // Printed with four decimals; ONNX vs PyTorch kernels differ in the sixth.
         Assert.InRange(Embedders.Cosine(vectors[0], vectors[1]), expected - 0.0006, expected + 0.0006);
+        // Int8 weights and activations move a similarity by a few hundredths, never its order (next test).
+        var int8 = Embedders.Default.Embed([a, b]);
+        Assert.InRange(Embedders.Cosine(int8[0], int8[1]), expected - 0.03, expected + 0.03);
+    }
+
+    [Fact]
+    public void Int8_keeps_the_order_of_the_published_similarities_and_the_direction_of_each_vector()
+    {
+        string[] texts = ["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."];
+        var fp32 = Embedders.Fp32.Embed(texts);
+        var int8 = Embedders.Default.Embed(texts);
+        Assert.Equal(EmbeddingPrecision.Int8, Embedders.Default.Precision);
+        Assert.True(Embedders.Cosine(int8[0], int8[1]) > Embedders.Cosine(int8[1], int8[2]));
+        Assert.True(Embedders.Cosine(int8[1], int8[2]) > Embedders.Cosine(int8[0], int8[2]));
+        Assert.All(texts.Select((_, i) => Embedders.Cosine(fp32[i], int8[i])), c => Assert.InRange(c, 0.98f, 1.00001f));
     }
 
     [Fact]
@@ -33,14 +48,17 @@ public class SentenceEmbedderTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public void Padding_in_a_batch_does_not_change_a_vector()
+    [Theory]
+    [InlineData(EmbeddingPrecision.Fp32)]
+    [InlineData(EmbeddingPrecision.Int8)]
+    public void Padding_in_a_batch_does_not_change_a_vector(EmbeddingPrecision precision)
     {
+        var embedder = Embedders.Of(precision);
         string[] texts = ["Short.", "A much longer sentence about fine-tuning a base model with LoRA adapters on a chat dataset.", "Medium length text here."];
-        var batched = _embedder.Embed(texts);
+        var batched = embedder.Embed(texts);
         for (var i = 0; i < texts.Length; i++)
         {
-            var alone = _embedder.Embed(texts[i]);
+            var alone = embedder.Embed(texts[i]);
             Assert.InRange(Embedders.Cosine(alone, batched[i]), 0.99999f, 1.00001f);
         }
     }
@@ -54,13 +72,16 @@ public class SentenceEmbedderTests(ITestOutputHelper output)
         Assert.InRange(Embedders.Cosine(_embedder.Embed(words), _embedder.Embed(longer)), 0.99999f, 1.00001f);
     }
 
-    [Fact]
-    public void Gives_the_same_vectors_from_many_threads()
+    [Theory]
+    [InlineData(EmbeddingPrecision.Fp32)]
+    [InlineData(EmbeddingPrecision.Int8)]
+    public void Gives_the_same_vectors_from_many_threads(EmbeddingPrecision precision)
     {
+        var embedder = Embedders.Of(precision);
         var texts = SampleData.SampleModels.Take(64).Select(m => m.GetProperty("id").GetString()!.Replace('/', ' ')).ToArray();
-        var sequential = _embedder.Embed(texts);
+        var sequential = embedder.Embed(texts);
         var parallel = new float[texts.Length][];
-        Parallel.For(0, texts.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i] = _embedder.Embed(texts[i]));
+        Parallel.For(0, texts.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i] = embedder.Embed(texts[i]));
         for (var i = 0; i < texts.Length; i++)
         {
             Assert.InRange(Embedders.Cosine(sequential[i], parallel[i]), 0.99999f, 1.00001f);
@@ -74,6 +95,17 @@ public class SentenceEmbedderTests(ITestOutputHelper output)
         var error = Assert.Throws<InvalidOperationException>(() => Embedders.Create(new EmbeddingOptions { ExecutionProvider = EmbeddingExecutionProvider.Cuda }));
         Assert.Contains("ExecutionProvider is cuda", error.Message);
         Assert.Contains("CPUExecutionProvider", error.Message);
+    }
+
+    [Fact]
+    public void Quantizes_every_weight_matrix_and_no_product_of_two_activations()
+    {
+        var fp32 = MiniLmModelFiles.ReadModel();
+        var (model, quantized) = Int8Quantization.Quantize(fp32);
+        // Six layers, each with Q, K, V, the attention output and the two feed-forward matrices: 10.6M weights,
+        // whose 4 bytes each become 1 (the word embeddings stay fp32).
+        Assert.Equal(6 * 6, quantized);
+        Assert.InRange(fp32.Length - model.Length, 31_000_000, 32_500_000);
     }
 
     [NeedsSharedDataFact(SharedNeed.Cards)]

@@ -2,7 +2,7 @@ import { getJson, idPath } from '../api';
 import type { View } from '../router';
 import { appLink, field, fmt, formState, h, hubLink, input, panel, select } from '../ui';
 
-interface Hit { id: string; repoType?: string; score: number; snippet: string; pipelineTag: string | null; libraryName: string | null; downloads: number; likes: number }
+interface Hit { id: string; repoType?: string; score: number; snippet: string; pipelineTag: string | null; libraryName: string | null; downloads: number; likes: number; evidence?: { card: number; metadata: number } }
 interface Results { query?: string; mode?: string; hits: Hit[] }
 
 /** Semantic Search: ?q= with filters and sort, or ?similar=<id> for "more like this". */
@@ -65,6 +65,8 @@ export const searchView: View = {
             h('span', {}, `${fmt.short(hit.downloads)} downloads`),
             h('span', {}, `${fmt.short(hit.likes)} likes`),
             h('span', {}, `score ${hit.score.toFixed(3)}`),
+            hit.evidence ? h('span', { title: 'how much of the match came from the model card vs the metadata' },
+              `found in card ${Math.round(hit.evidence.card * 100)}% · metadata ${Math.round(hit.evidence.metadata * 100)}%`) : null,
             appLink('/search', 'more like this', { similar: hit.id, ...(type === 'dataset' ? { repoType: 'dataset' } : {}) }),
             type === 'model' ? appLink('/lineage', 'family tree', { id: hit.id }) : null));
       })));
