@@ -14,10 +14,13 @@ public static class SharedData
     public static string RecordedResponses => Path.Combine(Directory, "hf-api-recorded", "recorded-model-responses.json");
 
     /// <summary>Every model of the sample as the Hub sent it.</summary>
-    public static IReadOnlyList<JsonElement> SampleModels { get; } = LoadModels();
+    public static IReadOnlyList<JsonElement> SampleModels { get; } = Load("models.jsonl");
 
-    private static IReadOnlyList<JsonElement> LoadModels() =>
-        File.ReadLines(Path.Combine(HubSample, "models.jsonl"))
+    /// <summary>Every dataset of the sample as the Hub sent it (cardData, no tags).</summary>
+    public static IReadOnlyList<JsonElement> SampleDatasets { get; } = Load("datasets.jsonl");
+
+    private static IReadOnlyList<JsonElement> Load(string file) =>
+        File.ReadLines(Path.Combine(HubSample, file))
             .Where(l => !string.IsNullOrWhiteSpace(l))
             .Select(l => JsonDocument.Parse(l).RootElement.Clone())
             .ToArray();
