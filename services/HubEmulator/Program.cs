@@ -10,6 +10,7 @@ builder.AddHubTraffic();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseHubClock();
 app.UseHubTraffic();
 app.MapRepoApi();
 app.MapRepoCardApi();

@@ -16,17 +16,22 @@ public sealed record CrawlPages(int Total, int Models, int Datasets, int Spaces,
 /// <summary>
 /// A crawl as the API shows it: where it is (phase), what it saw so far, how long it waited for
 /// the Hub's quota and, while running, an estimate of the time its listings have left.
+/// <see cref="SnapshotAt"/> is the snapshot's time, on the Hub's clock (its <c>Date</c> header);
+/// <see cref="HubClockSkewSeconds"/> how far that clock is from this machine's, with a
+/// <see cref="HubClockWarning"/> beyond a minute. The other times are this machine's.
 /// </summary>
 public sealed record CrawlProgress(
     Guid SnapshotId, CrawlKind Kind, CrawlStatus Status, CrawlPhase Phase, DateTimeOffset RequestedAt, DateTimeOffset? StartedAt,
     DateTimeOffset? CompletedAt, DateTimeOffset? ModifiedSince, int Pages, long Models, long Datasets, long Spaces, long Organizations,
-    long Cards, int FailedPages, CrawlPages PagesByKind, double RateLimitWaitSeconds, long? ExpectedRepos, double? EtaSeconds, string? LastError)
+    long Cards, int FailedPages, CrawlPages PagesByKind, double RateLimitWaitSeconds, long? ExpectedRepos, double? EtaSeconds, string? LastError,
+    DateTimeOffset? SnapshotAt, double? HubClockSkewSeconds, string? HubClockWarning)
 {
     public static CrawlProgress From(Crawl c, CrawlEta eta) => new(c.Id, c.Kind, c.Status, c.Phase, c.RequestedAt, c.StartedAt,
         c.CompletedAt, c.ModifiedSince, c.Pages, c.Models, c.Datasets, c.Spaces, c.Organizations, c.Cards, c.FailedPages,
         new CrawlPages(c.Pages, c.ModelPages, c.DatasetPages, c.SpacePages, c.OrganizationPages, c.CardPages, c.FailedPages),
         c.RateLimitWaitSeconds, c.ExpectedRepos,
-        c.StartedAt is { } started ? eta.Estimate(c, started, 0)?.TotalSeconds : null, c.LastError);
+        c.StartedAt is { } started ? eta.Estimate(c, started, 0)?.TotalSeconds : null, c.LastError,
+        c.HubClockSkewSeconds is null ? null : c.HubStartedAt, c.HubClockSkewSeconds, c.HubClockWarning);
 }
 
 /// <summary>Crawls (snapshots) and their progress; starting one is an admin route behind the gateway's API key.</summary>

@@ -71,17 +71,19 @@ public sealed class CrawlRunner(
         var previous = await db.Crawls
             .Where(c => c.Status == CrawlStatus.Completed && c.Id != crawl.Id)
             .OrderByDescending(c => c.StartedAt)
-            .Select(c => new { c.Kind, c.StartedAt, Repos = c.Models + c.Datasets + c.Spaces })
+            .Select(c => new { c.Kind, c.StartedAt, c.HubClockSkewSeconds, Repos = c.Models + c.Datasets + c.Spaces })
             .ToListAsync(cancellationToken);
         crawl.ExpectedRepos = previous.FirstOrDefault(c => c.Kind == crawl.Kind)?.Repos;
         if (crawl.Kind == CrawlKind.Incremental)
         {
-            // Everything modified since the last crawl of any kind began; a repo changed during it may have been listed before the change.
-            crawl.ModifiedSince = previous.FirstOrDefault()?.StartedAt ?? now - options.Value.IncrementalFirstLookback;
+            // Everything modified since the last crawl of any kind began, on the Hub's clock (lastModified is the Hub's);
+            // a repo changed during it may have been listed before the change.
+            crawl.ModifiedSince = previous.FirstOrDefault() is { StartedAt: { } lastStarted } last
+                ? Crawl.OnHubClock(lastStarted, last.HubClockSkewSeconds)
+                : Crawl.OnHubClock(now, previous.FirstOrDefault(c => c.HubClockSkewSeconds is not null)?.HubClockSkewSeconds) - options.Value.IncrementalFirstLookback;
         }
-        db.Enqueue(new SnapshotStarted(crawl.Id, crawl.Kind, now, crawl.HubEndpoint), now);
+        // SnapshotStarted waits for the first listing answer: it carries the Hub's time (see CommitListingPageAsync).
         await db.SaveChangesAsync(cancellationToken);
-        outboxSignal.Notify();
         logger.LogInformation("Crawl {SnapshotId} ({Kind}) started against {Endpoint}; modified since {ModifiedSince}",
             crawl.Id, crawl.Kind, crawl.HubEndpoint, crawl.ModifiedSince);
     }
@@ -162,6 +164,10 @@ public sealed class CrawlRunner(
         }
         var type = ListingReader.TypeOf(crawl.Phase);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (crawl.HubClockSkewSeconds is null)
+        {
+            AnnounceSnapshot(crawl, page.HubClockSkew);
+        }
         if (page.MalformedReason is { } reason)
         {
             logger.LogError("Crawl {SnapshotId}: {RepoType} page {Url} stayed unreadable ({Reason}); dead-lettered, crawl goes on",
@@ -191,6 +197,26 @@ public sealed class CrawlRunner(
         CrawlerMetrics.Repos.Add(page.Repos.Count, new("repo.type", type.ToString()), CrawlerMetrics.Kind(crawl.Kind));
         return remember;
     }
+
+    /// <summary>
+    /// The snapshot starts on the Hub's clock: the skew of its first listing answer's <c>Date</c> is
+    /// kept on the crawl, and <see cref="SnapshotStarted"/> goes out with the first page, in its
+    /// transaction (so a crawler killed before it resumes and announces the snapshot then).
+    /// </summary>
+    private void AnnounceSnapshot(Crawl crawl, TimeSpan skew)
+    {
+        crawl.HubClockSkewSeconds = skew.TotalSeconds;
+        if (crawl.HubClockWarning is { } warning)
+        {
+            logger.LogWarning("Crawl {SnapshotId}: {Warning} Hub time {HubTime:O}, local time {LocalTime:O}",
+                crawl.Id, warning, time.GetUtcNow() + skew, time.GetUtcNow());
+        }
+        var started = crawl.HubStartedAt!.Value;
+        db.Enqueue(new SnapshotStarted(crawl.Id, crawl.Kind, started, crawl.HubEndpoint), time.GetUtcNow());
+    }
+
+    /// <summary>Now on the Hub's clock, for the events of the crawl's later phases.</summary>
+    private DateTimeOffset HubNow(Crawl crawl) => time.GetUtcNow() + (crawl.HubClockSkew ?? TimeSpan.Zero);
 
     private static void Count(Crawl crawl, RepoType type, int repos)
     {
@@ -265,14 +291,14 @@ public sealed class CrawlRunner(
             }
         }
 
-        var now = time.GetUtcNow();
+        var now = HubNow(crawl);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (batch.Count > 0)
         {
             crawl.Pages++;
             if (overviews.Count > 0)
             {
-                db.Enqueue(new OrganizationsObserved(crawl.Id, crawl.Pages, now, overviews), now);
+                db.Enqueue(new OrganizationsObserved(crawl.Id, crawl.Pages, now, overviews), time.GetUtcNow());
                 crawl.OrganizationPages++;
                 crawl.Organizations += overviews.Count;
             }
@@ -311,14 +337,14 @@ public sealed class CrawlRunner(
             cards.Add(card);
         }
 
-        var now = time.GetUtcNow();
+        var now = HubNow(crawl);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (last is not null)
         {
             crawl.Pages++;
             if (cards.Count > 0)
             {
-                db.Enqueue(new CardsFetched(crawl.Id, crawl.Pages, now, last.Type, cards), now);
+                db.Enqueue(new CardsFetched(crawl.Id, crawl.Pages, now, last.Type, cards), time.GetUtcNow());
                 crawl.CardPages++;
                 crawl.Cards += cards.Count;
             }
@@ -332,9 +358,9 @@ public sealed class CrawlRunner(
     }
 
     /// <summary>The start of the previous completed full snapshot: cards of repos created since are fetched whatever their downloads.</summary>
-    private Task<DateTimeOffset?> PreviousFullStartAsync(Crawl crawl, CancellationToken cancellationToken) =>
-        db.Crawls.Where(c => c.Kind == CrawlKind.Full && c.Status == CrawlStatus.Completed && c.Id != crawl.Id)
-            .OrderByDescending(c => c.StartedAt).Select(c => c.StartedAt).FirstOrDefaultAsync(cancellationToken);
+    private async Task<DateTimeOffset?> PreviousFullStartAsync(Crawl crawl, CancellationToken cancellationToken) =>
+        (await db.Crawls.Where(c => c.Kind == CrawlKind.Full && c.Status == CrawlStatus.Completed && c.Id != crawl.Id)
+            .OrderByDescending(c => c.StartedAt).FirstOrDefaultAsync(cancellationToken))?.HubStartedAt;
 
     // ---- Commit and completion ----
 
@@ -364,14 +390,20 @@ public sealed class CrawlRunner(
     private async Task CompleteAsync(Crawl crawl, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var hubNow = HubNow(crawl);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (crawl.HubClockSkewSeconds is null)
+        {
+            // No listing page was committed (a checkpoint from before the Hub's clock was read): announce it on this machine's.
+            AnnounceSnapshot(crawl, TimeSpan.Zero);
+        }
         if (crawl.Kind == CrawlKind.Full)
         {
-            await PublishRemovedAsync(crawl, now, cancellationToken);
+            await PublishRemovedAsync(crawl, hubNow, cancellationToken);
         }
         crawl.Status = CrawlStatus.Completed;
         crawl.CompletedAt = now;
-        db.Enqueue(new SnapshotCompleted(crawl.Id, crawl.Kind, crawl.StartedAt ?? now, now, crawl.Pages, crawl.Models, crawl.Datasets, crawl.Spaces,
+        db.Enqueue(new SnapshotCompleted(crawl.Id, crawl.Kind, crawl.HubStartedAt ?? hubNow, hubNow, crawl.Pages, crawl.Models, crawl.Datasets, crawl.Spaces,
             crawl.FailedPages, crawl.ModelPages, crawl.DatasetPages, crawl.SpacePages, crawl.OrganizationPages, crawl.CardPages), now);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -413,7 +445,7 @@ public sealed class CrawlRunner(
                 """).ToListAsync(cancellationToken);
             foreach (var chunk in removed.Chunk(RemovedBatchSize))
             {
-                db.Enqueue(new ReposRemoved(crawl.Id, now, type, chunk), now);
+                db.Enqueue(new ReposRemoved(crawl.Id, now, type, chunk), time.GetUtcNow());
             }
             if (removed.Count > 0)
             {

@@ -13,12 +13,14 @@ public sealed record ListedRepo(object Observation, string Id, string Author, lo
 /// <summary>
 /// A listing page fetched and parsed ahead of its commit: where it came from, what it holds, its
 /// event already serialized (null when it publishes none), and where the listing goes next.
+/// <paramref name="ObservedAt"/> is on the Hub's clock: this machine's plus <paramref name="HubClockSkew"/>.
 /// </summary>
 public sealed record ListingPage(
     CrawlPhase Phase,
     string Url,
     int Number,
     DateTimeOffset ObservedAt,
+    TimeSpan HubClockSkew,
     IReadOnlyList<ListedRepo> Repos,
     OutboxMessage? Event,
     string? MalformedReason,
@@ -43,6 +45,13 @@ public sealed class ListingReader(HubClient hub, CrawlerOptions options, TimePro
     private sealed record FetchedPage(CrawlPhase Phase, string Url, int Number, HubPage Page, string? NextUrl, double FetchSeconds);
 
     /// <summary>
+    /// The Hub's clock minus this machine's: the crawl's when it has one (a resumed crawl), else
+    /// read off the first answer's <c>Date</c> header (none: the same clock). Every page of a crawl is
+    /// stamped with the one skew, so the snapshot's times keep this machine's resolution and order.
+    /// </summary>
+    private TimeSpan? _hubClockSkew;
+
+    /// <summary>
     /// Starts reading at the crawl's checkpoint (a listing phase and its next URL). The channel ends
     /// after the last listing page; a Hub that keeps refusing ends it early, and the returned task
     /// then fails with that error, after every page read before it was handed over.
@@ -53,6 +62,7 @@ public sealed class ListingReader(HubClient hub, CrawlerOptions options, TimePro
         var fetched = Channel.CreateBounded<FetchedPage>(Bounded());
         var parsed = Channel.CreateBounded<ListingPage>(Bounded());
         var (snapshot, kind, since, phase, url, number) = (crawl.Id, crawl.Kind, crawl.ModifiedSince, crawl.Phase, crawl.NextUrl, crawl.Pages + 1);
+        _hubClockSkew = crawl.HubClockSkew;
         var fetching = Task.Run(() => Finish(fetched.Writer, FetchAsync(kind, since, phase, url, number, fetched.Writer, stop.Token)), CancellationToken.None);
         var parsing = Task.Run(() => Finish(parsed.Writer, ParseAsync(snapshot, since, fetched.Reader, parsed.Writer, stop.Token)), CancellationToken.None);
         return (parsed.Reader, ReadingAsync(fetching, parsing, stop));
@@ -159,7 +169,9 @@ public sealed class ListingReader(HubClient hub, CrawlerOptions options, TimePro
     {
         var type = TypeOf(fetched.Phase);
         var clock = Stopwatch.StartNew();
-        var observedAt = time.GetUtcNow();
+        var local = time.GetUtcNow();
+        var skew = _hubClockSkew ??= fetched.Page.HubDate is { } hubDate ? hubDate - local : TimeSpan.Zero;
+        var observedAt = local + skew;
         var repos = new List<ListedRepo>(fetched.Page.Repos.Length);
         foreach (var json in fetched.Page.Repos)
         {
@@ -178,7 +190,7 @@ public sealed class ListingReader(HubClient hub, CrawlerOptions options, TimePro
             }
         }
         var message = fetched.Page.IsMalformed || repos.Count == 0 ? null : Event(snapshot, type, fetched.Number, observedAt, repos);
-        return new ListingPage(fetched.Phase, fetched.Url, fetched.Number, observedAt, repos, message, fetched.Page.MalformedReason,
+        return new ListingPage(fetched.Phase, fetched.Url, fetched.Number, observedAt, skew, repos, message, fetched.Page.MalformedReason,
             fetched.NextUrl, fetched.FetchSeconds, clock.Elapsed.TotalSeconds);
     }
 

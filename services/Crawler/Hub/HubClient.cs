@@ -8,10 +8,13 @@ namespace HubPlatform.Crawler.Hub;
 /// <summary>
 /// A listing page: its repos as the Hub sent them, and the next page's URL from the Link header.
 /// The repos live in the parsed body (<paramref name="Body"/>), not in copies: disposing the page
-/// returns the body's pooled memory, after which the repos must not be read.
+/// returns the body's pooled memory, after which the repos must not be read. <see cref="HubDate"/>
+/// is the answer's <c>Date</c> header: the Hub's clock (null when it sent none).
 /// </summary>
 public sealed record HubPage(JsonElement[] Repos, Uri? Next, string? MalformedReason, JsonDocument? Body = null) : IDisposable
 {
+    public DateTimeOffset? HubDate { get; init; }
+
     public bool IsMalformed => MalformedReason is not null;
 
     public void Dispose() => Body?.Dispose();
@@ -73,6 +76,7 @@ public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPace
                 throw new HubRequestFailedException($"The Hub answered {(int)response.StatusCode} for {url.AbsolutePath}");
             }
             var next = NextLink(response);
+            var hubDate = response.Headers.Date;
             var body = await response.Content.ReadAsByteArrayAsync(ct);
             JsonDocument? document = null;
             try
@@ -83,13 +87,13 @@ public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPace
                     throw new JsonException("A listing page is not a JSON array.");
                 }
                 // No per-repo copies (a thousand small documents a page): the page owns the body.
-                return Try.Done(new HubPage(document.RootElement.EnumerateArray().ToArray(), next, null, document));
+                return Try.Done(new HubPage(document.RootElement.EnumerateArray().ToArray(), next, null, document) { HubDate = hubDate });
             }
             catch (JsonException ex) when (lastTry)
             {
                 // The page stays unreadable: give it up, but keep crawling if the Hub said where to go next.
                 document?.Dispose();
-                return Try.Done(new HubPage([], next, ex.Message));
+                return Try.Done(new HubPage([], next, ex.Message) { HubDate = hubDate });
             }
             catch (JsonException ex)
             {
@@ -243,7 +247,8 @@ public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPace
         }
         if (response.Headers.RetryAfter?.Date is { } date)
         {
-            return date - DateTimeOffset.UtcNow;
+            // A date on the Hub's clock: measured from the answer's own Date, not this machine's clock.
+            return date - (response.Headers.Date ?? DateTimeOffset.UtcNow);
         }
         if (response.Headers.TryGetValues("RateLimit", out var values) && RateLimitPacer.Parse(values.First()).ResetSeconds is { } reset)
         {

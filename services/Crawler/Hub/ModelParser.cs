@@ -48,8 +48,12 @@ public static class ModelParser
 
     /// <summary>
     /// Base models, strongest statement first: typed tags <c>base_model:{relation}:X</c> (the
-    /// Hub's own resolution), then <c>cardData.base_model</c> with <c>base_model_relation</c>, then the
-    /// legacy <c>finetuned_from</c>. Untyped references keep a null relation for lineage to infer.
+    /// Hub's own resolution), then untyped tags <c>base_model:X</c>. The card
+    /// (<c>cardData.base_model</c> with <c>base_model_relation</c>, the legacy <c>finetuned_from</c>) is
+    /// read only when the model carries no <c>base_model:</c> tag at all: the Hub computes those tags
+    /// from the card when the repo is pushed, and its model tree counts the tags, so a card naming
+    /// more (or other) bases than the tags must not add edges the Hub does not show.
+    /// Untyped references keep a null relation for lineage to infer.
     /// </summary>
     public static IReadOnlyList<BaseModelReference> BaseModels(string id, IReadOnlyList<string> tags, JsonElement card)
     {
@@ -57,7 +61,7 @@ public static class ModelParser
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var tag in tags)
         {
-            if (!tag.StartsWith("base_model:", StringComparison.Ordinal))
+            if (!IsBaseModelTag(tag))
             {
                 continue;
             }
@@ -70,12 +74,12 @@ public static class ModelParser
         }
         foreach (var tag in tags)
         {
-            if (tag.StartsWith("base_model:", StringComparison.Ordinal) && !Relations.Any(r => tag.StartsWith($"base_model:{r}:", StringComparison.Ordinal)))
+            if (IsBaseModelTag(tag) && !Relations.Any(r => tag.StartsWith($"base_model:{r}:", StringComparison.Ordinal)))
             {
                 Add(tag["base_model:".Length..], null);
             }
         }
-        if (card.ValueKind == JsonValueKind.Object)
+        if (!tags.Any(IsBaseModelTag) && card.ValueKind == JsonValueKind.Object)
         {
             var relation = String(card, "base_model_relation");
             relation = relation is not null && Array.IndexOf(Relations, relation) >= 0 ? relation : null;
@@ -101,6 +105,9 @@ public static class ModelParser
             }
         }
     }
+
+    /// <summary>A <c>base_model:X</c> or <c>base_model:{relation}:X</c> tag: the Hub's verdict on the model's parents.</summary>
+    public static bool IsBaseModelTag(string tag) => tag.StartsWith("base_model:", StringComparison.Ordinal);
 
     private static string? License(IReadOnlyList<string> tags, JsonElement card) =>
         Prefixed(tags, "license:").FirstOrDefault()

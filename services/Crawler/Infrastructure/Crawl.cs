@@ -64,6 +64,35 @@ public sealed class Crawl
     public int FailedPages { get; set; }
     public double RateLimitWaitSeconds { get; set; }
     public string? LastError { get; set; }
+
+    /// <summary>
+    /// The Hub's clock minus this machine's, from the <c>Date</c> header of the crawl's first listing
+    /// answer; null until then. The snapshot's events are on the Hub's clock (this machine's plus
+    /// this), so "the last N weeks" of a snapshot are the Hub's weeks.
+    /// </summary>
+    public double? HubClockSkewSeconds { get; set; }
+
+    public TimeSpan? HubClockSkew => HubClockSkewSeconds is { } s ? TimeSpan.FromSeconds(s) : null;
+
+    /// <summary>When the crawl started, on the Hub's clock: the snapshot's time.</summary>
+    public DateTimeOffset? HubStartedAt => StartedAt is { } started ? OnHubClock(started, HubClockSkewSeconds) : null;
+
+    /// <summary>
+    /// A time of this machine's on the Hub's clock, in whole microseconds (what Postgres keeps), so
+    /// the snapshot's time reads the same from the crawl, from its events and from a stored copy.
+    /// </summary>
+    public static DateTimeOffset OnHubClock(DateTimeOffset local, double? skewSeconds)
+    {
+        var ticks = (local + TimeSpan.FromSeconds(skewSeconds ?? 0)).UtcTicks;
+        return new DateTimeOffset(ticks - ticks % 10, TimeSpan.Zero);
+    }
+
+    /// <summary>A skew beyond this is worth a warning: one of the two clocks is wrong, or the Hub is a replay.</summary>
+    public static readonly TimeSpan HubClockTolerance = TimeSpan.FromMinutes(1);
+
+    public string? HubClockWarning => HubClockSkew is { } skew && skew.Duration() > HubClockTolerance
+        ? $"The Hub's clock is {skew.Duration().TotalSeconds:F0} s {(skew > TimeSpan.Zero ? "ahead of" : "behind")} this machine's; the snapshot is stamped with the Hub's time."
+        : null;
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using HubPlatform.HubEmulator.Hub;
 using HubPlatform.HubEmulator.Hub.Synthetic;
 
@@ -15,7 +16,15 @@ public static class HubDataExtensions
     {
         EmulatorOptions Options() => builder.Configuration.GetSection(EmulatorOptions.Section).Get<EmulatorOptions>() ?? new EmulatorOptions();
         builder.Services.Configure<EmulatorOptions>(builder.Configuration.GetSection(EmulatorOptions.Section));
-        builder.Services.AddSingleton(_ => new EmulatorClock(Options().Now));
+        // A replay's hub does not need the clock, a generated one is made from it: so the clock of a
+        // replay can be read off its data, and a generated hub's clock comes first.
+        builder.Services.AddSingleton(services =>
+        {
+            var options = Options();
+            return new EmulatorClock(options.Now
+                ?? (SnapshotReplay.Exists(options.ReplayDirectory) ? CapturedAt(services.GetRequiredService<EmulatedHub>()) : null)
+                ?? EmulatorOptions.SyntheticStart);
+        });
         builder.Services.AddSingleton(services =>
         {
             var options = Options();
@@ -48,4 +57,30 @@ public static class HubDataExtensions
         });
         return builder;
     }
+
+    /// <summary>
+    /// The emulator's clock on every answer's <c>Date</c> header, as the Hub's own time: what the
+    /// crawler stamps its snapshots with (the wall clock would date a replayed hub's repos in the future or the past).
+    /// </summary>
+    public static WebApplication UseHubClock(this WebApplication app)
+    {
+        var clock = app.Services.GetRequiredService<EmulatorClock>();
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers.Date = clock.Now.ToString("R", CultureInfo.InvariantCulture);
+                return Task.CompletedTask;
+            });
+            return next(context);
+        });
+        return app;
+    }
+
+    /// <summary>When a replayed snapshot was taken: the newest <c>lastModified</c> among its models, datasets and spaces.</summary>
+    public static DateTimeOffset? CapturedAt(EmulatedHub hub) =>
+        RepoTypes.All.Select(hub.Repos)
+            .SelectMany(repos => Enumerable.Range(0, repos.Count).Select(i => (string?)repos.Json(i)["lastModified"]))
+            .Select(s => DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d.ToUniversalTime() : (DateTimeOffset?)null)
+            .Max();
 }

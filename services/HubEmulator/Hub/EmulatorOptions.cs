@@ -25,8 +25,15 @@ public sealed class EmulatorOptions
 
     public int Seed { get; set; } = 42;
 
-    /// <summary>The emulator's clock at start-up; fixed (not the wall clock) so a seed always gives the same hub.</summary>
-    public DateTimeOffset Now { get; set; } = new(2025, 6, 1, 0, 0, 0, TimeSpan.Zero);
+    /// <summary>A generated hub's clock at start-up when <see cref="Now"/> is not set: fixed (not the wall clock) so a seed always gives the same hub.</summary>
+    public static readonly DateTimeOffset SyntheticStart = new(2025, 6, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// The emulator's clock at start-up. When not set: for a replay, the moment its data was
+    /// captured (the newest <c>lastModified</c> of the replayed repos); for a generated hub,
+    /// <see cref="SyntheticStart"/>.
+    /// </summary>
+    public DateTimeOffset? Now { get; set; }
 
     /// <summary>Renamed repos of a replayed snapshot: old id to new id, answered with 307 like the Hub.</summary>
     public Dictionary<string, string> Renames { get; set; } = new();

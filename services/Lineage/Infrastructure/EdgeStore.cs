@@ -21,7 +21,7 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
     {
         // The same model twice on a page (the listing shifted under the crawler): the last one wins.
         var models = page.Models.GroupBy(m => m.Id, StringComparer.Ordinal).Select(g => g.Last()).OrderBy(m => m.Id, StringComparer.Ordinal).ToArray();
-        var declared = models.SelectMany(m => m.BaseModels
+        var declared = models.SelectMany(m => RelationInference.Bases(m)
                 .DistinctBy(b => b.Id, StringComparer.Ordinal) // strongest statement first (see ModelParser)
                 .Select(b => new Declared(m.Id, b.Id, RelationInference.Relation(m, b), b.Relation is not null)))
             .ToArray();

@@ -24,7 +24,7 @@ public static class DataVerseApi
     private static ProblemHttpResult? Invalid(string metric, DatasetFilter f) => Problems.First(
         Problems.OneOf("metric", metric, DataVerseQuery.Metrics),
         Problems.OneOf("orgType", f.OrgType, OrgTypes.All),
-        Problems.OneOf("domain", f.Domain, DatasetDomains.All.Append("none")));
+        Problems.OneOf("domain", f.Domain, DatasetDomains.All.Append(DatasetDomains.None)));
 
     private static async Task<Results<Ok<DatasetOrganizationRanking>, ProblemHttpResult>> Organizations(
         DataVerseQuery query, SnapshotQuery snapshots, ResponseCache cache, HttpRequest request, CancellationToken ct,

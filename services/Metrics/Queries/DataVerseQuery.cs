@@ -1,3 +1,4 @@
+using HubPlatform.Metrics.Dimensions;
 using HubPlatform.Metrics.Infrastructure;
 
 namespace HubPlatform.Metrics.Queries;
@@ -77,7 +78,15 @@ public sealed class DataVerseQuery(MetricsDbContext db)
              WHERE f.snapshot_id = {sql.P(snapshot)}
             """);
         if (f.TaskCategory is not null) sql.Append($" AND {sql.P(f.TaskCategory)} = ANY(d.task_categories)");
-        if (f.Domain is not null) sql.Append($" AND {sql.P(f.Domain)} = ANY(d.domains)");
+        if (f.Domain == DatasetDomains.None)
+        {
+            // "none" is the breakdowns' bucket of datasets without a domain: the filter means the same.
+            sql.Append(" AND cardinality(d.domains) = 0");
+        }
+        else if (f.Domain is not null)
+        {
+            sql.Append($" AND {sql.P(f.Domain)} = ANY(d.domains)");
+        }
         if (f.Modality is not null) sql.Append($" AND {sql.P(f.Modality)} = ANY(d.modalities)");
         if (f.License is not null) sql.Append($" AND d.license = {sql.P(f.License)}");
         if (f.OrgType is not null) sql.Append($" AND coalesce(o.org_type, 'individual') = {sql.P(f.OrgType)}");

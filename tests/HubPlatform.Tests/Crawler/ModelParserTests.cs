@@ -59,15 +59,30 @@ public class ModelParserTests
         Assert.Equal(expected, ModelParser.Parse(Json($$"""{"id":"a/b","gated":{{json}}}""")).Gated);
 
     [Fact]
-    public void Card_relation_legacy_finetuned_from_and_self_references_are_handled()
+    public void Card_relation_and_legacy_finetuned_from_are_read_for_a_model_without_base_model_tags()
     {
         var model = ModelParser.Parse(Json("""
-            {"id":"me/merged","tags":["base_model:me/merged"],
-             "cardData":{"base_model":["x/one","x/two"],"base_model_relation":"merge","finetuned_from":"y/legacy","unknownField":1}}
+            {"id":"me/merged","tags":["transformers"],
+             "cardData":{"base_model":["x/one","x/two","me/merged"],"base_model_relation":"merge","finetuned_from":"y/legacy","unknownField":1}}
             """));
         // The self-reference stays in the observation: lineage reports it (and never makes it an edge).
-        Assert.Equal([("me/merged", null), ("x/one", "merge"), ("x/two", "merge"), ("y/legacy", "finetune")],
+        Assert.Equal([("x/one", "merge"), ("x/two", "merge"), ("me/merged", "merge"), ("y/legacy", "finetune")],
             model.BaseModels.Select(b => (b.Id, b.Relation)));
+    }
+
+    [Fact]
+    public void Base_model_tags_alone_decide_when_the_card_names_more()
+    {
+        // The sample's MatteoKhan/MistralGemma-7B-Merged: the Hub tagged it a finetune of gemma-7b,
+        // its card lists Mistral-7B too. The Hub's tree of Mistral-7B does not count it.
+        var raw = SampleData.SampleModels.First(m => m.GetProperty("id").GetString() == "MatteoKhan/MistralGemma-7B-Merged");
+        Assert.Contains("mistralai/Mistral-7B-v0.1", raw.GetProperty("cardData").GetProperty("base_model").EnumerateArray().Select(b => b.GetString()));
+        Assert.Equal([("google/gemma-7b", "finetune")], ModelParser.Parse(raw).BaseModels.Select(b => (b.Id, b.Relation)));
+
+        var self = ModelParser.Parse(Json("""
+            {"id":"me/merged","tags":["base_model:me/merged"],"cardData":{"base_model":["x/one","x/two"],"finetuned_from":"y/legacy"}}
+            """));
+        Assert.Equal([("me/merged", null)], self.BaseModels.Select(b => (b.Id, b.Relation)));
     }
 
     [Fact]

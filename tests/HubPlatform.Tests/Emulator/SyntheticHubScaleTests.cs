@@ -7,7 +7,7 @@ namespace HubPlatform.Tests.Emulator;
 public class SyntheticHubScaleTests
 {
     private static EmulatedHub Hub(int models, int seed, EmulatorClock? clock = null) =>
-        SyntheticHub.Create(new EmulatorOptions { SyntheticModels = models, Seed = seed }, clock ?? new EmulatorClock(new EmulatorOptions().Now));
+        SyntheticHub.Create(new EmulatorOptions { SyntheticModels = models, Seed = seed }, clock ?? new EmulatorClock(EmulatorOptions.SyntheticStart));
 
     private static string[] Everything(EmulatedHub hub) =>
         RepoTypes.All.SelectMany(t => hub.Repos(t).Ordered("_id", false).Select(i => hub.Repos(t).Json(i).ToJsonString())).ToArray();
@@ -26,7 +26,7 @@ public class SyntheticHubScaleTests
     [Fact]
     public void The_hub_a_clock_reaches_does_not_depend_on_the_steps_it_took()
     {
-        var start = new EmulatorOptions().Now;
+        var start = EmulatorOptions.SyntheticStart;
         var inSteps = new EmulatorClock(start);
         var stepped = Hub(2_000, seed: 3, inSteps);
         for (var week = 0; week < 8; week++)

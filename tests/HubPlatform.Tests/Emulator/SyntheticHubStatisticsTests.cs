@@ -30,7 +30,7 @@ public class SyntheticHubStatisticsTests(MidSizeHub hub) : IClassFixture<MidSize
     [Fact]
     public void New_models_per_month_grow_quickly()
     {
-        var now = new EmulatorOptions().Now;
+        var now = EmulatorOptions.SyntheticStart;
         int CreatedBetween(int monthsAgoFrom, int monthsAgoTo) =>
             _existing.Count(i => _models.CreatedAt(i) >= now.AddMonths(-monthsAgoFrom) && _models.CreatedAt(i) < now.AddMonths(-monthsAgoTo));
 
@@ -153,7 +153,7 @@ public class SyntheticHubStatisticsTests(MidSizeHub hub) : IClassFixture<MidSize
     [Fact]
     public void Downloads_fade_after_release_while_a_few_models_persist()
     {
-        var now = new EmulatorOptions().Now;
+        var now = EmulatorOptions.SyntheticStart;
         double MeanDownloads(Func<double, bool> ageInDays) =>
             _existing.Where(i => _models.Traits(i).Kind != ModelKind.BaseModel && ageInDays((now - _models.CreatedAt(i)).TotalDays))
                 .Average(i => (double)_models.Downloads(i));
@@ -206,7 +206,7 @@ public sealed class MidSizeHub
 {
     public MidSizeHub()
     {
-        Hub = SyntheticHub.Create(new EmulatorOptions { SyntheticModels = 20_000, Seed = 42 }, new EmulatorClock(new EmulatorOptions().Now));
+        Hub = SyntheticHub.Create(new EmulatorOptions { SyntheticModels = 20_000, Seed = 42 }, new EmulatorClock(EmulatorOptions.SyntheticStart));
     }
 
     public EmulatedHub Hub { get; }

@@ -14,7 +14,8 @@ public class CrawlerIncrementalTests(SyntheticHubFactory hub) : IClassFixture<Sy
     {
         await using var rig = await CrawlerRig.StartAsync(hub);
         var full = await rig.WaitForCompletionAsync(await rig.RequestCrawlAsync());
-        var fullStartedAt = full.GetProperty("startedAt").GetDateTimeOffset();
+        // The snapshot's time is the Hub's clock (lastModified is the Hub's), not this machine's startedAt.
+        var fullStartedAt = full.GetProperty("snapshotAt").GetDateTimeOffset();
 
         // A month passes on the Hub: new repos appear, others are edited.
         await hub.AdvanceClockAsync(30);
@@ -52,7 +53,7 @@ public class CrawlerIncrementalTests(SyntheticHubFactory hub) : IClassFixture<Sy
             ["Crawler:MaxCards"] = "100000",
         });
         var first = await rig.RequestCrawlAsync();
-        var previousStart = (await rig.WaitForCompletionAsync(first)).GetProperty("startedAt").GetDateTimeOffset();
+        var previousStart = (await rig.WaitForCompletionAsync(first)).GetProperty("snapshotAt").GetDateTimeOffset();
         // With no previous snapshot only the popular ones.
         Assert.Equal(await ExpectedCardsAsync(minDownloads, createdAfter: null), CardIds(first));
 

@@ -16,7 +16,7 @@ namespace HubPlatform.Tests.Integration;
 /// </summary>
 public sealed class GeneratedHub
 {
-    public static readonly DateTimeOffset Now = new EmulatorOptions().Now;
+    public static readonly DateTimeOffset Now = EmulatorOptions.SyntheticStart;
 
     public GeneratedHub(int models = 2_000, int seed = 11)
     {

@@ -4,8 +4,8 @@ namespace HubPlatform.Tests.Support;
 
 /// <summary>
 /// Lineage computed straight from the raw JSON, without the platform's parser, so tests compare
-/// the services against an independent count: a model's parents are the ids in its
-/// base_model:* tags and in cardData.base_model.
+/// the services against an independent count, by the Hub's rule: a model's parents are the ids in
+/// its base_model:* tags, and only a model without such tags has the parents in cardData.base_model.
 /// </summary>
 public static class IndependentLineage
 {
@@ -25,7 +25,7 @@ public static class IndependentLineage
                 var parts = tag.Split(':');
                 parents.Add(parts.Length == 3 ? parts[2] : parts[1]);
             }
-            if (model.TryGetProperty("cardData", out var card) && card.ValueKind == JsonValueKind.Object && card.TryGetProperty("base_model", out var b))
+            if (parents.Count == 0 && model.TryGetProperty("cardData", out var card) && card.ValueKind == JsonValueKind.Object && card.TryGetProperty("base_model", out var b))
             {
                 if (b.ValueKind == JsonValueKind.String)
                 {
@@ -41,6 +41,27 @@ public static class IndependentLineage
             }
             parents.Remove(id);
             result[id] = parents;
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The Hub's model tree of every base: per relation (finetune, adapter, quantized, merge), the
+    /// models carrying the tag <c>base_model:{relation}:{base}</c>.
+    /// </summary>
+    public static IReadOnlyDictionary<(string Base, string Relation), int> TaggedChildren(IEnumerable<JsonElement> models)
+    {
+        var result = new Dictionary<(string, string), int>();
+        foreach (var model in models)
+        {
+            var id = model.GetProperty("id").GetString()!;
+            var typed = model.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!.Split(':', 3))
+                .Where(p => p.Length == 3 && p[0] == "base_model" && !p[2].Equals(id, StringComparison.OrdinalIgnoreCase))
+                .Select(p => (p[2], p[1])).Distinct();
+            foreach (var key in typed)
+            {
+                result[key] = result.GetValueOrDefault(key) + 1;
+            }
         }
         return result;
     }

@@ -62,6 +62,10 @@ namespace HubPlatform.Crawler.Infrastructure.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("failed_pages");
 
+                    b.Property<double?>("HubClockSkewSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("hub_clock_skew_seconds");
+
                     b.Property<string>("HubEndpoint")
                         .IsRequired()
                         .HasColumnType("text")
