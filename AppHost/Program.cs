@@ -4,21 +4,27 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 // Postgres, RabbitMQ and Redis: containers, locally installed servers, or given connection strings.
 var infrastructure = builder.AddHubInfrastructure();
+// One admin key: the gateway's admin routes, and the services' own (their ports bypass the gateway).
+var adminKey = builder.AddAdminApiKey();
 
 // What is crawled: the real sample in the repository (default), a generated hub, or HF_ENDPOINT.
 var data = HubData.From(builder);
-var emulator = data.Configure(builder.AddProject<Projects.HubEmulator>("hub-emulator"));
+var emulator = data.Configure(builder.AddProject<Projects.HubEmulator>("hub-emulator"))
+    .InProduction()
+    .WithEnvironment("Admin__ApiKey", adminKey);
 
 var crawler = builder.AddHubService<Projects.Crawler>("crawler", infrastructure)
-    .WithHubEndpoint(emulator);
+    .WithHubEndpoint(emulator)
+    .WithEnvironment("Admin__ApiKey", adminKey);
 
 var metrics = builder.AddHubService<Projects.Metrics>("metrics", infrastructure);
 var lineage = builder.AddHubService<Projects.Lineage>("lineage", infrastructure);
 var search = builder.AddHubService<Projects.Search>("search", infrastructure);
 
 builder.AddProject<Projects.Gateway>("gateway")
+    .InProduction()
     .WithReplicas(builder.ReplicasOf("gateway"))
-    .WithEnvironment("Gateway__AdminApiKey", builder.AddAdminApiKey())
+    .WithEnvironment("Gateway__AdminApiKey", adminKey)
     .WithReference(infrastructure.Messaging, "messaging")
     .WithReference(infrastructure.Cache, "cache")
     .WithReference(crawler).WithReference(metrics).WithReference(lineage).WithReference(search)

@@ -13,6 +13,7 @@ public static class HubServiceExtensions
         where TProject : IProjectMetadata, new()
     {
         var service = builder.AddProject<TProject>(name)
+            .InProduction()
             .WithReplicas(builder.ReplicasOf(name))
             .WithReference(infrastructure.DatabaseFor(name), "hubdb")
             .WithReference(infrastructure.Messaging, "messaging")
@@ -24,6 +25,13 @@ public static class HubServiceExtensions
         }
         return service;
     }
+
+    /// <summary>
+    /// The platform's projects run as in production, whatever their launch profile says (Development,
+    /// for running one alone): no developer exception page, errors answered as problem details only.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> InProduction(this IResourceBuilder<ProjectResource> project) =>
+        project.WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production").WithEnvironment("DOTNET_ENVIRONMENT", "Production");
 
     /// <summary>The crawler talks to <c>HF_ENDPOINT</c> when it is configured (e.g. https://huggingface.co), else to the emulator.</summary>
     public static IResourceBuilder<ProjectResource> WithHubEndpoint(this IResourceBuilder<ProjectResource> crawler, IResourceBuilder<ProjectResource> emulator)

@@ -13,6 +13,19 @@ public static class LocalServers
 {
     private const string Host = "127.0.0.1";
 
+    /// <summary>
+    /// Keeps the Erlang side of a rabbitmq-server on loopback: by default epmd (port 4369) and the
+    /// node's distribution port (node port + 20000) listen on every interface. Whichever node starts
+    /// epmd decides where it listens, so every rabbitmq start of the project (here, <c>./hub</c>'s
+    /// test servers, the tests' private brokers) sets both. RABBITMQ_DIST_PORT stays unset: the CLI
+    /// tools derive their own port from the node port.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> LoopbackErlang { get; } = new Dictionary<string, string>
+    {
+        ["ERL_EPMD_ADDRESS"] = Host,
+        ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}",
+    };
+
     public static HubInfrastructure Add(IDistributedApplicationBuilder builder)
     {
         var config = builder.Configuration;
@@ -100,7 +113,12 @@ public static class LocalServers
         var config = Path.Combine(home, "rabbitmq.conf");
         File.WriteAllText(config, $"management.tcp.port = {managementPort}\nmanagement.tcp.ip = {Host}\nloopback_users = none\ncollect_statistics_interval = 1000\n");
         var server = builder.Configuration["Infrastructure:RabbitMqServer"] ?? "/usr/lib/rabbitmq/bin/rabbitmq-server";
-        return builder.AddExecutable("rabbitmq", server, home)
+        var rabbit = builder.AddExecutable("rabbitmq", server, home);
+        foreach (var (key, value) in LoopbackErlang)
+        {
+            rabbit.WithEnvironment(key, value);
+        }
+        return rabbit
             .WithEnvironment("HOME", home)
             .WithEnvironment("RABBITMQ_NODENAME", "hub" + port + "@localhost")
             .WithEnvironment("RABBITMQ_NODE_IP_ADDRESS", Host)

@@ -34,7 +34,7 @@ public sealed record CrawlProgress(
         c.HubClockSkewSeconds is null ? null : c.HubStartedAt, c.HubClockSkewSeconds, c.HubClockWarning);
 }
 
-/// <summary>Crawls (snapshots) and their progress; starting one is an admin route behind the gateway's API key.</summary>
+/// <summary>Crawls (snapshots) and their progress; starting one is an admin route: the gateway's API key, checked here too.</summary>
 public static class CrawlsApi
 {
     public static IEndpointRouteBuilder MapCrawlsApi(this IEndpointRouteBuilder app)
@@ -42,7 +42,7 @@ public static class CrawlsApi
         var api = app.MapGroup("/api/crawls").WithTags("Crawls");
         api.MapGet("/", ListCrawls).WithName("ListCrawls").WithSummary("Recent crawls with their progress");
         api.MapGet("/{snapshotId:guid}", GetCrawl).WithName("GetCrawl").WithSummary("One crawl's progress");
-        api.MapPost("/", StartCrawl).WithName("StartCrawl").WithSummary("Request a crawl (admin)");
+        api.MapPost("/", StartCrawl).WithName("StartCrawl").WithSummary("Request a crawl (admin)").RequireAdminKey();
         return app;
     }
 

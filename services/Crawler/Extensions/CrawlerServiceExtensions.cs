@@ -20,18 +20,18 @@ public static class CrawlerServiceExtensions
             Endpoint = new Uri(builder.Configuration["HF_ENDPOINT"] ?? HubOptions.DefaultEndpoint),
             Token = builder.Configuration["HF_TOKEN"],
             MaxAttemptsPerPage = builder.Configuration.GetValue($"{CrawlerOptions.Section}:MaxAttemptsPerPage", 6),
+            MaxRetryAfter = TimeSpan.FromSeconds(builder.Configuration.GetValue($"{CrawlerOptions.Section}:MaxRetryAfterSeconds", 300)),
         });
-        builder.Services.AddSingleton<RateLimitPacer>();
+        builder.Services.AddSingleton(services => new RateLimitPacer(services.GetRequiredService<TimeProvider>())
+        {
+            MaxDefer = services.GetRequiredService<HubOptions>().MaxRetryAfter,
+        });
         builder.Services.AddSingleton<CrawlEta>();
-        builder.Services.AddHttpClient<HubClient>((services, http) =>
+        builder.Services.AddHttpClient<HubClient>(http =>
             {
-                var hub = services.GetRequiredService<HubOptions>();
                 http.Timeout = TimeSpan.FromSeconds(60);
                 http.DefaultRequestHeaders.UserAgent.ParseAdd("HubPlatform-Crawler/1.0");
-                if (!string.IsNullOrEmpty(hub.Token))
-                {
-                    http.DefaultRequestHeaders.Authorization = new("Bearer", hub.Token);
-                }
+                // HF_TOKEN is added per request by HubClient, to the configured Hub host only.
             })
             // Renames are followed by the client itself, so it knows the canonical id.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })

@@ -25,7 +25,9 @@ public sealed class HubRequestFailedException(string message, Exception? inner =
 
 /// <summary>
 /// The Hub's HTTP API: listing pages and single repos, with the Hub's pacing, 429 and retry
-/// rules. The token goes in the Authorization header only, so it never reaches a log or a URL.
+/// rules. The token goes in the Authorization header only, so it never reaches a log or a URL, and
+/// only to the configured Hub (scheme, host and port of <see cref="HubOptions.Endpoint"/>): a
+/// <c>Link</c> or a redirect to another host is followed without it.
 /// </summary>
 public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPacer pacer, ILogger<HubClient> logger)
 {
@@ -190,7 +192,8 @@ public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPace
             await pacer.WaitTurnAsync(url, cancellationToken);
             try
             {
-                using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                using var request = Get(url);
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
                 pacer.Observe(url, response.Headers);
                 if (response.StatusCode == HttpStatusCode.TooManyRequests && ++rateLimitWaits <= MaxRateLimitWaits)
                 {
@@ -235,11 +238,41 @@ public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPace
         }
     }
 
+    /// <summary>A GET, with the token when (and only when) it goes to the configured Hub.</summary>
+    private HttpRequestMessage Get(Uri url)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (!string.IsNullOrEmpty(options.Token) && IsHub(url))
+        {
+            request.Headers.Authorization = new("Bearer", options.Token);
+        }
+        return request;
+    }
+
+    private bool IsHub(Uri url) =>
+        Uri.Compare(url, options.Endpoint, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+
     /// <summary>Exponential backoff with full jitter, so crawler replicas don't retry in lockstep.</summary>
     private TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(options.FirstBackoff.TotalMilliseconds * Math.Pow(2, attempt - 1) * (0.5 + Random.Shared.NextDouble() / 2));
 
-    private static TimeSpan RetryAfter(HttpResponseMessage response)
+    /// <summary>
+    /// How long a 429 asks to wait, at most <see cref="HubOptions.MaxRetryAfter"/>: a Hub (or a proxy
+    /// in front of it) asking for hours would otherwise stall the crawl silently.
+    /// </summary>
+    public TimeSpan RetryAfter(HttpResponseMessage response)
+    {
+        var asked = AskedRetryAfter(response);
+        if (asked > options.MaxRetryAfter)
+        {
+            logger.LogWarning("Hub asked to wait {Asked:F0}s before retrying; waiting {Max:F0}s, the most the crawler waits at once",
+                asked.TotalSeconds, options.MaxRetryAfter.TotalSeconds);
+            return options.MaxRetryAfter;
+        }
+        return asked < TimeSpan.Zero ? TimeSpan.Zero : asked;
+    }
+
+    private static TimeSpan AskedRetryAfter(HttpResponseMessage response)
     {
         if (response.Headers.RetryAfter?.Delta is { } delta)
         {
@@ -286,7 +319,8 @@ public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPace
         for (var hop = 0; hop < 5; hop++)
         {
             await pacer.WaitTurnAsync(url, cancellationToken);
-            using var response = await http.GetAsync(url, cancellationToken);
+            using var request = Get(url);
+            using var response = await http.SendAsync(request, cancellationToken);
             pacer.Observe(url, response.Headers);
             if ((int)response.StatusCode is 301 or 302 or 307 or 308 && response.Headers.Location is { } location)
             {

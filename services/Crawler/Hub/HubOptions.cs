@@ -14,6 +14,9 @@ public sealed class HubOptions
 
     public int MaxAttemptsPerPage { get; init; } = 6;
 
+    /// <summary>The longest a 429's Retry-After (or RateLimit reset) is waited out at once; longer asks are capped and logged.</summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The first backoff after a 5xx or timeout; doubles per try, with jitter.</summary>
     public TimeSpan FirstBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
 }

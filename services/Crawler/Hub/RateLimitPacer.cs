@@ -48,6 +48,9 @@ public sealed class RateLimitPacer(TimeProvider time)
         }
     }
 
+    /// <summary>The longest one answer can hold a bucket (HubOptions.MaxRetryAfter in the crawler).</summary>
+    public TimeSpan MaxDefer { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Reads the rate-limit headers of the answer to a request for <paramref name="url"/>.</summary>
     public void Observe(Uri url, HttpResponseHeaders headers)
     {
@@ -65,6 +68,8 @@ public sealed class RateLimitPacer(TimeProvider time)
     /// <summary>Holds every request of the URL's bucket until <paramref name="delay"/> has passed (a spent window, a 429's Retry-After).</summary>
     public void Defer(Uri url, TimeSpan delay)
     {
+        // A reset hours away (a hostile or broken header) must not stall the crawl: at most MaxDefer at once.
+        delay = delay > MaxDefer ? MaxDefer : delay;
         var bucket = BucketOf(url);
         lock (_gate)
         {

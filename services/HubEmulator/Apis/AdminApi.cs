@@ -5,13 +5,13 @@ namespace HubPlatform.HubEmulator.Apis;
 
 /// <summary>
 /// <c>/admin</c>: what tests and load runs change while the emulator runs. Not part of the Hub's
-/// API; the emulator has no users to protect, so it is open.
+/// API. It can fake outages and move time, so it needs the admin key (<see cref="AdminKey"/>).
 /// </summary>
 public static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/admin");
+        var admin = app.MapGroup("/admin").RequireAdminKey();
         admin.MapGet("/faults", (FaultSwitch faults) => TypedResults.Ok(faults.Current))
             .WithName("GetFaults").WithSummary("The faults in force");
         admin.MapPost("/faults", (FaultOptions options, FaultSwitch faults) =>

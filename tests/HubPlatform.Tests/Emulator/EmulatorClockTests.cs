@@ -51,6 +51,27 @@ public class EmulatorClockTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Fact]
+    public async Task The_admin_routes_need_the_admin_key()
+    {
+        using var emulator = new SyntheticEmulatorFactory();
+        var http = emulator.CreateClient();
+        http.DefaultRequestHeaders.Remove(Microsoft.Extensions.Hosting.AdminKey.Header);
+
+        using var none = await http.PostAsync("/admin/clock/advance?days=1", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal("application/problem+json", none.Content.Headers.ContentType?.MediaType);
+        http.DefaultRequestHeaders.Add(Microsoft.Extensions.Hosting.AdminKey.Header, "not-the-key");
+        using var wrong = await http.GetAsync("/admin/faults");
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+        // The Hub's own API stays open.
+        using var listing = await http.GetAsync("/api/models?limit=1");
+        Assert.Equal(HttpStatusCode.OK, listing.StatusCode);
+
+        using var keyed = await emulator.CreateClient().GetAsync("/admin/clock");
+        Assert.Equal(HttpStatusCode.OK, keyed.StatusCode);
+    }
+
     /// <summary>Every model's downloads by id, as a crawl would see them.</summary>
     private static async Task<Dictionary<string, long>> Snapshot(HttpClient http)
     {

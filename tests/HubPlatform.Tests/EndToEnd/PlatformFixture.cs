@@ -19,6 +19,19 @@ public sealed class PlatformFixture : IAsyncLifetime
     public const string AdminKey = "e2e-admin-key";
     private readonly string _dataDirectory = Path.Combine(SampleData.RepoRoot, ".hub", "e2e-" + Guid.NewGuid().ToString("N")[..8]);
 
+    /// <summary>
+    /// The servers' ports: fixed, away from ./hub's, and movable (HUB_E2E_POSTGRES_PORT,
+    /// HUB_E2E_REDIS_PORT, HUB_E2E_RABBITMQ_PORT) where other checkouts test on the same machine.
+    /// </summary>
+    public static int PostgresPort { get; } = PortFromEnvironment("HUB_E2E_POSTGRES_PORT", 45532);
+
+    public static int RedisPort { get; } = PortFromEnvironment("HUB_E2E_REDIS_PORT", 46479);
+
+    public static int RabbitMqPort { get; } = PortFromEnvironment("HUB_E2E_RABBITMQ_PORT", 35792);
+
+    private static int PortFromEnvironment(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), out var port) ? port : fallback;
+
     /// <summary>Where the AppHost keeps the servers' data and its generated passwords (secrets.json).</summary>
     public string DataDirectory => _dataDirectory;
 
@@ -35,9 +48,9 @@ public sealed class PlatformFixture : IAsyncLifetime
         [
             "--Infrastructure:Mode=local",
             $"--Infrastructure:DataDirectory={_dataDirectory}",
-            "--Infrastructure:PostgresPort=45532",
-            "--Infrastructure:RedisPort=46479",
-            "--Infrastructure:RabbitMqPort=35792",
+            $"--Infrastructure:PostgresPort={PostgresPort}",
+            $"--Infrastructure:RedisPort={RedisPort}",
+            $"--Infrastructure:RabbitMqPort={RabbitMqPort}",
             $"--Parameters:admin-api-key={AdminKey}",
         ]);
         builder.Services.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));

@@ -41,6 +41,7 @@ public sealed class CrawlerRig : IAsyncDisposable
             ["Crawler:ResumeAfterFailure"] = "00:00:01",
             ["Crawler:MaxOrganizations"] = "0",
             ["Crawler:MaxCards"] = "0",
+            [Microsoft.Extensions.Hosting.AdminKey.Setting] = TestAdminKey.Value,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -87,7 +88,7 @@ public sealed class CrawlerRig : IAsyncDisposable
         Hub = new FaultyHub(_emulator.Server.CreateHandler());
         var hub = Hub;
         _crawler = new ServiceHost<CrawlerDbContext>("crawler", Database, VirtualHost, _settings, services => services.AddHttpClient<HubClient>().ConfigurePrimaryHttpMessageHandler(() => hub), messaging.Uri.ToString());
-        Api = _crawler.CreateClient();
+        Api = _crawler.CreateClient().WithAdminKey();
     }
 
     public async Task StopCrawlerAsync()

@@ -1,5 +1,6 @@
 using HubPlatform.HubEmulator.Hub;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Hosting;
 
 namespace HubPlatform.Tests.Support;
 
@@ -7,5 +8,13 @@ namespace HubPlatform.Tests.Support;
 public sealed class EmulatorFactory : WebApplicationFactory<RepoStore>
 {
     protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder) =>
-        builder.UseReplayedSample();
+        builder.UseReplayedSample()
+            .UseSetting(AdminKey.Setting, TestAdminKey.Value);
+
+    /// <summary>Clients send the admin key: /admin needs it.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.WithAdminKey();
+    }
 }

@@ -18,9 +18,12 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
     private readonly Queue<string> _output = new();
     private Process? _server;
 
-    private PrivateRabbitMq(int port)
+    private readonly int? _epmdPort;
+
+    private PrivateRabbitMq(int port, int? epmdPort)
     {
         Port = port;
+        _epmdPort = epmdPort;
         Directory.CreateDirectory(_home);
         File.WriteAllText(Path.Combine(_home, "enabled_plugins"), "[].");
         File.WriteAllText(Path.Combine(_home, "rabbitmq.conf"), "loopback_users = none\n");
@@ -31,9 +34,13 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
     /// <summary>Its default virtual host, as the guest user.</summary>
     public Uri Messaging => new($"amqp://guest:guest@127.0.0.1:{Port}/");
 
-    public static async Task<PrivateRabbitMq> StartAsync()
+    /// <summary>
+    /// Starts a node; with <paramref name="ownEpmd"/> it registers with an epmd of its own on a free
+    /// port (started by the node, stopped on dispose) instead of the machine's shared one on 4369.
+    /// </summary>
+    public static async Task<PrivateRabbitMq> StartAsync(bool ownEpmd = false)
     {
-        var broker = new PrivateRabbitMq(FreePort());
+        var broker = new PrivateRabbitMq(FreePort(), ownEpmd ? FreePort() : null);
         await broker.StartAgainAsync();
         return broker;
     }
@@ -50,7 +57,7 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
         };
         // The Erlang distribution port is the node port + 20000 (never set RABBITMQ_DIST_PORT: the
         // CLI tools derive theirs from it); FreePort keeps both free.
-        foreach (var (key, value) in new Dictionary<string, string>
+        foreach (var (key, value) in new Dictionary<string, string>(HubPlatform.AppHost.Infrastructure.LocalServers.LoopbackErlang)
         {
             ["HOME"] = _home,
             ["RABBITMQ_NODENAME"] = $"hubtest{Port}@localhost",
@@ -65,6 +72,10 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
         })
         {
             start.Environment[key] = value;
+        }
+        if (_epmdPort is { } epmdPort)
+        {
+            start.Environment["ERL_EPMD_PORT"] = epmdPort.ToString();
         }
         _server = Process.Start(start) ?? throw new InvalidOperationException("rabbitmq-server did not start.");
         _server.OutputDataReceived += (_, e) => Keep(e.Data);
@@ -97,6 +108,17 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
         {
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>The epmd this node started (<see cref="StartAsync"/> with ownEpmd), if it runs.</summary>
+    public int? EpmdPid => _epmdPort is { } port
+        ? Listeners.Pids().Where(pid => IsEpmdOn(pid, port)).Select(pid => (int?)pid).FirstOrDefault()
+        : null;
+
+    private static bool IsEpmdOn(int pid, int port)
+    {
+        var process = Listeners.CommandLineAndEnvironment(pid);
+        return process.Contains("/epmd ", StringComparison.Ordinal) && process.Contains($"ERL_EPMD_PORT={port} ", StringComparison.Ordinal);
     }
 
     public string Output
@@ -176,6 +198,11 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
         if (_server is not null)
         {
             await CrashAsync();
+        }
+        // The node daemonised its own epmd: stop that one (never the machine's shared one).
+        if (EpmdPid is { } epmd)
+        {
+            Process.GetProcessById(epmd).Kill();
         }
         try
         {

@@ -22,6 +22,14 @@ public sealed class SyntheticHubFactory : WebApplicationFactory<RepoStore>
         builder.UseSetting("Emulator:SyntheticSpaces", "150");
         builder.UseSetting("Emulator:Seed", "11");
         builder.UseSetting("Emulator:Now", StartedAt.ToString("O"));
+        builder.UseSetting(Microsoft.Extensions.Hosting.AdminKey.Setting, TestAdminKey.Value);
+    }
+
+    /// <summary>Clients send the admin key: /admin needs it.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.WithAdminKey();
     }
 
     /// <summary>Every repo of a type as the emulator lists it with all fields, page by page (the raw data tests compare against).</summary>
