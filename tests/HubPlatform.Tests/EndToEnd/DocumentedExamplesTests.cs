@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using HubPlatform.Tests.Support;
+using Xunit.Abstractions;
 
 namespace HubPlatform.Tests.EndToEnd;
 
@@ -32,7 +33,7 @@ public partial class DocumentedExamplesTests(PlatformFixture platform, ITestOutp
         {
             // Some answers need a moment (a 409 while a repo's vectors are computed); a real failure stays one.
             var giveUpAt = DateTime.UtcNow.AddSeconds(30);
-            var status = await Eventually.GetAsync(() => SendAsync(example), s => (int)s is >= 200 and < 300 || DateTime.UtcNow > giveUpAt, Patience, example.Source);
+            var status = (await Eventually.GetAsync<HttpStatusCode?>(async () => await SendAsync(example), s => (int)s!.Value is >= 200 and < 300 || DateTime.UtcNow > giveUpAt, Patience, example.Source))!.Value;
             output.WriteLine($"{(int)status} {example.Method} {example.Path}   ({example.Source})");
             if ((int)status is < 200 or >= 300)
             {
