@@ -13,6 +13,7 @@ app.MapDefaultEndpoints();
 app.UseHubTraffic();
 app.MapRepoApi();
 app.MapRepoCardApi();
+app.MapRepoFileApi();
 app.MapAuthorApi();
 app.MapAdminApi();
 
