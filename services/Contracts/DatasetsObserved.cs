@@ -93,9 +93,10 @@ public sealed record AuthorOverview(
     string? Details);
 
 /// <summary>
-/// Cards (README.md) the crawler fetched for repos that search needs. Cards are large, so they
-/// travel apart from the listing pages, a few at a time; <paramref name="Page"/> shares the
-/// crawl-wide page sequence.
+/// Cards (README.md) the crawler's card backlog read, a few at a time (cards are large, so they
+/// travel apart from the listing pages). <paramref name="SnapshotId"/> is the snapshot whose listing
+/// saw the cards' sha; <paramref name="Page"/> is the backlog's own sequence (not a crawl's page
+/// sequence, and not counted in SnapshotCompleted). A card is sent once per sha it was read at.
 /// </summary>
 public sealed record CardsFetched(
     Guid SnapshotId,
@@ -104,5 +105,5 @@ public sealed record CardsFetched(
     RepoType RepoType,
     IReadOnlyList<RepoCard> Cards);
 
-/// <summary>A repo's card as served by <c>/{id}/raw/main/README.md</c>, front matter included.</summary>
+/// <summary>A repo's card as served by <c>/{id}/resolve/main/README.md</c>, front matter included; <paramref name="Sha"/> is the revision the listing gave.</summary>
 public sealed record RepoCard(string Id, string? Sha, string Text);

@@ -14,6 +14,7 @@ app.UseHubClock();
 app.UseHubTraffic();
 app.MapRepoApi();
 app.MapRepoCardApi();
+app.MapRepoFileApi();
 app.MapAuthorApi();
 app.MapAdminApi();
 

@@ -94,8 +94,8 @@ public sealed class BenchPlatform : IAsyncDisposable
             env["Emulator__SyntheticSpaces"] = (options.Models / 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
             // Read again on every start, so a restart can switch the Hub's quota on.
             env["Emulator__RateLimit__Enabled"] = _rateLimited ? "true" : "false";
-            env["Emulator__RateLimit__AnonymousQuota"] = options.QuotaRequests.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            env["Emulator__RateLimit__TokenQuota"] = options.QuotaRequests.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            env["Emulator__RateLimit__Api__Anonymous"] = options.QuotaRequests.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            env["Emulator__RateLimit__Api__Free"] = options.QuotaRequests.ToString(System.Globalization.CultureInfo.InvariantCulture);
             env["Emulator__RateLimit__WindowSeconds"] = options.QuotaWindowSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             env["Logging__LogLevel__Default"] = "Warning";
         });
@@ -106,7 +106,7 @@ public sealed class BenchPlatform : IAsyncDisposable
             // The listings only: overviews and cards are requests of their own, which the quota
             // section's arithmetic (one request per page) and the ingest stages do not count.
             .WithEnvironment("Crawler__MaxOrganizations", "0")
-            .WithEnvironment("Crawler__MaxCards", "0")
+            .WithEnvironment("Crawler__FetchCards", "false")
             .WithEnvironment("Crawler__PageSize", options.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // One embedding thread: the embedding backlog of a large hub would otherwise take both cores for the whole run.
         builder.CreateResourceBuilder<ProjectResource>("search").WithEnvironment("Search__Embeddings__IntraOpThreads", "1");

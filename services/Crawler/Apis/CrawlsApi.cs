@@ -41,6 +41,8 @@ public static class CrawlsApi
     {
         var api = app.MapGroup("/api/crawls").WithTags("Crawls");
         api.MapGet("/", ListCrawls).WithName("ListCrawls").WithSummary("Recent crawls with their progress");
+        api.MapGet("/cards", GetCardCoverage).WithName("GetCardCoverage")
+            .WithSummary("The card backlog: repos known, cards read (with a README or 404), cards due and the hours they need at the resolvers quota");
         api.MapGet("/{snapshotId:guid}", GetCrawl).WithName("GetCrawl").WithSummary("One crawl's progress");
         api.MapPost("/", StartCrawl).WithName("StartCrawl").WithSummary("Request a crawl (admin)").RequireAdminKey();
         return app;
@@ -49,6 +51,9 @@ public static class CrawlsApi
     private static async Task<Ok<CrawlProgress[]>> ListCrawls(CrawlerDbContext db, CrawlEta eta, CancellationToken ct) =>
         TypedResults.Ok((await db.Crawls.AsNoTracking().OrderByDescending(c => c.RequestedAt).Take(50).ToListAsync(ct))
             .Select(c => CrawlProgress.From(c, eta)).ToArray());
+
+    private static async Task<Ok<CardCoverage>> GetCardCoverage(CardCoverageReader coverage, CancellationToken ct) =>
+        TypedResults.Ok(await coverage.ReadAsync(ct));
 
     private static async Task<Results<Ok<CrawlProgress>, ProblemHttpResult>> GetCrawl(Guid snapshotId, CrawlerDbContext db, CrawlEta eta, CancellationToken ct) =>
         await db.Crawls.AsNoTracking().FirstOrDefaultAsync(c => c.Id == snapshotId, ct) is { } crawl

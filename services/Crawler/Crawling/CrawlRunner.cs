@@ -10,8 +10,9 @@ namespace HubPlatform.Crawler.Crawling;
 
 /// <summary>
 /// Runs one crawl phase by phase (models, datasets, spaces; then, for a full snapshot, author
-/// overviews and cards), page by page. Each page is committed in one transaction: its event in
-/// the outbox, the repos it saw, and the checkpoint (phase and next page). A crawler killed at
+/// overviews), page by page. Each page is committed in one transaction: its event in the outbox,
+/// the repos it saw (and, for models and datasets, their revisions in the card backlog, which
+/// <see cref="CardFetcher"/> works beside the crawl), and the checkpoint (phase and next page). A crawler killed at
 /// any point resumes at the first page whose transaction did not commit, in the right phase, so
 /// no page is lost and none is published twice. Page numbers run across all phases.
 /// </summary>
@@ -48,9 +49,6 @@ public sealed class CrawlRunner(
             {
                 case CrawlPhase.Organizations:
                     await OrganizationsPageAsync(crawl, cancellationToken);
-                    break;
-                case CrawlPhase.Cards:
-                    await CardsPageAsync(crawl, cancellationToken);
                     break;
                 default:
                     await ListingsAsync(crawl, cancellationToken);
@@ -180,6 +178,10 @@ public sealed class CrawlRunner(
         {
             db.Outbox.Add(message);
             Count(crawl, type, page.Repos.Count);
+            if (type is RepoType.Model or RepoType.Dataset)
+            {
+                await CardBacklog.ListedAsync(db, crawl.Id, type, page.Repos, cancellationToken);
+            }
             if (crawl.Kind == CrawlKind.Full)
             {
                 var started = Stopwatch.GetTimestamp();
@@ -261,7 +263,7 @@ public sealed class CrawlRunner(
             (CrawlPhase.Models, _) => CrawlPhase.Datasets,
             (CrawlPhase.Datasets, _) => CrawlPhase.Spaces,
             (CrawlPhase.Spaces, CrawlKind.Full) => CrawlPhase.Organizations,
-            (CrawlPhase.Organizations, _) => CrawlPhase.Cards,
+            // Cards are no phase any more (the card backlog runs beside the crawls): a checkpoint in it is done.
             _ => CrawlPhase.Done,
         };
         crawl.Cursor = null;
@@ -311,62 +313,11 @@ public sealed class CrawlRunner(
         await CommitAsync(crawl, transaction, cancellationToken);
     }
 
-    // ---- Cards ----
-
-    private async Task CardsPageAsync(Crawl crawl, CancellationToken cancellationToken)
-    {
-        var batch = options.Value.MaxCards > 0
-            ? await CrawlTargets.NextCardsAsync(db, crawl.Id, crawl.Cursor, await PreviousFullStartAsync(crawl, cancellationToken), options.Value, cancellationToken)
-            : [];
-        var cards = new List<RepoCard>(batch.Count);
-        var bytes = 0;
-        CardTarget? last = null;
-        foreach (var target in batch)
-        {
-            if (bytes >= options.Value.MaxCardPageBytes)
-            {
-                break;
-            }
-            last = target;
-            if (await hub.GetCardAsync(target.Type, target.Id, cancellationToken) is not { } text)
-            {
-                continue; // No README: nothing for search, and not a failure.
-            }
-            var card = new RepoCard(target.Id, target.Sha, text.Length > options.Value.MaxCardChars ? text[..options.Value.MaxCardChars] : text);
-            bytes += JsonSerializer.SerializeToUtf8Bytes(card).Length;
-            cards.Add(card);
-        }
-
-        var now = HubNow(crawl);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (last is not null)
-        {
-            crawl.Pages++;
-            if (cards.Count > 0)
-            {
-                db.Enqueue(new CardsFetched(crawl.Id, crawl.Pages, now, last.Type, cards), time.GetUtcNow());
-                crawl.CardPages++;
-                crawl.Cards += cards.Count;
-            }
-            crawl.Cursor = last.Cursor;
-        }
-        else
-        {
-            MoveToNextPhase(crawl);
-        }
-        await CommitAsync(crawl, transaction, cancellationToken);
-    }
-
-    /// <summary>The start of the previous completed full snapshot: cards of repos created since are fetched whatever their downloads.</summary>
-    private async Task<DateTimeOffset?> PreviousFullStartAsync(Crawl crawl, CancellationToken cancellationToken) =>
-        (await db.Crawls.Where(c => c.Kind == CrawlKind.Full && c.Status == CrawlStatus.Completed && c.Id != crawl.Id)
-            .OrderByDescending(c => c.StartedAt).FirstOrDefaultAsync(cancellationToken))?.HubStartedAt;
-
     // ---- Commit and completion ----
 
     private async Task CommitAsync(Crawl crawl, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, CancellationToken cancellationToken)
     {
-        crawl.RateLimitWaitSeconds = pacer.WaitedSeconds;
+        crawl.RateLimitWaitSeconds = pacer.WaitedSecondsIn("api"); // The listings' and overviews' waits, not the card backlog's.
         crawl.LastError = null;
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -409,8 +360,8 @@ public sealed class CrawlRunner(
         await transaction.CommitAsync(cancellationToken);
         outboxSignal.Notify();
         logger.LogInformation(
-            "Crawl {SnapshotId} ({Kind}) completed: {Pages} pages, {Models} models, {Datasets} datasets, {Spaces} spaces, {Organizations} overviews, {Cards} cards, {FailedPages} failed pages",
-            crawl.Id, crawl.Kind, crawl.Pages, crawl.Models, crawl.Datasets, crawl.Spaces, crawl.Organizations, crawl.Cards, crawl.FailedPages);
+            "Crawl {SnapshotId} ({Kind}) completed: {Pages} pages, {Models} models, {Datasets} datasets, {Spaces} spaces, {Organizations} overviews, {FailedPages} failed pages",
+            crawl.Id, crawl.Kind, crawl.Pages, crawl.Models, crawl.Datasets, crawl.Spaces, crawl.Organizations, crawl.FailedPages);
     }
 
     /// <summary>
@@ -447,6 +398,7 @@ public sealed class CrawlRunner(
             {
                 db.Enqueue(new ReposRemoved(crawl.Id, now, type, chunk), time.GetUtcNow());
             }
+            await CardBacklog.RemovedAsync(db, type, removed, cancellationToken);
             if (removed.Count > 0)
             {
                 logger.LogInformation("Crawl {SnapshotId}: {Removed} {RepoType} repos gone since the previous snapshot", crawl.Id, removed.Count, type);
@@ -463,8 +415,8 @@ public sealed class CrawlRunner(
         var elapsed = Math.Max((time.GetUtcNow() - _runStarted).TotalSeconds, 0.001);
         var rate = (Repos(crawl) - _reposAtRunStart) / elapsed;
         logger.LogInformation(
-            "Crawl {SnapshotId} {Phase}: page {Page}, {Models} models, {Datasets} datasets, {Spaces} spaces, {Organizations} overviews, {Cards} cards ({Rate:F0} repos/s), {FailedPages} failed pages, {RateLimitWait:F0}s rate-limit waits, ETA {Eta}",
-            crawl.Id, crawl.Phase, crawl.Pages, crawl.Models, crawl.Datasets, crawl.Spaces, crawl.Organizations, crawl.Cards, rate,
+            "Crawl {SnapshotId} {Phase}: page {Page}, {Models} models, {Datasets} datasets, {Spaces} spaces, {Organizations} overviews ({Rate:F0} repos/s), {FailedPages} failed pages, {RateLimitWait:F0}s rate-limit waits, ETA {Eta}",
+            crawl.Id, crawl.Phase, crawl.Pages, crawl.Models, crawl.Datasets, crawl.Spaces, crawl.Organizations, rate,
             crawl.FailedPages, crawl.RateLimitWaitSeconds, eta.Estimate(crawl, _runStarted, _reposAtRunStart)?.ToString(@"d\.hh\:mm\:ss") ?? "unknown");
     }
 }

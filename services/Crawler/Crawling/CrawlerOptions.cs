@@ -37,11 +37,31 @@ public sealed class CrawlerOptions
     /// <summary>Overviews per OrganizationsObserved event.</summary>
     public int OrganizationsPerPage { get; set; } = 100;
 
-    /// <summary>Cards of models and datasets with at least this many downloads are fetched, plus those created since the previous snapshot.</summary>
-    public long CardMinDownloads { get; set; } = 1000;
+    /// <summary>
+    /// Work the card backlog: the README of every model and dataset the listings saw, fetched
+    /// beside the crawls through <c>/resolve/</c> (the Hub's resolvers bucket) and again whenever
+    /// the repo's sha moves. Off, no card is fetched.
+    /// </summary>
+    public bool FetchCards { get; set; } = true;
 
-    /// <summary>At most this many cards per snapshot (0 turns the phase off), most downloaded first.</summary>
-    public int MaxCards { get; set; } = 50000;
+    /// <summary>
+    /// Cards fetched at once. Enough to spend the resolvers quota (5,000 per 5 minutes for a free
+    /// token, 16.7/s) at the Hub's latency: at ~0.3 s a README, 16 in flight can ask for ~50/s,
+    /// so the quota, not the latency, sets the pace.
+    /// </summary>
+    public int CardConcurrency { get; set; } = 16;
+
+    /// <summary>
+    /// Cards taken from the backlog per commit: their events and their "read at sha" marks are one
+    /// transaction, so a killed crawler fetches at most this many again and sends none twice.
+    /// </summary>
+    public int CardsPerBatch { get; set; } = 200;
+
+    /// <summary>A card the Hub kept refusing (after the client's bounded tries) is tried again after this long.</summary>
+    public TimeSpan CardRetryAfter { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How often the card backlog looks for new work once it is done.</summary>
+    public TimeSpan CardPoll { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Cards per CardsFetched event at most; a page also closes once its cards pass <see cref="MaxCardPageBytes"/>.</summary>
     public int CardsPerPage { get; set; } = 20;

@@ -38,9 +38,12 @@ public static class CrawlerServiceExtensions
             // The Hub client has its own retry rules (429 pacing, bounded tries, dead-lettering).
             .RemoveAllResilienceHandlers();
 
+        builder.Services.AddSingleton<CardCoverageReader>();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddScoped<CrawlRunner>();
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddHostedService<CrawlCoordinator>();
+        // The card backlog runs beside the crawls, paced by the Hub's resolvers bucket alone.
+        builder.Services.AddHostedService<CardFetcher>();
     }
 }

@@ -115,8 +115,14 @@ public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPace
             ?? await GetObjectAsync(new Uri(options.Endpoint, $"/api/users/{escaped}/overview"), cancellationToken);
     }
 
-    /// <summary>A repo's README.md; null when it has none (404). Dataset cards live under <c>/datasets/</c>.</summary>
-    public Task<string?> GetCardAsync(RepoType type, string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// A repo's README.md through <c>/{id}/resolve/main/README.md</c> (datasets under <c>/datasets/</c>):
+    /// the Hub counts <c>/resolve/</c> in its "resolvers" bucket (5,000 requests per 5 minutes for a
+    /// free token), where <c>/raw/</c> is a "pages" request (200). Null when the repo has no README
+    /// (404). Redirects are followed here, a few hops (a renamed repo answers a relative 307; an LFS
+    /// file would go to its CDN), since the client's handler follows none.
+    /// </summary>
+    public async Task<string?> GetCardAsync(RepoType type, string id, CancellationToken cancellationToken)
     {
         var prefix = type switch
         {
@@ -124,19 +130,33 @@ public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPace
             RepoType.Space => "/spaces/",
             _ => "/",
         };
-        var url = new Uri(options.Endpoint, prefix + string.Join('/', id.Split('/').Select(Uri.EscapeDataString)) + "/raw/main/README.md");
-        return SendAsync<string?>(url, async (response, _, ct) =>
+        var url = new Uri(options.Endpoint, prefix + string.Join('/', id.Split('/').Select(Uri.EscapeDataString)) + "/resolve/main/README.md");
+        for (var hop = 0; hop < 5; hop++)
         {
-            if (response.StatusCode == HttpStatusCode.NotFound)
+            var asked = url;
+            var answer = await SendAsync<(string? Text, Uri? Next)>(asked, async (response, _, ct) =>
             {
-                return Try.Done<string?>(null);
-            }
-            if (!response.IsSuccessStatusCode)
+                if ((int)response.StatusCode is 301 or 302 or 307 or 308 && response.Headers.Location is { } location)
+                {
+                    return Try.Done<(string?, Uri?)>((null, new Uri(asked, location)));
+                }
+                if (response.StatusCode == HttpStatusCode.NotFound)
+                {
+                    return Try.Done<(string?, Uri?)>((null, null));
+                }
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new HubRequestFailedException($"The Hub answered {(int)response.StatusCode} for {asked.AbsolutePath}");
+                }
+                return Try.Done<(string?, Uri?)>((await response.Content.ReadAsStringAsync(ct), null));
+            }, cancellationToken);
+            if (answer.Next is null)
             {
-                throw new HubRequestFailedException($"The Hub answered {(int)response.StatusCode} for {url.AbsolutePath}");
+                return answer.Text;
             }
-            return Try.Done<string?>(await response.Content.ReadAsStringAsync(ct));
-        }, cancellationToken);
+            url = answer.Next;
+        }
+        throw new HubRequestFailedException($"Too many redirects for the card of {id}");
     }
 
     private Task<JsonElement?> GetObjectAsync(Uri url, CancellationToken cancellationToken) =>
@@ -220,10 +240,12 @@ public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPace
             }
             catch (HttpRequestException ex)
             {
+                pacer.Abandon(url);
                 failure = ex.Message;
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
+                pacer.Abandon(url);
                 failure = "timeout";
             }
 

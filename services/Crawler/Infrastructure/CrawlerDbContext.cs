@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HubPlatform.Crawler.Infrastructure;
 
-/// <summary>The crawler's schema: crawls with their checkpoints, what each snapshot saw, and the outbox.</summary>
+/// <summary>The crawler's schema: crawls with their checkpoints, what each snapshot saw, the card backlog, and the outbox.</summary>
 public sealed class CrawlerDbContext(DbContextOptions<CrawlerDbContext> options) : DbContext(options)
 {
     public const string Schema = "crawler";
@@ -11,6 +11,10 @@ public sealed class CrawlerDbContext(DbContextOptions<CrawlerDbContext> options)
     public DbSet<SnapshotRepo> SnapshotRepos => Set<SnapshotRepo>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<FailedPage> FailedPages => Set<FailedPage>();
+    public DbSet<CardState> Cards => Set<CardState>();
+
+    /// <summary>What a card is due under: never read, or read at another revision than the one listed last.</summary>
+    public const string CardDue = "fetched_at IS NULL OR fetched_sha IS DISTINCT FROM sha";
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -38,6 +42,17 @@ public sealed class CrawlerDbContext(DbContextOptions<CrawlerDbContext> options)
             message.HasIndex(m => m.Id).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_unsent");
         });
         modelBuilder.Entity<FailedPage>(page => page.HasKey(p => p.Id));
+        modelBuilder.Entity<CardState>(card =>
+        {
+            card.ToTable("cards");
+            card.HasKey(c => new { c.RepoType, c.RepoId });
+            card.Property(c => c.RepoType).HasConversion<string>().HasMaxLength(8);
+            // The backlog is read in two orders, both over the due cards only: newest first and most downloaded first.
+            card.HasIndex(c => c.CreatedAt).IsDescending().HasFilter(CardDue).HasDatabaseName("ix_cards_due_newest");
+            card.HasIndex(c => c.Downloads).IsDescending().HasFilter(CardDue).HasDatabaseName("ix_cards_due_downloads");
+        });
+        // CardsFetched events of the backlog are numbered from here (they belong to no crawl's page sequence).
+        modelBuilder.HasSequence<int>("card_pages");
         modelBuilder.UseSnakeCaseNames();
     }
 }

@@ -20,7 +20,7 @@ public static class RepoApi
             api.MapGet("/", (HttpContext http, EmulatedHub hub) => List(type, http, hub))
                 .WithName($"List{noun}s").WithSummary($"List {type.Plural()} with the Hub's filters, sorts and cursor pagination");
             api.MapGet("/{**id}", (string id, HttpContext http, EmulatedHub hub) => Get(type, id, http, hub))
-                .WithName($"Get{noun}").WithSummary($"One {noun.ToLowerInvariant()}; 307 to the new id if it was renamed");
+                .WithName($"Get{noun}").WithSummary($"One {noun.ToLowerInvariant()} (at a revision: {{id}}/revision/{{revision}}); 307 to the new id if it was renamed");
         }
         return app;
     }
@@ -71,13 +71,17 @@ public static class RepoApi
         return Json(body);
     }
 
-    private static IResult Get(RepoType type, string id, HttpContext http, EmulatedHub hub)
+    private static IResult Get(RepoType type, string path, HttpContext http, EmulatedHub hub)
     {
+        // model_info and the JS modelInfo ask for /api/models/{id}/revision/{revision} (the JS client's default revision is HEAD).
+        var (id, revision) = path.IndexOf("/revision/", StringComparison.Ordinal) is var at and > 0
+            ? (path[..at], Uri.UnescapeDataString(path[(at + "/revision/".Length)..]))
+            : (path, (string?)null);
         var repos = hub.Repos(type);
         if (repos.RenamedTo(id) is { } renamed)
         {
             // The Hub answers a renamed repo with a relative 307 to its canonical id.
-            var location = $"/api/{type.Plural()}/{renamed}";
+            var location = $"/api/{type.Plural()}/{renamed}" + (revision is null ? "" : $"/revision/{Uri.EscapeDataString(revision)}");
             http.Response.Headers.Location = location;
             return Results.Text($"Temporary Redirect. Redirecting to {location}", "text/plain; charset=utf-8", statusCode: 307);
         }
@@ -85,6 +89,11 @@ public static class RepoApi
         if (index < 0)
         {
             return HubError(404, "Repository not found");
+        }
+        if (revision is not null && !RepoRevision.Matches(revision, RepoFileApi.Commit(repos, index)))
+        {
+            http.Response.Headers["X-Error-Code"] = "RevisionNotFound";
+            return HubError(404, $"Invalid rev id: {revision}");
         }
         var expand = Expand(http.Request.Query);
         var projection = expand.Count > 0 ? new RepoProjection(type, false, false, expand) : RepoProjection.Everything(type);

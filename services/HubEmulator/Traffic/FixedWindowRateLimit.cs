@@ -1,23 +1,33 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace HubPlatform.HubEmulator.Traffic;
 
 /// <summary>
 /// Rate limits as the Hub does them: fixed windows aligned on the clock, one counter per client
-/// (its Bearer token, else its IP), the IETF draft headers
-/// <c>RateLimit: "api";r=..;t=..</c> and <c>RateLimit-Policy: "fixed window";"api";q=..;w=..</c>,
-/// and 429 with Retry-After once the window's quota is spent.
+/// (its Bearer token, else its IP) and bucket (<see cref="BucketOf"/>), each bucket with its own
+/// quota per class of caller and its own IETF draft headers
+/// <c>RateLimit: "resolvers";r=..;t=..</c> and <c>RateLimit-Policy: "fixed window";"resolvers";q=..;w=..</c>,
+/// and 429 with Retry-After once the bucket's quota for the window is spent. A spent bucket
+/// refuses only its own requests.
 /// </summary>
 public sealed class FixedWindowRateLimit(RequestDelegate next, IOptions<RateLimitOptions> options, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<(string Client, long Window), int> _counts = new();
+    private readonly ConcurrentDictionary<(string Client, string Bucket, long Window), int> _counts = new();
     private long _lastSweptWindow;
+
+    /// <summary>The Hub's bucket of a path; null for what the Hub does not have (the emulator's admin and health routes).</summary>
+    public static string? BucketOf(PathString path) =>
+        path.StartsWithSegments("/api") ? "api"
+        : path.StartsWithSegments("/admin") || path.StartsWithSegments("/health") || path.StartsWithSegments("/alive") ? null
+        : path.Value?.Contains("/resolve/", StringComparison.Ordinal) == true ? "resolvers"
+        : "pages";
 
     public async Task InvokeAsync(HttpContext http)
     {
         var o = options.Value;
-        if (!o.Enabled || !http.Request.Path.StartsWithSegments("/api"))
+        if (!o.Enabled || BucketOf(http.Request.Path) is not { } bucket)
         {
             await next(http);
             return;
@@ -30,15 +40,16 @@ public sealed class FixedWindowRateLimit(RequestDelegate next, IOptions<RateLimi
 
         var token = http.Request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? auth[7..].Trim() : null;
         var client = token is { Length: > 0 } ? $"token:{token}" : $"ip:{http.Connection.RemoteIpAddress}";
-        var quota = token is { Length: > 0 } ? o.TokenQuota : o.AnonymousQuota;
-        var used = _counts.AddOrUpdate((client, window), 1, static (_, n) => n + 1);
+        var caller = token is { Length: > 0 } ? o.Tokens.GetValueOrDefault(token, TokenClass.Free) : TokenClass.Anonymous;
+        var quota = o.Bucket(bucket).For(caller);
+        var used = _counts.AddOrUpdate((client, bucket, window), 1, static (_, n) => n + 1);
 
-        http.Response.Headers["RateLimit"] = $"\"api\";r={Math.Max(0, quota - used)};t={resetIn}";
-        http.Response.Headers["RateLimit-Policy"] = $"\"fixed window\";\"api\";q={quota};w={o.WindowSeconds}";
+        http.Response.Headers["RateLimit"] = $"\"{bucket}\";r={Math.Max(0, quota - used)};t={resetIn}";
+        http.Response.Headers["RateLimit-Policy"] = $"\"fixed window\";\"{bucket}\";q={quota};w={o.WindowSeconds}";
         if (used > quota)
         {
-            http.Response.Headers.RetryAfter = resetIn.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await Apis.RepoApi.HubError(429, "You have exceeded our hourly quotas for action: api. We invite you to retry later.").ExecuteAsync(http);
+            http.Response.Headers.RetryAfter = resetIn.ToString(CultureInfo.InvariantCulture);
+            await Apis.RepoApi.HubError(429, $"You have exceeded our hourly quotas for action: {bucket}. We invite you to retry later.").ExecuteAsync(http);
             return;
         }
         await next(http);

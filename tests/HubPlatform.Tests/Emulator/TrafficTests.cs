@@ -16,8 +16,8 @@ public class TrafficTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         time.Advance(TimeSpan.FromSeconds(100)); // 100 s into a 300 s window
         using var limited = emulator.WithWebHostBuilder(b => b
             .UseSetting("Emulator:RateLimit:Enabled", "true")
-            .UseSetting("Emulator:RateLimit:AnonymousQuota", "2")
-            .UseSetting("Emulator:RateLimit:TokenQuota", "5")
+            .UseSetting("Emulator:RateLimit:Api:Anonymous", "2")
+            .UseSetting("Emulator:RateLimit:Api:Free", "5")
             .ConfigureTestServices(s => s.AddSingleton<TimeProvider>(time)));
         var http = limited.CreateClient();
 
@@ -40,6 +40,69 @@ public class TrafficTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         time.Advance(TimeSpan.FromSeconds(200));
         using var nextWindow = await http.GetAsync("/api/models?limit=1");
         Assert.Equal("\"api\";r=1;t=300", nextWindow.Headers.GetValues("RateLimit").Single());
+    }
+
+    [Fact]
+    public async Task Each_bucket_has_its_own_quota_and_headers_and_a_spent_bucket_holds_only_its_own_requests()
+    {
+        var time = new ManualTime();
+        using var limited = emulator.WithWebHostBuilder(b => b
+            .UseSetting("Emulator:RateLimit:Enabled", "true")
+            .UseSetting("Emulator:RateLimit:Api:Anonymous", "1")
+            .UseSetting("Emulator:RateLimit:Resolvers:Anonymous", "3")
+            .UseSetting("Emulator:RateLimit:Pages:Anonymous", "2")
+            .ConfigureTestServices(s => s.AddSingleton<TimeProvider>(time)));
+        var http = limited.CreateClient();
+        const string Card = "/microsoft/phi-2/resolve/main/README.md";
+
+        using var api = await http.GetAsync("/api/models?limit=1");
+        Assert.Equal("\"api\";r=0;t=300", api.Headers.GetValues("RateLimit").Single());
+        using var apiSpent = await http.GetAsync("/api/models?limit=1");
+        Assert.Equal(HttpStatusCode.TooManyRequests, apiSpent.StatusCode);
+
+        // The api bucket is spent; the resolvers bucket is not, and says so in its own headers.
+        for (var left = 2; left >= 0; left--)
+        {
+            using var card = await http.GetAsync(Card);
+            Assert.Equal(HttpStatusCode.OK, card.StatusCode);
+            Assert.Equal($"\"resolvers\";r={left};t=300", card.Headers.GetValues("RateLimit").Single());
+            Assert.Equal("\"fixed window\";\"resolvers\";q=3;w=300", card.Headers.GetValues("RateLimit-Policy").Single());
+        }
+        using var resolversSpent = await http.GetAsync(Card);
+        Assert.Equal(HttpStatusCode.TooManyRequests, resolversSpent.StatusCode);
+        Assert.Contains("action: resolvers", await resolversSpent.Content.ReadAsStringAsync());
+
+        // /raw/ is a page: its own quota again.
+        using var raw = await http.GetAsync("/microsoft/phi-2/raw/main/README.md");
+        Assert.Equal(HttpStatusCode.OK, raw.StatusCode);
+        Assert.Equal("\"fixed window\";\"pages\";q=2;w=300", raw.Headers.GetValues("RateLimit-Policy").Single());
+        // The emulator's own routes are no bucket of the Hub's.
+        using var admin = await http.GetAsync("/admin/faults");
+        Assert.False(admin.Headers.Contains("RateLimit"));
+    }
+
+    [Theory]
+    [InlineData(null, 500, 3000, 100)]
+    [InlineData("hf_unknown_token", 1000, 5000, 200)]
+    [InlineData("hf_pro_token", 2500, 12000, 400)]
+    public async Task The_default_quotas_are_the_hubs_per_class_of_token(string? token, int api, int resolvers, int pages)
+    {
+        using var limited = emulator.WithWebHostBuilder(b => b
+            .UseSetting("Emulator:RateLimit:Enabled", "true")
+            .UseSetting("Emulator:RateLimit:Tokens:hf_pro_token", "Pro"));
+        var http = limited.CreateClient();
+        foreach (var (path, bucket, quota) in new[] { ("/api/models/microsoft/phi-2", "api", api), ("/microsoft/phi-2/resolve/main/README.md", "resolvers", resolvers), ("/microsoft/phi-2/raw/main/README.md", "pages", pages) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (token is not null)
+            {
+                request.Headers.Authorization = new("Bearer", token);
+            }
+            using var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal($"\"fixed window\";\"{bucket}\";q={quota};w=300", response.Headers.GetValues("RateLimit-Policy").Single());
+            Assert.StartsWith($"\"{bucket}\";r={quota - 1};t=", response.Headers.GetValues("RateLimit").Single());
+        }
     }
 
     [Fact]

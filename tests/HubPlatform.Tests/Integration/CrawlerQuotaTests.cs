@@ -35,7 +35,7 @@ public class CrawlerQuotaTests(CrawlerQuotaTests.QuotaHub emulator) : IClassFixt
         {
             builder.UseReplayedSample();
             builder.UseSetting("Emulator:RateLimit:Enabled", "true");
-            builder.UseSetting("Emulator:RateLimit:AnonymousQuota", Quota.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("Emulator:RateLimit:Api:Anonymous", Quota.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Emulator:RateLimit:WindowSeconds", "2");
         }
     }

@@ -40,7 +40,7 @@ public sealed class CrawlerRig : IAsyncDisposable
             ["Crawler:MaxAttemptsPerPage"] = "4",
             ["Crawler:ResumeAfterFailure"] = "00:00:01",
             ["Crawler:MaxOrganizations"] = "0",
-            ["Crawler:MaxCards"] = "0",
+            ["Crawler:FetchCards"] = "false",
             [Microsoft.Extensions.Hosting.AdminKey.Setting] = TestAdminKey.Value,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -48,7 +48,7 @@ public class CrawlerUnderFaultsTests(CrawlerUnderFaultsTests.MisbehavingHub emul
             builder.UseSetting("Emulator:Faults:DropEveryNth", "11");
             builder.UseSetting("Emulator:Faults:Seed", "5");
             builder.UseSetting("Emulator:RateLimit:Enabled", "true");
-            builder.UseSetting("Emulator:RateLimit:AnonymousQuota", "6");
+            builder.UseSetting("Emulator:RateLimit:Api:Anonymous", "6");
             builder.UseSetting("Emulator:RateLimit:WindowSeconds", "2");
         }
     }

@@ -67,10 +67,14 @@ public sealed class FaultyHub(HttpMessageHandler emulator) : DelegatingHandler(e
             attempt = _triesOfPage[page] = _triesOfPage.GetValueOrDefault(page) + 1;
         }
         var path = request.RequestUri!.AbsolutePath;
-        if (path.EndsWith("/raw/main/README.md", StringComparison.Ordinal)
-            && MissingCards.Contains(path.Replace("/datasets/", "/")[1..^"/raw/main/README.md".Length]))
+        foreach (var card in (string[])["/raw/main/README.md", "/resolve/main/README.md"])
         {
-            return new HttpResponseMessage(HttpStatusCode.NotFound) { Content = new StringContent("Entry not found") };
+            if (path.EndsWith(card, StringComparison.Ordinal) && MissingCards.Contains(path.Replace("/datasets/", "/")[1..^card.Length]))
+            {
+                var missing = new HttpResponseMessage(HttpStatusCode.NotFound) { Content = new StringContent("Entry not found") };
+                missing.Headers.TryAddWithoutValidation("X-Error-Code", "EntryNotFound");
+                return missing;
+            }
         }
         if (HangOnPage == page || HangOnPath?.Invoke(request.RequestUri!.AbsolutePath) == true)
         {

@@ -41,9 +41,7 @@ public static class SampleData
 public static class SampleReplay
 {
     /// <summary>The emulator replays the repository's sample, with the real cards from ../shared/data when they are there.</summary>
-    public static void UseReplayedSample(this Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-    {
-        builder.UseSetting("Emulator:ReplayDirectory", SampleData.HubSample);
-        builder.UseSetting("Emulator:CardsFile", SharedData.HasCards ? SharedData.Cards : "");
-    }
+    public static Microsoft.AspNetCore.Hosting.IWebHostBuilder UseReplayedSample(this Microsoft.AspNetCore.Hosting.IWebHostBuilder builder) =>
+        builder.UseSetting("Emulator:ReplayDirectory", SampleData.HubSample)
+            .UseSetting("Emulator:CardsFile", SharedData.HasCards ? SharedData.Cards : "");
 }

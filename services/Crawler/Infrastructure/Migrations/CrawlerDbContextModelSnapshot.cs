@@ -23,6 +23,71 @@ namespace HubPlatform.Crawler.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence<int>("card_pages");
+
+            modelBuilder.Entity("HubPlatform.Crawler.Infrastructure.CardState", b =>
+                {
+                    b.Property<string>("RepoType")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("repo_type");
+
+                    b.Property<string>("RepoId")
+                        .HasColumnType("text")
+                        .HasColumnName("repo_id");
+
+                    b.Property<DateTimeOffset?>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer")
+                        .HasColumnName("failures");
+
+                    b.Property<DateTimeOffset?>("FetchedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("fetched_at");
+
+                    b.Property<string>("FetchedSha")
+                        .HasColumnType("text")
+                        .HasColumnName("fetched_sha");
+
+                    b.Property<bool?>("HasReadme")
+                        .HasColumnType("boolean")
+                        .HasColumnName("has_readme");
+
+                    b.Property<DateTimeOffset?>("RetryAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("retry_at");
+
+                    b.Property<string>("Sha")
+                        .HasColumnType("text")
+                        .HasColumnName("sha");
+
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.HasKey("RepoType", "RepoId")
+                        .HasName("pk_cards");
+
+                    b.HasIndex("CreatedAt")
+                        .IsDescending()
+                        .HasDatabaseName("ix_cards_due_newest")
+                        .HasFilter("fetched_at IS NULL OR fetched_sha IS DISTINCT FROM sha");
+
+                    b.HasIndex("Downloads")
+                        .IsDescending()
+                        .HasDatabaseName("ix_cards_due_downloads")
+                        .HasFilter("fetched_at IS NULL OR fetched_sha IS DISTINCT FROM sha");
+
+                    b.ToTable("cards", "crawler");
+                });
+
             modelBuilder.Entity("HubPlatform.Crawler.Infrastructure.Crawl", b =>
                 {
                     b.Property<Guid>("Id")
