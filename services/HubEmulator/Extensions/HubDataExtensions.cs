@@ -21,9 +21,10 @@ public static class HubDataExtensions
         builder.Services.AddSingleton(services =>
         {
             var options = Options();
+            var replay = SnapshotReplay.Exists(options.ReplayDirectory);
             return new EmulatorClock(options.Now
-                ?? (SnapshotReplay.Exists(options.ReplayDirectory) ? CapturedAt(services.GetRequiredService<EmulatedHub>()) : null)
-                ?? EmulatorOptions.SyntheticStart);
+                ?? (replay ? CapturedAt(services.GetRequiredService<EmulatedHub>()) : null)
+                ?? EmulatorOptions.SyntheticStart, replay ? TimeProvider.System : null);
         });
         builder.Services.AddSingleton(services =>
         {

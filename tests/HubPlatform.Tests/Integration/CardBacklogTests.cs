@@ -110,7 +110,9 @@ public class CardBacklogTests(EmulatorFactory emulator, CardBacklogTests.QuotaHu
         var snapshot = await rig.RequestCrawlAsync();
         var crawl = await rig.WaitForCompletionAsync(snapshot);
         var listingsSeconds = clock.Elapsed.TotalSeconds;
-        var atListingsEnd = await CoverageAsync(rig);
+        // Coverage counts the backlog as it is measured, a moment behind the listings' commits: read it once it knows every repo.
+        var atListingsEnd = (await Eventually.GetAsync<CardsCoverage?>(async () => await CoverageAsync(rig),
+            c => c!.Repos == SampleData.SampleModels.Count + SampleData.SampleDatasets.Count, TimeSpan.FromSeconds(20), "the backlog to know every repo"))!;
         var coverage = await WaitForBacklogAsync(rig, TimeSpan.FromMinutes(4));
         var cardsSeconds = clock.Elapsed.TotalSeconds;
 
