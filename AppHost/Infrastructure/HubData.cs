@@ -8,7 +8,7 @@ namespace HubPlatform.AppHost.Infrastructure;
 /// sample kept in the repository (services/HubEmulator/Data/hub-sample), with the real model cards
 /// from ../shared/data beside the repository when they are there.
 /// </summary>
-public sealed record HubData(string? LiveEndpoint, int? SyntheticModels, string ReplayDirectory, string? CardsFile)
+public sealed record HubData(string? LiveEndpoint, int? SyntheticModels, string ReplayDirectory, string? CardsFile, string RepositoryRoot)
 {
     public static HubData From(IDistributedApplicationBuilder builder)
     {
@@ -21,7 +21,8 @@ public sealed record HubData(string? LiveEndpoint, int? SyntheticModels, string 
             configuration["HF_ENDPOINT"] is { Length: > 0 } endpoint ? endpoint : null,
             configuration.GetValue<int?>("Emulator:SyntheticModels"),
             replay,
-            File.Exists(cards) ? cards : null);
+            File.Exists(cards) ? cards : null,
+            Path.GetFullPath("..", builder.AppHostDirectory));
     }
 
     /// <summary>The emulator's settings for this choice (a live crawl leaves the emulator idle on the sample).</summary>
@@ -51,7 +52,10 @@ public sealed record HubData(string? LiveEndpoint, int? SyntheticModels, string 
             .Select(f => $"{File.ReadLines(f.path).Count(l => l.Length > 0):N0} {f.file}"));
         var cards = CardsFile is null
             ? "model cards made from their metadata (the real cards are not beside the repository)"
-            : $"the real model cards from {CardsFile}";
-        return $"the real Hub sample ({counts}) from {Path.GetRelativePath(Directory.GetCurrentDirectory(), ReplayDirectory)}, with {cards}";
+            : $"the real model cards from {Shown(CardsFile)}";
+        return $"the real Hub sample ({counts}) from {Shown(ReplayDirectory)}, with {cards}";
     }
+
+    // Paths as a user reads them: from the repository's root, where ./hub runs.
+    private string Shown(string path) => Path.GetRelativePath(RepositoryRoot, path);
 }
