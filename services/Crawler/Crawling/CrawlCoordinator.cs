@@ -86,7 +86,6 @@ public sealed class CrawlCoordinator(
         try
         {
             await scope.ServiceProvider.GetRequiredService<CrawlRunner>().RunAsync(crawl, cancellationToken);
-            return true;
         }
         catch (HubRequestFailedException ex)
         {
@@ -96,6 +95,16 @@ public sealed class CrawlCoordinator(
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastError, ex.Message), CancellationToken.None);
             throw;
         }
+        try
+        {
+            await scope.ServiceProvider.GetRequiredService<CrawlRetention>().PruneAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The crawl is complete; what was not pruned now is pruned after the next one.
+            logger.LogWarning(ex, "Pruning after crawl {SnapshotId} failed", crawl.Id);
+        }
+        return true;
     }
 
     private async Task ScheduleAsync(CrawlerDbContext db, CrawlKind kind, CancellationToken cancellationToken)
