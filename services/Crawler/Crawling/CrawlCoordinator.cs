@@ -14,7 +14,8 @@ namespace HubPlatform.Crawler.Crawling;
 /// checkpoint, and picks up crawls requested through the API. Each kind has its own loop and its
 /// own Postgres advisory lock, so one crawl of a kind runs at a time across replicas while an
 /// hourly incremental crawl need not wait for a week-long full snapshot. Both share the one
-/// rate-limit pacer of the replica.
+/// rate-limit pacer of the replica. After each crawl it prunes what the crawler no longer needs
+/// (<see cref="CrawlRetention"/>).
 /// </summary>
 public sealed class CrawlCoordinator(
     IServiceScopeFactory scopes,
