@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -22,13 +23,24 @@ public static class MessagingExtensions
             ?? throw new InvalidOperationException(
                 $"ConnectionStrings:{ConnectionName} is not set: the AppHost passes it, or set it to amqp://user:password@host:port.");
 
+        var intervals = MessageRedelivery.ParseIntervals(builder.Configuration[MessageRedelivery.Setting]);
+        builder.Services.AddSingleton(services => new MessageRedelivery(new Uri(connectionString), intervals,
+            services.GetRequiredService<ILoggerFactory>().CreateLogger<MessageRedelivery>()));
+
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
             configure?.Invoke(bus);
 
-            bus.AddConfigureEndpointsCallback((_, endpoint) =>
+            bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {
+                // Outside the retries below: a message whose retries all met an outage (Postgres
+                // down longer than ~21 s) waits in a broker queue and comes back after 30 s, 1, 2,
+                // 5 and 10 minutes (Messaging:RedeliveryIntervals) before it is dead-lettered.
+                if (intervals.Length > 0)
+                {
+                    context.GetRequiredService<MessageRedelivery>().Configure(endpoint);
+                }
                 // Transient faults (a database restart, a deadlock) are retried in place; what still
                 // fails goes to the endpoint's _error queue with the exception, to be replayed later.
                 endpoint.UseMessageRetry(r =>

@@ -14,7 +14,8 @@ namespace HubPlatform.Crawler.Crawling;
 /// checkpoint, and picks up crawls requested through the API. Each kind has its own loop and its
 /// own Postgres advisory lock, so one crawl of a kind runs at a time across replicas while an
 /// hourly incremental crawl need not wait for a week-long full snapshot. Both share the one
-/// rate-limit pacer of the replica.
+/// rate-limit pacer of the replica. After each crawl it prunes what the crawler no longer needs
+/// (<see cref="CrawlRetention"/>).
 /// </summary>
 public sealed class CrawlCoordinator(
     IServiceScopeFactory scopes,
@@ -86,7 +87,6 @@ public sealed class CrawlCoordinator(
         try
         {
             await scope.ServiceProvider.GetRequiredService<CrawlRunner>().RunAsync(crawl, cancellationToken);
-            return true;
         }
         catch (HubRequestFailedException ex)
         {
@@ -96,6 +96,16 @@ public sealed class CrawlCoordinator(
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastError, ex.Message), CancellationToken.None);
             throw;
         }
+        try
+        {
+            await scope.ServiceProvider.GetRequiredService<CrawlRetention>().PruneAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The crawl is complete; what was not pruned now is pruned after the next one.
+            logger.LogWarning(ex, "Pruning after crawl {SnapshotId} failed", crawl.Id);
+        }
+        return true;
     }
 
     private async Task ScheduleAsync(CrawlerDbContext db, CrawlKind kind, CancellationToken cancellationToken)

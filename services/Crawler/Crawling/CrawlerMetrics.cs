@@ -28,6 +28,15 @@ public static class CrawlerMetrics
     public static readonly Counter<long> Cards = HubTelemetry.Meter.CreateCounter<long>(
         "hub.crawler.cards", "{card}", "Cards the backlog read, by outcome: readme, none (404: no README) or failed (tried again later)");
 
+    public static readonly Counter<long> OutboxFailures = HubTelemetry.Meter.CreateCounter<long>(
+        "hub.crawler.outbox.failures", "{try}", "Outbox rows that failed to publish for a reason of their own (not a broker outage), by event type");
+
+    public static readonly Counter<long> OutboxMovedAside = HubTelemetry.Meter.CreateCounter<long>(
+        "hub.crawler.outbox.moved_aside", "{event}", "Outbox rows moved aside after Crawler:OutboxMaxAttempts failures, waiting for an admin's replay");
+
+    public static readonly Counter<long> Pruned = HubTelemetry.Meter.CreateCounter<long>(
+        "hub.crawler.pruned", "{row}", "Rows deleted after a crawl by the retention (table: snapshot_repos, outbox)");
+
     private static CardCoverageReader? _coverage;
     private static int _coverageObserved;
 

@@ -76,4 +76,23 @@ public sealed class CrawlerOptions
 
     /// <summary>How long a crawl that the Hub kept refusing waits before it resumes from its checkpoint.</summary>
     public TimeSpan ResumeAfterFailure { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Failed publishes of an outbox row, each its own fault (unknown type, unreadable payload, refused
+    /// by the bus; a broker outage does not count), before the row is moved aside for an admin.
+    /// </summary>
+    public int OutboxMaxAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// Full snapshots whose repo lists (<c>crawler.snapshot_repos</c>) are kept after a crawl, the newest
+    /// completed ones (at least 1: the next snapshot's removed repos are computed against the last).
+    /// Sent events older than the oldest of them are deleted too.
+    /// </summary>
+    public int KeepSnapshots { get; set; } = 2;
+
+    /// <summary>Sent events are kept at most this long, even within the kept snapshots (unsent ones are never deleted).</summary>
+    public TimeSpan KeepSentEventsFor { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Rows deleted per statement when pruning, so no delete holds locks or WAL for long.</summary>
+    public int PruneBatchSize { get; set; } = 5000;
 }

@@ -189,7 +189,7 @@ public sealed class ListingReader(HubClient hub, CrawlerOptions options, TimePro
                 logger.LogWarning(ex, "Crawl {SnapshotId}: skipped an unreadable {RepoType} on page {Page}", snapshot, type, fetched.Number);
             }
         }
-        var message = fetched.Page.IsMalformed || repos.Count == 0 ? null : Event(snapshot, type, fetched.Number, observedAt, repos);
+        var message = fetched.Page.IsMalformed || repos.Count == 0 ? null : Event(snapshot, type, fetched.Number, observedAt, local, repos);
         return new ListingPage(fetched.Phase, fetched.Url, fetched.Number, observedAt, skew, repos, message, fetched.Page.MalformedReason,
             fetched.NextUrl, fetched.FetchSeconds, clock.Elapsed.TotalSeconds);
     }
@@ -211,11 +211,14 @@ public sealed class ListingReader(HubClient hub, CrawlerOptions options, TimePro
         }
     }
 
-    /// <summary>The page's event, serialized here so the commit only writes bytes.</summary>
-    private static OutboxMessage Event(Guid snapshot, RepoType type, int page, DateTimeOffset now, List<ListedRepo> repos) => type switch
+    /// <summary>
+    /// The page's event, serialized here so the commit only writes bytes. The event is stamped on the
+    /// Hub's clock (<paramref name="observedAt"/>), its outbox row on this machine's (<paramref name="local"/>), as every other row: the retention compares them.
+    /// </summary>
+    private static OutboxMessage Event(Guid snapshot, RepoType type, int page, DateTimeOffset observedAt, DateTimeOffset local, List<ListedRepo> repos) => type switch
     {
-        RepoType.Model => Outbox.Message(new ModelsObserved(snapshot, page, now, repos.Select(r => (ModelObservation)r.Observation).ToArray()), now),
-        RepoType.Dataset => Outbox.Message(new DatasetsObserved(snapshot, page, now, repos.Select(r => (DatasetObservation)r.Observation).ToArray()), now),
-        _ => Outbox.Message(new SpacesObserved(snapshot, page, now, repos.Select(r => (SpaceObservation)r.Observation).ToArray()), now),
+        RepoType.Model => Outbox.Message(new ModelsObserved(snapshot, page, observedAt, repos.Select(r => (ModelObservation)r.Observation).ToArray()), local),
+        RepoType.Dataset => Outbox.Message(new DatasetsObserved(snapshot, page, observedAt, repos.Select(r => (DatasetObservation)r.Observation).ToArray()), local),
+        _ => Outbox.Message(new SpacesObserved(snapshot, page, observedAt, repos.Select(r => (SpaceObservation)r.Observation).ToArray()), local),
     };
 }

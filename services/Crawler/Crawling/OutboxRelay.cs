@@ -1,19 +1,28 @@
+using System.Net.Sockets;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using HubPlatform.Contracts;
 using HubPlatform.Crawler.Infrastructure;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace HubPlatform.Crawler.Crawling;
 
 /// <summary>
-/// Publishes outbox rows to RabbitMQ in order and marks them sent. While the broker is down the
-/// rows wait; a crash between publish and mark re-publishes with the same MessageId, which the
-/// idempotent consumers absorb. Replicas share the work through <c>FOR UPDATE SKIP LOCKED</c>.
+/// Publishes outbox rows to RabbitMQ, oldest first, one by one, and marks them sent. While the
+/// broker is down the rows wait (the pass stops at the first publish the broker does not take); a
+/// crash between publish and mark re-publishes with the same MessageId, which the idempotent
+/// consumers absorb. A row that fails for a reason of its own (its type unknown, its payload
+/// unreadable, the bus refusing it) does not hold the rows behind it: its failure is counted, the
+/// pass goes on, and after <see cref="CrawlerOptions.OutboxMaxAttempts"/> it is moved aside for an
+/// admin (<c>/api/admin/outbox/failed</c>). Replicas share the work through <c>FOR UPDATE SKIP LOCKED</c>.
 /// </summary>
-public sealed class OutboxRelay(IServiceScopeFactory scopes, OutboxSignal signal, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
+public sealed class OutboxRelay(
+    IServiceScopeFactory scopes, OutboxSignal signal, IOptions<CrawlerOptions> options, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
 {
     private const int BatchSize = 20;
+    private const int MaxErrorLength = 2000;
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(15);
 
     private static readonly Dictionary<string, Type> MessageTypes = typeof(ModelsObserved).Assembly.GetTypes()
@@ -43,6 +52,7 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, OutboxSignal signal
         }
     }
 
+    /// <summary>One pass over the oldest pending rows; returns how many it sent or counted as failed.</summary>
     public async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -51,27 +61,85 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, OutboxSignal signal
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var batch = await db.Outbox
-            .FromSql($"SELECT * FROM crawler.outbox WHERE sent_at IS NULL ORDER BY id LIMIT {BatchSize} FOR UPDATE SKIP LOCKED")
+            .FromSqlRaw($"SELECT * FROM crawler.outbox WHERE {CrawlerDbContext.OutboxPending} ORDER BY id LIMIT {BatchSize} FOR UPDATE SKIP LOCKED")
             .AsNoTracking() // Tracking would copy and compare every ~1 MB payload just to set sent_at.
             .ToListAsync(cancellationToken);
+        var sent = new List<long>(batch.Count);
+        var failed = 0;
+        ExceptionDispatchInfo? outage = null;
         foreach (var row in batch)
         {
-            if (!MessageTypes.TryGetValue(row.MessageType, out var type))
+            try
             {
-                throw new InvalidOperationException($"Outbox row {row.Id} has unknown type {row.MessageType}.");
+                await PublishAsync(bus, row, cancellationToken);
+                sent.Add(row.Id);
             }
-            var message = JsonSerializer.Deserialize(row.Payload, type)!;
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(PublishTimeout);
-            await bus.Publish(message, type, context => context.MessageId = row.MessageId, timeout.Token);
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsBrokerFault(ex))
+            {
+                // The broker, not the row: stop here (the rest would wait as long), nothing counted.
+                outage = ExceptionDispatchInfo.Capture(ex);
+                break;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                await CountFailureAsync(db, row, ex, cancellationToken);
+                failed++;
+            }
         }
-        if (batch.Count > 0)
+        if (sent.Count > 0)
         {
-            var sent = batch.Select(r => r.Id).ToArray();
             var now = time.GetUtcNow();
             await db.Outbox.Where(r => sent.Contains(r.Id)).ExecuteUpdateAsync(s => s.SetProperty(r => r.SentAt, now), cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        return batch.Count;
+        outage?.Throw();
+        return sent.Count + failed;
     }
+
+    private static async Task PublishAsync(IPublishEndpoint bus, OutboxMessage row, CancellationToken cancellationToken)
+    {
+        if (!MessageTypes.TryGetValue(row.MessageType, out var type))
+        {
+            throw new InvalidOperationException($"Unknown event type {row.MessageType}.");
+        }
+        var message = JsonSerializer.Deserialize(row.Payload, type)
+            ?? throw new InvalidOperationException($"The payload of a {row.MessageType} is JSON null.");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(PublishTimeout);
+        await bus.Publish(message, type, context => context.MessageId = row.MessageId, timeout.Token);
+    }
+
+    private async Task CountFailureAsync(CrawlerDbContext db, OutboxMessage row, Exception ex, CancellationToken cancellationToken)
+    {
+        var attempts = row.Attempts + 1;
+        var error = $"{ex.GetType().Name}: {ex.Message}";
+        error = error.Length > MaxErrorLength ? error[..MaxErrorLength] : error;
+        DateTimeOffset? failedAt = attempts >= options.Value.OutboxMaxAttempts ? time.GetUtcNow() : null;
+        await db.Outbox.Where(r => r.Id == row.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Attempts, attempts)
+            .SetProperty(r => r.LastError, error)
+            .SetProperty(r => r.FailedAt, failedAt), cancellationToken);
+        CrawlerMetrics.OutboxFailures.Add(1, new KeyValuePair<string, object?>("event.type", row.MessageType));
+        if (failedAt is null)
+        {
+            logger.LogWarning(ex, "Outbox row {Id} ({Type}, message {MessageId}) could not be published (try {Attempts} of {Max}); the rows behind it go on",
+                row.Id, row.MessageType, row.MessageId, attempts, options.Value.OutboxMaxAttempts);
+            return;
+        }
+        CrawlerMetrics.OutboxMovedAside.Add(1, new KeyValuePair<string, object?>("event.type", row.MessageType));
+        logger.LogError(ex, "Outbox row {Id} ({Type}, message {MessageId}) failed {Attempts} times and is moved aside: GET /api/admin/outbox/failed lists it, POST .../{Id}/replay sends it again",
+            row.Id, row.MessageType, row.MessageId, attempts, row.Id);
+    }
+
+    /// <summary>
+    /// A failure of the broker or of the way to it (the publish timed out, the connection is gone),
+    /// which every row would meet alike; anything else is the row's own.
+    /// </summary>
+    public static bool IsBrokerFault(Exception ex) => ex switch
+    {
+        OperationCanceledException or TimeoutException or SocketException or IOException => true,
+        ConnectionException or TransportUnavailableException or MessageNotAcknowledgedException => true,
+        _ when ex.GetType().Namespace?.StartsWith("RabbitMQ.Client", StringComparison.Ordinal) == true => true,
+        _ => ex.InnerException is { } inner && IsBrokerFault(inner),
+    };
 }

@@ -41,6 +41,7 @@ public static class CrawlerServiceExtensions
         builder.Services.AddSingleton<CardCoverageReader>();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddScoped<CrawlRunner>();
+        builder.Services.AddScoped<CrawlRetention>();
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddHostedService<CrawlCoordinator>();
         // The card backlog runs beside the crawls, paced by the Hub's resolvers bucket alone.

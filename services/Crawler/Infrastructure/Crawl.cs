@@ -110,7 +110,12 @@ public sealed class SnapshotRepo
     public string? Sha { get; set; }
 }
 
-/// <summary>An event waiting to be relayed to RabbitMQ. <see cref="MessageId"/> stays the same across relays.</summary>
+/// <summary>
+/// An event waiting to be relayed to RabbitMQ. <see cref="MessageId"/> stays the same across relays.
+/// A row the relay could not publish for a reason of its own (not a broker outage) counts
+/// <see cref="Attempts"/>; after <c>Crawler:OutboxMaxAttempts</c> it is moved aside
+/// (<see cref="FailedAt"/>) so the rows behind it flow, until an admin replays it.
+/// </summary>
 public sealed class OutboxMessage
 {
     public long Id { get; set; }
@@ -120,6 +125,11 @@ public sealed class OutboxMessage
     public byte[] Payload { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
+    /// <summary>Failed publishes of this row that were its own fault (unknown type, unreadable payload, refused by the bus).</summary>
+    public int Attempts { get; set; }
+    /// <summary>When the row was moved aside; the relay skips it until it is replayed.</summary>
+    public DateTimeOffset? FailedAt { get; set; }
+    public string? LastError { get; set; }
 }
 
 /// <summary>A page the Hub kept answering with something unreadable: skipped, reported, retryable later.</summary>

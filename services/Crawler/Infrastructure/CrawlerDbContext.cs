@@ -13,6 +13,9 @@ public sealed class CrawlerDbContext(DbContextOptions<CrawlerDbContext> options)
     public DbSet<FailedPage> FailedPages => Set<FailedPage>();
     public DbSet<CardState> Cards => Set<CardState>();
 
+    /// <summary>The outbox rows the relay works on: not sent yet and not moved aside.</summary>
+    public const string OutboxPending = "sent_at IS NULL AND failed_at IS NULL";
+
     /// <summary>What a card is due under: never read, or read at another revision than the one listed last.</summary>
     public const string CardDue = "fetched_at IS NULL OR fetched_sha IS DISTINCT FROM sha";
 
@@ -38,8 +41,9 @@ public sealed class CrawlerDbContext(DbContextOptions<CrawlerDbContext> options)
             // Bytes, lz4-compressed: a ~1 MB page stored as jsonb cost Postgres a parse and a pglz
             // compression on every commit (~30-50 ms of CPU a page) and a jsonb-to-text on every relay.
             message.Property(m => m.Payload).HasColumnType("bytea").UseCompressionMethod("lz4");
-            // The relay reads only what is unsent, oldest first.
-            message.HasIndex(m => m.Id).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_unsent");
+            // The relay reads only what is unsent and not moved aside, oldest first.
+            message.HasIndex(m => m.Id).HasFilter(OutboxPending).HasDatabaseName("ix_outbox_pending");
+            message.HasIndex(m => m.FailedAt).HasFilter("failed_at IS NOT NULL").HasDatabaseName("ix_outbox_failed");
         });
         modelBuilder.Entity<FailedPage>(page => page.HasKey(p => p.Id));
         modelBuilder.Entity<CardState>(card =>

@@ -91,6 +91,9 @@ public sealed class CrawlerRig : IAsyncDisposable
         Api = _crawler.CreateClient().WithAdminKey();
     }
 
+    /// <summary>A client of the crawler's API without the admin key.</summary>
+    public HttpClient CreateAnonymousApi() => _crawler!.CreateClient();
+
     public async Task StopCrawlerAsync()
     {
         await _crawler!.DisposeAsync();

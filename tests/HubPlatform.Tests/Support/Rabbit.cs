@@ -38,6 +38,14 @@ public sealed class Rabbit : IDisposable
         return json.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0;
     }
 
+    /// <summary>Every queue of a virtual host with the messages in it.</summary>
+    public async Task<Dictionary<string, long>> QueuesAsync(string vhost)
+    {
+        var queues = await _http.GetFromJsonAsync<JsonElement>($"/api/queues/{vhost}?columns=name,messages");
+        return queues.EnumerateArray().ToDictionary(q => q.GetProperty("name").GetString()!,
+            q => q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0);
+    }
+
     /// <summary>
     /// Deliveries the queue's consumers acknowledged so far (faulted ones too: they move to the
     /// error queue). The management API refreshes it every few seconds, so wait for it to reach a

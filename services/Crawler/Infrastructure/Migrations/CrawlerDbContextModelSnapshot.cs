@@ -257,9 +257,21 @@ namespace HubPlatform.Crawler.Infrastructure.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("FailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("failed_at");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
 
                     b.Property<Guid>("MessageId")
                         .HasColumnType("uuid")
@@ -283,9 +295,13 @@ namespace HubPlatform.Crawler.Infrastructure.Migrations
                     b.HasKey("Id")
                         .HasName("pk_outbox");
 
+                    b.HasIndex("FailedAt")
+                        .HasDatabaseName("ix_outbox_failed")
+                        .HasFilter("failed_at IS NOT NULL");
+
                     b.HasIndex("Id")
-                        .HasDatabaseName("ix_outbox_unsent")
-                        .HasFilter("sent_at IS NULL");
+                        .HasDatabaseName("ix_outbox_pending")
+                        .HasFilter("sent_at IS NULL AND failed_at IS NULL");
 
                     b.ToTable("outbox", "crawler");
                 });
