@@ -4,6 +4,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using HubPlatform.Gateway.Caching;
 using HubPlatform.Tests.Support;
 
@@ -86,6 +88,33 @@ public sealed class GatewayTests : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+    }
+
+    [Fact]
+    public async Task A_Redis_that_stops_answering_costs_the_cache_not_the_answer()
+    {
+        // Connected, then silent: Redis calls time out (RedisTimeoutException is a TimeoutException, not a
+        // RedisException), which the store once did not catch: its "output cache miss" warning is the proof it did.
+        await using var proxy = new TcpProxy("127.0.0.1", int.Parse(TestServers.Redis.Split(':')[1]));
+        var logs = new CapturedLogs();
+        await using var gateway = new ServiceHost<RedisOutputCacheStore>("gateway", _database, _vhost, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:cache"] = $"127.0.0.1:{proxy.Port},asyncTimeout=300,syncTimeout=300",
+            ["Services:metrics:http:0"] = _metrics.Urls.Single(),
+        }, services => services.AddSingleton<ILoggerProvider>(logs));
+        var http = gateway.CreateClient();
+        using var warm = await http.GetAsync("/api/v1/models/microsoft/phi-2");
+        Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+
+        proxy.Stall();
+        foreach (var url in new[] { "/api/v1/models/microsoft/phi-2", "/api/v1/models/google/gemma-7b", "/api/v1/summary" })
+        {
+            using var answer = await http.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        }
+        proxy.Resume();
+        // The answers above met the stalled Redis (not some cache in front of it) and went on without it.
+        Assert.Contains(logs.Lines, l => l.Category == typeof(RedisOutputCacheStore).FullName && l.Message.Contains("output cache miss", StringComparison.Ordinal));
     }
 
     [Fact]
