@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Reflection;
 using Cloud.Unum.USearch;
 using HubPlatform.Search.Embeddings;
 
@@ -23,10 +22,6 @@ public sealed class VectorIndex : IDisposable
     private readonly SemaphoreSlim _searchContexts = new(Environment.ProcessorCount);
     private readonly USearchIndex _index;
     private readonly int _expansionSearch;
-
-    // The binding grows capacity inside Add a little at a time; reserving the whole batch first grows it once.
-    private static readonly MethodInfo IncreaseCapacity = typeof(USearchIndex).GetMethod("IncreaseCapacity", BindingFlags.Instance | BindingFlags.NonPublic)
-        ?? throw new MissingMethodException(nameof(USearchIndex), "IncreaseCapacity");
 
     private VectorIndex(USearchIndex index, int expansionSearch)
     {
@@ -105,10 +100,7 @@ public sealed class VectorIndex : IDisposable
             }
             var keys = latest.Keys.ToArray();
             var added = latest.Values.ToArray();
-            if (_index.Capacity() < _index.Size() + (ulong)keys.Length)
-            {
-                IncreaseCapacity.Invoke(_index, [(ulong)keys.Length]);
-            }
+            // The batch overload reserves capacity for the whole batch once (single Adds would grow it a vector at a time).
             // One thread: concurrent Adds through the binding put wrong or missing vectors under keys now and then
             // (CI saw relevance and restart tests fail nondeterministically), so the build stays sequential.
             _index.Add(keys, added);
