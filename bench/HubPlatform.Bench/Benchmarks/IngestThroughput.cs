@@ -47,7 +47,16 @@ public static class IngestThroughput
         var documentsBefore = await SearchModelDocumentsAsync(db, ct);
         long documents = 0;
         var statementsCounted = await PostgresStatements.ResetAsync(db, ct);
+        var activity = new PostgresActivity();
 
+        // The crawler's own account of a page's time (fetch, parse, commit, waits), logged at the end of each listing.
+        var crawlerLines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var watching = platform.WatchLogsAsync("crawler", l => l.Contains("listing pages in", StringComparison.Ordinal), l =>
+        {
+            crawlerLines.Enqueue(l);
+            Console.WriteLine($"bench: crawler: {l}");
+        }, stopWatching.Token);
         var snapshot = await platform.StartCrawlAsync(ct);
         var clock = Stopwatch.StartNew();
         Console.WriteLine($"bench: crawl {snapshot} started");
@@ -86,6 +95,7 @@ public static class IngestThroughput
             {
                 searchDone = now;
             }
+            await activity.SampleAsync(db, ct);
             var depths = await QueueDepthsAsync(management, ct);
             queueSamples.Add((now, depths));
             // A page in an error queue never arrives by itself: the snapshot cannot complete, so waiting on is pointless.
@@ -110,6 +120,8 @@ public static class IngestThroughput
             }
         }
         var cpu = processes.ToDictionary(p => p.Name, p => ProcessMonitor.Read(p.Marker).CpuSeconds - cpuBefore[p.Name]);
+        await stopWatching.CancelAsync();
+        await watching;
         var total = new[] { crawlDone!.Value, metricsDone!.Value, lineageDone!.Value, searchDone!.Value }.Max();
 
         section.Number("models", crawled)
@@ -157,7 +169,8 @@ public static class IngestThroughput
                 {
                     c.Key, F(c.Value, 1), F(100 * c.Value / Math.Max(cpu.Values.Sum(), 0.001), 0) + " %", F(peakRss[c.Key]),
                 }))
-            .Line($"CPU available in that time: {F(total * report.Machine.Cores, 0)} core-seconds ({report.Machine.Cores} cores × {F(total, 1)} s). " +
+            .Line($"CPU available in that time: {F(total * report.Machine.Cores, 0)} core-seconds ({report.Machine.Cores} cores × {F(total, 1)} s); " +
+                  $"the platform used {F(cpu.Values.Sum(), 0)}, {F(1000 * cpu.Values.Sum() / Math.Max(pages, 1), 0)} core-ms a listing page. " +
                   "Search's embedding worker holds inference while listing pages arrive (`Search:Embeddings:IngestLull`, 3 s after the last page), " +
                   "so search's CPU here is its consumers' upserts and index sync, not the embedding backlog (section 3).")
             .Line()
@@ -167,6 +180,22 @@ public static class IngestThroughput
             .Line("Total queued over time:")
             .Line()
             .Table(["at, s", "messages queued"], Downsample(queueSamples, 12).Select(s => new[] { F(s.At, 0), F(s.Depths.Values.Sum()) }));
+        section.Line()
+            .Line($"What the services' Postgres sessions were doing, sampled from `pg_stat_activity` once a second ({activity.Sweeps:N0} samples): " +
+                  "sessions running a statement on average, of them on the CPU, and the most frequent waits (average sessions waiting on each):")
+            .Line()
+            .Table(["service role", "sessions active", "on the CPU", "waiting on"],
+                activity.Summary().Select(a => new[] { a.Role, F(a.Active, 2), F(a.OnCpu, 2), a.TopWaits }));
+        if (!crawlerLines.IsEmpty)
+        {
+            section.Line()
+                .Line("The crawler's own account of each listing phase (its log):")
+                .Line();
+            foreach (var line in crawlerLines)
+            {
+                section.Line($"- `{line.Trim()}`");
+            }
+        }
         if (statementsCounted)
         {
             await StatementsAsync(section, db, ct);
@@ -183,6 +212,12 @@ public static class IngestThroughput
     {
         var total = await PostgresStatements.TotalMsAsync(db, ct);
         var top = await PostgresStatements.TopAsync(db, 12, ct);
+        var roles = await PostgresStatements.ByRoleAsync(db, ct);
+        section.Line()
+            .Line("Statement time by service role (execution time, so waits included):")
+            .Line()
+            .Table(["service role", "statements", "total s", "share"],
+                roles.Select(r => new[] { r.Role, F(r.Calls), F(r.TotalMs / 1000, 1), F(100 * r.TotalMs / Math.Max(total, 0.001), 0) + " %" }));
         section.Line()
             .Line($"Postgres time by statement during the ingest (`pg_stat_statements`, execution time of all statements {F(total / 1000, 1)} s; the 12 costliest; " +
                   "a statement's time includes waiting for row locks another page's transaction holds):")
