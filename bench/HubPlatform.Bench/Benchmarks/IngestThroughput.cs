@@ -42,7 +42,7 @@ public static class IngestThroughput
         using var management = platform.RabbitMqManagement();
         await using var db = await platform.OpenDatabaseAsync(ct);
         var processes = PlatformProcesses.All(platform);
-        var cpuBefore = processes.ToDictionary(p => p.Name, p => ProcessMonitor.Read(p.Marker).CpuSeconds);
+        var cpuBefore = ProcessMonitor.ReadAll(processes).ToDictionary(p => p.Key, p => p.Value.CpuSeconds);
         var peakRss = processes.ToDictionary(p => p.Name, _ => 0.0);
         var documentsBefore = await SearchModelDocumentsAsync(db, ct);
         long documents = 0;
@@ -107,9 +107,9 @@ public static class IngestThroughput
             {
                 peakQueues[queue] = Math.Max(peakQueues.GetValueOrDefault(queue), depth);
             }
-            foreach (var (name, marker) in processes)
+            foreach (var (name, usage) in ProcessMonitor.ReadAll(processes))
             {
-                peakRss[name] = Math.Max(peakRss[name], ProcessMonitor.Read(marker).PeakRssMb);
+                peakRss[name] = Math.Max(peakRss[name], usage.PeakRssMb);
             }
             report.LoadAverages.Add(MachineInfo.LoadAverageNow());
             if (print)
@@ -119,7 +119,7 @@ public static class IngestThroughput
                 Console.WriteLine($"bench: {now:F0}s crawled {crawled:N0} ({pages} pages), metrics {progress.Metrics:N0}, lineage {progress.Lineage:N0}, search {documents:N0}, queued {depths.Values.Sum():N0}");
             }
         }
-        var cpu = processes.ToDictionary(p => p.Name, p => ProcessMonitor.Read(p.Marker).CpuSeconds - cpuBefore[p.Name]);
+        var cpu = ProcessMonitor.ReadAll(processes).ToDictionary(p => p.Key, p => p.Value.CpuSeconds - cpuBefore[p.Key]);
         await stopWatching.CancelAsync();
         await watching;
         var total = new[] { crawlDone!.Value, metricsDone!.Value, lineageDone!.Value, searchDone!.Value }.Max();
