@@ -16,7 +16,7 @@ public static class LineageServiceExtensions
             // exhausted their retries) when one page's new nodes were inserted in two statements
             // in two orders, and queued on the snapshot's row. EdgeStore now inserts new nodes in
             // one statement in key order and reads the snapshot's date without a lock.
-            bus.AddConsumer<ModelsObservedConsumer>().Endpoint(e => e.ConcurrentMessageLimit = 4);
+            bus.AddConsumer<ModelsObservedConsumer>().Endpoint(e => e.ConcurrentMessageLimit = MessagingExtensions.PageConcurrency);
             bus.AddConsumer<SnapshotCompletedConsumer>();
             bus.AddConsumer<ReposRemovedConsumer>();
         });

@@ -15,9 +15,9 @@ public static class MetricsServiceExtensions
         builder.AddHubMessaging("metrics", bus =>
         {
             bus.AddConsumer<SnapshotStartedConsumer>();
-            bus.AddConsumer<ModelsObservedConsumer>();
-            bus.AddConsumer<DatasetsObservedConsumer>();
-            bus.AddConsumer<SpacesObservedConsumer>();
+            bus.AddConsumer<ModelsObservedConsumer>().Endpoint(e => e.ConcurrentMessageLimit = MessagingExtensions.PageConcurrency);
+            bus.AddConsumer<DatasetsObservedConsumer>().Endpoint(e => e.ConcurrentMessageLimit = MessagingExtensions.PageConcurrency);
+            bus.AddConsumer<SpacesObservedConsumer>().Endpoint(e => e.ConcurrentMessageLimit = MessagingExtensions.PageConcurrency);
             bus.AddConsumer<OrganizationsObservedConsumer>();
             bus.AddConsumer<ReposRemovedConsumer>();
             bus.AddConsumer<SnapshotCompletedConsumer>();

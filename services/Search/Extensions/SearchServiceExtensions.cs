@@ -16,8 +16,8 @@ public static class SearchServiceExtensions
         builder.AddHubCache("search");
         builder.AddHubMessaging("search", bus =>
         {
-            bus.AddConsumer<ModelsObservedConsumer>();
-            bus.AddConsumer<DatasetsObservedConsumer>();
+            bus.AddConsumer<ModelsObservedConsumer>().Endpoint(e => e.ConcurrentMessageLimit = MessagingExtensions.PageConcurrency);
+            bus.AddConsumer<DatasetsObservedConsumer>().Endpoint(e => e.ConcurrentMessageLimit = MessagingExtensions.PageConcurrency);
             bus.AddConsumer<CardsFetchedConsumer>();
             bus.AddConsumer<ReposRemovedConsumer>();
             bus.AddConsumer<SnapshotCompletedConsumer>();
