@@ -29,48 +29,46 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
         var edges = declared.Except(selfReferences).ToArray();
         var ids = models.Select(m => m.Id).ToArray();
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Before the page's transaction, each statement committing at once: the snapshot's date (the
+        // first page sets it, every other reads it) and the nodes of bases this page names but does
+        // not observe. Inside the transaction, concurrent pages naming one popular base, or the first
+        // pages of a snapshot, queued behind each other's whole page (bench, 200k models: lineage's
+        // sessions spent half their time waiting on another page's transaction). Both are
+        // idempotent: a page failing afterwards leaves a date it would set again and unresolved
+        // nodes it would insert again, named as bases by the page that a redelivery stores.
         var date = await SnapshotDates.DateOfAsync(db, page.SnapshotId, page.ObservedAt, cancellationToken);
-        // Nodes in two steps, so concurrent pages cannot deadlock: (1) every new node, observed or
-        // only named as a base, in one statement in key order (concurrent inserts of one key wait
-        // in that one order); (2) the observed models that already existed are updated. Step 1 never
-        // locks an existing row, so pages naming the same popular base do not queue behind it.
-        var parents = edges.Select(e => e.Base).Distinct(StringComparer.Ordinal).Except(ids, StringComparer.Ordinal).ToArray();
-        var inserted = (await db.Database.SqlQuery<string>($"""
-            INSERT INTO lineage.models (id, resolved, author, pipeline_tag, downloads, likes, created_at, first_observed_at, last_observed_at)
-            SELECT n.id, n.observed, n.author, n.pipeline_tag, n.downloads, n.likes, n.created_at,
-                   CASE WHEN n.observed THEN {date} END, CASE WHEN n.observed THEN {date} END
-            FROM (SELECT u.*, TRUE AS observed
-                  FROM unnest({ids}, {models.Select(m => m.Author).ToArray()}, {models.Select(m => m.PipelineTag).ToArray()},
-                              {models.Select(m => m.Downloads).ToArray()}, {models.Select(m => m.Likes).ToArray()}, {models.Select(m => m.CreatedAt).ToArray()})
-                       AS u(id, author, pipeline_tag, downloads, likes, created_at)
-                  UNION ALL
-                  SELECT p, NULL, NULL, 0, 0, NULL, FALSE FROM unnest({parents}) AS p) n
-            WHERE NOT EXISTS (SELECT 1 FROM lineage.models m WHERE m.id = n.id)
-            ORDER BY n.id
-            ON CONFLICT (id) DO NOTHING
-            RETURNING id AS "Value"
-            """).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        var existing = models.Where(m => !inserted.Contains(m.Id)).ToArray();
-        if (existing.Length > 0)
+        var parents = edges.Select(e => e.Base).Distinct(StringComparer.Ordinal).Except(ids, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        if (parents.Length > 0)
         {
+            // In key order, so concurrent pages inserting the same new bases wait in one order.
             await db.Database.ExecuteSqlAsync($"""
-                UPDATE lineage.models AS t SET resolved = TRUE, author = u.author, pipeline_tag = u.pipeline_tag,
-                    downloads = u.downloads, likes = u.likes, created_at = u.created_at,
-                    first_observed_at = least(t.first_observed_at, {date}),
-                    last_observed_at = {date}, removed_snapshot_id = NULL, removed_at = NULL
-                FROM unnest({existing.Select(m => m.Id).ToArray()}, {existing.Select(m => m.Author).ToArray()}, {existing.Select(m => m.PipelineTag).ToArray()},
-                            {existing.Select(m => m.Downloads).ToArray()}, {existing.Select(m => m.Likes).ToArray()}, {existing.Select(m => m.CreatedAt).ToArray()})
-                     AS u(id, author, pipeline_tag, downloads, likes, created_at)
-                WHERE t.id = u.id
-                  AND (t.last_observed_at IS NULL OR t.last_observed_at <= {date})
-                  AND (t.removed_at IS NULL OR t.removed_at < {date})
+                INSERT INTO lineage.models (id, resolved, downloads, likes)
+                SELECT p, FALSE, 0, 0 FROM unnest({parents}) AS p
+                WHERE NOT EXISTS (SELECT 1 FROM lineage.models m WHERE m.id = p)
+                ORDER BY p
+                ON CONFLICT (id) DO NOTHING
                 """, cancellationToken);
         }
-        // Only models whose latest observation is this snapshot's get their edges rewritten: a
-        // replayed older page neither rewrites history nor brings back a model removed since.
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The observed models, new or not, in one statement in key order. Only models whose latest
+        // observation is this snapshot's are written, and only they come back: the models whose edges
+        // this page rewrites. A replayed older page neither rewrites history nor brings back a model
+        // removed since.
         var current = await db.Database.SqlQuery<string>($"""
-            SELECT id AS "Value" FROM lineage.models WHERE id = ANY({ids}) AND last_observed_at = {date} AND removed_at IS NULL
+            INSERT INTO lineage.models AS t (id, resolved, author, pipeline_tag, downloads, likes, created_at, first_observed_at, last_observed_at)
+            SELECT u.id, TRUE, u.author, u.pipeline_tag, u.downloads, u.likes, u.created_at, {date}, {date}
+            FROM unnest({ids}, {models.Select(m => m.Author).ToArray()}, {models.Select(m => m.PipelineTag).ToArray()},
+                        {models.Select(m => m.Downloads).ToArray()}, {models.Select(m => m.Likes).ToArray()}, {models.Select(m => m.CreatedAt).ToArray()})
+                 AS u(id, author, pipeline_tag, downloads, likes, created_at)
+            ORDER BY u.id
+            ON CONFLICT (id) DO UPDATE SET resolved = TRUE, author = EXCLUDED.author, pipeline_tag = EXCLUDED.pipeline_tag,
+                downloads = EXCLUDED.downloads, likes = EXCLUDED.likes, created_at = EXCLUDED.created_at,
+                first_observed_at = least(t.first_observed_at, EXCLUDED.first_observed_at),
+                last_observed_at = EXCLUDED.last_observed_at, removed_snapshot_id = NULL, removed_at = NULL
+            WHERE (t.last_observed_at IS NULL OR t.last_observed_at <= EXCLUDED.last_observed_at)
+              AND (t.removed_at IS NULL OR t.removed_at < EXCLUDED.last_observed_at)
+            RETURNING t.id AS "Value"
             """).ToArrayAsync(cancellationToken);
         var stale = ids.Length - current.Length;
         var currentSet = current.ToHashSet(StringComparer.Ordinal);
@@ -155,8 +153,8 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
     public async Task<IReadOnlyList<string>> RemoveAsync(ReposRemoved removed, CancellationToken cancellationToken)
     {
         var ids = removed.Ids.Distinct(StringComparer.Ordinal).ToArray();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var date = await SnapshotDates.DateOfAsync(db, removed.SnapshotId, removed.ObservedAt, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var gone = await db.Database.SqlQuery<string>($"""
             UPDATE lineage.models SET resolved = FALSE, removed_snapshot_id = {removed.SnapshotId}, removed_at = {date}
             WHERE id = ANY({ids}) AND (last_observed_at IS NULL OR last_observed_at < {date})
