@@ -185,7 +185,7 @@ public sealed class CrawlRunner(
             if (crawl.Kind == CrawlKind.Full)
             {
                 var started = Stopwatch.GetTimestamp();
-                await RememberAsync(crawl.Id, type, page.Repos, cancellationToken);
+                await RememberAsync(crawl.Id, page.Number, type, page.Repos, cancellationToken);
                 remember = Stopwatch.GetElapsedTime(started).TotalSeconds;
             }
         }
@@ -239,19 +239,16 @@ public sealed class CrawlRunner(
         }
     }
 
-    /// <summary>What a full snapshot saw, for removed-repo detection and for choosing overviews and cards.</summary>
-    private async Task RememberAsync(Guid snapshot, RepoType type, IReadOnlyList<ListedRepo> repos, CancellationToken cancellationToken)
+    /// <summary>What a full snapshot saw, for removed-repo detection and for choosing overviews: one row for the page.</summary>
+    private async Task RememberAsync(Guid snapshot, int page, RepoType type, IReadOnlyList<ListedRepo> repos, CancellationToken cancellationToken)
     {
         var typeName = type.ToString();
         var ids = repos.Select(r => r.Id).ToArray();
         var authors = repos.Select(r => r.Author).ToArray();
         var downloads = repos.Select(r => r.Downloads).ToArray();
-        var created = repos.Select(r => r.CreatedAt?.ToUniversalTime()).ToArray();
-        var shas = repos.Select(r => r.Sha).ToArray();
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO crawler.snapshot_repos (snapshot_id, repo_type, repo_id, author, downloads, created_at, sha)
-            SELECT {snapshot}, {typeName}, r.id, r.author, r.downloads, r.created_at, r.sha
-            FROM unnest({ids}, {authors}, {downloads}, {created}, {shas}) AS r(id, author, downloads, created_at, sha)
+            INSERT INTO crawler.snapshot_repo_pages (snapshot_id, page, repo_type, repo_ids, authors, downloads)
+            VALUES ({snapshot}, {page}, {typeName}, {ids}, {authors}, {downloads})
             ON CONFLICT DO NOTHING
             """, cancellationToken);
     }
@@ -388,11 +385,11 @@ public sealed class CrawlRunner(
         {
             var typeName = type.ToString();
             var removed = await db.Database.SqlQuery<string>($"""
-                SELECT p.repo_id AS "Value" FROM crawler.snapshot_repos p
-                WHERE p.snapshot_id = {previous.Value} AND p.repo_type = {typeName}
-                  AND NOT EXISTS (SELECT 1 FROM crawler.snapshot_repos c
-                                  WHERE c.snapshot_id = {crawl.Id} AND c.repo_type = {typeName} AND c.repo_id = p.repo_id)
-                ORDER BY p.repo_id
+                SELECT p.id AS "Value"
+                FROM (SELECT DISTINCT unnest(repo_ids) AS id FROM crawler.snapshot_repo_pages WHERE snapshot_id = {previous.Value} AND repo_type = {typeName}) p
+                WHERE NOT EXISTS (SELECT 1 FROM (SELECT unnest(repo_ids) AS id FROM crawler.snapshot_repo_pages WHERE snapshot_id = {crawl.Id} AND repo_type = {typeName}) c
+                                  WHERE c.id = p.id)
+                ORDER BY p.id
                 """).ToListAsync(cancellationToken);
             foreach (var chunk in removed.Chunk(RemovedBatchSize))
             {
