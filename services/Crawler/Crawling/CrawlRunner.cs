@@ -22,6 +22,7 @@ public sealed class CrawlRunner(
     RateLimitPacer pacer,
     CrawlEta eta,
     OutboxSignal outboxSignal,
+    RecentEvents recentEvents,
     IOptions<CrawlerOptions> options,
     TimeProvider time,
     ILogger<CrawlRunner> logger)
@@ -326,11 +327,17 @@ public sealed class CrawlRunner(
     /// <summary>
     /// Stops tracking the committed events and failed pages: the crawl's context lives for the whole
     /// crawl, and every tracked ~1 MB event would stay in memory and be compared on each later save.
+    /// The committed events go to the relay as objects (<see cref="RecentEvents"/>).
     /// </summary>
     private void Forget()
     {
         foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity is OutboxMessage or FailedPage).ToList())
         {
+            if (entry.Entity is OutboxMessage { Message: { } message } row)
+            {
+                recentEvents.Add(row.MessageId, message);
+                row.Message = null;
+            }
             entry.State = EntityState.Detached;
         }
     }
@@ -355,6 +362,7 @@ public sealed class CrawlRunner(
             crawl.FailedPages, crawl.ModelPages, crawl.DatasetPages, crawl.SpacePages, crawl.OrganizationPages, crawl.CardPages), now);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        Forget();
         outboxSignal.Notify();
         logger.LogInformation(
             "Crawl {SnapshotId} ({Kind}) completed: {Pages} pages, {Models} models, {Datasets} datasets, {Spaces} spaces, {Organizations} overviews, {FailedPages} failed pages",

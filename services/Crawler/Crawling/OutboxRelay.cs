@@ -19,7 +19,7 @@ namespace HubPlatform.Crawler.Crawling;
 /// admin (<c>/api/admin/outbox/failed</c>). Replicas share the work through <c>FOR UPDATE SKIP LOCKED</c>.
 /// </summary>
 public sealed class OutboxRelay(
-    IServiceScopeFactory scopes, OutboxSignal signal, IOptions<CrawlerOptions> options, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
+    IServiceScopeFactory scopes, OutboxSignal signal, RecentEvents recent, IOptions<CrawlerOptions> options, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
 {
     private const int BatchSize = 20;
     private const int MaxErrorLength = 2000;
@@ -60,9 +60,10 @@ public sealed class OutboxRelay(
         var bus = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The payload is not read here: most events are still in this process (RecentEvents); the others are read one by one.
         var batch = await db.Outbox
             .FromSqlRaw($"SELECT * FROM crawler.outbox WHERE {CrawlerDbContext.OutboxPending} ORDER BY id LIMIT {BatchSize} FOR UPDATE SKIP LOCKED")
-            .AsNoTracking() // Tracking would copy and compare every ~1 MB payload just to set sent_at.
+            .Select(r => new PendingEvent(r.Id, r.MessageId, r.MessageType, r.Attempts))
             .ToListAsync(cancellationToken);
         var sent = new List<long>(batch.Count);
         var failed = 0;
@@ -71,7 +72,7 @@ public sealed class OutboxRelay(
         {
             try
             {
-                await PublishAsync(bus, row, cancellationToken);
+                await PublishAsync(db, bus, row, cancellationToken);
                 sent.Add(row.Id);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsBrokerFault(ex))
@@ -96,20 +97,26 @@ public sealed class OutboxRelay(
         return sent.Count + failed;
     }
 
-    private static async Task PublishAsync(IPublishEndpoint bus, OutboxMessage row, CancellationToken cancellationToken)
+    private sealed record PendingEvent(long Id, Guid MessageId, string MessageType, int Attempts);
+
+    private async Task PublishAsync(CrawlerDbContext db, IPublishEndpoint bus, PendingEvent row, CancellationToken cancellationToken)
     {
         if (!MessageTypes.TryGetValue(row.MessageType, out var type))
         {
             throw new InvalidOperationException($"Unknown event type {row.MessageType}.");
         }
-        var message = JsonSerializer.Deserialize(row.Payload, type)
-            ?? throw new InvalidOperationException($"The payload of a {row.MessageType} is JSON null.");
+        if (!recent.TryTake(row.MessageId, out var message) || message.GetType() != type)
+        {
+            var payload = await db.Outbox.Where(r => r.Id == row.Id).Select(r => r.Payload).SingleAsync(cancellationToken);
+            message = JsonSerializer.Deserialize(payload, type)
+                ?? throw new InvalidOperationException($"The payload of a {row.MessageType} is JSON null.");
+        }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(PublishTimeout);
         await bus.Publish(message, type, context => context.MessageId = row.MessageId, timeout.Token);
     }
 
-    private async Task CountFailureAsync(CrawlerDbContext db, OutboxMessage row, Exception ex, CancellationToken cancellationToken)
+    private async Task CountFailureAsync(CrawlerDbContext db, PendingEvent row, Exception ex, CancellationToken cancellationToken)
     {
         var attempts = row.Attempts + 1;
         var error = $"{ex.GetType().Name}: {ex.Message}";

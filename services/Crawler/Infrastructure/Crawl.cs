@@ -132,6 +132,8 @@ public sealed class OutboxMessage
     /// <summary>When the row was moved aside; the relay skips it until it is replayed.</summary>
     public DateTimeOffset? FailedAt { get; set; }
     public string? LastError { get; set; }
+    /// <summary>The event itself while this process holds it (not stored): once committed it goes to <c>RecentEvents</c>.</summary>
+    public object? Message { get; set; }
 }
 
 /// <summary>A page the Hub kept answering with something unreadable: skipped, reported, retryable later.</summary>

@@ -38,6 +38,7 @@ public sealed class CrawlerDbContext(DbContextOptions<CrawlerDbContext> options)
         modelBuilder.Entity<OutboxMessage>(message =>
         {
             message.HasKey(m => m.Id);
+            message.Ignore(m => m.Message);
             // Bytes, lz4-compressed: a ~1 MB page stored as jsonb cost Postgres a parse and a pglz
             // compression on every commit (~30-50 ms of CPU a page) and a jsonb-to-text on every relay.
             message.Property(m => m.Payload).HasColumnType("bytea").UseCompressionMethod("lz4");
