@@ -11,13 +11,15 @@ namespace HubPlatform.Crawler.Crawling;
 /// <summary>
 /// Runs one crawl phase by phase (models, datasets, spaces; then, for a full snapshot, author
 /// overviews), page by page. Each page is committed in one transaction: its event in the outbox,
-/// the repos it saw (and, for models and datasets, their revisions in the card backlog, which
-/// <see cref="CardFetcher"/> works beside the crawl), and the checkpoint (phase and next page). A crawler killed at
+/// the repos it saw, and the checkpoint (phase and next page); for models and datasets, their
+/// revisions reach the card backlog (which <see cref="CardFetcher"/> works beside the crawl) just
+/// before, in a stage of their own (<see cref="CardListingStage"/>). A crawler killed at
 /// any point resumes at the first page whose transaction did not commit, in the right phase, so
 /// no page is lost and none is published twice. Page numbers run across all phases.
 /// </summary>
 public sealed class CrawlRunner(
     CrawlerDbContext db,
+    IServiceScopeFactory scopes,
     HubClient hub,
     RateLimitPacer pacer,
     CrawlEta eta,
@@ -106,9 +108,10 @@ public sealed class CrawlRunner(
         }
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reader = new ListingReader(hub, options.Value, time, logger);
-        var (pages, reading) = reader.Start(crawl, stop.Token);
+        var (parsed, reading) = reader.Start(crawl, stop.Token);
+        var (pages, listing) = new CardListingStage(scopes).Start(crawl.Id, parsed, options.Value.ListingLookAhead, stop.Token);
         var clock = Stopwatch.StartNew();
-        var (count, fetch, parse, commit, remember, idle) = (0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        var (count, fetch, parse, cards, commit, remember, idle) = (0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
         try
         {
             while (true)
@@ -122,19 +125,25 @@ public sealed class CrawlRunner(
                 idle += (committing - waitStarted).TotalSeconds;
                 remember += await CommitListingPageAsync(crawl, page, stop.Token);
                 LogProgress(crawl);
-                (count, fetch, parse, commit) = (count + 1, fetch + page.FetchSeconds, parse + page.ParseSeconds, commit + (clock.Elapsed - committing).TotalSeconds);
+                (count, fetch, parse, cards, commit) = (count + 1, fetch + page.FetchSeconds, parse + page.ParseSeconds, cards + page.CardSeconds,
+                    commit + (clock.Elapsed - committing).TotalSeconds);
             }
+            // The card stage stopped early only on a failure of its own: the pages after it were not committed.
+            await listing;
         }
         catch
         {
             await stop.CancelAsync();
-            try
+            foreach (var stage in (Task[])[reading, listing])
             {
-                await reading;
-            }
-            catch (Exception)
-            {
-                // Stopped half-way (or refused by the Hub meanwhile): the commit's failure is the one to report.
+                try
+                {
+                    await stage;
+                }
+                catch (Exception)
+                {
+                    // Stopped half-way (or refused by the Hub meanwhile): the first failure is the one to report.
+                }
             }
             throw;
         }
@@ -142,9 +151,9 @@ public sealed class CrawlRunner(
         if (count > 0)
         {
             logger.LogInformation(
-                "Crawl {SnapshotId}: {Pages} listing pages in {Seconds:F1}s ({PagesPerSecond:F2}/s); per page: fetch {Fetch:F0} ms, parse and serialize {Parse:F0} ms (read ahead, up to {LookAhead} pages), commit {Commit:F0} ms (of which the snapshot's repos {Remember:F0} ms), commits waited for pages {Idle:F0} ms",
+                "Crawl {SnapshotId}: {Pages} listing pages in {Seconds:F1}s ({PagesPerSecond:F2}/s); per page: fetch {Fetch:F0} ms, parse and serialize {Parse:F0} ms (read ahead, up to {LookAhead} pages), card backlog {Cards:F0} ms (beside the commits), commit {Commit:F0} ms (of which the snapshot's repos {Remember:F0} ms), commits waited for pages {Idle:F0} ms",
                 crawl.Id, count, clock.Elapsed.TotalSeconds, count / Math.Max(clock.Elapsed.TotalSeconds, 0.001), 1000 * fetch / count, 1000 * parse / count,
-                options.Value.ListingLookAhead, 1000 * commit / count, 1000 * remember / count, 1000 * idle / count);
+                options.Value.ListingLookAhead, 1000 * cards / count, 1000 * commit / count, 1000 * remember / count, 1000 * idle / count);
         }
     }
 
@@ -179,10 +188,6 @@ public sealed class CrawlRunner(
         {
             db.Outbox.Add(message);
             Count(crawl, type, page.Repos.Count);
-            if (type is RepoType.Model or RepoType.Dataset)
-            {
-                await CardBacklog.ListedAsync(db, crawl.Id, type, page.Repos, cancellationToken);
-            }
             if (crawl.Kind == CrawlKind.Full)
             {
                 var started = Stopwatch.GetTimestamp();

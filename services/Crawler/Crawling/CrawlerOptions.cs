@@ -19,9 +19,9 @@ public sealed class CrawlerOptions
     public int PageSize { get; set; } = 1000;
 
     /// <summary>
-    /// Listing pages fetched and parsed ahead while earlier ones commit (at least 1). Each waits as
-    /// parsed repos and its serialized event (a page of 1000 models is about 1 MB of JSON), so a
-    /// few are plenty: they only hide the commit behind the next fetch.
+    /// Listing pages each stage (fetch; parse; card backlog) holds ahead while earlier ones commit (at
+    /// least 1). Each waits as parsed repos and its serialized event (a page of 1000 models is about
+    /// 1 MB of JSON), so a few are plenty: they only hide the commit behind the next fetch.
     /// </summary>
     public int ListingLookAhead { get; set; } = 4;
 

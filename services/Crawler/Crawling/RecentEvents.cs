@@ -5,8 +5,8 @@ namespace HubPlatform.Crawler.Crawling;
 /// <summary>
 /// The events this process committed to the outbox in the last moments, by message id, so the relay
 /// publishes the object it already has instead of reading its payload back and deserializing it (a
-/// listing page's event is ~1 MB of JSON: the read-back and the parse were a fifth of the crawler's
-/// CPU per page). A row not found here (committed by another replica, before a restart, or by the
+/// listing page's event is ~1 MB of JSON: Postgres decompresses it, the crawler parses it, for an object
+/// it had a moment before). A row not found here (committed by another replica, before a restart, or by the
 /// card backlog) is read from its payload as before. Bounded: the relay takes what it publishes, and
 /// entries it never takes (a row published by another replica) are dropped oldest first.
 /// </summary>
