@@ -14,12 +14,14 @@ public static class SearchServiceExtensions
     {
         builder.AddServiceDatabase<WebApplicationBuilder, SearchDbContext>(SearchDbContext.Schema);
         builder.AddHubCache("search");
+        var pages = builder.PageConcurrency();
         builder.AddHubMessaging("search", bus =>
         {
-            bus.AddConsumer<ModelsObservedConsumer>().Endpoint(e => e.ConcurrentMessageLimit = MessagingExtensions.PageConcurrency);
-            bus.AddConsumer<DatasetsObservedConsumer>().Endpoint(e => e.ConcurrentMessageLimit = MessagingExtensions.PageConcurrency);
+            bus.AddConsumer<ModelsObservedConsumer>().Endpoint(e => e.ConcurrentMessageLimit = pages);
+            bus.AddConsumer<DatasetsObservedConsumer>().Endpoint(e => e.ConcurrentMessageLimit = pages);
             bus.AddConsumer<CardsFetchedConsumer>();
             bus.AddConsumer<ReposRemovedConsumer>();
+            bus.AddConsumer<SnapshotStartedConsumer>();
             bus.AddConsumer<SnapshotCompletedConsumer>();
         });
         builder.Services.AddScoped<DocumentStore>();
