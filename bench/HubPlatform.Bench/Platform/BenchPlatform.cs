@@ -118,6 +118,9 @@ public sealed class BenchPlatform : IAsyncDisposable
         {
             builder.CreateResourceBuilder<ProjectResource>(service).WithEnvironment("Logging__LogLevel__Default", "Warning");
         }
+        // ... but the two lines that say how long a snapshot's closing step took (section 2 quotes them).
+        builder.CreateResourceBuilder<ProjectResource>("metrics").WithEnvironment("Logging__LogLevel__HubPlatform.Metrics.IntegrationEvents.SnapshotIngestion", "Information");
+        builder.CreateResourceBuilder<ProjectResource>("lineage").WithEnvironment("Logging__LogLevel__HubPlatform.Lineage.Graph.FamilyRollup", "Information");
 
         App = await builder.BuildAsync(cancellationToken);
         using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
