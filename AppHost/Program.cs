@@ -13,13 +13,16 @@ var emulator = data.Configure(builder.AddProject<Projects.HubEmulator>("hub-emul
     .InProduction()
     .WithEnvironment("Admin__ApiKey", adminKey);
 
-var crawler = builder.AddHubService<Projects.Crawler>("crawler", infrastructure)
-    .WithHubEndpoint(emulator)
-    .WithEnvironment("Admin__ApiKey", adminKey);
-
 var metrics = builder.AddHubService<Projects.Metrics>("metrics", infrastructure);
 var lineage = builder.AddHubService<Projects.Lineage>("lineage", infrastructure);
 var search = builder.AddHubService<Projects.Search>("search", infrastructure);
+
+// The crawler publishes its first crawl's pages as soon as it starts, and RabbitMQ drops what no queue is
+// bound to yet: it starts once every consumer is healthy (its bus started, its queues bound).
+var crawler = builder.AddHubService<Projects.Crawler>("crawler", infrastructure)
+    .WithHubEndpoint(emulator)
+    .WithEnvironment("Admin__ApiKey", adminKey)
+    .WaitFor(metrics).WaitFor(lineage).WaitFor(search);
 
 builder.AddProject<Projects.Gateway>("gateway")
     .InProduction()

@@ -80,12 +80,14 @@ public static class Extensions
 
     /// <summary>
     /// /health: ready for traffic (all checks); /alive: the process answers (liveness only).
-    /// Every error leaves as RFC 7807 problem details, never as a stack trace.
+    /// Every error leaves as RFC 7807 problem details, never as a stack trace; text parameters that
+    /// no endpoint could store or query (NUL, invalid UTF-8) are refused before any endpoint runs.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseTextParameterChecks();
         app.MapOpenApi();
         app.MapHealthChecks(HealthEndpointPath);
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });

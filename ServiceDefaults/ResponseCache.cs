@@ -29,7 +29,8 @@ public sealed class ResponseCache(IConnectionMultiplexer redis, string serviceNa
                 return JsonSerializer.Deserialize<T>((string)cached!, JsonSerializerOptions.Web)!;
             }
         }
-        catch (RedisException ex)
+        // A Redis that stops answering times out with a TimeoutException, not a RedisException: uncached all the same.
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             logger.LogWarning(ex, "Redis unavailable; answering {Key} uncached", key);
             return await create();
@@ -40,7 +41,7 @@ public sealed class ResponseCache(IConnectionMultiplexer redis, string serviceNa
         {
             await redis.GetDatabase().StringSetAsync(cacheKey, JsonSerializer.Serialize(value, JsonSerializerOptions.Web), lifetime ?? DefaultLifetime);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             logger.LogWarning(ex, "Redis unavailable; {Key} not cached", key);
         }

@@ -16,6 +16,8 @@ app.MapDefaultEndpoints();
 app.UseSecurityHeaders();
 app.UseCors();
 app.UseProxyErrorsAsProblemDetails();
+// The client's own address behind a trusted proxy: what the rate limits key on.
+app.UseTrustedProxies();
 app.UseClientRateLimit();
 app.UseExplorerAssets();
 app.UseAdminApiKey();

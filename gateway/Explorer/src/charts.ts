@@ -1,11 +1,23 @@
-import * as echarts from 'echarts/core';
 import { BarChart, HeatmapChart, LineChart, PieChart, TreemapChart } from 'echarts/charts';
 import { CalendarComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { h } from './ui';
 
-echarts.use([TreemapChart, BarChart, LineChart, PieChart, HeatmapChart, CalendarComponent, GridComponent, LegendComponent,
-  TitleComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
+echarts.use([
+  TreemapChart,
+  BarChart,
+  LineChart,
+  PieChart,
+  HeatmapChart,
+  CalendarComponent,
+  GridComponent,
+  LegendComponent,
+  TitleComponent,
+  TooltipComponent,
+  VisualMapComponent,
+  CanvasRenderer,
+]);
 
 export type ChartOption = echarts.EChartsCoreOption;
 
@@ -28,8 +40,14 @@ export function chart(option: ChartOption, signature: string, onLeave: (cleanup:
 }
 
 /** Runs after the box is in the document (ECharts needs a size). */
-export function attachChart(container: HTMLElement, option: ChartOption, signature: string, onLeave: (cleanup: () => void) => void,
-  onClick?: (params: { data?: unknown; name?: string }) => void, className = 'chart'): HTMLElement {
+export function attachChart(
+  container: HTMLElement,
+  option: ChartOption,
+  signature: string,
+  onLeave: (cleanup: () => void) => void,
+  onClick?: (params: { data?: unknown; name?: string }) => void,
+  className = 'chart',
+): HTMLElement {
   const box = chart(option, signature, onLeave, className);
   container.append(box);
   const instance = echarts.getInstanceByDom(box);

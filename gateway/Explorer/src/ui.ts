@@ -22,6 +22,13 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 const whole = new Intl.NumberFormat('en');
 
+/** An element the page or a view has just rendered: its absence is a bug, so it fails with the selector's name. */
+export function required(root: ParentNode, selector: string): HTMLElement {
+  const found = root.querySelector<HTMLElement>(selector);
+  if (!found) throw new Error(`nothing matches ${selector}`);
+  return found;
+}
+
 export const fmt = {
   count: (n: number | null | undefined) => (n === null || n === undefined ? '–' : whole.format(n)),
   short: (n: number | null | undefined) => (n === null || n === undefined ? '–' : compact.format(n)),
@@ -50,12 +57,15 @@ export function problemView(error: unknown): HTMLElement {
   if (error instanceof ProblemError) {
     const { problem, status } = error;
     const fieldErrors = Object.entries(problem.errors ?? {}).map(([field, messages]) => h('li', {}, `${field}: ${messages.join(' ')}`));
-    return h('div', { class: 'problem', role: 'alert', 'data-status': status },
+    return h(
+      'div',
+      { class: 'problem', role: 'alert', 'data-status': status },
       h('strong', {}, problem.title ?? 'Request failed'),
       status ? h('span', { class: 'status' }, ` (${status})`) : null,
       problem.detail ? h('p', {}, problem.detail) : null,
       fieldErrors.length ? h('ul', {}, ...fieldErrors) : null,
-      h('p', { class: 'muted' }, error.url));
+      h('p', { class: 'muted' }, error.url),
+    );
   }
   return h('div', { class: 'problem', role: 'alert' }, h('strong', {}, 'Something went wrong'), h('p', {}, String(error)));
 }
@@ -66,8 +76,12 @@ export function problemView(error: unknown): HTMLElement {
  */
 export function panel(title: string, id: string, load: (body: HTMLElement) => Promise<void>, extraClass = ''): HTMLElement {
   const body = h('div', { class: 'panel-body' });
-  const section = h('section', { class: `panel ${extraClass}`.trim(), id, 'data-state': 'loading', 'aria-busy': 'true' },
-    title ? h('h2', {}, title) : null, body);
+  const section = h(
+    'section',
+    { class: `panel ${extraClass}`.trim(), id, 'data-state': 'loading', 'aria-busy': 'true' },
+    title ? h('h2', {}, title) : null,
+    body,
+  );
   body.append(spinner());
   load(body).then(
     () => {
@@ -101,10 +115,16 @@ export interface Column<T> {
 
 export function table<T>(rows: T[], columns: Column<T>[], testId?: string): HTMLElement {
   if (rows.length === 0) return h('p', { class: 'muted empty' }, 'Nothing matches.');
-  return h('div', { class: 'table-wrap' },
-    h('table', { 'data-testid': testId },
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { 'data-testid': testId },
       h('thead', {}, h('tr', {}, ...columns.map((c) => h('th', { class: c.numeric ? 'num' : undefined }, c.label)))),
-      h('tbody', {}, ...rows.map((row, i) => h('tr', {}, ...columns.map((c) => h('td', { class: c.numeric ? 'num' : undefined }, c.cell(row, i))))))));
+      h('tbody', {}, ...rows.map((row, i) => h('tr', {}, ...columns.map((c) => h('td', { class: c.numeric ? 'num' : undefined }, c.cell(row, i)))))),
+    ),
+  );
 }
 
 /** Form fields bound to the URL: each has the name of its query parameter. */

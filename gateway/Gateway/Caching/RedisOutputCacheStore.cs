@@ -6,7 +6,8 @@ namespace HubPlatform.Gateway.Caching;
 /// <summary>
 /// The output cache in Redis, so every gateway replica serves (and evicts) the same entries.
 /// A tag is a Redis set of the keys stored under it; evicting a tag deletes them. When Redis is
-/// down the gateway answers uncached.
+/// down or stops answering the gateway answers uncached (a timeout is a <see cref="TimeoutException"/>,
+/// not a <see cref="RedisException"/>: both are caught).
 /// </summary>
 public sealed class RedisOutputCacheStore(IConnectionMultiplexer redis, ILogger<RedisOutputCacheStore> logger) : IOutputCacheStore
 {
@@ -19,7 +20,7 @@ public sealed class RedisOutputCacheStore(IConnectionMultiplexer redis, ILogger<
         {
             return await redis.GetDatabase().StringGetAsync(KeyPrefix + key);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             logger.LogWarning(ex, "Redis unavailable: output cache miss");
             return null;
@@ -41,7 +42,7 @@ public sealed class RedisOutputCacheStore(IConnectionMultiplexer redis, ILogger<
             batch.Execute();
             await Task.WhenAll(writes);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             logger.LogWarning(ex, "Redis unavailable: response not cached");
         }

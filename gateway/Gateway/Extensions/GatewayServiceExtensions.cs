@@ -26,6 +26,8 @@ public static class GatewayServiceExtensions
 
         builder.Services.Configure<AdminApiKeyOptions>(builder.Configuration.GetSection(AdminApiKeyOptions.Section));
         builder.Services.Configure<ClientRateLimitOptions>(builder.Configuration.GetSection(ClientRateLimitOptions.Section));
+        builder.Services.AddSingleton<RateBudgets>();
+        builder.AddTrustedProxies();
         builder.Services.AddSingleton<PublicApiDocument>();
         builder.Services.AddSingleton<DeadLetterQueues>();
         builder.Services.AddHttpClient("openapi");

@@ -1,5 +1,8 @@
 using System.Globalization;
-using StackExchange.Redis;
+using System.Security.Cryptography;
+using System.Text;
+using HubPlatform.Gateway.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace HubPlatform.Gateway.RateLimiting;
 
@@ -13,10 +16,10 @@ public sealed class ClientRateLimitOptions
 }
 
 /// <summary>
-/// Fixed one-minute windows per client (its API key when the key is valid, else its IP: made-up
-/// keys must not buy fresh budgets), counted in Redis so every
-/// gateway replica enforces the same budget. Over budget: 429 with Retry-After and problem
-/// details. If Redis is down the gateway lets requests through rather than fail them.
+/// Fixed one-minute windows per client: its API key when the key is valid, else its address (made-up keys
+/// must not buy fresh budgets): an IPv4 address, an IPv6 /64 (<see cref="ClientAddress"/>), the client
+/// behind a trusted proxy (<see cref="TrustedProxies"/>). Counted by <see cref="RateBudgets"/> (Redis,
+/// or this replica's memory while Redis is down). Over budget: 429 with Retry-After and problem details.
 /// </summary>
 public static class ClientRateLimit
 {
@@ -29,31 +32,15 @@ public static class ClientRateLimit
                 await next();
                 return;
             }
-            var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClientRateLimitOptions>>().Value;
-            var apiKey = context.Request.Headers["X-Api-Key"].ToString();
-            var knownKey = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<HubPlatform.Gateway.Extensions.AdminApiKeyOptions>>().Value.AdminApiKey;
+            var options = context.RequestServices.GetRequiredService<IOptions<ClientRateLimitOptions>>().Value;
+            var apiKey = context.Request.Headers[AdminApiKey.Header].ToString();
+            var knownKey = context.RequestServices.GetRequiredService<IOptions<AdminApiKeyOptions>>().Value.AdminApiKey;
             var (client, quota) = apiKey.Length > 0 && apiKey == knownKey
-                ? ("key:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(apiKey)))[..16], options.ApiKeyPerMinute)
-                : ("ip:" + context.Connection.RemoteIpAddress, options.AnonymousPerMinute);
-            var now = DateTimeOffset.UtcNow;
-            var window = now.ToUnixTimeSeconds() / 60;
-            var resetIn = 60 - (int)(now.ToUnixTimeSeconds() % 60);
-            long used;
-            try
-            {
-                var db = context.RequestServices.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
-                var key = $"gateway:rate:{client}:{window}";
-                used = await db.StringIncrementAsync(key);
-                if (used == 1)
-                {
-                    await db.KeyExpireAsync(key, TimeSpan.FromSeconds(61));
-                }
-            }
-            catch (RedisException)
-            {
-                await next();
-                return;
-            }
+                ? ("key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)))[..16], options.ApiKeyPerMinute)
+                : ("ip:" + ClientAddress.BucketOf(context.Connection.RemoteIpAddress), options.AnonymousPerMinute);
+            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            var resetIn = 60 - (int)(now % 60);
+            var used = await context.RequestServices.GetRequiredService<RateBudgets>().SpendAsync(client, now / 60);
             context.Response.Headers["RateLimit"] = $"\"api\";r={Math.Max(0, quota - used)};t={resetIn}";
             context.Response.Headers["RateLimit-Policy"] = $"\"fixed window\";\"api\";q={quota};w=60";
             if (used > quota)

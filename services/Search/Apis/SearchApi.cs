@@ -4,6 +4,7 @@ using HubPlatform.Search.Infrastructure;
 using HubPlatform.Search.Pipeline;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace HubPlatform.Search.Apis;
 
@@ -44,8 +45,8 @@ public static class SearchApi
     }
 
     private static async Task<Results<Ok<SearchResults>, ProblemHttpResult>> Search(
-        SearchDbContext db, ResponseCache cache, SentenceEmbedder embedder, VectorIndex index, CancellationToken ct,
-        string? q = null, int k = 10, string mode = "hybrid", string sort = "relevance", string repoType = SearchRepoTypes.Model,
+        SearchDbContext db, ResponseCache cache, SentenceEmbedder embedder, VectorIndex index, IOptions<SemanticSearchOptions> semanticOptions,
+        CancellationToken ct, string? q = null, int k = 10, string mode = "hybrid", string sort = "relevance", string repoType = SearchRepoTypes.Model,
         string? pipelineTag = null, string? library = null, string? license = null, string? author = null,
         long? minDownloads = null, long? minLikes = null, DateTimeOffset? createdAfter = null,
         long? minParameters = null, long? maxParameters = null)
@@ -78,7 +79,8 @@ public static class SearchApi
         return TypedResults.Ok(await cache.GetOrCreateAsync($"search:{mode}:{k}:{sort}:{filters}:{q}", async () =>
         {
             var keyword = mode == "semantic" ? [] : await SearchQueries.KeywordAsync(db, q, filters, mode == "keyword" ? k : Candidates, ct);
-            var semantic = mode == "keyword" ? [] : await SemanticAsync(db, embedder, index, q, filters, mode == "semantic" ? k : Candidates, ct);
+            var (semantic, partial) = mode == "keyword" ? ([], false)
+                : await SemanticAsync(db, embedder, index, semanticOptions.Value, q, filters, mode == "semantic" ? k : Candidates, ct);
             var hits = mode switch
             {
                 "keyword" => keyword.Take(k).ToList(),
@@ -94,7 +96,7 @@ public static class SearchApi
                 "trending" => hits.OrderByDescending(h => h.TrendingScore ?? double.NegativeInfinity).ThenBy(h => h.Id, StringComparer.Ordinal).ToList(),
                 _ => hits,
             };
-            return new SearchResults(q, mode, repoType, hits);
+            return new SearchResults(q, mode, repoType, hits, partial);
         }, TimeSpan.FromMinutes(10)));
     }
 
@@ -168,33 +170,41 @@ public static class SearchApi
         : null;
 
     /// <summary>
-    /// The k repos most similar in meaning that pass the filters. Filters apply to repos, not vectors, so an
-    /// approximate search that fetches a fixed number of vectors can come back with too few repos when the
-    /// filter is selective. A filter whose candidate vectors are few (counted in Postgres) scores them all
-    /// exactly; otherwise the approximate search widens until k repos pass, or it has looked at every vector.
+    /// The k repos most similar in meaning that pass the filters, and whether the search stopped short. Filters
+    /// apply to repos, not vectors, so an approximate search that fetches a fixed number of vectors can come back
+    /// with too few repos when the filter is selective. A filter whose candidate vectors are few (counted in
+    /// Postgres) scores them all exactly; otherwise the approximate search widens until k repos pass, it has
+    /// looked at every vector, or it reaches <see cref="SemanticSearchOptions.MaxCandidates"/>: then the answer
+    /// is partial (more repos may pass the filters further out).
     /// </summary>
-    private static async Task<List<SearchHit>> SemanticAsync(SearchDbContext db, SentenceEmbedder embedder, VectorIndex index, string q, SearchFilters f, int k, CancellationToken ct)
+    private static async Task<(List<SearchHit> Hits, bool Partial)> SemanticAsync(
+        SearchDbContext db, SentenceEmbedder embedder, VectorIndex index, SemanticSearchOptions options, string q, SearchFilters f, int k, CancellationToken ct)
     {
         var query = embedder.Embed(q);
         if (f.Narrows)
         {
             if (await SearchQueries.CandidateKeysAsync(db, f, ExactScoringLimit, ct) is { } candidates)
             {
-                return await SearchQueries.ReposOfAsync(db, index.Score(query, candidates.Select(c => (ulong)c)), f, k, excludeId: null, ct);
+                return (await SearchQueries.ReposOfAsync(db, index.Score(query, candidates.Select(c => (ulong)c)), f, k, excludeId: null, ct), false);
             }
         }
         // A repo may match with several chunks (and one index holds every repo type), so even unfiltered the
         // search fetches more vectors than repos wanted.
-        var wanted = Math.Clamp(k * 10, MinAnnCandidates, MaxAnnCandidates);
+        var limit = Math.Max(1, options.MaxCandidates);
+        var wanted = Math.Min(Math.Clamp(k * 10, MinAnnCandidates, MaxAnnCandidates), limit);
         while (true)
         {
             var hits = await SearchQueries.ReposOfAsync(db, index.Search(query, wanted), f, k, excludeId: null, ct);
             var total = index.Count;
             if (hits.Count >= k || wanted >= total)
             {
-                return hits;
+                return (hits, false);
             }
-            wanted = (int)Math.Min(wanted * 4L, Math.Max(total, 1));
+            if (wanted >= limit)
+            {
+                return (hits, true);
+            }
+            wanted = (int)Math.Min(Math.Min(wanted * 4L, total), limit);
         }
     }
 

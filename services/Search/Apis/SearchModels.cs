@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace HubPlatform.Search.Apis;
 
 /// <summary>A repo found: its score in the mode asked for, the passage it was found by, what the match rests on, and its key facts.</summary>
@@ -22,7 +24,12 @@ public sealed record Evidence(double Card, double Metadata)
     }
 }
 
-public sealed record SearchResults(string Query, string Mode, string RepoType, IReadOnlyList<SearchHit> Hits);
+/// <summary>The hits of a search, best first (or in the order asked for).</summary>
+public sealed record SearchResults(
+    string Query, string Mode, string RepoType, IReadOnlyList<SearchHit> Hits,
+    [property: Description("True when semantic search stopped widening at its bound (Search:Semantic:MaxCandidates) before k repos passed the " +
+                           "filters: the hits are the best of the part of the index it looked at, and more repos may match. False otherwise.")]
+    bool Partial);
 
 public sealed record SimilarResults(string Id, string RepoType, IReadOnlyList<SearchHit> Hits);
 

@@ -1,3 +1,4 @@
+using HubPlatform.Search.Apis;
 using HubPlatform.Search.Embeddings;
 using HubPlatform.Search.Index;
 using HubPlatform.Search.Infrastructure;
@@ -24,6 +25,7 @@ public static class SearchServiceExtensions
             bus.AddConsumer<SnapshotStartedConsumer>();
             bus.AddConsumer<SnapshotCompletedConsumer>();
         });
+        builder.Services.Configure<SemanticSearchOptions>(builder.Configuration.GetSection(SemanticSearchOptions.Section));
         builder.Services.AddScoped<DocumentStore>();
         builder.Services.AddScoped<CardStore>();
         builder.AddSearchEmbeddings();

@@ -217,6 +217,36 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task A_filter_that_starves_semantic_search_stops_widening_at_the_bound_and_says_the_answer_is_partial()
+    {
+        // Nearly every vector here is a model's: asking for 10 datasets makes the approximate search widen. (Each
+        // host gets its own query: answers are cached in Redis, shared by the replicas of one database.)
+        var fixtureHost = await SearchFixture.Json(platform.Search.CreateClient(), "/api/search?q=chat%20assistant&mode=semantic&repoType=dataset&k=10");
+        // The default bound (50,000 vectors) is beyond this whole index: it widened to every vector and is complete.
+        Assert.False(fixtureHost!.Value.GetProperty("partial").GetBoolean());
+        Assert.True(fixtureHost.Value.GetProperty("hits").GetArrayLength() < 10);
+
+        await using var bounded = platform.Host(new Dictionary<string, string?>(SearchFixture.Settings) { ["Search:Semantic:MaxCandidates"] = "300" });
+        var status = await platform.WaitUntilIndexedAsync(bounded.CreateClient());
+        Assert.True(status.GetProperty("indexedVectors").GetInt64() > 300);
+        var semantic = await SearchFixture.Json(bounded.CreateClient(), "/api/search?q=a%20helpful%20assistant&mode=semantic&repoType=dataset&k=10");
+        Assert.True(semantic!.Value.GetProperty("partial").GetBoolean());
+        var hybrid = await SearchFixture.Json(bounded.CreateClient(), "/api/search?q=a%20helpful%20assistant&repoType=dataset&k=10");
+        Assert.True(hybrid!.Value.GetProperty("partial").GetBoolean());
+        // Keyword search is exact, and a query that finds its k repos within the bound is complete.
+        var keyword = await SearchFixture.Json(bounded.CreateClient(), "/api/search?q=a%20helpful%20assistant&mode=keyword&repoType=dataset&k=10");
+        Assert.False(keyword!.Value.GetProperty("partial").GetBoolean());
+        var models = await SearchFixture.Json(bounded.CreateClient(), "/api/search?q=a%20helpful%20assistant&mode=semantic&k=10");
+        Assert.False(models!.Value.GetProperty("partial").GetBoolean());
+        Assert.Equal(10, models.Value.GetProperty("hits").GetArrayLength());
+
+        // The OpenAPI document says what the field means.
+        var document = await SearchFixture.Json(bounded.CreateClient(), "/openapi/v1.json");
+        var partial = document!.Value.GetProperty("components").GetProperty("schemas").GetProperty("SearchResults").GetProperty("properties").GetProperty("partial");
+        Assert.Contains("Search:Semantic:MaxCandidates", partial.GetProperty("description").GetString());
+    }
+
+    [Fact]
     public async Task A_restarted_replica_loads_its_saved_index_and_reembeds_nothing()
     {
         var path = Path.Combine(platform.IndexDirectory, "{replica}.usearch");

@@ -5,7 +5,8 @@ namespace HubPlatform.Tests.Support;
 
 /// <summary>
 /// A TCP relay in front of a server, that a test can cut (every connection dropped, new ones
-/// refused) and restore: a broker outage as a client sees it, without stopping the broker.
+/// refused) and restore: a broker outage as a client sees it, without stopping the broker. Or stall:
+/// connections stay open and nothing more crosses them, a server that stopped answering (timeouts, not refusals).
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -14,6 +15,7 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly List<TcpClient> _connections = [];
     private readonly CancellationTokenSource _stop = new();
     private volatile bool _cut;
+    private volatile TaskCompletionSource _flowing = Flowing();
 
     public TcpProxy(string host, int port)
     {
@@ -35,6 +37,18 @@ public sealed class TcpProxy : IAsyncDisposable
     }
 
     public void Restore() => _cut = false;
+
+    /// <summary>Holds every byte read from either side until <see cref="Resume"/>.</summary>
+    public void Stall() => _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Resume() => _flowing.TrySetResult();
+
+    private static TaskCompletionSource Flowing()
+    {
+        var flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        flowing.SetResult();
+        return flowing;
+    }
 
     private async Task AcceptAsync()
     {
@@ -79,7 +93,15 @@ public sealed class TcpProxy : IAsyncDisposable
     {
         try
         {
-            await from.GetStream().CopyToAsync(to.GetStream(), _stop.Token);
+            var buffer = new byte[81920];
+            var source = from.GetStream();
+            var sink = to.GetStream();
+            int read;
+            while ((read = await source.ReadAsync(buffer, _stop.Token)) > 0)
+            {
+                await _flowing.Task.WaitAsync(_stop.Token);
+                await sink.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+            }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or SocketException or InvalidOperationException)
         {
