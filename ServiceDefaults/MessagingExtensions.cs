@@ -14,6 +14,16 @@ public static class MessagingExtensions
 {
     public const string ConnectionName = "messaging";
 
+    /// <summary>
+    /// Listing pages a replica stores at once on one queue (<c>Messaging:PageConcurrency</c>). A page is a
+    /// set-based write of a thousand rows, so a few in flight keep Postgres busy; MassTransit's default (16, its
+    /// prefetch) made them queue on each other's locks (relation extension, new keys) and switch on the cores instead.
+    /// </summary>
+    public const int DefaultPageConcurrency = 4;
+
+    public static int PageConcurrency(this IHostApplicationBuilder builder) =>
+        Math.Max(1, builder.Configuration.GetValue("Messaging:PageConcurrency", DefaultPageConcurrency));
+
     public static TBuilder AddHubMessaging<TBuilder>(
         this TBuilder builder,
         string serviceName,

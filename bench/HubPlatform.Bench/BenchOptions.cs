@@ -29,10 +29,14 @@ public sealed record BenchOptions
     public int EmbeddingCards { get; init; } = 100;
 
     /// <summary>
-    /// <c>--only embedding</c>: run that section alone (no platform) and replace it in the existing report,
-    /// so the embedder can be re-measured without a 40-minute run.
+    /// <c>--only embedding</c> or <c>--only ingest</c>: run that section alone and replace it in the existing
+    /// report, so the embedder (no platform) or the end-to-end ingest (the platform, one crawl, nothing else)
+    /// can be re-measured without a 40-minute run.
     /// </summary>
     public string? Only { get; init; }
+
+    /// <summary>The sections <c>--only</c> accepts.</summary>
+    public static IReadOnlyList<string> OnlySections { get; } = ["embedding", "ingest"];
 
     public int Concurrency { get; init; } = 16;
 
@@ -60,8 +64,8 @@ public sealed record BenchOptions
                 "--runs" => options with { Runs = int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--vectors" => options with { VectorCounts = Value().Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray() },
                 "--out" => options with { OutputPath = Value() },
-                "--only" => Value() is "embedding" ? options with { Only = "embedding" } : throw new ArgumentException("--only takes: embedding"),
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Usage: ./hub bench [--quick] [--models N] [--runs N] [--vectors 100000,1000000] [--out docs/BENCHMARKS.md] [--only embedding]"),
+                "--only" => Value() is var only && OnlySections.Contains(only) ? options with { Only = only } : throw new ArgumentException($"--only takes one of: {string.Join(", ", OnlySections)}"),
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Usage: ./hub bench [--quick] [--models N] [--runs N] [--vectors 100000,1000000] [--out docs/BENCHMARKS.md] [--only embedding|ingest]"),
             };
         }
         return options with { Command = string.Join(' ', ["./hub bench", .. args]) };

@@ -42,12 +42,24 @@ public static class IngestThroughput
         using var management = platform.RabbitMqManagement();
         await using var db = await platform.OpenDatabaseAsync(ct);
         var processes = PlatformProcesses.All(platform);
-        var cpuBefore = processes.ToDictionary(p => p.Name, p => ProcessMonitor.Read(p.Marker).CpuSeconds);
+        var cpuBefore = ProcessMonitor.ReadAll(processes).ToDictionary(p => p.Key, p => p.Value.CpuSeconds);
         var peakRss = processes.ToDictionary(p => p.Name, _ => 0.0);
         var documentsBefore = await SearchModelDocumentsAsync(db, ct);
         long documents = 0;
         var statementsCounted = await PostgresStatements.ResetAsync(db, ct);
+        var activity = new PostgresActivity();
 
+        // The crawler's own account of a page's time (fetch, parse, commit, waits), logged at the end of each listing.
+        var crawlerLines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // ... and the services' own account of their closing step (metrics' aggregates, lineage's family rollup).
+        var watching = Task.WhenAll(
+            Watch("crawler", "listing pages in"), Watch("metrics", "Built the aggregates"), Watch("lineage", "Family rollup of snapshot"));
+        Task Watch(string service, string marker) => platform.WatchLogsAsync(service, l => l.Contains(marker, StringComparison.Ordinal), l =>
+        {
+            crawlerLines.Enqueue($"{service}: {l.Trim()}");
+            Console.WriteLine($"bench: {service}: {l}");
+        }, stopWatching.Token);
         var snapshot = await platform.StartCrawlAsync(ct);
         var clock = Stopwatch.StartNew();
         Console.WriteLine($"bench: crawl {snapshot} started");
@@ -77,15 +89,21 @@ public static class IngestThroughput
             metricsDone ??= listener.HeardAt(snapshot, "metrics") is not null ? now : null;
             lineageDone ??= listener.HeardAt(snapshot, "lineage") is not null ? now : null;
             var print = clock.Elapsed - lastPrint > TimeSpan.FromSeconds(10);
-            // Counting a million documents is not free: only when search may be done, or for the progress line.
-            if ((crawlDone is not null && searchDone is null) || print)
+            // Counting a million documents is not free (1.2 s of Postgres at 1M, polled every 10 s it was 7 % of the
+            // ingest's statement time): counted only once search may be done; the progress line shows Postgres' estimate.
+            if (crawlDone is not null && searchDone is null)
             {
                 documents = await SearchModelDocumentsAsync(db, ct) - documentsBefore;
+            }
+            else if (print)
+            {
+                documents = await EstimatedSearchDocumentsAsync(db, ct);
             }
             if (searchDone is null && crawlDone is not null && documents >= crawled)
             {
                 searchDone = now;
             }
+            await activity.SampleAsync(db, ct);
             var depths = await QueueDepthsAsync(management, ct);
             queueSamples.Add((now, depths));
             // A page in an error queue never arrives by itself: the snapshot cannot complete, so waiting on is pointless.
@@ -97,19 +115,23 @@ public static class IngestThroughput
             {
                 peakQueues[queue] = Math.Max(peakQueues.GetValueOrDefault(queue), depth);
             }
-            foreach (var (name, marker) in processes)
+            foreach (var (name, usage) in ProcessMonitor.ReadAll(processes))
             {
-                peakRss[name] = Math.Max(peakRss[name], ProcessMonitor.Read(marker).PeakRssMb);
+                peakRss[name] = Math.Max(peakRss[name], usage.PeakRssMb);
             }
             report.LoadAverages.Add(MachineInfo.LoadAverageNow());
             if (print)
             {
                 lastPrint = clock.Elapsed;
                 var progress = await StoredModelsAsync(db, snapshot, ct);
-                Console.WriteLine($"bench: {now:F0}s crawled {crawled:N0} ({pages} pages), metrics {progress.Metrics:N0}, lineage {progress.Lineage:N0}, search {documents:N0}, queued {depths.Values.Sum():N0}");
+                Console.WriteLine($"bench: {now:F0}s crawled {crawled:N0} ({pages} pages), metrics {progress.Metrics:N0}, lineage {progress.Lineage:N0}, search {documents:N0}{(crawlDone is null ? " (estimate, models and datasets)" : "")}, queued {depths.Values.Sum():N0}");
             }
         }
-        var cpu = processes.ToDictionary(p => p.Name, p => ProcessMonitor.Read(p.Marker).CpuSeconds - cpuBefore[p.Name]);
+        var cpu = ProcessMonitor.ReadAll(processes).ToDictionary(p => p.Key, p => p.Value.CpuSeconds - cpuBefore[p.Key]);
+        // The services log their closing step just before announcing it: give those lines a moment to arrive.
+        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        await stopWatching.CancelAsync();
+        await watching;
         var total = new[] { crawlDone!.Value, metricsDone!.Value, lineageDone!.Value, searchDone!.Value }.Max();
 
         section.Number("models", crawled)
@@ -157,7 +179,8 @@ public static class IngestThroughput
                 {
                     c.Key, F(c.Value, 1), F(100 * c.Value / Math.Max(cpu.Values.Sum(), 0.001), 0) + " %", F(peakRss[c.Key]),
                 }))
-            .Line($"CPU available in that time: {F(total * report.Machine.Cores, 0)} core-seconds ({report.Machine.Cores} cores × {F(total, 1)} s). " +
+            .Line($"CPU available in that time: {F(total * report.Machine.Cores, 0)} core-seconds ({report.Machine.Cores} cores × {F(total, 1)} s); " +
+                  $"the platform used {F(cpu.Values.Sum(), 0)}, {F(1000 * cpu.Values.Sum() / Math.Max(pages, 1), 0)} core-ms a listing page. " +
                   "Search's embedding worker holds inference while listing pages arrive (`Search:Embeddings:IngestLull`, 3 s after the last page), " +
                   "so search's CPU here is its consumers' upserts and index sync, not the embedding backlog (section 3).")
             .Line()
@@ -167,6 +190,22 @@ public static class IngestThroughput
             .Line("Total queued over time:")
             .Line()
             .Table(["at, s", "messages queued"], Downsample(queueSamples, 12).Select(s => new[] { F(s.At, 0), F(s.Depths.Values.Sum()) }));
+        section.Line()
+            .Line($"What the services' Postgres sessions were doing, sampled from `pg_stat_activity` once a second ({activity.Sweeps:N0} samples): " +
+                  "sessions running a statement on average, of them on the CPU, and the most frequent waits (average sessions waiting on each):")
+            .Line()
+            .Table(["service role", "sessions active", "on the CPU", "waiting on"],
+                activity.Summary().Select(a => new[] { a.Role, F(a.Active, 2), F(a.OnCpu, 2), a.TopWaits }));
+        if (!crawlerLines.IsEmpty)
+        {
+            section.Line()
+                .Line("The services' own account (their logs): where a listing page's time went in the crawler, and how long metrics' aggregates and lineage's family rollup took once the last page was in:")
+                .Line();
+            foreach (var line in crawlerLines)
+            {
+                section.Line($"- `{line}`");
+            }
+        }
         if (statementsCounted)
         {
             await StatementsAsync(section, db, ct);
@@ -182,9 +221,15 @@ public static class IngestThroughput
     private static async Task StatementsAsync(BenchSection section, Npgsql.NpgsqlConnection db, CancellationToken ct)
     {
         var total = await PostgresStatements.TotalMsAsync(db, ct);
-        var top = await PostgresStatements.TopAsync(db, 12, ct);
+        var top = await PostgresStatements.TopAsync(db, 20, ct);
+        var roles = await PostgresStatements.ByRoleAsync(db, ct);
         section.Line()
-            .Line($"Postgres time by statement during the ingest (`pg_stat_statements`, execution time of all statements {F(total / 1000, 1)} s; the 12 costliest; " +
+            .Line("Statement time by service role (execution time, so waits included):")
+            .Line()
+            .Table(["service role", "statements", "total s", "share"],
+                roles.Select(r => new[] { r.Role, F(r.Calls), F(r.TotalMs / 1000, 1), F(100 * r.TotalMs / Math.Max(total, 0.001), 0) + " %" }));
+        section.Line()
+            .Line($"Postgres time by statement during the ingest (`pg_stat_statements`, execution time of all statements {F(total / 1000, 1)} s; the 20 costliest; " +
                   "a statement's time includes waiting for row locks another page's transaction holds):")
             .Line()
             .Table(["service role", "calls", "total s", "share", "ms/call", "rows", "statement"],
@@ -208,6 +253,14 @@ public static class IngestThroughput
     private static async Task<long> SearchModelDocumentsAsync(Npgsql.NpgsqlConnection db, CancellationToken ct)
     {
         await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM search.documents WHERE repo_type = 'model'", db);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Postgres' running estimate of search's documents (models and datasets), free to read: for the progress line only.</summary>
+    private static async Task<long> EstimatedSearchDocumentsAsync(Npgsql.NpgsqlConnection db, CancellationToken ct)
+    {
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT coalesce(sum(n_live_tup), 0)::bigint FROM pg_stat_user_tables WHERE schemaname = 'search' AND relname = 'documents'", db);
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 

@@ -47,6 +47,23 @@ public static class PostgresStatements
         return statements;
     }
 
+    /// <summary>Execution time and calls of all statements per role since the reset.</summary>
+    public static async Task<List<(string Role, long Calls, double TotalMs)>> ByRoleAsync(NpgsqlConnection db, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT r.rolname, sum(s.calls)::bigint, sum(s.total_exec_time)
+            FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
+            GROUP BY r.rolname ORDER BY 3 DESC
+            """, db);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var roles = new List<(string, long, double)>();
+        while (await reader.ReadAsync(ct))
+        {
+            roles.Add((reader.GetString(0), reader.GetInt64(1), reader.GetDouble(2)));
+        }
+        return roles;
+    }
+
     /// <summary>Total execution time of every statement since the reset, in ms.</summary>
     public static async Task<double> TotalMsAsync(NpgsqlConnection db, CancellationToken ct)
     {

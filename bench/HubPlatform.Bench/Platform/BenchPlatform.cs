@@ -118,6 +118,9 @@ public sealed class BenchPlatform : IAsyncDisposable
         {
             builder.CreateResourceBuilder<ProjectResource>(service).WithEnvironment("Logging__LogLevel__Default", "Warning");
         }
+        // ... but the two lines that say how long a snapshot's closing step took (section 2 quotes them).
+        builder.CreateResourceBuilder<ProjectResource>("metrics").WithEnvironment("Logging__LogLevel__HubPlatform.Metrics.IntegrationEvents.SnapshotIngestion", "Information");
+        builder.CreateResourceBuilder<ProjectResource>("lineage").WithEnvironment("Logging__LogLevel__HubPlatform.Lineage.Graph.FamilyRollup", "Information");
 
         App = await builder.BuildAsync(cancellationToken);
         using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -152,6 +155,31 @@ public sealed class BenchPlatform : IAsyncDisposable
     {
         using var client = new HttpClient { BaseAddress = ServiceUri("crawler") };
         return JsonDocument.Parse(await client.GetStringAsync($"/api/crawls/{snapshotId}", cancellationToken)).RootElement.Clone();
+    }
+
+    /// <summary>
+    /// The lines a resource writes to its console log that <paramref name="keep"/> selects, as they come
+    /// (the crawler's own account of where a page's time went, for instance), until cancelled.
+    /// </summary>
+    public async Task WatchLogsAsync(string resource, Func<string, bool> keep, Action<string> line, CancellationToken cancellationToken)
+    {
+        var logs = App.Services.GetRequiredService<ResourceLoggerService>();
+        // Logs are kept per instance (a project's DCP name, "crawler-abcd1234"), not per resource name.
+        var instance = App.ResourceNotifications.TryGetCurrentState(resource, out var state) ? state.ResourceId : resource;
+        try
+        {
+            await foreach (var batch in logs.WatchAsync(instance).WithCancellation(cancellationToken))
+            {
+                foreach (var log in batch.Where(l => keep(l.Content)))
+                {
+                    line(log.Content);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Done watching.
+        }
     }
 
     /// <summary>Restarts the emulator with the Hub's free quota switched on or off (same seed, so the same hub).</summary>

@@ -31,16 +31,24 @@ public sealed class CrawlRetention(CrawlerDbContext db, IOptions<CrawlerOptions>
         var old = full.Where(c => c.Status is CrawlStatus.Completed or CrawlStatus.Failed && !kept.Contains(c)).Select(c => c.Id).ToList();
 
         // An index range per old snapshot (the key starts with snapshot_id); one already pruned costs one probe.
+        // A row is a listing page's repos: the batch counts pages, the result repos.
         long repos = 0;
         var snapshots = 0;
         foreach (var snapshot in old)
         {
-            var deleted = await DeleteInBatchesAsync(() => db.Database.ExecuteSqlAsync($"""
-                DELETE FROM crawler.snapshot_repos WHERE (snapshot_id, repo_type, repo_id) IN (
-                    SELECT snapshot_id, repo_type, repo_id FROM crawler.snapshot_repos WHERE snapshot_id = {snapshot} LIMIT {batch})
-                """, cancellationToken), batch);
-            repos += deleted;
-            snapshots += deleted > 0 ? 1 : 0;
+            long deletedRepos = 0;
+            await DeleteInBatchesAsync(async () =>
+            {
+                var pages = await db.Database.SqlQuery<int>($"""
+                    DELETE FROM crawler.snapshot_repo_pages WHERE (snapshot_id, page) IN (
+                        SELECT snapshot_id, page FROM crawler.snapshot_repo_pages WHERE snapshot_id = {snapshot} LIMIT {batch})
+                    RETURNING cardinality(repo_ids) AS "Value"
+                    """).ToListAsync(cancellationToken);
+                deletedRepos += pages.Sum(p => (long)p);
+                return pages.Count;
+            }, batch);
+            repos += deletedRepos;
+            snapshots += deletedRepos > 0 ? 1 : 0;
         }
 
         // Whichever comes later: the start of the oldest kept snapshot, or the end of the time window.
@@ -54,14 +62,14 @@ public sealed class CrawlRetention(CrawlerDbContext db, IOptions<CrawlerOptions>
                 SELECT id FROM crawler.outbox WHERE sent_at IS NOT NULL AND created_at < {sentBefore} ORDER BY id LIMIT {batch})
             """, cancellationToken), batch);
 
-        CrawlerMetrics.Pruned.Add(repos, new KeyValuePair<string, object?>("table", "snapshot_repos"));
+        CrawlerMetrics.Pruned.Add(repos, new KeyValuePair<string, object?>("table", "snapshot_repo_pages"));
         CrawlerMetrics.Pruned.Add(events, new KeyValuePair<string, object?>("table", "outbox"));
         if (repos + events > 0)
         {
             await VacuumAsync(cancellationToken);
         }
         logger.LogInformation(
-            "Retention: deleted {Repos} snapshot_repos rows of {Snapshots} older full snapshots (keeping the last {Keep}: {Kept}) and {Events} sent events created before {SentBefore:O}",
+            "Retention: deleted the lists of {Repos} repos of {Snapshots} older full snapshots (keeping the last {Keep}: {Kept}) and {Events} sent events created before {SentBefore:O}",
             repos, snapshots, keep, string.Join(", ", kept.Select(k => k.Id)), events, sentBefore);
         return new PruneResult(repos, snapshots, events, sentBefore);
     }
@@ -84,7 +92,7 @@ public sealed class CrawlRetention(CrawlerDbContext db, IOptions<CrawlerOptions>
         try
         {
             // Not FULL: no exclusive lock, the crawl and the relay go on; the freed pages are reused, not returned.
-            await db.Database.ExecuteSqlRawAsync("VACUUM crawler.snapshot_repos, crawler.outbox", cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("VACUUM crawler.snapshot_repo_pages, crawler.outbox", cancellationToken);
         }
         catch (Exception ex) when (ex is Npgsql.PostgresException or InvalidOperationException)
         {

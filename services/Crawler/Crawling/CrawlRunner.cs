@@ -11,17 +11,20 @@ namespace HubPlatform.Crawler.Crawling;
 /// <summary>
 /// Runs one crawl phase by phase (models, datasets, spaces; then, for a full snapshot, author
 /// overviews), page by page. Each page is committed in one transaction: its event in the outbox,
-/// the repos it saw (and, for models and datasets, their revisions in the card backlog, which
-/// <see cref="CardFetcher"/> works beside the crawl), and the checkpoint (phase and next page). A crawler killed at
+/// the repos it saw, and the checkpoint (phase and next page); for models and datasets, their
+/// revisions reach the card backlog (which <see cref="CardFetcher"/> works beside the crawl) just
+/// before, in a stage of their own (<see cref="CardListingStage"/>). A crawler killed at
 /// any point resumes at the first page whose transaction did not commit, in the right phase, so
 /// no page is lost and none is published twice. Page numbers run across all phases.
 /// </summary>
 public sealed class CrawlRunner(
     CrawlerDbContext db,
+    IServiceScopeFactory scopes,
     HubClient hub,
     RateLimitPacer pacer,
     CrawlEta eta,
     OutboxSignal outboxSignal,
+    RecentEvents recentEvents,
     IOptions<CrawlerOptions> options,
     TimeProvider time,
     ILogger<CrawlRunner> logger)
@@ -105,9 +108,10 @@ public sealed class CrawlRunner(
         }
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var reader = new ListingReader(hub, options.Value, time, logger);
-        var (pages, reading) = reader.Start(crawl, stop.Token);
+        var (parsed, reading) = reader.Start(crawl, stop.Token);
+        var (pages, listing) = new CardListingStage(scopes).Start(crawl.Id, parsed, options.Value.ListingLookAhead, stop.Token);
         var clock = Stopwatch.StartNew();
-        var (count, fetch, parse, commit, remember, idle) = (0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        var (count, fetch, parse, cards, commit, remember, idle) = (0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
         try
         {
             while (true)
@@ -121,19 +125,25 @@ public sealed class CrawlRunner(
                 idle += (committing - waitStarted).TotalSeconds;
                 remember += await CommitListingPageAsync(crawl, page, stop.Token);
                 LogProgress(crawl);
-                (count, fetch, parse, commit) = (count + 1, fetch + page.FetchSeconds, parse + page.ParseSeconds, commit + (clock.Elapsed - committing).TotalSeconds);
+                (count, fetch, parse, cards, commit) = (count + 1, fetch + page.FetchSeconds, parse + page.ParseSeconds, cards + page.CardSeconds,
+                    commit + (clock.Elapsed - committing).TotalSeconds);
             }
+            // The card stage stopped early only on a failure of its own: the pages after it were not committed.
+            await listing;
         }
         catch
         {
             await stop.CancelAsync();
-            try
+            foreach (var stage in (Task[])[reading, listing])
             {
-                await reading;
-            }
-            catch (Exception)
-            {
-                // Stopped half-way (or refused by the Hub meanwhile): the commit's failure is the one to report.
+                try
+                {
+                    await stage;
+                }
+                catch (Exception)
+                {
+                    // Stopped half-way (or refused by the Hub meanwhile): the first failure is the one to report.
+                }
             }
             throw;
         }
@@ -141,9 +151,9 @@ public sealed class CrawlRunner(
         if (count > 0)
         {
             logger.LogInformation(
-                "Crawl {SnapshotId}: {Pages} listing pages in {Seconds:F1}s ({PagesPerSecond:F2}/s); per page: fetch {Fetch:F0} ms, parse and serialize {Parse:F0} ms (read ahead, up to {LookAhead} pages), commit {Commit:F0} ms (of which the snapshot's repos {Remember:F0} ms), commits waited for pages {Idle:F0} ms",
+                "Crawl {SnapshotId}: {Pages} listing pages in {Seconds:F1}s ({PagesPerSecond:F2}/s); per page: fetch {Fetch:F0} ms, parse and serialize {Parse:F0} ms (read ahead, up to {LookAhead} pages), card backlog {Cards:F0} ms (beside the commits), commit {Commit:F0} ms (of which the snapshot's repos {Remember:F0} ms), commits waited for pages {Idle:F0} ms",
                 crawl.Id, count, clock.Elapsed.TotalSeconds, count / Math.Max(clock.Elapsed.TotalSeconds, 0.001), 1000 * fetch / count, 1000 * parse / count,
-                options.Value.ListingLookAhead, 1000 * commit / count, 1000 * remember / count, 1000 * idle / count);
+                options.Value.ListingLookAhead, 1000 * cards / count, 1000 * commit / count, 1000 * remember / count, 1000 * idle / count);
         }
     }
 
@@ -178,14 +188,10 @@ public sealed class CrawlRunner(
         {
             db.Outbox.Add(message);
             Count(crawl, type, page.Repos.Count);
-            if (type is RepoType.Model or RepoType.Dataset)
-            {
-                await CardBacklog.ListedAsync(db, crawl.Id, type, page.Repos, cancellationToken);
-            }
             if (crawl.Kind == CrawlKind.Full)
             {
                 var started = Stopwatch.GetTimestamp();
-                await RememberAsync(crawl.Id, type, page.Repos, cancellationToken);
+                await RememberAsync(crawl.Id, page.Number, type, page.Repos, cancellationToken);
                 remember = Stopwatch.GetElapsedTime(started).TotalSeconds;
             }
         }
@@ -239,19 +245,16 @@ public sealed class CrawlRunner(
         }
     }
 
-    /// <summary>What a full snapshot saw, for removed-repo detection and for choosing overviews and cards.</summary>
-    private async Task RememberAsync(Guid snapshot, RepoType type, IReadOnlyList<ListedRepo> repos, CancellationToken cancellationToken)
+    /// <summary>What a full snapshot saw, for removed-repo detection and for choosing overviews: one row for the page.</summary>
+    private async Task RememberAsync(Guid snapshot, int page, RepoType type, IReadOnlyList<ListedRepo> repos, CancellationToken cancellationToken)
     {
         var typeName = type.ToString();
         var ids = repos.Select(r => r.Id).ToArray();
         var authors = repos.Select(r => r.Author).ToArray();
         var downloads = repos.Select(r => r.Downloads).ToArray();
-        var created = repos.Select(r => r.CreatedAt?.ToUniversalTime()).ToArray();
-        var shas = repos.Select(r => r.Sha).ToArray();
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO crawler.snapshot_repos (snapshot_id, repo_type, repo_id, author, downloads, created_at, sha)
-            SELECT {snapshot}, {typeName}, r.id, r.author, r.downloads, r.created_at, r.sha
-            FROM unnest({ids}, {authors}, {downloads}, {created}, {shas}) AS r(id, author, downloads, created_at, sha)
+            INSERT INTO crawler.snapshot_repo_pages (snapshot_id, page, repo_type, repo_ids, authors, downloads)
+            VALUES ({snapshot}, {page}, {typeName}, {ids}, {authors}, {downloads})
             ON CONFLICT DO NOTHING
             """, cancellationToken);
     }
@@ -329,11 +332,17 @@ public sealed class CrawlRunner(
     /// <summary>
     /// Stops tracking the committed events and failed pages: the crawl's context lives for the whole
     /// crawl, and every tracked ~1 MB event would stay in memory and be compared on each later save.
+    /// The committed events go to the relay as objects (<see cref="RecentEvents"/>).
     /// </summary>
     private void Forget()
     {
         foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity is OutboxMessage or FailedPage).ToList())
         {
+            if (entry.Entity is OutboxMessage { Message: { } message } row)
+            {
+                recentEvents.Add(row.MessageId, message);
+                row.Message = null;
+            }
             entry.State = EntityState.Detached;
         }
     }
@@ -358,6 +367,7 @@ public sealed class CrawlRunner(
             crawl.FailedPages, crawl.ModelPages, crawl.DatasetPages, crawl.SpacePages, crawl.OrganizationPages, crawl.CardPages), now);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        Forget();
         outboxSignal.Notify();
         logger.LogInformation(
             "Crawl {SnapshotId} ({Kind}) completed: {Pages} pages, {Models} models, {Datasets} datasets, {Spaces} spaces, {Organizations} overviews, {FailedPages} failed pages",
@@ -388,11 +398,11 @@ public sealed class CrawlRunner(
         {
             var typeName = type.ToString();
             var removed = await db.Database.SqlQuery<string>($"""
-                SELECT p.repo_id AS "Value" FROM crawler.snapshot_repos p
-                WHERE p.snapshot_id = {previous.Value} AND p.repo_type = {typeName}
-                  AND NOT EXISTS (SELECT 1 FROM crawler.snapshot_repos c
-                                  WHERE c.snapshot_id = {crawl.Id} AND c.repo_type = {typeName} AND c.repo_id = p.repo_id)
-                ORDER BY p.repo_id
+                SELECT p.id AS "Value"
+                FROM (SELECT DISTINCT unnest(repo_ids) AS id FROM crawler.snapshot_repo_pages WHERE snapshot_id = {previous.Value} AND repo_type = {typeName}) p
+                WHERE NOT EXISTS (SELECT 1 FROM (SELECT unnest(repo_ids) AS id FROM crawler.snapshot_repo_pages WHERE snapshot_id = {crawl.Id} AND repo_type = {typeName}) c
+                                  WHERE c.id = p.id)
+                ORDER BY p.id
                 """).ToListAsync(cancellationToken);
             foreach (var chunk in removed.Chunk(RemovedBatchSize))
             {

@@ -5,7 +5,7 @@ namespace HubPlatform.Crawler.Crawling;
 
 /// <summary>
 /// Whose overviews a full snapshot fetches, chosen from what its listings saw
-/// (crawler.snapshot_repos). The choice is a fixed set once the listings are done, walked in a
+/// (crawler.snapshot_repo_pages). The choice is a fixed set once the listings are done, walked in a
 /// stable order from the checkpoint, so a resumed crawl picks up exactly where it stopped.
 /// </summary>
 public static class CrawlTargets
@@ -20,10 +20,15 @@ public static class CrawlTargets
     {
         var cursor = after ?? "";
         return db.Database.SqlQuery<string>($"""
-            WITH authors AS (
+            WITH repos AS (
+                -- A repo listed twice (the listing shifted under the crawl) counts once.
+                SELECT DISTINCT ON (p.repo_type, r.id) r.author, r.downloads
+                FROM crawler.snapshot_repo_pages p, unnest(p.repo_ids, p.authors, p.downloads) AS r(id, author, downloads)
+                WHERE p.snapshot_id = {snapshot}),
+            authors AS (
                 SELECT author, count(*) AS repos, sum(downloads) AS downloads
-                FROM crawler.snapshot_repos
-                WHERE snapshot_id = {snapshot} AND author IS NOT NULL AND author <> ''
+                FROM repos
+                WHERE author IS NOT NULL AND author <> ''
                 GROUP BY author),
             top_downloads AS (
                 SELECT author FROM authors ORDER BY downloads DESC, author COLLATE "C" LIMIT {options.OrganizationTopByDownloads}),

@@ -35,7 +35,7 @@ public static class CrawlerMetrics
         "hub.crawler.outbox.moved_aside", "{event}", "Outbox rows moved aside after Crawler:OutboxMaxAttempts failures, waiting for an admin's replay");
 
     public static readonly Counter<long> Pruned = HubTelemetry.Meter.CreateCounter<long>(
-        "hub.crawler.pruned", "{row}", "Rows deleted after a crawl by the retention (table: snapshot_repos, outbox)");
+        "hub.crawler.pruned", "{item}", "Deleted after a crawl by the retention: repos of older snapshots' lists (table: snapshot_repo_pages) and sent events (table: outbox)");
 
     private static CardCoverageReader? _coverage;
     private static int _coverageObserved;

@@ -19,9 +19,9 @@ public sealed class CrawlerOptions
     public int PageSize { get; set; } = 1000;
 
     /// <summary>
-    /// Listing pages fetched and parsed ahead while earlier ones commit (at least 1). Each waits as
-    /// parsed repos and its serialized event (a page of 1000 models is about 1 MB of JSON), so a
-    /// few are plenty: they only hide the commit behind the next fetch.
+    /// Listing pages each stage (fetch; parse; card backlog) holds ahead while earlier ones commit (at
+    /// least 1). Each waits as parsed repos and its serialized event (a page of 1000 models is about
+    /// 1 MB of JSON), so a few are plenty: they only hide the commit behind the next fetch.
     /// </summary>
     public int ListingLookAhead { get; set; } = 4;
 
@@ -84,7 +84,7 @@ public sealed class CrawlerOptions
     public int OutboxMaxAttempts { get; set; } = 5;
 
     /// <summary>
-    /// Full snapshots whose repo lists (<c>crawler.snapshot_repos</c>) are kept after a crawl, the newest
+    /// Full snapshots whose repo lists (<c>crawler.snapshot_repo_pages</c>) are kept after a crawl, the newest
     /// completed ones (at least 1: the next snapshot's removed repos are computed against the last).
     /// Sent events older than the oldest of them are deleted too.
     /// </summary>
@@ -93,6 +93,6 @@ public sealed class CrawlerOptions
     /// <summary>Sent events are kept at most this long, even within the kept snapshots (unsent ones are never deleted).</summary>
     public TimeSpan KeepSentEventsFor { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>Rows deleted per statement when pruning, so no delete holds locks or WAL for long.</summary>
+    /// <summary>Rows (a snapshot's listing pages, sent events) deleted per statement when pruning, so no delete holds locks or WAL for long.</summary>
     public int PruneBatchSize { get; set; } = 5000;
 }

@@ -26,7 +26,11 @@ public sealed record ListingPage(
     string? MalformedReason,
     string? NextUrl,
     double FetchSeconds,
-    double ParseSeconds);
+    double ParseSeconds)
+{
+    /// <summary>Time its repos took to reach the card backlog (<see cref="CardListingStage"/>).</summary>
+    public double CardSeconds { get; init; }
+}
 
 /// <summary>
 /// Reads the listings (models, then datasets, then spaces) ahead of the commits, in two stages that

@@ -19,6 +19,7 @@ public static class Outbox
         MessageType = typeof(T).Name,
         Payload = JsonSerializer.SerializeToUtf8Bytes(message),
         CreatedAt = now,
+        Message = message,
     };
 }
 

@@ -10,8 +10,8 @@ using Microsoft.Extensions.Options;
 namespace HubPlatform.Crawler.Crawling;
 
 /// <summary>
-/// Publishes outbox rows to RabbitMQ, oldest first, one by one, and marks them sent. While the
-/// broker is down the rows wait (the pass stops at the first publish the broker does not take); a
+/// Publishes outbox rows to RabbitMQ, oldest first, a batch of them in flight at once, and marks
+/// them sent. While the broker is down the rows wait (what it did not take stays unsent); a
 /// crash between publish and mark re-publishes with the same MessageId, which the idempotent
 /// consumers absorb. A row that fails for a reason of its own (its type unknown, its payload
 /// unreadable, the bus refusing it) does not hold the rows behind it: its failure is counted, the
@@ -19,7 +19,7 @@ namespace HubPlatform.Crawler.Crawling;
 /// admin (<c>/api/admin/outbox/failed</c>). Replicas share the work through <c>FOR UPDATE SKIP LOCKED</c>.
 /// </summary>
 public sealed class OutboxRelay(
-    IServiceScopeFactory scopes, OutboxSignal signal, IOptions<CrawlerOptions> options, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
+    IServiceScopeFactory scopes, OutboxSignal signal, RecentEvents recent, IOptions<CrawlerOptions> options, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
 {
     private const int BatchSize = 20;
     private const int MaxErrorLength = 2000;
@@ -60,25 +60,43 @@ public sealed class OutboxRelay(
         var bus = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The payload is not read here: most events are still in this process (RecentEvents); the others are read one by one.
         var batch = await db.Outbox
             .FromSqlRaw($"SELECT * FROM crawler.outbox WHERE {CrawlerDbContext.OutboxPending} ORDER BY id LIMIT {BatchSize} FOR UPDATE SKIP LOCKED")
-            .AsNoTracking() // Tracking would copy and compare every ~1 MB payload just to set sent_at.
+            .Select(r => new PendingEvent(r.Id, r.MessageId, r.MessageType, r.Attempts))
             .ToListAsync(cancellationToken);
         var sent = new List<long>(batch.Count);
         var failed = 0;
         ExceptionDispatchInfo? outage = null;
+        // Every row's publish starts before any is awaited: the broker confirms them as a pipeline. One
+        // publish-and-confirm at a time made the relay the ingest's bottleneck on a loaded machine (1M
+        // models: 4.4 pages/s while the crawl committed 4.8, 180 events waiting).
+        var publishes = new List<(PendingEvent Row, Task Publish)>(batch.Count);
         foreach (var row in batch)
+        {
+            Task publish;
+            try
+            {
+                var (type, message) = await ResolveAsync(db, row, cancellationToken);
+                publish = PublishAsync(bus, row, type, message, cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                publish = Task.FromException(ex);
+            }
+            publishes.Add((row, publish));
+        }
+        foreach (var (row, publish) in publishes)
         {
             try
             {
-                await PublishAsync(bus, row, cancellationToken);
+                await publish;
                 sent.Add(row.Id);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsBrokerFault(ex))
             {
-                // The broker, not the row: stop here (the rest would wait as long), nothing counted.
-                outage = ExceptionDispatchInfo.Capture(ex);
-                break;
+                // The broker, not the row: nothing counted, the row waits for the next pass.
+                outage ??= ExceptionDispatchInfo.Capture(ex);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -96,20 +114,32 @@ public sealed class OutboxRelay(
         return sent.Count + failed;
     }
 
-    private static async Task PublishAsync(IPublishEndpoint bus, OutboxMessage row, CancellationToken cancellationToken)
+    private sealed record PendingEvent(long Id, Guid MessageId, string MessageType, int Attempts);
+
+    /// <summary>The row's event: the object this process committed, else its payload read and deserialized.</summary>
+    private async Task<(Type Type, object Message)> ResolveAsync(CrawlerDbContext db, PendingEvent row, CancellationToken cancellationToken)
     {
         if (!MessageTypes.TryGetValue(row.MessageType, out var type))
         {
             throw new InvalidOperationException($"Unknown event type {row.MessageType}.");
         }
-        var message = JsonSerializer.Deserialize(row.Payload, type)
-            ?? throw new InvalidOperationException($"The payload of a {row.MessageType} is JSON null.");
+        if (!recent.TryTake(row.MessageId, out var message) || message.GetType() != type)
+        {
+            var payload = await db.Outbox.Where(r => r.Id == row.Id).Select(r => r.Payload).SingleAsync(cancellationToken);
+            message = JsonSerializer.Deserialize(payload, type)
+                ?? throw new InvalidOperationException($"The payload of a {row.MessageType} is JSON null.");
+        }
+        return (type, message);
+    }
+
+    private static async Task PublishAsync(IPublishEndpoint bus, PendingEvent row, Type type, object message, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(PublishTimeout);
         await bus.Publish(message, type, context => context.MessageId = row.MessageId, timeout.Token);
     }
 
-    private async Task CountFailureAsync(CrawlerDbContext db, OutboxMessage row, Exception ex, CancellationToken cancellationToken)
+    private async Task CountFailureAsync(CrawlerDbContext db, PendingEvent row, Exception ex, CancellationToken cancellationToken)
     {
         var attempts = row.Attempts + 1;
         var error = $"{ex.GetType().Name}: {ex.Message}";

@@ -40,6 +40,7 @@ public static class CrawlerServiceExtensions
 
         builder.Services.AddSingleton<CardCoverageReader>();
         builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<RecentEvents>();
         builder.Services.AddScoped<CrawlRunner>();
         builder.Services.AddScoped<CrawlRetention>();
         builder.Services.AddHostedService<OutboxRelay>();

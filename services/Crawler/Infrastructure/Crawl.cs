@@ -96,18 +96,20 @@ public sealed class Crawl
 }
 
 /// <summary>
-/// A repo seen by a full snapshot; the difference of two snapshots gives the removed repos. The
-/// author, downloads and creation date choose whose overviews and which cards the crawl fetches.
+/// What a full snapshot saw on one listing page: the repos' ids, authors and downloads, as arrays. A row
+/// a page, written in the page's transaction, serves removed-repo detection and the choice of overviews;
+/// a row per repo (1.7M at 1M models, each with its index entry) was the costliest part of a page's commit.
 /// </summary>
-public sealed class SnapshotRepo
+public sealed class SnapshotRepoPage
 {
     public Guid SnapshotId { get; set; }
+    /// <summary>The listing page's number in the crawl (negative: repo lists carried over from the row-per-repo table).</summary>
+    public int Page { get; set; }
     public RepoType RepoType { get; set; }
-    public string RepoId { get; set; } = "";
-    public string? Author { get; set; }
-    public long Downloads { get; set; }
-    public DateTimeOffset? CreatedAt { get; set; }
-    public string? Sha { get; set; }
+    public string[] RepoIds { get; set; } = [];
+    /// <summary>Each repo's author ("" when the Hub gave none), in the order of <see cref="RepoIds"/>.</summary>
+    public string[] Authors { get; set; } = [];
+    public long[] Downloads { get; set; } = [];
 }
 
 /// <summary>
@@ -130,6 +132,8 @@ public sealed class OutboxMessage
     /// <summary>When the row was moved aside; the relay skips it until it is replayed.</summary>
     public DateTimeOffset? FailedAt { get; set; }
     public string? LastError { get; set; }
+    /// <summary>The event itself while this process holds it (not stored): once committed it goes to <c>RecentEvents</c>.</summary>
+    public object? Message { get; set; }
 }
 
 /// <summary>A page the Hub kept answering with something unreadable: skipped, reported, retryable later.</summary>

@@ -8,7 +8,7 @@ public sealed class CrawlerDbContext(DbContextOptions<CrawlerDbContext> options)
     public const string Schema = "crawler";
 
     public DbSet<Crawl> Crawls => Set<Crawl>();
-    public DbSet<SnapshotRepo> SnapshotRepos => Set<SnapshotRepo>();
+    public DbSet<SnapshotRepoPage> SnapshotRepoPages => Set<SnapshotRepoPage>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<FailedPage> FailedPages => Set<FailedPage>();
     public DbSet<CardState> Cards => Set<CardState>();
@@ -30,14 +30,15 @@ public sealed class CrawlerDbContext(DbContextOptions<CrawlerDbContext> options)
             crawl.Property(c => c.Phase).HasConversion<string>().HasMaxLength(16);
             crawl.HasIndex(c => new { c.Status, c.RequestedAt });
         });
-        modelBuilder.Entity<SnapshotRepo>(repo =>
+        modelBuilder.Entity<SnapshotRepoPage>(page =>
         {
-            repo.HasKey(r => new { r.SnapshotId, r.RepoType, r.RepoId });
-            repo.Property(r => r.RepoType).HasConversion<string>().HasMaxLength(8);
+            page.HasKey(p => new { p.SnapshotId, p.Page });
+            page.Property(p => p.RepoType).HasConversion<string>().HasMaxLength(8);
         });
         modelBuilder.Entity<OutboxMessage>(message =>
         {
             message.HasKey(m => m.Id);
+            message.Ignore(m => m.Message);
             // Bytes, lz4-compressed: a ~1 MB page stored as jsonb cost Postgres a parse and a pglz
             // compression on every commit (~30-50 ms of CPU a page) and a jsonb-to-text on every relay.
             message.Property(m => m.Payload).HasColumnType("bytea").UseCompressionMethod("lz4");

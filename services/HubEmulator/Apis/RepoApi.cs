@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using HubPlatform.HubEmulator.Hub;
 using Microsoft.Extensions.Primitives;
 
@@ -67,8 +67,15 @@ public static class RepoApi
             http.Response.Headers.Link = $"<{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}?{nextQuery}>; rel=\"next\"";
         }
         var projection = new RepoProjection(type, IsTrue(q["full"]), IsTrue(q["cardData"]), Expand(q));
-        var body = new JsonArray(page.Repos.Select(i => (JsonNode)projection.Apply(repos.Json(i))).ToArray());
-        return Json(body);
+        return Json(writer =>
+        {
+            writer.WriteStartArray();
+            foreach (var index in page.Repos)
+            {
+                projection.WriteTo(writer, repos.Json(index));
+            }
+            writer.WriteEndArray();
+        });
     }
 
     private static IResult Get(RepoType type, string path, HttpContext http, EmulatedHub hub)
@@ -97,7 +104,7 @@ public static class RepoApi
         }
         var expand = Expand(http.Request.Query);
         var projection = expand.Count > 0 ? new RepoProjection(type, false, false, expand) : RepoProjection.Everything(type);
-        return Json(projection.Apply(repos.Json(index)));
+        return Json(writer => projection.WriteTo(writer, repos.Json(index)));
     }
 
     private static IReadOnlyList<string> Expand(IQueryCollection q) => NonEmpty(new StringValues([.. q["expand[]"], .. q["expand"]]));
@@ -107,7 +114,16 @@ public static class RepoApi
     private static bool IsTrue(StringValues value) =>
         value.FirstOrDefault() is { } v && (v == "1" || v.Equals("true", StringComparison.OrdinalIgnoreCase));
 
-    private static IResult Json(JsonNode body) => Results.Text(body.ToJsonString(), "application/json; charset=utf-8");
+    /// <summary>A JSON answer written as UTF-8 bytes (no intermediate string of the whole page).</summary>
+    private static IResult Json(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+        return Results.Bytes(buffer.WrittenMemory, "application/json; charset=utf-8");
+    }
 
     /// <summary>The Hub's own error shape: <c>{"error": "..."}</c>.</summary>
     internal static IResult HubError(int status, string message) =>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace HubPlatform.HubEmulator.Hub;
@@ -43,21 +44,40 @@ public sealed class RepoProjection
     /// <summary>The whole repo (a single-repo GET without <c>expand[]</c>).</summary>
     public static RepoProjection Everything(RepoType type) => new(type, full: true, cardData: true, []);
 
-    public JsonObject Apply(JsonObject repo)
+    /// <summary>
+    /// Writes the repo's fields this projection includes, straight from the repo's own nodes: no copy of
+    /// the repo (a listing page is a thousand of them, and cloning each for its JSON was most of the
+    /// emulator's CPU in a crawl).
+    /// </summary>
+    public void WriteTo(Utf8JsonWriter writer, JsonObject repo)
     {
-        var result = new JsonObject();
+        writer.WriteStartObject();
         foreach (var (name, value) in repo)
         {
             if (Includes(name))
             {
-                result[name] = value?.DeepClone();
+                writer.WritePropertyName(name);
+                WriteValue(writer, value);
             }
         }
         if (_fields is not null && _fields.Contains("baseModels") && !repo.ContainsKey("baseModels"))
         {
-            result["baseModels"] = BaseModels.FromTags(repo["tags"] as JsonArray);
+            writer.WritePropertyName("baseModels");
+            WriteValue(writer, BaseModels.FromTags(repo["tags"] as JsonArray));
         }
-        return result;
+        writer.WriteEndObject();
+    }
+
+    private static void WriteValue(Utf8JsonWriter writer, JsonNode? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            value.WriteTo(writer);
+        }
     }
 
     private bool Includes(string field)

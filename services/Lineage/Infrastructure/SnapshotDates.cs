@@ -9,8 +9,10 @@ namespace HubPlatform.Lineage.Infrastructure;
 public static class SnapshotDates
 {
     /// <summary>
-    /// Call inside the transaction that uses the date. Once the date is set it is only read: pages
-    /// then take no lock on the snapshot's row and run concurrently (they used to queue on it).
+    /// Call before the transaction that uses the date, so the first event's insert commits at once:
+    /// inside a page's transaction, every other first page of the snapshot waited for that whole page.
+    /// Once the date is set it is only read, and pages take no lock on the snapshot's row. An event
+    /// that fails after setting it leaves the date its redelivery would set.
     /// </summary>
     public static async Task<DateTimeOffset> DateOfAsync(LineageDbContext db, Guid snapshotId, DateTimeOffset observedAt, CancellationToken cancellationToken)
     {

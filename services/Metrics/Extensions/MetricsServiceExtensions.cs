@@ -12,12 +12,13 @@ public static class MetricsServiceExtensions
     {
         builder.AddServiceDatabase<WebApplicationBuilder, MetricsDbContext>(MetricsDbContext.Schema);
         builder.AddHubCache("metrics");
+        var pages = builder.PageConcurrency();
         builder.AddHubMessaging("metrics", bus =>
         {
             bus.AddConsumer<SnapshotStartedConsumer>();
-            bus.AddConsumer<ModelsObservedConsumer>();
-            bus.AddConsumer<DatasetsObservedConsumer>();
-            bus.AddConsumer<SpacesObservedConsumer>();
+            bus.AddConsumer<ModelsObservedConsumer>().Endpoint(e => e.ConcurrentMessageLimit = pages);
+            bus.AddConsumer<DatasetsObservedConsumer>().Endpoint(e => e.ConcurrentMessageLimit = pages);
+            bus.AddConsumer<SpacesObservedConsumer>().Endpoint(e => e.ConcurrentMessageLimit = pages);
             bus.AddConsumer<OrganizationsObservedConsumer>();
             bus.AddConsumer<ReposRemovedConsumer>();
             bus.AddConsumer<SnapshotCompletedConsumer>();

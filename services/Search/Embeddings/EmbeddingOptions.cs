@@ -51,7 +51,14 @@ public sealed class EmbeddingOptions
 
     /// <summary>
     /// How long after the last listing page (ModelsObserved, DatasetsObserved) inference waits, so a crawl's
-    /// ingest gets the cores; zero embeds alongside ingest.
+    /// ingest gets the cores; zero embeds alongside ingest. Inference also waits from a crawl's SnapshotStarted to
+    /// its SnapshotCompleted (see <see cref="CrawlSilence"/>).
     /// </summary>
     public TimeSpan IngestLull { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// A crawl announced but not completed holds inference only this long after its last sign of life (its
+    /// start or a listing page): a crawler that died mid-crawl does not hold the embeddings back for good.
+    /// </summary>
+    public TimeSpan CrawlSilence { get; set; } = TimeSpan.FromMinutes(30);
 }

@@ -15,12 +15,14 @@ public static class SearchServiceExtensions
     {
         builder.AddServiceDatabase<WebApplicationBuilder, SearchDbContext>(SearchDbContext.Schema);
         builder.AddHubCache("search");
+        var pages = builder.PageConcurrency();
         builder.AddHubMessaging("search", bus =>
         {
-            bus.AddConsumer<ModelsObservedConsumer>();
-            bus.AddConsumer<DatasetsObservedConsumer>();
+            bus.AddConsumer<ModelsObservedConsumer>().Endpoint(e => e.ConcurrentMessageLimit = pages);
+            bus.AddConsumer<DatasetsObservedConsumer>().Endpoint(e => e.ConcurrentMessageLimit = pages);
             bus.AddConsumer<CardsFetchedConsumer>();
             bus.AddConsumer<ReposRemovedConsumer>();
+            bus.AddConsumer<SnapshotStartedConsumer>();
             bus.AddConsumer<SnapshotCompletedConsumer>();
         });
         builder.Services.Configure<SemanticSearchOptions>(builder.Configuration.GetSection(SemanticSearchOptions.Section));

@@ -20,7 +20,7 @@ public sealed class CrawlerRetentionTests(SyntheticEmulatorFactory hub, ITestOut
     {
         await using var rig = await CrawlerRig.StartAsync(hub);
         var sizes = new List<Sizes>();
-        output.WriteLine("crawl | database | crawler schema | snapshot_repos | outbox | snapshot_repos rows | outbox rows (sent) | pruned repos/events");
+        output.WriteLine("crawl | database | crawler schema | snapshot_repo_pages | outbox | repos in the lists | outbox rows (sent) | pruned repos/events");
         for (var crawl = 1; crawl <= Crawls; crawl++)
         {
             var snapshot = await rig.RequestCrawlAsync();
@@ -28,7 +28,7 @@ public sealed class CrawlerRetentionTests(SyntheticEmulatorFactory hub, ITestOut
             var repos = completed.GetProperty("models").GetInt64() + completed.GetProperty("datasets").GetInt64() + completed.GetProperty("spaces").GetInt64();
             // The pruning runs once the crawl is complete: wait until the older repo lists are gone.
             var kept = Math.Min(crawl, KeepSnapshots);
-            await Eventually.GetAsync(() => rig.Database.CountAsync("(SELECT DISTINCT snapshot_id FROM crawler.snapshot_repos) s"),
+            await Eventually.GetAsync(() => rig.Database.CountAsync("(SELECT DISTINCT snapshot_id FROM crawler.snapshot_repo_pages) s"),
                 n => n == kept, TimeSpan.FromSeconds(30), $"the repo lists of the last {kept} snapshots alone after crawl {crawl}");
             var size = await MeasureAsync(rig.Database);
             sizes.Add(size);
@@ -60,9 +60,9 @@ public sealed class CrawlerRetentionTests(SyntheticEmulatorFactory hub, ITestOut
         return new Sizes(
             await Scalar("SELECT pg_database_size(current_database())"),
             await Scalar("SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'crawler' AND c.relkind = 'r'"),
-            await Scalar("SELECT pg_total_relation_size('crawler.snapshot_repos')"),
+            await Scalar("SELECT pg_total_relation_size('crawler.snapshot_repo_pages')"),
             await Scalar("SELECT pg_total_relation_size('crawler.outbox')"),
-            await database.CountAsync("crawler.snapshot_repos"),
+            await Scalar("SELECT coalesce(sum(cardinality(repo_ids)), 0)::bigint FROM crawler.snapshot_repo_pages"),
             await database.CountAsync("crawler.outbox"),
             await database.CountAsync("crawler.outbox WHERE sent_at IS NOT NULL"));
     }

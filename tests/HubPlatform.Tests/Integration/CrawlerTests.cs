@@ -61,8 +61,8 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         }
         rig.Hub.ReleaseHeldPage();
         // Pages past the checkpoint the crawler holds at most: the stuck one, one in each read-ahead
-        // stage and the look-ahead queued after each.
-        const int MostAhead = 3 + 2 * LookAhead;
+        // stage (fetch, parse, card backlog) and the look-ahead queued after each.
+        const int MostAhead = 4 + 3 * LookAhead;
         await Eventually.GetAsync<int?>(() => Task.FromResult<int?>(rig.Hub.Requests), r => r >= Committed + MostAhead,
             TimeSpan.FromMinutes(1), "pages read ahead of the stuck commit");
         await Task.Delay(TimeSpan.FromMilliseconds(500));

@@ -306,41 +306,41 @@ namespace HubPlatform.Crawler.Infrastructure.Migrations
                     b.ToTable("outbox", "crawler");
                 });
 
-            modelBuilder.Entity("HubPlatform.Crawler.Infrastructure.SnapshotRepo", b =>
+            modelBuilder.Entity("HubPlatform.Crawler.Infrastructure.SnapshotRepoPage", b =>
                 {
                     b.Property<Guid>("SnapshotId")
                         .HasColumnType("uuid")
                         .HasColumnName("snapshot_id");
 
+                    b.Property<int>("Page")
+                        .HasColumnType("integer")
+                        .HasColumnName("page");
+
+                    b.PrimitiveCollection<string[]>("Authors")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("authors");
+
+                    b.PrimitiveCollection<long[]>("Downloads")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("downloads");
+
+                    b.PrimitiveCollection<string[]>("RepoIds")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("repo_ids");
+
                     b.Property<string>("RepoType")
+                        .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("character varying(8)")
                         .HasColumnName("repo_type");
 
-                    b.Property<string>("RepoId")
-                        .HasColumnType("text")
-                        .HasColumnName("repo_id");
+                    b.HasKey("SnapshotId", "Page")
+                        .HasName("pk_snapshot_repo_pages");
 
-                    b.Property<string>("Author")
-                        .HasColumnType("text")
-                        .HasColumnName("author");
-
-                    b.Property<DateTimeOffset?>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<long>("Downloads")
-                        .HasColumnType("bigint")
-                        .HasColumnName("downloads");
-
-                    b.Property<string>("Sha")
-                        .HasColumnType("text")
-                        .HasColumnName("sha");
-
-                    b.HasKey("SnapshotId", "RepoType", "RepoId")
-                        .HasName("pk_snapshot_repos");
-
-                    b.ToTable("snapshot_repos", "crawler");
+                    b.ToTable("snapshot_repo_pages", "crawler");
                 });
 #pragma warning restore 612, 618
         }

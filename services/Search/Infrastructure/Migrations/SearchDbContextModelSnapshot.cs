@@ -70,14 +70,12 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                     b.HasKey("RepoType", "Id", "Ordinal")
                         .HasName("pk_chunks");
 
-                    b.HasAlternateKey("Key")
-                        .HasName("ak_chunks_key");
-
                     b.HasIndex("TextHash")
                         .HasDatabaseName("ix_chunks_text_hash");
 
                     b.HasIndex("VectorVersion")
-                        .HasDatabaseName("ix_chunks_vector_version");
+                        .HasDatabaseName("ix_chunks_vector_version")
+                        .HasFilter("embedded");
 
                     b.HasIndex(new[] { "Key" }, "ix_chunks_waiting")
                         .HasDatabaseName("ix_chunks_waiting")
@@ -196,11 +194,9 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                     b.HasKey("RepoType", "Id")
                         .HasName("pk_documents");
 
-                    b.HasAlternateKey("Key")
-                        .HasName("ak_documents_key");
-
                     b.HasIndex("SearchVector")
-                        .HasDatabaseName("ix_documents_search_vector");
+                        .HasDatabaseName("ix_documents_search_vector")
+                        .HasAnnotation("Npgsql:StorageParameter:gin_pending_list_limit", 16384);
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "GIN");
 
@@ -208,7 +204,8 @@ namespace HubPlatform.Search.Infrastructure.Migrations
                         .HasDatabaseName("ix_documents_text_hash");
 
                     b.HasIndex("VectorVersion")
-                        .HasDatabaseName("ix_documents_vector_version");
+                        .HasDatabaseName("ix_documents_vector_version")
+                        .HasFilter("embedded");
 
                     b.HasIndex("RepoType", "Author")
                         .HasDatabaseName("ix_documents_repo_type_author");

@@ -1,0 +1,48 @@
+using Npgsql;
+
+namespace HubPlatform.Bench.Measurement;
+
+/// <summary>
+/// What each service's Postgres sessions are doing, sampled from <c>pg_stat_activity</c>: running a
+/// statement on the CPU, or waiting (for a row lock another transaction holds, an LWLock, I/O, the
+/// client). Statement times alone cannot tell CPU from waiting, and per-process CPU cannot tell which
+/// service's statements burn it.
+/// </summary>
+public sealed class PostgresActivity
+{
+    private readonly Dictionary<(string Role, string State), long> _samples = [];
+
+    public int Sweeps { get; private set; }
+
+    /// <summary>Reads every active session once (a few ms) and counts it by role and what it waits on.</summary>
+    public async Task SampleAsync(NpgsqlConnection db, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT usename, coalesce(wait_event_type || ':' || wait_event, 'CPU'), count(*)
+            FROM pg_stat_activity
+            WHERE state = 'active' AND pid <> pg_backend_pid() AND usename LIKE 'hub\_%'
+            GROUP BY 1, 2
+            """, db);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var key = (reader.GetString(0), reader.GetString(1));
+            _samples[key] = _samples.GetValueOrDefault(key) + reader.GetInt64(2);
+        }
+        Sweeps++;
+    }
+
+    /// <summary>
+    /// Per role: average sessions running a statement (on the CPU or waiting), and the most frequent
+    /// waits, as average sessions waiting on them.
+    /// </summary>
+    public IEnumerable<(string Role, double Active, double OnCpu, string TopWaits)> Summary() =>
+        _samples.GroupBy(s => s.Key.Role).OrderByDescending(g => g.Sum(s => s.Value)).Select(g =>
+        {
+            var sweeps = Math.Max(Sweeps, 1);
+            var waits = g.Where(s => s.Key.State != "CPU").OrderByDescending(s => s.Value).Take(3)
+                .Select(s => $"{s.Key.State} {s.Value / (double)sweeps:F2}");
+            return (g.Key, g.Sum(s => s.Value) / (double)sweeps, g.Where(s => s.Key.State == "CPU").Sum(s => s.Value) / (double)sweeps,
+                string.Join(", ", waits) is { Length: > 0 } w ? w : "none");
+        });
+}
