@@ -34,6 +34,12 @@ public sealed record BenchOptions
     /// </summary>
     public string? Only { get; init; }
 
+    /// <summary>
+    /// <c>--ranks path</c>: also write where each way of embedding ranks every expected model of the relevance set,
+    /// per query (what moved a recall@10 or MRR difference).
+    /// </summary>
+    public string? RanksPath { get; init; }
+
     public int Concurrency { get; init; } = 16;
 
     public TimeSpan LoadDuration { get; init; } = TimeSpan.FromSeconds(4);
@@ -61,7 +67,8 @@ public sealed record BenchOptions
                 "--vectors" => options with { VectorCounts = Value().Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray() },
                 "--out" => options with { OutputPath = Value() },
                 "--only" => Value() is "embedding" ? options with { Only = "embedding" } : throw new ArgumentException("--only takes: embedding"),
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Usage: ./hub bench [--quick] [--models N] [--runs N] [--vectors 100000,1000000] [--out docs/BENCHMARKS.md] [--only embedding]"),
+                "--ranks" => options with { RanksPath = Path.GetFullPath(Value()) },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Usage: ./hub bench [--quick] [--models N] [--runs N] [--vectors 100000,1000000] [--out docs/BENCHMARKS.md] [--only embedding] [--ranks ranks.md]"),
             };
         }
         return options with { Command = string.Join(' ', ["./hub bench", .. args]) };
