@@ -38,6 +38,12 @@ public sealed record BenchOptions
     /// <summary>The sections <c>--only</c> accepts.</summary>
     public static IReadOnlyList<string> OnlySections { get; } = ["embedding", "ingest"];
 
+    /// <summary>
+    /// <c>--ranks path</c>: also write where each way of embedding ranks every expected model of the relevance set,
+    /// per query (what moved a recall@10 or MRR difference).
+    /// </summary>
+    public string? RanksPath { get; init; }
+
     public int Concurrency { get; init; } = 16;
 
     public TimeSpan LoadDuration { get; init; } = TimeSpan.FromSeconds(4);
@@ -65,7 +71,9 @@ public sealed record BenchOptions
                 "--vectors" => options with { VectorCounts = Value().Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray() },
                 "--out" => options with { OutputPath = Value() },
                 "--only" => Value() is var only && OnlySections.Contains(only) ? options with { Only = only } : throw new ArgumentException($"--only takes one of: {string.Join(", ", OnlySections)}"),
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Usage: ./hub bench [--quick] [--models N] [--runs N] [--vectors 100000,1000000] [--out docs/BENCHMARKS.md] [--only embedding|ingest]"),
+                "--ranks" => options with { RanksPath = Path.GetFullPath(Value()) },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Usage: ./hub bench [--quick] [--models N] [--runs N] [--vectors 100000,1000000] " +
+                                                 "[--out docs/BENCHMARKS.md] [--only embedding|ingest] [--ranks ranks.md]"),
             };
         }
         return options with { Command = string.Join(' ', ["./hub bench", .. args]) };

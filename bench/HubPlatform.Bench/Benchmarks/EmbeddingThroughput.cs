@@ -12,8 +12,9 @@ namespace HubPlatform.Bench.Benchmarks;
 /// 3. The real embedder (all-MiniLM-L6-v2 on ONNX Runtime, the search service's own classes) on the
 /// real model cards of the Hub sample, chunked as search chunks them, in the way cards were embedded
 /// before (fp32, every line of the card) and the way they are now (int8 weights, template and trainer
-/// boilerplate left out): texts/s, tokens/s and cards/s on the same cards, the backlog of a full hub,
-/// and retrieval quality (recall@10, MRR) of each on a relevance set written from the cards.
+/// boilerplate left out), and the steps between: texts/s, tokens/s and cards/s on the same cards, the backlog of
+/// a full hub, retrieval quality (recall@10, MRR) of each on a relevance set written from the cards, and how
+/// close each int8 way's vectors are to fp32's on the same texts.
 /// </summary>
 public static class EmbeddingThroughput
 {
@@ -26,7 +27,10 @@ public static class EmbeddingThroughput
     [
         new("before: fp32, whole card", new EmbeddingOptions { Precision = EmbeddingPrecision.Fp32, KeepCardBoilerplate = true }),
         new("int8, whole card (the same texts)", new EmbeddingOptions { Precision = EmbeddingPrecision.Int8, KeepCardBoilerplate = true }),
-        new("now: int8, boilerplate out", new EmbeddingOptions { Precision = EmbeddingPrecision.Int8 }),
+        new("fp32, boilerplate out", new EmbeddingOptions { Precision = EmbeddingPrecision.Fp32 }),
+        new("int8 in every matrix, boilerplate out",
+            new EmbeddingOptions { Precision = EmbeddingPrecision.Int8, QuantizeFeedForwardOutput = true }),
+        new("now: int8, feed-forward output fp32, boilerplate out", new EmbeddingOptions { Precision = EmbeddingPrecision.Int8 }),
     ];
 
     public static Task RunAsync(BenchOptions options, BenchReport report, CancellationToken ct)
@@ -47,6 +51,8 @@ public static class EmbeddingThroughput
 
         var rows = new List<string[]>();
         var results = new List<(string Label, double TextsPerSecond, double CardsPerSecond, double ChunksPerCard, double Distinct, double Recall, double Mrr)>();
+        var ranks = new List<(string Label, IReadOnlyList<int[]> Ranks)>();
+        var fp32Vectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (var variant in Variants)
         {
             ct.ThrowIfCancellationRequested();
@@ -67,11 +73,35 @@ public static class EmbeddingThroughput
             var all = cards.Select(c => chunker.Chunk(c.Readme)).ToList();
             var chunksPerCard = all.Sum(c => c.Count) / (double)cards.Count;
             var distinct = all.SelectMany(c => c).Select(c => c.Hash).Distinct(StringComparer.Ordinal).Count() / (double)all.Sum(c => c.Count);
-            var (recall, mrr) = relevance.Evaluate(embedder, judged.Select(c => (c.Id, (IReadOnlyList<EmbeddingText>)chunker.Chunk(c.Readme))).ToList());
+            var judgedChunks = judged.Select(c => (c.Id, (IReadOnlyList<EmbeddingText>)chunker.Chunk(c.Readme))).ToList();
+            var texts = judgedChunks.SelectMany(c => c.Item2).Select(c => c.Text).Distinct(StringComparer.Ordinal).ToList();
+            var vectors = texts.Zip(embedder.Embed(texts)).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+            var ranked = relevance.Rank(embedder, judgedChunks, vectors);
+            // Agreement with the model as trained, on every chunk of the sample (no query involved): the mean
+            // cosine between this way's vector of a text and fp32's vector of the same text.
+            double? cosine = null;
+            if (variant.Options.Precision == EmbeddingPrecision.Fp32)
+            {
+                foreach (var (text, vector) in vectors)
+                {
+                    fp32Vectors[text] = vector;
+                }
+            }
+            else if (vectors.Keys.All(fp32Vectors.ContainsKey))
+            {
+                cosine = vectors.Average(v => RelevanceSet.Dot(v.Value, fp32Vectors[v.Key]));
+            }
+            ranks.Add((variant.Label, ranked));
+            var (recall, mrr) = RelevanceSet.Score(ranked);
             results.Add((variant.Label, timed.Count / median, timedCards.Count / median, chunksPerCard, distinct, recall, mrr));
             rows.Add([variant.Label, F(timed.Count / median, 1), F(tokens / median), F(timedCards.Count / median, 2), F(tokens / (double)timed.Count),
-                F(chunksPerCard, 2), F(recall, 3), F(mrr, 3),
+                F(chunksPerCard, 2), F(recall, 3), F(mrr, 3), cosine is { } c ? F(c, 4) : "1 (is fp32)",
                 F(FullHubModels * chunksPerCard * distinct / (timed.Count / median) / 3600, 1)]);
+        }
+        if (options.RanksPath is { } ranksPath)
+        {
+            RelevanceRanks.Write(ranksPath, options.Command, relevance, ranks);
+            Console.WriteLine($"bench: wrote the expected models' ranks to {ranksPath}");
         }
         var before = results[0];
         var now = results[^1];
@@ -86,9 +116,11 @@ public static class EmbeddingThroughput
                      $"({Environment.ProcessorCount} cores), median of {options.Runs} runs. fp32 runs length-sorted batches of 32 on every core; int8 runs " +
                      "one text per run, one run per core (its activations are quantized per run, so texts never share a run and a text's vector is its own). " +
                      $"Quality: {relevance.Queries.Count} capability queries written from the cards (`tests/HubPlatform.Tests/Search/relevance-set.json`, " +
-                     $"{relevance.ExpectedIds.Count} expected models), each card ranked by its best chunk among {judged.Count:N0} cards.")
+                     $"{relevance.ExpectedIds.Count} expected models), each card ranked by its best chunk among {judged.Count:N0} cards. " +
+                     "Mean cosine to fp32: over every chunk of those cards, how close an int8 way's vector of a text is to fp32's vector of the " +
+                     "same text (no query involved: agreement with the model as trained).")
             .Line()
-            .Table(["path", "texts/s", "tokens/s", "cards/s", "tokens per text", "chunks per card", "recall@10", "MRR", "full-hub backlog, h (distinct texts)"], rows)
+            .Table(["path", "texts/s", "tokens/s", "cards/s", "tokens per text", "chunks per card", "recall@10", "MRR", "mean cosine to fp32", "full-hub backlog, h (distinct texts)"], rows)
             .Line()
             .Line($"Cards embedded per second: {F(now.CardsPerSecond / before.CardsPerSecond, 2)}× before; texts per second {F(now.TextsPerSecond / before.TextsPerSecond, 2)}×. " +
                   $"The full-hub backlog is {FullHubModels:N0} cards × chunks per card × the share of distinct texts (templated cards repeat chunks; " +

@@ -1,10 +1,13 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace HubPlatform.HubEmulator.Hub;
 
 /// <summary>
 /// Repos held as the Hub's raw JSON objects (a replayed snapshot). They do not change with the
-/// emulator's clock.
+/// emulator's clock; <see cref="CommitReadme"/> changes one as a push to the Hub would.
 /// </summary>
 public sealed class RepoStore(RepoType type) : RepoCollection(type)
 {
@@ -13,7 +16,8 @@ public sealed class RepoStore(RepoType type) : RepoCollection(type)
     private readonly Dictionary<string, HashSet<string>> _tags = new(StringComparer.OrdinalIgnoreCase);
     private int[]? _existing;
 
-    public Dictionary<string, string> Cards { get; } = new(StringComparer.OrdinalIgnoreCase);
+    // Concurrent: a commit (CommitReadme) may replace a card while requests read cards.
+    public ConcurrentDictionary<string, string> Cards { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public Dictionary<string, string> Renames { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -74,6 +78,31 @@ public sealed class RepoStore(RepoType type) : RepoCollection(type)
 
     public override string? Card(string id) =>
         Cards.GetValueOrDefault(id) ?? (GeneratesCards && IndexOf(id) is >= 0 and var index ? MetadataCard.ForReplayed(Type, _repos[index]) : null);
+
+    /// <summary>
+    /// A commit that replaces the repo's README: the card answers the new text, and the repo gets a new
+    /// <c>sha</c> and <c>lastModified</c>, as the Hub's listing shows after a push. Null for an unknown repo.
+    /// </summary>
+    public (string Sha, DateTimeOffset LastModified)? CommitReadme(string id, string readme, DateTimeOffset at)
+    {
+        lock (_repos)
+        {
+            var index = IndexOf(id);
+            if (index < 0)
+            {
+                return null;
+            }
+            // A fresh object in place of the old one: a page being written from the old one is not changed under it.
+            var repo = _repos[index].DeepClone().AsObject();
+            var sha = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes($"{(string?)repo["sha"]}\n{readme}")));
+            repo["sha"] = sha;
+            repo["lastModified"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            Cards[Id(index)] = readme;
+            _repos[index] = repo;
+            Invalidate(); // orders by lastModified moved
+            return (sha, at);
+        }
+    }
 
     private static string RawMongoId(JsonObject repo) => (string?)repo["_id"] ?? (string)repo["id"]!;
 }

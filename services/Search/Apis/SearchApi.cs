@@ -151,13 +151,18 @@ public static class SearchApi
         var datasets = byType.GetValueOrDefault(SearchRepoTypes.Dataset);
         var modelCards = cards.GetValueOrDefault(SearchRepoTypes.Model) ?? new CardCounts(SearchRepoTypes.Model, 0, 0);
         var datasetCards = cards.GetValueOrDefault(SearchRepoTypes.Dataset) ?? new CardCounts(SearchRepoTypes.Dataset, 0, 0);
+        var backlog = await VectorRows.BacklogAsync(db, ct);
+        var rate = progress.TextsPerSecond();
+        double? eta = backlog == 0 ? 0 : rate > 0 ? Math.Round(backlog / rate.Value / 3600, 3) : null;
         return TypedResults.Ok(new SearchStatus(
-            byType.Values.Sum(), byType.GetValueOrDefault(SearchRepoTypes.Model), byType.GetValueOrDefault(SearchRepoTypes.Dataset),
+            byType.Values.Sum(), models, datasets,
             await db.Cards.LongCountAsync(ct), await db.Chunks.LongCountAsync(ct), distinct, await db.Embeddings.LongCountAsync(ct),
-            await VectorRows.BacklogAsync(db, ct), index.Count, state.Watermark, latest, progress.EmbeddedSinceStart, progress.LastEmbeddedAt,
+            backlog, index.Count, state.Watermark, latest, progress.EmbeddedSinceStart, progress.LastEmbeddedAt,
             embedder.ExecutionProvider.ToString().ToLowerInvariant(), embedder.Precision.ToString().ToLowerInvariant(),
             new CardCoverage(modelCards.WithCard, modelCards.Embedded, Share(modelCards.WithCard, models),
-                datasetCards.WithCard, datasetCards.Embedded, Share(datasetCards.WithCard, datasets))));
+                datasetCards.WithCard, datasetCards.Embedded, Share(datasetCards.WithCard, datasets),
+                Share(modelCards.Embedded, models), Share(datasetCards.Embedded, datasets)),
+            rate is { } r ? Math.Round(r, 1) : null, eta));
     }
 
     private sealed record CardCounts(string RepoType, long WithCard, long Embedded);

@@ -33,17 +33,26 @@ public sealed record SearchResults(
 
 public sealed record SimilarResults(string Id, string RepoType, IReadOnlyList<SearchHit> Hits);
 
-/// <summary>How far the pipeline is, in the database (shared by all replicas) and in this replica's index.</summary>
+/// <summary>
+/// How far the pipeline is, in the database (shared by all replicas) and in this replica's index.
+/// <see cref="EmbeddingEtaHours"/> is the backlog at <see cref="EmbeddingTextsPerSecond"/>, this replica's rate
+/// over the last minute (null while it has not embedded for a minute and texts wait; 0 when none wait).
+/// </summary>
 public sealed record SearchStatus(
     long Documents, long Models, long Datasets, long Cards, long Chunks, long DistinctTexts, long EmbeddedTexts,
     long EmbeddingBacklog, long IndexedVectors, long IndexWatermark, long LatestVersion, long EmbeddedSinceStart,
-    DateTimeOffset? LastEmbeddedAt, string ExecutionProvider, string Precision, CardCoverage CardCoverage);
+    DateTimeOffset? LastEmbeddedAt, string ExecutionProvider, string Precision, CardCoverage CardCoverage,
+    double? EmbeddingTextsPerSecond, double? EmbeddingEtaHours);
 
 /// <summary>
-/// How much of the hub search knows by its cards: models and datasets whose card is stored, and of those the
-/// ones whose every chunk is embedded (searchable by meaning); shares are of the documents of that type.
+/// How much of the hub search knows by its cards: models and datasets whose card (README) is stored, of those
+/// the ones whose every chunk is embedded (searchable by meaning), and each as a share of the documents of that
+/// type (<c>ModelShare</c>: cards stored; <c>ModelEmbeddedShare</c>: cards embedded). Repos without a README
+/// have no card. What is still to fetch, and its ETA at the Hub's quota, is the crawler's: /api/crawls/cards.
 /// </summary>
-public sealed record CardCoverage(long ModelsWithCard, long ModelCardsEmbedded, double ModelShare, long DatasetsWithCard, long DatasetCardsEmbedded, double DatasetShare);
+public sealed record CardCoverage(
+    long ModelsWithCard, long ModelCardsEmbedded, double ModelShare, long DatasetsWithCard, long DatasetCardsEmbedded, double DatasetShare,
+    double ModelEmbeddedShare, double DatasetEmbeddedShare);
 
 /// <summary>Filters every mode applies; null means "any". <see cref="RepoType"/> is always set (model by default).</summary>
 public sealed record SearchFilters(

@@ -33,13 +33,22 @@ public static partial class CardText
         return BlankLines().Replace(text, "\n\n").Trim();
     }
 
-    /// <summary>Drops the sections under a machinery heading (down to the next heading of the same or a higher level) and placeholder lines.</summary>
+    /// <summary>
+    /// Drops the sections under a machinery heading (down to the next heading of the same or a higher level),
+    /// placeholder lines, the trainer's list of evaluation numbers, and headings left heading nothing.
+    /// </summary>
     private static string WithoutBoilerplate(string text)
     {
         var kept = new List<string>();
         var skippingBelow = 0; // the level of the machinery heading being skipped; 0 when keeping
+        var inScores = false; // in the "- Loss: 0.51" lines after the trainer's "It achieves the following results"
         foreach (var line in text.Split('\n'))
         {
+            inScores = (inScores && ScoreLine().IsMatch(line)) || TrainerScores().IsMatch(line);
+            if (inScores)
+            {
+                continue;
+            }
             if (Heading().Match(line) is { Success: true } heading)
             {
                 var level = heading.Groups[1].Length;
@@ -58,7 +67,38 @@ public static partial class CardText
                 kept.Add(line);
             }
         }
-        return string.Join('\n', kept);
+        return string.Join('\n', WithoutEmptyHeadings(kept));
+    }
+
+    /// <summary>
+    /// Drops headings that head nothing: no line with a letter or digit before the next heading of the same or a
+    /// higher level. The template's outline ("Uses", "Direct Use", "Training Data", ...) stays behind once its
+    /// placeholders are gone, and would fill a card's first window with the same words on every templated card.
+    /// </summary>
+    private static List<string> WithoutEmptyHeadings(List<string> lines)
+    {
+        var kept = new List<string>(lines.Count);
+        // Read from the end: hasContent[level] says whether a content line follows before the next heading of that level or higher.
+        var hasContent = new bool[7];
+        for (var i = lines.Count - 1; i >= 0; i--)
+        {
+            if (Heading().Match(lines[i]) is { Success: true } heading)
+            {
+                var level = heading.Groups[1].Length;
+                if (!hasContent[level])
+                {
+                    continue;
+                }
+                Array.Fill(hasContent, false, level, hasContent.Length - level);
+            }
+            else if (lines[i].Any(char.IsLetterOrDigit))
+            {
+                Array.Fill(hasContent, true);
+            }
+            kept.Add(lines[i]);
+        }
+        kept.Reverse();
+        return kept;
     }
 
     // "---" on the first line up to the next line that is exactly "---" (or YAML's "..." end marker).
@@ -74,7 +114,8 @@ public static partial class CardText
     [GeneratedRegex(@"!\[[^\]]*\]\([^)]*\)")]
     private static partial Regex Image();
 
-    [GeneratedRegex(@"\[([^\]]*)\]\([^)]*\)")]
+    // The link text may hold one level of brackets, as the Trainer writes a dataset list: [['org/data']](url).
+    [GeneratedRegex(@"\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")]
     private static partial Regex Link();
 
     [GeneratedRegex(@"<[^>\n]+>")]
@@ -92,9 +133,18 @@ public static partial class CardText
                     @"speeds, sizes, times|technical specifications|results summary|training regime)\b", RegexOptions.IgnoreCase)]
     private static partial Regex MachineryHeading();
 
-    // A template line whose value was never filled in ("- **Developed by:** [More Information Needed]").
-    [GeneratedRegex(@"more information needed|^\s*(cite \S+ as:|use the code below to get started with the model\.?)\s*$", RegexOptions.IgnoreCase)]
+    // A template line whose value was never filled in ("- **Developed by:** [More Information Needed]"), or the
+    // template's own words: its title when no model id was given, its stock description of an auto-generated card.
+    [GeneratedRegex(@"more information needed|^\s*(cite \S+ as:|use the code below to get started with the model\.?)\s*$|" +
+                    @"^#\s+model card for model id\s*$|^this is the model card of a 🤗 transformers model that has been pushed on the hub\.", RegexOptions.IgnoreCase)]
     private static partial Regex Placeholder();
+
+    // The Trainer's card states its final evaluation numbers, one "- name: value" line each, as its training results table does.
+    [GeneratedRegex(@"^it achieves the following results on the evaluation set:?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex TrainerScores();
+
+    [GeneratedRegex(@"^\s*[-*]\s+[^:]{1,80}:\s*[-+]?(\d[\d.,]*(e[-+]?\d+)?|nan|inf)\s*%?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex ScoreLine();
 
     [GeneratedRegex(@"\n(?:[ \t]*\n)+")]
     private static partial Regex BlankLines();

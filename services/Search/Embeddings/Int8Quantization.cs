@@ -16,8 +16,11 @@ public static class Int8Quantization
 {
     private const string MicrosoftDomain = "com.microsoft";
 
-    /// <summary>The quantized model, and how many weight matrices were quantized.</summary>
-    public static (byte[] Model, int QuantizedMatMuls) Quantize(byte[] fp32Model)
+    /// <summary>
+    /// The quantized model, and how many weight matrices were quantized. <paramref name="feedForwardOutput"/> false
+    /// leaves the matrices taller than wide (the feed-forward output, 1536 → 384) in fp32.
+    /// </summary>
+    public static (byte[] Model, int QuantizedMatMuls) Quantize(byte[] fp32Model, bool feedForwardOutput = true)
     {
         var model = ModelProto.Parser.ParseFrom(fp32Model);
         var graph = model.Graph;
@@ -28,7 +31,8 @@ public static class Int8Quantization
         {
             var node = graph.Node[i];
             if (node.OpType != "MatMul" || node.Domain.Length > 0 || !weights.TryGetValue(node.Input[1], out var weight)
-                || weight.Dims.Count != 2 || weight.DataType != (int)TensorProto.Types.DataType.Float)
+                || weight.Dims.Count != 2 || weight.DataType != (int)TensorProto.Types.DataType.Float
+                || (!feedForwardOutput && weight.Dims[0] > weight.Dims[1]))
             {
                 continue;
             }

@@ -47,7 +47,8 @@ public sealed class SentenceEmbedder : IDisposable
         _parallelRuns = Precision == EmbeddingPrecision.Int8 ? Environment.ProcessorCount : 1;
         ExecutionProvider = OnnxExecutionProviders.Append(sessionOptions, settings);
         var model = MiniLmModelFiles.ReadModel();
-        _session = new InferenceSession(Precision == EmbeddingPrecision.Int8 ? Int8Quantization.Quantize(model).Model : model, sessionOptions);
+        _session = new InferenceSession(
+            Precision == EmbeddingPrecision.Int8 ? Int8Quantization.Quantize(model, settings.QuantizeFeedForwardOutput).Model : model, sessionOptions);
     }
 
     public WordPieceTokenizer Tokenizer { get; }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using FastBertTokenizer;
 
 namespace HubPlatform.Search.Embeddings;
@@ -13,6 +14,15 @@ public sealed class WordPieceTokenizer
 
     public WordPieceTokenizer(TextReader vocabulary)
     {
+        // Accent stripping decomposes text (Unicode NFD) and drops the marks: "café" is read as "cafe", a Hangul
+        // syllable as its jamo. In .NET's globalization-invariant mode (or without ICU) normalization silently
+        // does nothing, and every such word becomes [UNK]: vectors unlike the model's. Refuse to start instead.
+        if ("é".Normalize(NormalizationForm.FormD).Length != 2)
+        {
+            throw new InvalidOperationException(
+                "Unicode normalization is unavailable (.NET runs globalization-invariant, or libicu is missing), so the BERT tokenizer " +
+                "would read every accented or Hangul word as [UNK]. Run the embedder with InvariantGlobalization=false and libicu installed.");
+        }
         _tokenizer.LoadVocabulary(vocabulary, convertInputToLowercase: true);
     }
 

@@ -16,6 +16,10 @@ public sealed class EmbeddingProgress
     private static readonly Counter<long> Repaired = HubTelemetry.Meter.CreateCounter<long>(
         "hub.search.vectors_repaired", unit: "{vector}", description: "Vectors the comparison with the database added, replaced or removed");
 
+    /// <summary>The window the embedding rate is measured over, for the backlog's ETA.</summary>
+    private static readonly TimeSpan RateWindow = TimeSpan.FromMinutes(1);
+
+    private readonly Queue<(DateTimeOffset At, int Texts)> _recent = new();
     private long _backlog;
     private long _embedded;
     private long _indexed;
@@ -52,6 +56,33 @@ public sealed class EmbeddingProgress
         Interlocked.Add(ref _embedded, texts);
         Embedded.Add(texts);
         LastEmbeddedAt = DateTimeOffset.UtcNow;
+        lock (_recent)
+        {
+            _recent.Enqueue((LastEmbeddedAt.Value, texts));
+        }
+    }
+
+    /// <summary>
+    /// Texts embedded per second over the last minute (the batches after the window's first, over the time
+    /// since it), or null with fewer than two batches in it: the rate the backlog's ETA is worked out at.
+    /// </summary>
+    public double? TextsPerSecond()
+    {
+        lock (_recent)
+        {
+            var now = DateTimeOffset.UtcNow;
+            while (_recent.Count > 0 && now - _recent.Peek().At > RateWindow)
+            {
+                _recent.Dequeue();
+            }
+            if (_recent.Count < 2)
+            {
+                return null;
+            }
+            var first = _recent.Peek();
+            var seconds = (now - first.At).TotalSeconds;
+            return seconds > 0 ? (_recent.Sum(r => r.Texts) - first.Texts) / seconds : null;
+        }
     }
 
     public void AddIndexed(int vectors)

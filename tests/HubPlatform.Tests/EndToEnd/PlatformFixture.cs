@@ -32,6 +32,12 @@ public sealed class PlatformFixture : IAsyncLifetime
     private static int PortFromEnvironment(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), out var port) ? port : fallback;
 
+    /// <summary>
+    /// Whether the emulator serves the real cards from ../shared/data (where they are) or makes each model's card
+    /// from its metadata, as on a user's clone without them; <c>HUB_E2E_CARDS=generated</c> forces the latter.
+    /// </summary>
+    public static bool RealCards { get; } = SharedData.HasCards && Environment.GetEnvironmentVariable("HUB_E2E_CARDS") != "generated";
+
     /// <summary>Where the AppHost keeps the servers' data and its generated passwords (secrets.json).</summary>
     public string DataDirectory => _dataDirectory;
 
@@ -52,6 +58,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"--Infrastructure:RedisPort={RedisPort}",
             $"--Infrastructure:RabbitMqPort={RabbitMqPort}",
             $"--Parameters:admin-api-key={AdminKey}",
+            $"--Emulator:CardsFile={(RealCards ? SharedData.Cards : "")}",
         ]);
         builder.Services.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         App = await builder.BuildAsync();

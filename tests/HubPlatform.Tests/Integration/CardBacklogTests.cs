@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using HubPlatform.HubEmulator.Hub;
+using HubPlatform.Search.Infrastructure;
 using HubPlatform.Tests.Support;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Xunit.Abstractions;
@@ -67,6 +68,61 @@ public class CardBacklogTests(EmulatorFactory emulator, CardBacklogTests.QuotaHu
         Assert.Equal(0, (await CoverageAsync(rig)).Backlog);
         Assert.Equal(models + datasets, rig.Hub.Paths.Count(p => p.EndsWith("/resolve/main/README.md", StringComparison.Ordinal)));
         Assert.Equal(pages.Length, rig.Observer.CardPages.DistinctBy(p => p.MessageId).Count());
+    }
+
+    /// <summary>
+    /// A commit moves one model's sha: the next crawl lists the new sha, so that card, and only that one,
+    /// is read again, sent downstream once for the new sha, and its new words are what search finds. The
+    /// test changes a repo, so it has an emulator of its own; a search service on the crawler's broker
+    /// takes the cards as the platform's does.
+    /// </summary>
+    [Fact]
+    public async Task A_card_is_read_again_when_its_repos_sha_moved_and_its_new_text_reaches_search()
+    {
+        await using var hub = new EmulatorFactory();
+        await using var rig = await CrawlerRig.StartAsync(hub, settings: Cards);
+        await using var search = new ServiceHost<SearchDbContext>("search", rig.Database, rig.VirtualHost, SearchFixture.Settings);
+        var searchApi = search.CreateClient(); // started before the crawl, so its queues get every page
+        await rig.WaitForCompletionAsync(await rig.RequestCrawlAsync());
+        await WaitForBacklogAsync(rig);
+        var models = SampleData.SampleModels.Count;
+        await WaitForCardsAsync(rig, models);
+        var readBefore = rig.Hub.Paths.Count(IsReadme);
+
+        var id = SampleData.SampleModels[models / 3].GetProperty("id").GetString()!;
+        var oldSha = SampleData.SampleModels[models / 3].GetProperty("sha").GetString();
+        const string readme = "# Quokka limericks\n\nThis model writes limericks about quokkas, in Esperanto.";
+        using var commit = await hub.CreateClient().PutAsync($"/admin/models/{id}/readme", new StringContent(readme));
+        commit.EnsureSuccessStatusCode();
+        var newSha = (await commit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sha").GetString()!;
+        Assert.NotEqual(oldSha, newSha);
+
+        var second = await rig.RequestCrawlAsync();
+        await rig.WaitForCompletionAsync(second);
+        await WaitForCardsAsync(rig, models + 1);
+        Assert.Equal(0, (await WaitForBacklogAsync(rig)).Backlog);
+        await Task.Delay(TimeSpan.FromSeconds(1)); // a card asked for by mistake would show by now
+
+        // Exactly one README asked for again: the committed one, at the new sha, downstream once.
+        Assert.Equal([$"/{id}/resolve/main/README.md"], rig.Hub.Paths.Where(IsReadme).Skip(readBefore));
+        var sent = rig.Observer.CardPages.DistinctBy(p => p.MessageId).SelectMany(p => p.Page.Cards.Select(c => (p.Page.SnapshotId, Card: c))).ToList();
+        Assert.Equal(models + 1, sent.Count);
+        var again = Assert.Single(sent, c => c.Card.Sha == newSha);
+        Assert.Equal((id, readme, second), (again.Card.Id, again.Card.Text, again.SnapshotId));
+        Assert.Equal(2, sent.Count(c => c.Card.Id == id));
+
+        // Search holds the new card at the new sha, and finds the repo by its new words (full text and meaning).
+        await Eventually.GetAsync(async () => (await rig.Database.QueryAsync<string>($"SELECT sha FROM search.cards WHERE id = '{id}'")).SingleOrDefault(),
+            sha => sha == newSha, TimeSpan.FromMinutes(1), "search to store the new card");
+        foreach (var mode in new[] { "keyword", "semantic" })
+        {
+            var first = await Eventually.GetAsync(async () => (await SearchFixture.Json(searchApi, $"/api/search?q=limericks%20about%20quokkas&k=3&mode={mode}"))?
+                    .GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("id").GetString()).FirstOrDefault(),
+                hit => hit == id, SearchFixture.Patience, $"{mode} search to find {id} first by its new card");
+            Assert.Equal(id, first);
+        }
+
+        static bool IsReadme(string path) => path.EndsWith("/resolve/main/README.md", StringComparison.Ordinal);
     }
 
     [Fact]

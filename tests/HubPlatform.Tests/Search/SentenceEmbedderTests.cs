@@ -108,6 +108,17 @@ public class SentenceEmbedderTests(ITestOutputHelper output)
         Assert.InRange(fp32.Length - model.Length, 31_000_000, 32_500_000);
     }
 
+    [Fact]
+    public void Can_leave_the_feed_forward_output_matrices_in_fp32()
+    {
+        var fp32 = MiniLmModelFiles.ReadModel();
+        var (all, _) = Int8Quantization.Quantize(fp32);
+        var (mixed, quantized) = Int8Quantization.Quantize(fp32, feedForwardOutput: false);
+        // One 1536 x 384 matrix a layer stays: 590k weights of 4 bytes instead of 1, six times.
+        Assert.Equal(6 * 5, quantized);
+        Assert.InRange(mixed.Length - all.Length, 6 * 1536 * 384 * 3 - 100_000, 6 * 1536 * 384 * 3 + 100_000);
+    }
+
     [NeedsSharedDataFact(SharedNeed.Cards)]
     public void Embeds_real_card_chunks()
     {
