@@ -1,5 +1,7 @@
+using HubPlatform.Contracts;
 using HubPlatform.Lineage.Graph;
 using HubPlatform.Lineage.Infrastructure;
+using HubPlatform.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -48,7 +50,7 @@ public static class FamilyApi
     {
         if (!RepoIds.IsValid(id))
         {
-            return TypedResults.Problem(RepoIds.Problem(id));
+            return InvalidRepoId.Problem();
         }
         var (moment, problem) = await AsOfParameter.ResolveAsync(asOf, db, ct);
         return problem ?? (Results<Ok<List<FamilyMember>>, ProblemHttpResult>)TypedResults.Ok(
@@ -80,7 +82,7 @@ public static class FamilyApi
     {
         if (!RepoIds.IsValid(id))
         {
-            return TypedResults.Problem(RepoIds.Problem(id));
+            return InvalidRepoId.Problem();
         }
         if (maxNodes is < 1 or > 5000 || depth is < 1 or > FamilyQueries.MaxDepth)
         {
@@ -160,7 +162,7 @@ public static class FamilyApi
     }
 
     private static ProblemHttpResult? Invalid(string id, int depth, string? relation, string sort, int offset, int limit) =>
-        !RepoIds.IsValid(id) ? TypedResults.Problem(RepoIds.Problem(id))
+        !RepoIds.IsValid(id) ? InvalidRepoId.Problem()
         : depth is < 1 or > FamilyQueries.MaxDepth ? TypedResults.Problem(title: "Invalid depth", statusCode: 400, detail: $"depth is 1..{FamilyQueries.MaxDepth}.")
         : relation is not null && !Relations.Contains(relation) ? TypedResults.Problem(title: "Invalid relation", statusCode: 400, detail: $"relation is one of {string.Join(", ", Relations)}.")
         : !Sorts.Contains(sort) ? TypedResults.Problem(title: "Invalid sort", statusCode: 400, detail: $"sort is one of {string.Join(", ", Sorts)}.")

@@ -1,5 +1,7 @@
+using HubPlatform.Contracts;
 using HubPlatform.Lineage.Graph;
 using HubPlatform.Lineage.Infrastructure;
+using HubPlatform.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -123,7 +125,7 @@ public static class FamilyStatisticsApi
     {
         if (!RepoIds.IsValid(id))
         {
-            return TypedResults.Problem(RepoIds.Problem(id));
+            return InvalidRepoId.Problem();
         }
         var (moment, problem) = await AsOfParameter.ResolveAsync(asOf, db, ct);
         return problem is not null ? problem : TypedResults.Ok(await answer(moment));

@@ -1,5 +1,7 @@
+using HubPlatform.Contracts;
 using HubPlatform.Lineage.Graph;
 using HubPlatform.Lineage.Infrastructure;
+using HubPlatform.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -40,7 +42,7 @@ public static class ModelTreeApi
     {
         if (!RepoIds.IsValid(id))
         {
-            return TypedResults.Problem(RepoIds.Problem(id));
+            return InvalidRepoId.Problem();
         }
         var (moment, problem) = await AsOfParameter.ResolveAsync(asOf, db, ct);
         if (problem is not null)

@@ -1,4 +1,5 @@
 using HubPlatform.Contracts;
+using HubPlatform.Ingestion;
 using HubPlatform.Lineage.Infrastructure;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;

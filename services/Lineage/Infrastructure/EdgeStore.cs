@@ -1,4 +1,5 @@
 using HubPlatform.Contracts;
+using HubPlatform.Ingestion;
 using HubPlatform.Lineage.Graph;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,4 +1,6 @@
+using HubPlatform.Contracts;
 using HubPlatform.Metrics.Infrastructure;
+using HubPlatform.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -25,7 +27,7 @@ public static class ModelsApi
     {
         if (!RepoIds.IsValid(id))
         {
-            return TypedResults.Problem(RepoIds.Problem(id));
+            return InvalidRepoId.Problem();
         }
         var details = await cache.GetOrCreateAsync($"model:{id.ToLowerInvariant()}", () => LoadAsync(id, db, ct));
         return details is null

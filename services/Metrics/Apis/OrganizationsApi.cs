@@ -1,3 +1,4 @@
+using HubPlatform.Contracts;
 using HubPlatform.Metrics.Dimensions;
 using HubPlatform.Metrics.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;

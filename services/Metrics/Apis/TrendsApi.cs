@@ -1,4 +1,6 @@
+using HubPlatform.Contracts;
 using HubPlatform.Metrics.Queries;
+using HubPlatform.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HubPlatform.Metrics.Apis;
@@ -21,7 +23,7 @@ public static class TrendsApi
     {
         if (!RepoIds.IsValid(id))
         {
-            return TypedResults.Problem(RepoIds.Problem(id));
+            return InvalidRepoId.Problem();
         }
         var trend = await cache.GetOrCreateAsync($"trends:model:{id}", () => query.ModelAsync(id, ct));
         return trend is null ? Problems.NotFound("Model not found", $"No snapshot saw '{id}'.") : TypedResults.Ok(trend);

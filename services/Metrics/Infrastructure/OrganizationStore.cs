@@ -1,4 +1,5 @@
 using HubPlatform.Contracts;
+using HubPlatform.Ingestion;
 using HubPlatform.Metrics.Dimensions;
 using Microsoft.EntityFrameworkCore;
 

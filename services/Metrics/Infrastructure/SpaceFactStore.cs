@@ -1,4 +1,5 @@
 using HubPlatform.Contracts;
+using HubPlatform.Ingestion;
 using Microsoft.EntityFrameworkCore;
 
 namespace HubPlatform.Metrics.Infrastructure;

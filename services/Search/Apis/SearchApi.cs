@@ -1,7 +1,9 @@
+using HubPlatform.Contracts;
 using HubPlatform.Search.Embeddings;
 using HubPlatform.Search.Index;
 using HubPlatform.Search.Infrastructure;
 using HubPlatform.Search.Pipeline;
+using HubPlatform.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -105,7 +107,7 @@ public static class SearchApi
     {
         if (!RepoIds.IsValid(id))
         {
-            return TypedResults.Problem(RepoIds.Problem(id));
+            return InvalidRepoId.Problem();
         }
         if (Invalid(k, repoType) is { } invalid)
         {

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace Microsoft.Extensions.Hosting;
+namespace HubPlatform.Ingestion;
 
 /// <summary>
 /// Which pages of a snapshot a service has stored. Pages and the SnapshotCompleted event reach a
