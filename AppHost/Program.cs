@@ -17,9 +17,10 @@ var crawler = builder.AddHubService<Projects.Crawler>("crawler", infrastructure)
     .WithHubEndpoint(emulator)
     .WithEnvironment("Admin__ApiKey", adminKey);
 
-var metrics = builder.AddHubService<Projects.Metrics>("metrics", infrastructure);
-var lineage = builder.AddHubService<Projects.Lineage>("lineage", infrastructure);
-var search = builder.AddHubService<Projects.Search>("search", infrastructure);
+// The query services know the key too: with it, Cache-Control: no-cache makes them compute an answer afresh (ResponseCache).
+var metrics = builder.AddHubService<Projects.Metrics>("metrics", infrastructure).WithEnvironment("Admin__ApiKey", adminKey);
+var lineage = builder.AddHubService<Projects.Lineage>("lineage", infrastructure).WithEnvironment("Admin__ApiKey", adminKey);
+var search = builder.AddHubService<Projects.Search>("search", infrastructure).WithEnvironment("Admin__ApiKey", adminKey);
 
 builder.AddProject<Projects.Gateway>("gateway")
     .InProduction()

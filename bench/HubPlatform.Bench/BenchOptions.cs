@@ -29,10 +29,23 @@ public sealed record BenchOptions
     public int EmbeddingCards { get; init; } = 100;
 
     /// <summary>
-    /// <c>--only embedding</c>: run that section alone (no platform) and replace it in the existing report,
-    /// so the embedder can be re-measured without a 40-minute run.
+    /// <c>--only embedding</c>, <c>--only queries,duckdb</c>: run those sections alone and replace them in the
+    /// existing report, so one part can be re-measured without a 40-minute run. The embedder needs no platform;
+    /// queries and duckdb start it and ingest the hub first (the ingest is not written into the report).
     /// </summary>
-    public string? Only { get; init; }
+    public IReadOnlySet<string>? Only { get; init; }
+
+    /// <summary>The sections <c>--only</c> can name.</summary>
+    public static readonly string[] OnlySections = ["embedding", "queries", "duckdb"];
+
+    /// <summary>Whether this run measures the section: every section, or the ones <c>--only</c> named.</summary>
+    public bool Measures(string section) => Only is null || Only.Contains(section);
+
+    /// <summary>
+    /// <c>--keep-data</c>: leave the platform's data folder (Postgres, RabbitMQ, secrets) when the run ends, and say where,
+    /// so the ingested hub's statements can be examined afterwards (EXPLAIN ANALYZE) on a Postgres started on it.
+    /// </summary>
+    public bool KeepData { get; init; }
 
     public int Concurrency { get; init; } = 16;
 
@@ -60,11 +73,20 @@ public sealed record BenchOptions
                 "--runs" => options with { Runs = int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--vectors" => options with { VectorCounts = Value().Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray() },
                 "--out" => options with { OutputPath = Value() },
-                "--only" => Value() is "embedding" ? options with { Only = "embedding" } : throw new ArgumentException("--only takes: embedding"),
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Usage: ./hub bench [--quick] [--models N] [--runs N] [--vectors 100000,1000000] [--out docs/BENCHMARKS.md] [--only embedding]"),
+                "--only" => options with { Only = ParseOnly(Value()) },
+                "--keep-data" => options with { KeepData = true },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Usage: ./hub bench [--quick] [--models N] [--runs N] [--vectors 100000,1000000] [--out docs/BENCHMARKS.md] [--only {string.Join(',', OnlySections)}] [--keep-data]"),
             };
         }
         return options with { Command = string.Join(' ', ["./hub bench", .. args]) };
+    }
+
+    private static HashSet<string> ParseOnly(string value)
+    {
+        var sections = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        return sections.Count > 0 && sections.All(OnlySections.Contains)
+            ? sections
+            : throw new ArgumentException($"--only takes one or more of: {string.Join(", ", OnlySections)} (comma-separated).");
     }
 
     /// <summary>Small enough for CI: a 2,000-model hub in 100-model pages, a 5-request/2 s quota, 5k vectors.</summary>

@@ -27,37 +27,61 @@ public static class BenchRunner
                                    "Run with `--vectors 100000,1000000` to measure it (the index is built from one thread, as the search service builds it).");
         }
 
-        await Measure(report, "Embedding throughput", () => EmbeddingThroughput.RunAsync(options, report, ct));
-        report.LoadAverages.Add(MachineInfo.LoadAverageNow());
-        if (options.Only is not null)
+        if (options.Measures("embedding"))
         {
-            report.Duration = clock.Elapsed;
-            return report;
+            await Measure(report, "Embedding throughput", () => EmbeddingThroughput.RunAsync(options, report, ct));
+            report.LoadAverages.Add(MachineInfo.LoadAverageNow());
         }
-        await Measure(report, "USearch vs brute force", () => VectorSearchComparison.RunAsync(options, report, ct));
-        report.LoadAverages.Add(MachineInfo.LoadAverageNow());
-        GC.Collect();
-
-        Console.WriteLine($"bench: starting the platform (a generated hub of {options.Models:N0} models)");
-        await using (var platform = await BenchPlatform.StartAsync(options, ct))
+        if (options.Only is null)
         {
-            await Measure(report, "Emulator throughput", () => EmulatorThroughput.RunAsync(platform, options, report, ct));
-            IngestThroughput.Result? ingest = null;
-            await Measure(report, "End-to-end ingest", async () => ingest = await IngestThroughput.RunAsync(platform, options, report, ct));
-            if (ingest is not null)
-            {
-                await Measure(report, "Query latency", () => QueryLatency.RunAsync(platform, options, report, ct));
-                await Measure(report, "DuckDB comparison", () => DuckDbComparison.RunAsync(platform, options, ingest.SnapshotId, report, ct));
-                await Measure(report, "Crawl under the Hub's quota", () => CrawlQuota.RunAsync(platform, options, ingest, report, ct));
-            }
-            else
-            {
-                report.NotMeasured.Add("Query latency, DuckDB comparison and the rate-limited crawl: they need the ingested snapshot.");
-            }
-            Console.WriteLine("bench: stopping the platform");
+            await Measure(report, "USearch vs brute force", () => VectorSearchComparison.RunAsync(options, report, ct));
+            report.LoadAverages.Add(MachineInfo.LoadAverageNow());
+            GC.Collect();
+        }
+        if (options.Measures("queries") || options.Measures("duckdb"))
+        {
+            await MeasurePlatformAsync(options, report, ct);
         }
         report.Duration = clock.Elapsed;
         return report;
+    }
+
+    private static async Task MeasurePlatformAsync(BenchOptions options, BenchReport report, CancellationToken ct)
+    {
+        Console.WriteLine($"bench: starting the platform (a generated hub of {options.Models:N0} models)");
+        await using var platform = await BenchPlatform.StartAsync(options, ct);
+        if (options.Only is null)
+        {
+            await Measure(report, "Emulator throughput", () => EmulatorThroughput.RunAsync(platform, options, report, ct));
+        }
+        // With --only the hub is still ingested (the queries need it), but section 2 of the report stays as it was.
+        var ingestReport = options.Only is null ? report : new BenchReport(options, report.Machine);
+        IngestThroughput.Result? ingest = null;
+        await Measure(report, "End-to-end ingest", async () => ingest = await IngestThroughput.RunAsync(platform, options, ingestReport, ct));
+        report.LoadAverages.AddRange(ingestReport == report ? [] : ingestReport.LoadAverages);
+        if (ingest is not null)
+        {
+            if (options.Measures("queries"))
+            {
+                await Measure(report, "Query latency", () => QueryLatency.RunAsync(platform, options, report, ct));
+            }
+            if (options.Measures("duckdb"))
+            {
+                await Measure(report, "DuckDB comparison", () => DuckDbComparison.RunAsync(platform, options, ingest.SnapshotId, report, ct));
+            }
+            if (options.Only is null)
+            {
+                await Measure(report, "Crawl under the Hub's quota", () => CrawlQuota.RunAsync(platform, options, ingest, report, ct));
+            }
+        }
+        else
+        {
+            report.NotMeasured.Add("Query latency, DuckDB comparison and the rate-limited crawl: they need the ingested snapshot.");
+        }
+        report.LoadAverages.Add(MachineInfo.LoadAverageNow());
+        Console.WriteLine(options.KeepData
+            ? $"bench: stopping the platform; its data stays in {platform.DataDirectory} (--keep-data)"
+            : "bench: stopping the platform");
     }
 
     private static async Task Measure(BenchReport report, string name, Func<Task> measure)
