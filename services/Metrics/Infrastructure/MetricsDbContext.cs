@@ -114,6 +114,11 @@ public sealed class Model : IRepoDimensions
     public string? ParameterBucket { get; set; }
     /// <summary>True when the model declares a base model: a fine-tune, adapter, quantization or merge.</summary>
     public bool IsDerivative { get; set; }
+    /// <summary>
+    /// The base models the model names (the Hub's <c>base_model</c>, read from its <c>base_model:</c> tags, see docs/LINEAGE.md), as
+    /// the crawler observed them: exported so a snapshot's files hold its model tree; lineage keeps the relations and history.
+    /// </summary>
+    public string[] BaseModels { get; set; } = [];
     public string Gated { get; set; } = "false";
     public string[] Languages { get; set; } = [];
     public DateTimeOffset LastObservedAt { get; set; }

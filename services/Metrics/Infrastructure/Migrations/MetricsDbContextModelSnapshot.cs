@@ -251,6 +251,11 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                         .HasColumnType("text")
                         .HasColumnName("author");
 
+                    b.PrimitiveCollection<string[]>("BaseModels")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("base_models");
+
                     b.Property<DateTimeOffset?>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
