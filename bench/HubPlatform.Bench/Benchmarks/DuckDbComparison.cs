@@ -18,6 +18,8 @@ public static class DuckDbComparison
 {
     private const int K = 20;
     private const int Weeks = 52;
+    private const long MinParameters = 1_000_000_000;
+    private const long MaxParameters = 10_000_000_000;
 
     /// <summary>One question: the platform's URL and its answer as comparable lines, DuckDB's SQL and its answer as the same lines.</summary>
     private sealed record Question(string Name, string Url, Func<JsonElement, List<string>> Platform, string Sql, string SameMeans);
@@ -107,6 +109,33 @@ public static class DuckDbComparison
                        count(*) AS total, count(DISTINCT day)
                 FROM ({created}) GROUP BY author ORDER BY total DESC, author LIMIT {K}
                 """, "organizations, models, datasets, spaces, total, active days"),
+            new($"ModelVerse: top {K} organizations by downloads among models of 1B–10B parameters",
+                $"{platform.ApiPrefix}/modelverse/organizations?metric=downloads&k={K}&minParameters={MinParameters}&maxParameters={MaxParameters}&snapshot={snapshot}",
+                a => Lines(a.GetProperty("top"), "organization", "value", "models").Append(N(a.GetProperty("total").GetDouble())).Append(N(a.GetProperty("totalModels").GetDouble())).ToList(),
+                $"""
+                SELECT * FROM (SELECT author, sum(downloads)::DOUBLE AS value, count(*) AS n FROM models WHERE parameter_count BETWEEN {MinParameters} AND {MaxParameters}
+                               GROUP BY author ORDER BY value DESC, author LIMIT {K})
+                UNION ALL SELECT NULL, sum(downloads)::DOUBLE, NULL FROM models WHERE parameter_count BETWEEN {MinParameters} AND {MaxParameters}
+                UNION ALL SELECT NULL, count(*), NULL FROM models WHERE parameter_count BETWEEN {MinParameters} AND {MaxParameters}
+                """, "organizations, values, model counts, total, models in range"),
+            new($"Lineage: top {K} base models by descendants",
+                $"{platform.ApiPrefix}/lineage/leaderboard?by=descendants&k={K}&asOf={snapshot}",
+                a => Lines(a, "baseModelId", "descendants", "descendantDownloads").ToList(),
+                // The family of a base model: every model reached by following base_model down (each once, however many paths).
+                $"""
+                WITH RECURSIVE edges AS (
+                    SELECT DISTINCT base, id AS model FROM (SELECT id, unnest(string_split(base_model, ';')) AS base FROM models WHERE base_model <> '') WHERE base <> id
+                ),
+                closure(ancestor, descendant) AS (
+                    SELECT base, model FROM edges
+                    UNION
+                    SELECT c.ancestor, e.model FROM closure c JOIN edges e ON e.base = c.descendant
+                )
+                SELECT c.ancestor, count(*) AS descendants, coalesce(sum(m.downloads), 0)::DOUBLE AS downloads
+                FROM closure c LEFT JOIN models m ON m.id = c.descendant
+                WHERE c.ancestor <> c.descendant
+                GROUP BY c.ancestor ORDER BY descendants DESC, downloads DESC, c.ancestor LIMIT {K}
+                """, "base models, descendants, their downloads"),
             new($"HeatMap: repos created per day by the busiest organization ({busiest}), {weeks} weeks",
                 $"{platform.ApiPrefix}/heatmap/organizations/{Uri.EscapeDataString(busiest)}?weeks={weeks}&snapshot={snapshot}",
                 a => Lines(a.GetProperty("days"), "date", "models", "datasets", "spaces").ToList(),
