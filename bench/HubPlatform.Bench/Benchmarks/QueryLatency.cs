@@ -33,13 +33,14 @@ public static class QueryLatency
         {
             section.Line($"HeatMap rows use {heatMapWeeks} weeks: the generated hub's clock stands before the crawl's, so it created nothing in the 52 weeks before it.").Line();
         }
-        section.Line("Metrics answers ModelVerse (unfiltered, or by pipeline tag, modality or org type), DataVerse organizations and the HeatMap " +
-                     "from per-snapshot pre-aggregates built once the snapshot is fully ingested; a parameter-range or creation-date filter reads the facts.").Line();
+        section.Line("Metrics answers ModelVerse (unfiltered, by pipeline tag, modality, org type or parameter range), DataVerse organizations and breakdowns " +
+                     "and the HeatMap from per-snapshot pre-aggregates built once the snapshot is fully ingested (a ranking reads its top k by index, the HeatMap " +
+                     "ranking its window's stored top 500); a creation-date filter reads the facts.").Line();
         var endpoints = new List<(string Name, string Url)>
         {
             ("ModelVerse organizations", $"{p}/modelverse/organizations?metric=downloads&k=20"),
             ("ModelVerse organizations, modality and org type", $"{p}/modelverse/organizations?metric=downloads&k=20&modality=natural-language-processing&orgType=company"),
-            ("ModelVerse organizations, 1B-10B parameters (facts)", $"{p}/modelverse/organizations?metric=downloads&k=20&minParameters=1000000000&maxParameters=10000000000"),
+            ("ModelVerse organizations, 1B-10B parameters", $"{p}/modelverse/organizations?metric=downloads&k=20&minParameters=1000000000&maxParameters=10000000000"),
             ("ModelVerse treemap", $"{p}/modelverse/treemap?metric=downloads&k=20&modelsPerOrganization=10"),
             ("DataVerse organizations", $"{p}/dataverse/organizations?metric=downloads&k=20"),
             ("DataVerse breakdown", $"{p}/dataverse/breakdown?by=taskCategory&metric=downloads"),
