@@ -17,7 +17,7 @@ public static class BaseModels
         foreach (var tag in tags?.Select(t => (string?)t) ?? [])
         {
             var parts = tag?.Split(':', 3);
-            if (parts is [ "base_model", var r, var id ] && Array.IndexOf(Relations, r) >= 0)
+            if (parts is ["base_model", var r, var id] && Array.IndexOf(Relations, r) >= 0)
             {
                 relation ??= r;
                 models.Add(new JsonObject { ["id"] = id });
