@@ -13,9 +13,10 @@ var emulator = data.Configure(builder.AddProject<Projects.HubEmulator>("hub-emul
     .InProduction()
     .WithEnvironment("Admin__ApiKey", adminKey);
 
-var metrics = builder.AddHubService<Projects.Metrics>("metrics", infrastructure);
-var lineage = builder.AddHubService<Projects.Lineage>("lineage", infrastructure);
-var search = builder.AddHubService<Projects.Search>("search", infrastructure);
+// The query services know the key too: with it, Cache-Control: no-cache makes them compute an answer afresh (ResponseCache).
+var metrics = builder.AddHubService<Projects.Metrics>("metrics", infrastructure).WithEnvironment("Admin__ApiKey", adminKey);
+var lineage = builder.AddHubService<Projects.Lineage>("lineage", infrastructure).WithEnvironment("Admin__ApiKey", adminKey);
+var search = builder.AddHubService<Projects.Search>("search", infrastructure).WithEnvironment("Admin__ApiKey", adminKey);
 
 // The crawler publishes its first crawl's pages as soon as it starts, and RabbitMQ drops what no queue is
 // bound to yet: it starts once every consumer is healthy (its bus started, its queues bound).

@@ -20,9 +20,11 @@ public static class CacheExtensions
         options.SyncTimeout = 1_000;
         options.AsyncTimeout = 1_000;
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton(services => new ResponseCache(
             services.GetRequiredService<IConnectionMultiplexer>(),
             serviceName,
+            services.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>(),
             services.GetRequiredService<ILoggerFactory>().CreateLogger<ResponseCache>()));
         return builder;
     }

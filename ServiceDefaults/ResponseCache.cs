@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -9,23 +10,32 @@ namespace Microsoft.Extensions.Hosting;
 /// (a snapshot completed, a family changed) bumps the generation, so every older entry is
 /// orphaned at once and expires by itself: no key scans. Redis errors are logged and the
 /// answer is computed instead: the cache makes the API faster, never unavailable.
+/// <para>Every answer says whether this cache gave it (<see cref="Header"/>: <c>hit</c> or <c>miss</c>). A request
+/// with the admin key and <c>Cache-Control: no-cache</c> is computed afresh (and stored): the bench's cache-miss
+/// load measures the computation, not this cache. Without the key the header is ignored, so no anonymous client
+/// can make the service recompute an answer it holds.</para>
 /// </summary>
-public sealed class ResponseCache(IConnectionMultiplexer redis, string serviceName, ILogger<ResponseCache> logger)
+public sealed class ResponseCache(IConnectionMultiplexer redis, string serviceName, IHttpContextAccessor http, ILogger<ResponseCache> logger)
 {
+    /// <summary>The response header saying whether the answer came from this cache.</summary>
+    public const string Header = "X-Response-Cache";
+
     private static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(30);
     private readonly string _generationKey = $"{serviceName}:generation";
 
     public async Task<T> GetOrCreateAsync<T>(string key, Func<Task<T>> create, TimeSpan? lifetime = null)
     {
         string? cacheKey = null;
+        var context = http.HttpContext;
         try
         {
             var db = redis.GetDatabase();
             var generation = (long?)await db.StringGetAsync(_generationKey) ?? 0;
             cacheKey = $"{serviceName}:{generation}:{key}";
-            var cached = await db.StringGetAsync(cacheKey);
+            var cached = context is not null && AsksFresh(context) ? RedisValue.Null : await db.StringGetAsync(cacheKey);
             if (cached.HasValue)
             {
+                Say(context, "hit");
                 return JsonSerializer.Deserialize<T>((string)cached!, JsonSerializerOptions.Web)!;
             }
         }
@@ -33,9 +43,11 @@ public sealed class ResponseCache(IConnectionMultiplexer redis, string serviceNa
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             logger.LogWarning(ex, "Redis unavailable; answering {Key} uncached", key);
+            Say(context, "miss");
             return await create();
         }
 
+        Say(context, "miss");
         var value = await create();
         try
         {
@@ -46,6 +58,17 @@ public sealed class ResponseCache(IConnectionMultiplexer redis, string serviceNa
             logger.LogWarning(ex, "Redis unavailable; {Key} not cached", key);
         }
         return value;
+    }
+
+    private static bool AsksFresh(HttpContext context) =>
+        context.Request.Headers.CacheControl.ToString().Contains("no-cache", StringComparison.OrdinalIgnoreCase) && AdminKey.Holds(context);
+
+    private static void Say(HttpContext? context, string answer)
+    {
+        if (context is { Response.HasStarted: false })
+        {
+            context.Response.Headers[Header] = answer;
+        }
     }
 
     /// <summary>Drops every cached answer of this service.</summary>

@@ -1,6 +1,9 @@
 namespace HubPlatform.Bench;
 
-/// <summary><c>./hub bench [--quick] [--models N] [--runs N] [--vectors a,b] [--out path] [--only embedding|ingest]</c>: measure, write the report, stop everything.</summary>
+/// <summary>
+/// <c>./hub bench [--quick] [--models N] [--runs N] [--vectors a,b] [--out path] [--only embedding,ingest,queries,duckdb] [--keep-data]
+/// [--ranks path]</c>: measure, write the report, stop everything.
+/// </summary>
 public static class BenchMain
 {
     public static async Task<int> Main(string[] args)

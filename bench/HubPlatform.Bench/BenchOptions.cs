@@ -29,14 +29,24 @@ public sealed record BenchOptions
     public int EmbeddingCards { get; init; } = 100;
 
     /// <summary>
-    /// <c>--only embedding</c> or <c>--only ingest</c>: run that section alone and replace it in the existing
-    /// report, so the embedder (no platform) or the end-to-end ingest (the platform, one crawl, nothing else)
-    /// can be re-measured without a 40-minute run.
+    /// <c>--only embedding</c>, <c>--only ingest</c>, <c>--only queries,duckdb</c>: run those sections alone and replace
+    /// them in the existing report, so one part can be re-measured without a 40-minute run. The embedder needs no
+    /// platform; ingest, queries and duckdb start it and crawl the hub once (that crawl is written into the report
+    /// only when ingest is named).
     /// </summary>
-    public string? Only { get; init; }
+    public IReadOnlySet<string>? Only { get; init; }
 
-    /// <summary>The sections <c>--only</c> accepts.</summary>
-    public static IReadOnlyList<string> OnlySections { get; } = ["embedding", "ingest"];
+    /// <summary>The sections <c>--only</c> can name.</summary>
+    public static readonly string[] OnlySections = ["embedding", "ingest", "queries", "duckdb"];
+
+    /// <summary>Whether this run measures the section: every section, or the ones <c>--only</c> named.</summary>
+    public bool Measures(string section) => Only is null || Only.Contains(section);
+
+    /// <summary>
+    /// <c>--keep-data</c>: leave the platform's data folder (Postgres, RabbitMQ, secrets) when the run ends, and say where,
+    /// so the ingested hub's statements can be examined afterwards (EXPLAIN ANALYZE) on a Postgres started on it.
+    /// </summary>
+    public bool KeepData { get; init; }
 
     /// <summary>
     /// <c>--ranks path</c>: also write where each way of embedding ranks every expected model of the relevance set,
@@ -70,13 +80,22 @@ public sealed record BenchOptions
                 "--runs" => options with { Runs = int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--vectors" => options with { VectorCounts = Value().Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray() },
                 "--out" => options with { OutputPath = Value() },
-                "--only" => Value() is var only && OnlySections.Contains(only) ? options with { Only = only } : throw new ArgumentException($"--only takes one of: {string.Join(", ", OnlySections)}"),
+                "--only" => options with { Only = ParseOnly(Value()) },
+                "--keep-data" => options with { KeepData = true },
                 "--ranks" => options with { RanksPath = Path.GetFullPath(Value()) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}. Usage: ./hub bench [--quick] [--models N] [--runs N] [--vectors 100000,1000000] " +
-                                                 "[--out docs/BENCHMARKS.md] [--only embedding|ingest] [--ranks ranks.md]"),
+                                                 $"[--out docs/BENCHMARKS.md] [--only {string.Join(',', OnlySections)}] [--keep-data] [--ranks ranks.md]"),
             };
         }
         return options with { Command = string.Join(' ', ["./hub bench", .. args]) };
+    }
+
+    private static HashSet<string> ParseOnly(string value)
+    {
+        var sections = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        return sections.Count > 0 && sections.All(OnlySections.Contains)
+            ? sections
+            : throw new ArgumentException($"--only takes one or more of: {string.Join(", ", OnlySections)} (comma-separated).");
     }
 
     /// <summary>Small enough for CI: a 2,000-model hub in 100-model pages, a 5-request/2 s quota, 5k vectors.</summary>

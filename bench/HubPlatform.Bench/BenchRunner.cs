@@ -27,57 +27,67 @@ public static class BenchRunner
                                    "Run with `--vectors 100000,1000000` to measure it (the index is built from one thread, as the search service builds it).");
         }
 
-        if (options.Only is "ingest")
+        if (options.Measures("embedding"))
         {
-            await IngestAloneAsync(options, report, ct);
-            report.Duration = clock.Elapsed;
-            return report;
+            await Measure(report, "Embedding throughput", () => EmbeddingThroughput.RunAsync(options, report, ct));
+            report.LoadAverages.Add(MachineInfo.LoadAverageNow());
         }
-        await Measure(report, "Embedding throughput", () => EmbeddingThroughput.RunAsync(options, report, ct));
-        report.LoadAverages.Add(MachineInfo.LoadAverageNow());
-        if (options.Only is not null)
+        if (options.Only is null)
         {
-            report.Duration = clock.Elapsed;
-            return report;
+            await Measure(report, "USearch vs brute force", () => VectorSearchComparison.RunAsync(options, report, ct));
+            report.LoadAverages.Add(MachineInfo.LoadAverageNow());
+            GC.Collect();
         }
-        await Measure(report, "USearch vs brute force", () => VectorSearchComparison.RunAsync(options, report, ct));
-        report.LoadAverages.Add(MachineInfo.LoadAverageNow());
-        GC.Collect();
-
-        Console.WriteLine($"bench: starting the platform (a generated hub of {options.Models:N0} models)");
-        await using (var platform = await BenchPlatform.StartAsync(options, ct))
+        if (options.Measures("ingest") || options.Measures("queries") || options.Measures("duckdb"))
         {
-            await Measure(report, "Emulator throughput", () => EmulatorThroughput.RunAsync(platform, options, report, ct));
-            IngestThroughput.Result? ingest = null;
-            await Measure(report, "End-to-end ingest", async () => ingest = await IngestThroughput.RunAsync(platform, options, report, ct));
-            if (ingest is not null)
-            {
-                await Measure(report, "Query latency", () => QueryLatency.RunAsync(platform, options, report, ct));
-                await Measure(report, "DuckDB comparison", () => DuckDbComparison.RunAsync(platform, options, ingest.SnapshotId, report, ct));
-                await Measure(report, "Crawl under the Hub's quota", () => CrawlQuota.RunAsync(platform, options, ingest, report, ct));
-            }
-            else
-            {
-                report.NotMeasured.Add("Query latency, DuckDB comparison and the rate-limited crawl: they need the ingested snapshot.");
-            }
-            Console.WriteLine("bench: stopping the platform");
+            await MeasurePlatformAsync(options, report, ct);
         }
         report.Duration = clock.Elapsed;
         return report;
     }
 
-    /// <summary>
-    /// <c>--only ingest</c>: the platform and one full crawl, nothing else. The emulator generates its hub
-    /// before the crawl is requested (section 1 does that in a full run), so generation is not counted.
-    /// </summary>
-    private static async Task IngestAloneAsync(BenchOptions options, BenchReport report, CancellationToken ct)
+    private static async Task MeasurePlatformAsync(BenchOptions options, BenchReport report, CancellationToken ct)
     {
         Console.WriteLine($"bench: starting the platform (a generated hub of {options.Models:N0} models)");
         await using var platform = await BenchPlatform.StartAsync(options, ct);
-        var generation = await platform.WaitForEmulatorAsync(ct);
-        Console.WriteLine($"bench: the emulator answered after {generation.TotalSeconds:F1} s");
-        await Measure(report, "End-to-end ingest", () => IngestThroughput.RunAsync(platform, options, report, ct));
-        Console.WriteLine("bench: stopping the platform");
+        if (options.Only is null)
+        {
+            await Measure(report, "Emulator throughput", () => EmulatorThroughput.RunAsync(platform, options, report, ct));
+        }
+        else
+        {
+            // The emulator generates its hub before the crawl is requested (section 1 does that in a full run): not counted.
+            var generation = await platform.WaitForEmulatorAsync(ct);
+            Console.WriteLine($"bench: the emulator answered after {generation.TotalSeconds:F1} s");
+        }
+        // Without ingest among --only the hub is still crawled (the queries need it), but section 2 of the report stays as it was.
+        var ingestReport = options.Measures("ingest") ? report : new BenchReport(options, report.Machine);
+        IngestThroughput.Result? ingest = null;
+        await Measure(report, "End-to-end ingest", async () => ingest = await IngestThroughput.RunAsync(platform, options, ingestReport, ct));
+        report.LoadAverages.AddRange(ingestReport == report ? [] : ingestReport.LoadAverages);
+        if (ingest is not null)
+        {
+            if (options.Measures("queries"))
+            {
+                await Measure(report, "Query latency", () => QueryLatency.RunAsync(platform, options, report, ct));
+            }
+            if (options.Measures("duckdb"))
+            {
+                await Measure(report, "DuckDB comparison", () => DuckDbComparison.RunAsync(platform, options, ingest.SnapshotId, report, ct));
+            }
+            if (options.Only is null)
+            {
+                await Measure(report, "Crawl under the Hub's quota", () => CrawlQuota.RunAsync(platform, options, ingest, report, ct));
+            }
+        }
+        else
+        {
+            report.NotMeasured.Add("Query latency, DuckDB comparison and the rate-limited crawl: they need the ingested snapshot.");
+        }
+        report.LoadAverages.Add(MachineInfo.LoadAverageNow());
+        Console.WriteLine(options.KeepData
+            ? $"bench: stopping the platform; its data stays in {platform.DataDirectory} (--keep-data)"
+            : "bench: stopping the platform");
     }
 
     private static async Task Measure(BenchReport report, string name, Func<Task> measure)

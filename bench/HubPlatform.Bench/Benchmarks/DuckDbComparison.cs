@@ -18,6 +18,8 @@ public static class DuckDbComparison
 {
     private const int K = 20;
     private const int Weeks = 52;
+    private const long MinParameters = 1_000_000_000;
+    private const long MaxParameters = 10_000_000_000;
 
     /// <summary>One question: the platform's URL and its answer as comparable lines, DuckDB's SQL and its answer as the same lines.</summary>
     private sealed record Question(string Name, string Url, Func<JsonElement, List<string>> Platform, string Sql, string SameMeans);
@@ -107,6 +109,33 @@ public static class DuckDbComparison
                        count(*) AS total, count(DISTINCT day)
                 FROM ({created}) GROUP BY author ORDER BY total DESC, author LIMIT {K}
                 """, "organizations, models, datasets, spaces, total, active days"),
+            new($"ModelVerse: top {K} organizations by downloads among models of 1B–10B parameters",
+                $"{platform.ApiPrefix}/modelverse/organizations?metric=downloads&k={K}&minParameters={MinParameters}&maxParameters={MaxParameters}&snapshot={snapshot}",
+                a => Lines(a.GetProperty("top"), "organization", "value", "models").Append(N(a.GetProperty("total").GetDouble())).Append(N(a.GetProperty("totalModels").GetDouble())).ToList(),
+                $"""
+                SELECT * FROM (SELECT author, sum(downloads)::DOUBLE AS value, count(*) AS n FROM models WHERE parameter_count BETWEEN {MinParameters} AND {MaxParameters}
+                               GROUP BY author ORDER BY value DESC, author LIMIT {K})
+                UNION ALL SELECT NULL, sum(downloads)::DOUBLE, NULL FROM models WHERE parameter_count BETWEEN {MinParameters} AND {MaxParameters}
+                UNION ALL SELECT NULL, count(*), NULL FROM models WHERE parameter_count BETWEEN {MinParameters} AND {MaxParameters}
+                """, "organizations, values, model counts, total, models in range"),
+            new($"Lineage: top {K} base models by descendants",
+                $"{platform.ApiPrefix}/lineage/leaderboard?by=descendants&k={K}&asOf={snapshot}",
+                a => Lines(a, "baseModelId", "descendants", "descendantDownloads").ToList(),
+                // The family of a base model: every model reached by following base_model down (each once, however many paths).
+                $"""
+                WITH RECURSIVE edges AS (
+                    SELECT DISTINCT base, id AS model FROM (SELECT id, unnest(string_split(base_model, ';')) AS base FROM models WHERE base_model <> '') WHERE base <> id
+                ),
+                closure(ancestor, descendant) AS (
+                    SELECT base, model FROM edges
+                    UNION
+                    SELECT c.ancestor, e.model FROM closure c JOIN edges e ON e.base = c.descendant
+                )
+                SELECT c.ancestor, count(*) AS descendants, coalesce(sum(m.downloads), 0)::DOUBLE AS downloads
+                FROM closure c LEFT JOIN models m ON m.id = c.descendant
+                WHERE c.ancestor <> c.descendant
+                GROUP BY c.ancestor ORDER BY descendants DESC, downloads DESC, c.ancestor LIMIT {K}
+                """, "base models, descendants, their downloads"),
             new($"HeatMap: repos created per day by the busiest organization ({busiest}), {weeks} weeks",
                 $"{platform.ApiPrefix}/heatmap/organizations/{Uri.EscapeDataString(busiest)}?weeks={weeks}&snapshot={snapshot}",
                 a => Lines(a.GetProperty("days"), "date", "models", "datasets", "spaces").ToList(),
@@ -116,6 +145,11 @@ public static class DuckDbComparison
                 """, "days, models, datasets, spaces"),
         };
 
+        // Uncached: a query string never sent before (the gateway's output cache misses) with the admin key and
+        // Cache-Control: no-cache (the service's response cache computes afresh); the headers say if a cache answered anyway.
+        using var misses = new HttpClient { BaseAddress = platform.Gateway.BaseAddress, Timeout = platform.Gateway.Timeout };
+        misses.DefaultRequestHeaders.Add("X-Api-Key", BenchPlatform.AdminKey);
+        misses.DefaultRequestHeaders.CacheControl = new System.Net.Http.Headers.CacheControlHeaderValue { NoCache = true };
         var rows = new List<string[]>();
         var allSame = true;
         double duckSum = 0, platformSum = 0, cachedSum = 0;
@@ -133,12 +167,18 @@ public static class DuckDbComparison
             var separator = q.Url.Contains('?') ? '&' : '?';
             List<string> platformAnswer = [];
             var platformTimes = new List<double>();
+            var fromCache = new List<string>();
             for (var run = 0; run < options.Runs; run++)
             {
                 var clock = Stopwatch.StartNew();
-                var json = await platform.Gateway.GetStringAsync($"{q.Url}{separator}bench={Guid.NewGuid():N}", ct);
+                using var response = await misses.GetAsync($"{q.Url}{separator}bench={Guid.NewGuid():N}", ct);
+                var json = await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync(ct);
                 platformTimes.Add(clock.Elapsed.TotalMilliseconds);
                 platformAnswer = q.Platform(JsonDocument.Parse(json).RootElement);
+                if (CacheAnswers.Of(response) is { } cache)
+                {
+                    fromCache.Add(cache);
+                }
             }
             var cachedTimes = new List<double>();
             await platform.Gateway.GetStringAsync(q.Url, ct);
@@ -153,7 +193,8 @@ public static class DuckDbComparison
             var (duckMs, platformMs, cachedMs) = (Stats.Median(duckTimes), Stats.Median(platformTimes), Stats.Median(cachedTimes));
             (duckSum, platformSum, cachedSum) = (duckSum + duckMs, platformSum + platformMs, cachedSum + cachedMs);
             modelVerse ??= (duckMs, platformMs, cachedMs);
-            rows.Add([q.Name, F(platformMs, 1), F(cachedMs, 2), F(duckMs, 1), F(platformMs / duckMs, 2) + "×", same ? $"yes ({q.SameMeans})" : "**no**"]);
+            var uncachedCell = F(platformMs, 1) + (fromCache.Count > 0 ? $" ({fromCache.Count} of {options.Runs} answered by the {string.Join("/", fromCache.Distinct())} cache)" : "");
+            rows.Add([q.Name, uncachedCell, F(cachedMs, 2), F(duckMs, 1), F(platformMs / duckMs, 2) + "×", same ? $"yes ({q.SameMeans})" : "**no**"]);
             Console.WriteLine($"bench: {q.Name}: platform {platformMs:F1} ms uncached, {cachedMs:F2} ms cached; DuckDB {duckMs:F1} ms; same answer: {same}");
             if (!same)
             {
@@ -163,13 +204,15 @@ public static class DuckDbComparison
                 Console.WriteLine($"bench: {difference}");
             }
         }
-        // duckDbMs, platformUncachedMs and platformCachedMs are the ModelVerse question's (comparable with earlier runs); the sums cover all five.
+        // duckDbMs, platformUncachedMs and platformCachedMs are the ModelVerse question's (comparable with earlier runs); the sums cover them all.
         section.Number("duckDbMs", modelVerse!.Value.Duck).Number("platformUncachedMs", modelVerse.Value.Platform).Number("platformCachedMs", modelVerse.Value.Cached)
             .Number("duckDbAllMs", duckSum).Number("platformUncachedAllMs", platformSum).Number("platformCachedAllMs", cachedSum)
             .Number("sameAnswer", allSame ? 1 : 0).Number("parquetMb", parquetMb);
-        section.Line($"Five questions over the ingested snapshot. Parquet source: the platform's own exports, `GET {platform.ApiPrefix}/exports/{{snapshot}}/models.parquet`, " +
+        section.Line($"{Count(questions.Count)} questions over the ingested snapshot. Parquet source: the platform's own exports, `GET {platform.ApiPrefix}/exports/{{snapshot}}/models.parquet`, " +
                      $"`datasets.parquet` and `spaces.parquet` through the gateway ({parquetMb:F1} MB, fetched in {exportSeconds:F1} s). DuckDB (in process, " +
-                     "`DuckDB.NET.Data.Full`) reads the files on each run; the platform is called through the gateway, uncached (unique query string) and cached. " +
+                     "`DuckDB.NET.Data.Full`) reads the files on each run; the platform is called through the gateway, uncached (a query string never sent before, " +
+                     "and the admin key with `Cache-Control: no-cache`, so neither the gateway's output cache nor the service's response cache answers; " +
+                     "the answer's headers are checked) and cached. " +
                      $"HeatMap window: {weeks} weeks ending on the snapshot's day ({from:yyyy-MM-dd} … {to:yyyy-MM-dd}; the generated hub's newest repo is from {newest ?? "never"}, so 52 weeks of its activity). " +
                      $"\"Same answer\": every row of the platform's answer equals DuckDB's (names, sums, counts, in order). Median of {options.Runs} runs.")
             .Line()
@@ -179,6 +222,8 @@ public static class DuckDbComparison
     /// <summary>An answer's rows as lines of the named fields (numbers in one invariant form), in the platform's order.</summary>
     private static IEnumerable<string> Lines(JsonElement array, params string[] fields) =>
         array.EnumerateArray().Select(o => string.Join('\t', fields.Select(f => o.GetProperty(f) is var v && v.ValueKind == JsonValueKind.Number ? N(v.GetDouble()) : v.GetString())));
+
+    private static string Count(int n) => n switch { 5 => "Five", 6 => "Six", 7 => "Seven", 8 => "Eight", _ => n.ToString(CultureInfo.InvariantCulture) };
 
     private static string N(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 

@@ -2,7 +2,17 @@ using System.Diagnostics;
 
 namespace HubPlatform.Bench.Measurement;
 
-public sealed record LoadResult(double P50Ms, double P95Ms, double P99Ms, double RequestsPerSecond, int Requests, int Failures);
+/// <summary><c>CacheAnswered</c>: answered requests whose answer a cache gave (see <see cref="CacheAnswers"/>).</summary>
+public sealed record LoadResult(double P50Ms, double P95Ms, double P99Ms, double RequestsPerSecond, int Requests, int Failures, int CacheAnswered = 0);
+
+/// <summary>Which cache gave an answer, from its headers: the gateway's output cache sets <c>Age</c> on what it replays; a service's response cache says <c>X-Response-Cache: hit</c>.</summary>
+public static class CacheAnswers
+{
+    public static string? Of(HttpResponseMessage response) =>
+        response.Headers.Age is not null ? "gateway"
+        : response.Headers.TryGetValues("X-Response-Cache", out var said) && said.Contains("hit") ? "service"
+        : null;
+}
 
 /// <summary>
 /// A small closed-loop load generator: <c>concurrency</c> workers each send a request, wait for
@@ -16,6 +26,7 @@ public static class LoadGenerator
     {
         var latencies = new List<double>();
         var failures = 0;
+        var cacheAnswered = 0;
         var next = -1;
         var clock = Stopwatch.StartNew();
         async Task Worker()
@@ -37,6 +48,10 @@ public static class LoadGenerator
                         Interlocked.Increment(ref failures);
                         continue;
                     }
+                    if (CacheAnswers.Of(response) is not null)
+                    {
+                        Interlocked.Increment(ref cacheAnswered);
+                    }
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
                 {
@@ -54,6 +69,6 @@ public static class LoadGenerator
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(Worker)));
         var elapsed = clock.Elapsed.TotalSeconds;
         return new LoadResult(Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 95), Stats.Percentile(latencies, 99),
-            latencies.Count / elapsed, latencies.Count, failures);
+            latencies.Count / elapsed, latencies.Count, failures, cacheAnswered);
     }
 }

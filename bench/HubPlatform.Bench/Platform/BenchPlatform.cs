@@ -14,7 +14,7 @@ namespace HubPlatform.Bench.Platform;
 /// The real AppHost started as the end-to-end tests start it (Aspire.Hosting.Testing, local
 /// infrastructure), but on ports and a data folder of its own, with the emulator generating a
 /// synthetic hub of the bench's size instead of replaying the sample, and no crawl until the
-/// bench asks for one. Disposing stops every process it started and deletes its data.
+/// bench asks for one. Disposing stops every process it started and deletes its data (unless <c>--keep-data</c>).
 /// </summary>
 public sealed class BenchPlatform : IAsyncDisposable
 {
@@ -27,9 +27,10 @@ public sealed class BenchPlatform : IAsyncDisposable
     public const int RabbitMqManagementPort = 45702;
 
     private readonly string _dataDirectory;
+    private readonly bool _keepData;
     private volatile bool _rateLimited;
 
-    private BenchPlatform(string dataDirectory) => _dataDirectory = dataDirectory;
+    private BenchPlatform(string dataDirectory, bool keepData) => (_dataDirectory, _keepData) = (dataDirectory, keepData);
 
     public DistributedApplication App { get; private set; } = null!;
 
@@ -53,7 +54,7 @@ public sealed class BenchPlatform : IAsyncDisposable
     public static async Task<BenchPlatform> StartAsync(BenchOptions options, CancellationToken cancellationToken)
     {
         var dataDirectory = Path.Combine(RepoRoot, ".hub", "bench-" + Guid.NewGuid().ToString("N")[..8]);
-        var platform = new BenchPlatform(dataDirectory);
+        var platform = new BenchPlatform(dataDirectory, options.KeepData);
         try
         {
             await platform.StartAppAsync(options, cancellationToken);
@@ -270,7 +271,7 @@ public sealed class BenchPlatform : IAsyncDisposable
                 await App.DisposeAsync();
             }
         }
-        for (var attempt = 0; attempt < 5 && Directory.Exists(_dataDirectory); attempt++)
+        for (var attempt = 0; attempt < 5 && !_keepData && Directory.Exists(_dataDirectory); attempt++)
         {
             try
             {

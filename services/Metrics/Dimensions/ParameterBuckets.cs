@@ -13,4 +13,14 @@ public static class ParameterBuckets
 
     public static string? Of(long? parameters) =>
         parameters is not { } p || p <= 0 ? null : Bounds.First(b => p < b.Below || b.Below == long.MaxValue).Name;
+
+    /// <summary>The smallest parameter count of bucket <paramref name="bucket"/> (an index into <see cref="All"/>).</summary>
+    public static long Lowest(int bucket) => bucket == 0 ? 1 : Bounds[bucket - 1].Below;
+
+    /// <summary>The largest parameter count of bucket <paramref name="bucket"/> (the last one has no upper bound).</summary>
+    public static long Highest(int bucket) => bucket == Bounds.Length - 1 ? long.MaxValue : Bounds[bucket].Below - 1;
+
+    /// <summary>SQL giving the bucket index of <paramref name="column"/> (-1 for a count of 0 or less, which has no bucket).</summary>
+    public static string IndexSql(string column) =>
+        $"width_bucket({column}, ARRAY[{string.Join(", ", Enumerable.Range(0, All.Length).Select(Lowest))}]::bigint[]) - 1";
 }

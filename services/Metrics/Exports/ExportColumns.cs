@@ -23,6 +23,8 @@ public static class ExportColumns
             new("pipeline_tag", ColumnType.Text, "r.pipeline_tag"), new("library_name", ColumnType.Text, "r.library_name"),
             new("license", ColumnType.Text, "r.license"), new("parameter_count", ColumnType.Integer, "r.parameter_count"),
             new("parameter_bucket", ColumnType.Text, "r.parameter_bucket"), new("is_derivative", ColumnType.Boolean, "r.is_derivative"),
+            // The Hub's base_model: the ids of the model's base models, ';'-separated like the other lists ("" when it names none).
+            new("base_model", ColumnType.Text, "array_to_string(r.base_models, ';')"),
             new("gated", ColumnType.Text, "r.gated"), new("downloads", ColumnType.Integer, "f.downloads"),
             new("downloads_all_time", ColumnType.Integer, "f.downloads_all_time"), new("likes", ColumnType.Integer, "f.likes"),
             new("trending_score", ColumnType.Real, "f.trending_score"),

@@ -30,6 +30,8 @@ public static class MetricsServiceExtensions
         builder.Services.AddScoped<SnapshotIngestion>();
         builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
         builder.Services.AddScoped<SnapshotRetention>();
+        // After the migrator (hosted services start in order): snapshots built by an older aggregate version get what they lack.
+        builder.Services.AddHostedService<AggregateBackfill>();
         builder.Services.AddScoped<SnapshotQuery>();
         builder.Services.AddScoped<DataVerseQuery>();
         builder.Services.AddScoped<HeatMapQuery>();

@@ -20,6 +20,12 @@ public sealed class MetricsDbContext(DbContextOptions<MetricsDbContext> options)
     public DbSet<CreatedPerDay> CreatedPerDay => Set<CreatedPerDay>();
     public DbSet<ModelOrganizationTotal> ModelOrganizationTotals => Set<ModelOrganizationTotal>();
     public DbSet<ModelTagTotal> ModelTagTotals => Set<ModelTagTotal>();
+    public DbSet<ModelModalityTotal> ModelModalityTotals => Set<ModelModalityTotal>();
+    public DbSet<PipelineTagTotal> PipelineTagTotals => Set<PipelineTagTotal>();
+    public DbSet<ModelParameterFact> ModelParameterFacts => Set<ModelParameterFact>();
+    public DbSet<ParameterBucketTotal> ParameterBucketTotals => Set<ParameterBucketTotal>();
+    public DbSet<ParameterRanking> ParameterRankings => Set<ParameterRanking>();
+    public DbSet<ActivityRankEntry> ActivityRanks => Set<ActivityRankEntry>();
     public DbSet<DatasetOrganizationTotal> DatasetOrganizationTotals => Set<DatasetOrganizationTotal>();
     public DbSet<DatasetDimensionTotal> DatasetDimensionTotals => Set<DatasetDimensionTotal>();
 
@@ -90,6 +96,8 @@ public sealed class Snapshot
     public int? ExpectedPages { get; set; }
     /// <summary>When the snapshot's pre-aggregates (SnapshotAggregates) were built: set once every page is stored, null before.</summary>
     public DateTimeOffset? AggregatedAt { get; set; }
+    /// <summary>The <see cref="SnapshotAggregates.Version"/> its aggregates were built at (0: none); queries read them only when current.</summary>
+    public int AggregatesVersion { get; set; }
 }
 
 /// <summary>A page of a snapshot that metrics has stored: it tells when a snapshot is fully ingested.</summary>
@@ -114,6 +122,11 @@ public sealed class Model : IRepoDimensions
     public string? ParameterBucket { get; set; }
     /// <summary>True when the model declares a base model: a fine-tune, adapter, quantization or merge.</summary>
     public bool IsDerivative { get; set; }
+    /// <summary>
+    /// The base models the model names (the Hub's <c>base_model</c>, read from its <c>base_model:</c> tags, see docs/LINEAGE.md), as
+    /// the crawler observed them: exported so a snapshot's files hold its model tree; lineage keeps the relations and history.
+    /// </summary>
+    public string[] BaseModels { get; set; } = [];
     public string Gated { get; set; } = "false";
     public string[] Languages { get; set; } = [];
     public DateTimeOffset LastObservedAt { get; set; }

@@ -23,19 +23,20 @@ public sealed class ModelFactStore(MetricsDbContext db)
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO metrics.models AS t (id, author, created_at, pipeline_tag, library_name, license, parameter_count, parameter_bucket,
-                                             is_derivative, gated, languages, last_observed_at, removed_in_snapshot)
+                                             is_derivative, base_models, gated, languages, last_observed_at, removed_in_snapshot)
             SELECT u.id, u.author, u.created_at, u.pipeline_tag, u.library_name, u.license, u.parameter_count, u.parameter_bucket,
-                   u.is_derivative, u.gated, string_to_array(u.languages, E'\x1f'), {page.ObservedAt}, NULL
+                   u.is_derivative, string_to_array(u.base_models, E'\x1f'), u.gated, string_to_array(u.languages, E'\x1f'), {page.ObservedAt}, NULL
             FROM unnest({ids}, {owners}, {m.Select(x => x.CreatedAt).ToArray()},
                         {m.Select(x => x.PipelineTag).ToArray()}, {m.Select(x => x.LibraryName).ToArray()},
                         {m.Select(x => x.License).ToArray()}, {m.Select(x => x.ParameterCount).ToArray()},
                         {m.Select(x => ParameterBuckets.Of(x.ParameterCount)).ToArray()}, {m.Select(x => x.BaseModels.Count > 0).ToArray()},
+                        {m.Select(x => string.Join('\x1f', x.BaseModels.Select(b => b.Id))).ToArray()},
                         {m.Select(x => x.Gated).ToArray()}, {m.Select(x => string.Join('\x1f', x.Languages)).ToArray()})
-                 AS u(id, author, created_at, pipeline_tag, library_name, license, parameter_count, parameter_bucket, is_derivative, gated, languages)
+                 AS u(id, author, created_at, pipeline_tag, library_name, license, parameter_count, parameter_bucket, is_derivative, base_models, gated, languages)
             ON CONFLICT (id) DO UPDATE SET
                 author = EXCLUDED.author, created_at = EXCLUDED.created_at, pipeline_tag = EXCLUDED.pipeline_tag,
                 library_name = EXCLUDED.library_name, license = EXCLUDED.license, parameter_count = EXCLUDED.parameter_count,
-                parameter_bucket = EXCLUDED.parameter_bucket, is_derivative = EXCLUDED.is_derivative,
+                parameter_bucket = EXCLUDED.parameter_bucket, is_derivative = EXCLUDED.is_derivative, base_models = EXCLUDED.base_models,
                 gated = EXCLUDED.gated, languages = EXCLUDED.languages, last_observed_at = EXCLUDED.last_observed_at,
                 removed_in_snapshot = NULL
             WHERE t.last_observed_at <= EXCLUDED.last_observed_at

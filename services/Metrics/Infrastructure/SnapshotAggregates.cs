@@ -1,51 +1,51 @@
+using HubPlatform.Metrics.Dimensions;
+using HubPlatform.Metrics.ModelVerse;
 using Microsoft.EntityFrameworkCore;
 
 namespace HubPlatform.Metrics.Infrastructure;
 
 /// <summary>
-/// Per-snapshot pre-aggregates of the fact tables, so the default views read thousands of rows,
-/// not a million-row join of facts with dimensions:
+/// Per-snapshot pre-aggregates of the fact tables, shaped so that every default view reads a few rows: a ranking is
+/// an index scan of its top k plus a totals row, not a sort of 200k authors (rows and indexes: <see cref="AggregateRows"/>).
 /// <list type="bullet">
-/// <item><see cref="CreatedPerDay"/>: repos created per author per UTC day per repo type (HeatMap calendar and ranking; provider groups are sums of their members' authors).</item>
-/// <item><see cref="ModelOrganizationTotal"/>: models, downloads and likes per author (ModelVerse unfiltered or by org type).</item>
-/// <item><see cref="ModelTagTotal"/>: the same per author per pipeline tag (ModelVerse with pipeline-tag or modality filters).</item>
-/// <item><see cref="DatasetOrganizationTotal"/>: datasets, downloads and likes per author (DataVerse).</item>
-/// <item><see cref="DatasetDimensionTotal"/>: the same per value of each dataset dimension (DataVerse breakdowns).</item>
+/// <item><c>created_per_day</c>: repos created per author per UTC day per repo type (HeatMap calendar; provider groups are sums of their members).</item>
+/// <item><c>activity_ranks</c>: the HeatMap ranking of every window the API can ask for (<see cref="ActivityRanks"/>).</item>
+/// <item><c>model_tag_totals</c>, <c>model_modality_totals</c>, <c>model_organization_totals</c>: models, downloads and likes per author
+/// per pipeline tag, per modality and overall (ModelVerse with a pipeline-tag or modality filter, or none), ranked by each metric;
+/// <c>pipeline_tag_totals</c>: the same per tag over all authors (the rankings' totals).</item>
+/// <item><c>model_parameter_facts</c>: the models with a parameter count, in parameter order; <c>parameter_bucket_totals</c> (per author per
+/// size class) and <c>parameter_rankings</c> (<see cref="ParameterRankings"/>): ModelVerse's parameter ranges.</item>
+/// <item><c>dataset_organization_totals</c> (ranked like the model totals) and <c>dataset_dimension_totals</c> (one row per value of each
+/// dataset dimension): DataVerse.</item>
 /// </list>
-/// <para>They are built once, when the snapshot is fully ingested (every expected page stored), from
-/// what is stored then, so the order pages arrived in does not matter. The build is one
-/// transaction under a per-snapshot advisory lock that (re)creates the snapshot's partitions
-/// and stamps <see cref="Snapshot.AggregatedAt"/>: two consumers finding the snapshot complete at
-/// once build it once, and a replayed page after that finds it built and changes nothing. Each
-/// table's rows for the snapshot are its partition (<see cref="SnapshotPartitions"/>). Until
-/// then (a crawl in progress) the queries read the facts.</para>
+/// <para>They are built once, when the snapshot is fully ingested (every expected page stored), from what is stored then,
+/// so the order pages arrived in does not matter. The build is one transaction under a per-snapshot advisory lock;
+/// each aggregate goes into a fresh table attached as the snapshot's partition once filled (ATTACH builds its key and
+/// indexes in one sorted pass: 1.7M synthetic author-days took 5.9 s, against 15.1 s inserted into three B-trees), is
+/// analyzed, and the snapshot is stamped with <see cref="Snapshot.AggregatedAt"/> and <see cref="Version"/>. Two
+/// consumers finding the snapshot complete at once build it once, and a replayed page after that finds it built and
+/// changes nothing. A snapshot built by an older version gets the aggregates it lacks from <see cref="AggregateBackfill"/>;
+/// until a snapshot's aggregates are built at this version, the queries read its facts.</para>
 /// </summary>
 public static class SnapshotAggregates
 {
-    /// <summary>The aggregate tables (fixed strings), each partitioned by snapshot.</summary>
-    public static readonly string[] Tables = ["created_per_day", "model_organization_totals", "model_tag_totals", "dataset_organization_totals", "dataset_dimension_totals"];
+    /// <summary>
+    /// The aggregates this code builds and reads. 1: created_per_day and the model, tag, dataset and dimension totals;
+    /// 2: their ranking indexes, activity_ranks, model_modality_totals, pipeline_tag_totals, model_parameter_facts, parameter_bucket_totals
+    /// and parameter_rankings.
+    /// </summary>
+    public const int Version = 2;
 
-    internal static void Configure(ModelBuilder modelBuilder)
-    {
-        modelBuilder.Entity<CreatedPerDay>(c =>
-        {
-            c.HasKey(x => new { x.SnapshotId, x.Author, x.Day, x.RepoType });
-            c.Property(x => x.RepoType).HasMaxLength(8);
-            // The ranking reads a window of days of one snapshot; the calendar one account, matched case-insensitively.
-            c.HasIndex(x => new { x.SnapshotId, x.Day }).IncludeProperties(x => new { x.Author, x.RepoType, x.Repos });
-            c.HasIndex(x => new { x.SnapshotId, x.AuthorKey });
-        });
-        modelBuilder.Entity<ModelOrganizationTotal>(t => t.HasKey(x => new { x.SnapshotId, x.Author }));
-        modelBuilder.Entity<ModelTagTotal>(t => t.HasKey(x => new { x.SnapshotId, x.PipelineTag, x.Author }));
-        modelBuilder.Entity<DatasetOrganizationTotal>(t => t.HasKey(x => new { x.SnapshotId, x.Author }));
-        modelBuilder.Entity<DatasetDimensionTotal>(t =>
-        {
-            t.HasKey(x => new { x.SnapshotId, x.Dimension, x.Key });
-            t.Property(x => x.Dimension).HasMaxLength(16);
-        });
-    }
+    /// <summary>The aggregate tables (fixed strings), each partitioned by snapshot, in the order they are built.</summary>
+    public static readonly string[] Tables =
+    [
+        "created_per_day", ActivityRanks.Table, "model_tag_totals", "model_organization_totals", "model_modality_totals", "pipeline_tag_totals",
+        "model_parameter_facts", "parameter_bucket_totals", ParameterRankings.Table, "dataset_organization_totals", "dataset_dimension_totals",
+    ];
 
-    /// <summary>Builds the snapshot's aggregates unless they are built. True when this call built them.</summary>
+    internal static void Configure(ModelBuilder modelBuilder) => AggregateRows.Configure(modelBuilder);
+
+    /// <summary>Builds the snapshot's aggregates unless they are built. True when this call built them for the first time.</summary>
     public static async Task<bool> BuildAsync(MetricsDbContext db, Guid snapshot, CancellationToken ct)
     {
         // A 1M-model snapshot takes tens of seconds here (1.5M author-days), past the default 30 s
@@ -69,7 +69,8 @@ public static class SnapshotAggregates
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({snapshot.ToString()}, 7))", ct);
-        if (await db.Snapshots.AnyAsync(s => s.Id == snapshot && s.AggregatedAt != null, ct))
+        var state = await db.Snapshots.Where(s => s.Id == snapshot).Select(s => new { s.AggregatedAt, s.AggregatesVersion, s.StartedAt }).SingleAsync(ct);
+        if (state.AggregatedAt is not null && state.AggregatesVersion >= Version)
         {
             return false;
         }
@@ -79,18 +80,53 @@ public static class SnapshotAggregates
         // ATTACH builds each partition's key and indexes by sorting its rows (1.7M author-days at 1M models): with the
         // default 64 MB those sorts went to disk, and the attach of created_per_day took 11.5 s of the build's 31.5 s.
         await db.Database.ExecuteSqlAsync($"SET LOCAL maintenance_work_mem = '512MB'", ct);
+        // An older version's build left some partitions attached: only the missing ones are built.
+        var attached = await db.Database.SqlQuery<string>($"""
+            SELECT c.relname AS "Value" FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE c.relname = ANY({Tables.Select(t => SnapshotPartitions.PartitionOf(t, snapshot)).ToArray()})
+            """).ToListAsync(ct);
+        var built = new List<string>();
 #pragma warning disable EF1002 // partition names are built from a Guid and fixed table names; the snapshot is a parameter
-        // Each aggregate goes into a fresh table of its own, attached as the snapshot's partition once filled: ATTACH
-        // builds its key and indexes in one sorted pass (1.7M synthetic author-days: 5.9 s, against 15.1 s inserted into three B-trees).
-        foreach (var table in Tables)
+        foreach (var table in Tables.Where(t => !attached.Contains(SnapshotPartitions.PartitionOf(t, snapshot))))
         {
             await db.Database.ExecuteSqlRawAsync($"""
                 DROP TABLE IF EXISTS {Partition(table, snapshot)};
                 CREATE TABLE {Partition(table, snapshot)} (LIKE {MetricsDbContext.Schema}.{table} INCLUDING DEFAULTS)
                 """, ct);
+            if (table == ActivityRanks.Table)
+            {
+                await ActivityRanks.FillAsync(db, Partition("created_per_day", snapshot), Partition(table, snapshot), snapshot,
+                    DateOnly.FromDateTime(state.StartedAt.UtcDateTime), ct);
+            }
+            else if (table == ParameterRankings.Table)
+            {
+                await ParameterRankings.FillAsync(db, Partition("parameter_bucket_totals", snapshot), Partition(table, snapshot), snapshot, ct);
+            }
+            else
+            {
+                await db.Database.ExecuteSqlRawAsync(Fill(table, snapshot), [snapshot], ct);
+            }
+            built.Add(table);
         }
-        await db.Database.ExecuteSqlRawAsync($$"""
-            INSERT INTO {{Partition("created_per_day", snapshot)}} (snapshot_id, author, day, repo_type, author_key, repos)
+        foreach (var table in built)
+        {
+            await db.Database.ExecuteSqlRawAsync($"""
+                ALTER TABLE {MetricsDbContext.Schema}.{table} ATTACH PARTITION {Partition(table, snapshot)} FOR VALUES IN ('{snapshot}');
+                ANALYZE {Partition(table, snapshot)}
+                """, ct);
+        }
+#pragma warning restore EF1002
+        await db.Database.ExecuteSqlAsync(
+            $"UPDATE metrics.snapshots SET aggregated_at = coalesce(aggregated_at, now()), aggregates_version = {Version} WHERE id = {snapshot}", ct);
+        await transaction.CommitAsync(ct);
+        return state.AggregatedAt is null;
+    }
+
+    /// <summary>The statement filling an aggregate's fresh table (<c>{0}</c> is the snapshot); the tables it reads are built before it.</summary>
+    private static string Fill(string table, Guid snapshot) => table switch
+    {
+        "created_per_day" => $$"""
+            INSERT INTO {{Partition(table, snapshot)}} (snapshot_id, author, day, repo_type, author_key, repos)
             SELECT {0}, c.author, c.day, c.repo_type, lower(c.author), count(*)
             FROM (SELECT r.author, (r.created_at AT TIME ZONE 'UTC')::date AS day, 'model' AS repo_type
                   FROM metrics.model_facts x JOIN metrics.models r ON r.id = x.model_id
@@ -104,45 +140,68 @@ public static class SnapshotAggregates
                   FROM metrics.space_facts x JOIN metrics.spaces r ON r.id = x.space_id
                   WHERE x.snapshot_id = {0} AND r.created_at IS NOT NULL) c
             GROUP BY c.author, c.day, c.repo_type
-            """, [snapshot], ct);
-        await db.Database.ExecuteSqlRawAsync($$"""
-            INSERT INTO {{Partition("model_tag_totals", snapshot)}} (snapshot_id, author, pipeline_tag, models, downloads, downloads_all_time, likes)
+            """,
+        "model_tag_totals" => $$"""
+            INSERT INTO {{Partition(table, snapshot)}} (snapshot_id, author, pipeline_tag, models, downloads, downloads_all_time, likes)
             SELECT {0}, m.author, coalesce(m.pipeline_tag, ''), count(*), sum(x.downloads), sum(coalesce(x.downloads_all_time, 0)), sum(x.likes)
             FROM metrics.model_facts x JOIN metrics.models m ON m.id = x.model_id
             WHERE x.snapshot_id = {0}
             GROUP BY m.author, coalesce(m.pipeline_tag, '')
-            """, [snapshot], ct);
-        await db.Database.ExecuteSqlRawAsync($$"""
-            INSERT INTO {{Partition("model_organization_totals", snapshot)}} (snapshot_id, author, models, downloads, downloads_all_time, likes)
+            """,
+        "model_organization_totals" => $$"""
+            INSERT INTO {{Partition(table, snapshot)}} (snapshot_id, author, models, downloads, downloads_all_time, likes)
             SELECT {0}, t.author, sum(t.models), sum(t.downloads), sum(t.downloads_all_time), sum(t.likes)
             FROM {{Partition("model_tag_totals", snapshot)}} t
             GROUP BY t.author
-            """, [snapshot], ct);
-        await db.Database.ExecuteSqlRawAsync($$"""
-            INSERT INTO {{Partition("dataset_organization_totals", snapshot)}} (snapshot_id, author, datasets, downloads, downloads_all_time, likes)
+            """,
+        // A pipeline tag belongs to one modality (Modality.PipelineTags); a tag no modality names counts in none.
+        "model_modality_totals" => $$"""
+            INSERT INTO {{Partition(table, snapshot)}} (snapshot_id, modality, author, models, downloads, downloads_all_time, likes)
+            SELECT {0}, g.modality, t.author, sum(t.models), sum(t.downloads), sum(t.downloads_all_time), sum(t.likes)
+            FROM {{Partition("model_tag_totals", snapshot)}} t
+            JOIN (VALUES {{string.Join(", ", Modality.PipelineTags.SelectMany(m => m.Value.Select(tag => $"('{m.Key}', '{tag}')")))}}) g(modality, pipeline_tag)
+              ON g.pipeline_tag = t.pipeline_tag
+            GROUP BY g.modality, t.author
+            """,
+        "pipeline_tag_totals" => $$"""
+            INSERT INTO {{Partition(table, snapshot)}} (snapshot_id, pipeline_tag, models, downloads, downloads_all_time, likes)
+            SELECT {0}, t.pipeline_tag, sum(t.models), sum(t.downloads), sum(t.downloads_all_time), sum(t.likes)
+            FROM {{Partition("model_tag_totals", snapshot)}} t
+            GROUP BY t.pipeline_tag
+            """,
+        // In parameter order, so a range's rows are next to each other on disk too.
+        "model_parameter_facts" => $$"""
+            INSERT INTO {{Partition(table, snapshot)}} (snapshot_id, parameter_count, model_id, author, pipeline_tag, downloads, downloads_all_time, likes)
+            SELECT {0}, m.parameter_count, m.id, m.author, m.pipeline_tag, x.downloads, coalesce(x.downloads_all_time, 0), x.likes
+            FROM metrics.model_facts x JOIN metrics.models m ON m.id = x.model_id
+            WHERE x.snapshot_id = {0} AND m.parameter_count IS NOT NULL
+            ORDER BY m.parameter_count, m.id
+            """,
+        "parameter_bucket_totals" => $$"""
+            INSERT INTO {{Partition(table, snapshot)}} (snapshot_id, author, bucket, models, downloads, downloads_all_time, likes)
+            SELECT {0}, t.author, t.bucket, count(*), sum(t.downloads), sum(t.downloads_all_time), sum(t.likes)
+            FROM (SELECT p.author, {{ParameterBuckets.IndexSql("p.parameter_count")}} AS bucket, p.downloads, p.downloads_all_time, p.likes
+                  FROM {{Partition("model_parameter_facts", snapshot)}} p) t
+            WHERE t.bucket >= 0
+            GROUP BY t.author, t.bucket
+            """,
+        "dataset_organization_totals" => $$"""
+            INSERT INTO {{Partition(table, snapshot)}} (snapshot_id, author, datasets, downloads, downloads_all_time, likes)
             SELECT {0}, d.author, count(*), sum(x.downloads), sum(coalesce(x.downloads_all_time, 0)), sum(x.likes)
             FROM metrics.dataset_facts x JOIN metrics.datasets d ON d.id = x.dataset_id
             WHERE x.snapshot_id = {0}
             GROUP BY d.author
-            """, [snapshot], ct);
-        await db.Database.ExecuteSqlRawAsync($$"""
-            INSERT INTO {{Partition("dataset_dimension_totals", snapshot)}} (snapshot_id, dimension, key, datasets, downloads, downloads_all_time, likes)
+            """,
+        "dataset_dimension_totals" => $$"""
+            INSERT INTO {{Partition(table, snapshot)}} (snapshot_id, dimension, key, datasets, downloads, downloads_all_time, likes)
             SELECT {0}, k.dimension, k.key, count(*), sum(x.downloads), sum(coalesce(x.downloads_all_time, 0)), sum(x.likes)
             FROM metrics.dataset_facts x JOIN metrics.datasets d ON d.id = x.dataset_id
             CROSS JOIN LATERAL ({{string.Join(" UNION ALL ", DatasetDimensions.Select(k => $"SELECT '{k.Dimension}', {k.KeySql}"))}}) k(dimension, key)
             WHERE x.snapshot_id = {0}
             GROUP BY k.dimension, k.key
-            """, [snapshot], ct);
-        foreach (var table in Tables)
-        {
-            await db.Database.ExecuteSqlRawAsync(
-                $"ALTER TABLE {MetricsDbContext.Schema}.{table} ATTACH PARTITION {Partition(table, snapshot)} FOR VALUES IN ('{snapshot}')", ct);
-        }
-#pragma warning restore EF1002
-        await db.Database.ExecuteSqlAsync($"UPDATE metrics.snapshots SET aggregated_at = now() WHERE id = {snapshot}", ct);
-        await transaction.CommitAsync(ct);
-        return true;
-    }
+            """,
+        _ => throw new ArgumentOutOfRangeException(nameof(table), table, "Not an aggregate table."),
+    };
 
     /// <summary>
     /// The dataset dimensions a breakdown can be by, each with the SQL giving a dataset's values (<c>d</c> is its row in
@@ -160,67 +219,7 @@ public static class SnapshotAggregates
 
     private static string Partition(string table, Guid snapshot) => $"{MetricsDbContext.Schema}.{SnapshotPartitions.PartitionOf(table, snapshot)}";
 
-    /// <summary>True when the snapshot's aggregates are built and can stand for its facts.</summary>
+    /// <summary>True when the snapshot's aggregates are built at this version and can stand for its facts.</summary>
     public static Task<bool> IsBuiltAsync(MetricsDbContext db, Guid snapshot, CancellationToken ct) =>
-        db.Snapshots.AnyAsync(s => s.Id == snapshot && s.AggregatedAt != null, ct);
-}
-
-/// <summary>How many repos of a type an author created on a UTC day, among those a snapshot saw.</summary>
-public sealed class CreatedPerDay
-{
-    public Guid SnapshotId { get; set; }
-    public string Author { get; set; } = "";
-    /// <summary>The author lower-cased: Hub account names are case-insensitive, and the calendar is asked by any spelling.</summary>
-    public string AuthorKey { get; set; } = "";
-    public DateOnly Day { get; set; }
-    /// <summary>"model", "dataset" or "space".</summary>
-    public string RepoType { get; set; } = "";
-    public int Repos { get; set; }
-}
-
-/// <summary>One author's models in a snapshot and their summed numbers.</summary>
-public sealed class ModelOrganizationTotal
-{
-    public Guid SnapshotId { get; set; }
-    public string Author { get; set; } = "";
-    public long Models { get; set; }
-    public long Downloads { get; set; }
-    public long DownloadsAllTime { get; set; }
-    public long Likes { get; set; }
-}
-
-/// <summary>One author's models of one pipeline tag ("" for none) in a snapshot, and their summed numbers.</summary>
-public sealed class ModelTagTotal
-{
-    public Guid SnapshotId { get; set; }
-    public string Author { get; set; } = "";
-    public string PipelineTag { get; set; } = "";
-    public long Models { get; set; }
-    public long Downloads { get; set; }
-    public long DownloadsAllTime { get; set; }
-    public long Likes { get; set; }
-}
-
-/// <summary>One author's datasets in a snapshot and their summed numbers.</summary>
-public sealed class DatasetOrganizationTotal
-{
-    public Guid SnapshotId { get; set; }
-    public string Author { get; set; } = "";
-    public long Datasets { get; set; }
-    public long Downloads { get; set; }
-    public long DownloadsAllTime { get; set; }
-    public long Likes { get; set; }
-}
-
-/// <summary>One value of a dataset dimension (a task category, a license...) in a snapshot: its datasets and their summed numbers.</summary>
-public sealed class DatasetDimensionTotal
-{
-    public Guid SnapshotId { get; set; }
-    /// <summary>A key of <see cref="SnapshotAggregates.DatasetDimensions"/>.</summary>
-    public string Dimension { get; set; } = "";
-    public string Key { get; set; } = "";
-    public long Datasets { get; set; }
-    public long Downloads { get; set; }
-    public long DownloadsAllTime { get; set; }
-    public long Likes { get; set; }
+        db.Snapshots.AnyAsync(s => s.Id == snapshot && s.AggregatedAt != null && s.AggregatesVersion >= Version, ct);
 }

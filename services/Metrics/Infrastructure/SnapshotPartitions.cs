@@ -53,8 +53,11 @@ public static class SnapshotPartitions
         Recreate(migrationBuilder, "dataset_dimension_totals", "snapshot_id, dimension, key");
     }
 
-    /// <summary>Recreates <paramref name="table"/> partitioned; each index statement names the table as <c>{0}</c>.</summary>
-    private static void Recreate(MigrationBuilder migrationBuilder, string table, string primaryKey, params string[] indexes)
+    /// <summary>
+    /// Recreates <paramref name="table"/> (just created by EF, still empty) partitioned by snapshot; each index statement names
+    /// the table as <c>{0}</c>. Later migrations call it between EF's CreateTable and its CreateIndex, which then index the partitioned table.
+    /// </summary>
+    public static void Recreate(MigrationBuilder migrationBuilder, string table, string primaryKey, params string[] indexes)
     {
         var name = $"{MetricsDbContext.Schema}.{table}";
         var createIndexes = string.Concat(indexes.Select(i => string.Format(CultureInfo.InvariantCulture, i, name) + ";\n"));

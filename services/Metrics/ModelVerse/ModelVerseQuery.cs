@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using HubPlatform.Metrics.Dimensions;
 using HubPlatform.Metrics.Infrastructure;
 using HubPlatform.Metrics.Queries;
 
@@ -49,7 +50,9 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
         if (f.MaxParameters is not null) rows = rows.Where(r => r.m.ParameterCount <= f.MaxParameters);
         if (f.CreatedFrom is not null) rows = rows.Where(r => r.m.CreatedAt >= f.CreatedFrom);
         if (f.CreatedTo is not null) rows = rows.Where(r => r.m.CreatedAt < f.CreatedTo);
-        if (f.OrgType is not null) rows = rows.Where(r => db.Organizations.Any(o => o.Name == r.m.Author && o.OrgType == f.OrgType));
+        // An author without a row would be an individual (every author gets one with its first page).
+        if (f.OrgType == OrgTypes.Individual) rows = rows.Where(r => !db.Organizations.Any(o => o.Name == r.m.Author && o.OrgType != OrgTypes.Individual));
+        else if (f.OrgType is not null) rows = rows.Where(r => db.Organizations.Any(o => o.Name == r.m.Author && o.OrgType == f.OrgType));
         return rows.Select(r => new Row
         {
             ModelId = r.m.Id,
@@ -79,9 +82,14 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
 
     public async Task<OrganizationRanking> TopOrganizationsAsync(Guid snapshot, string metric, int k, ModelFilter f, CancellationToken ct)
     {
-        if (f is { MinParameters: null, MaxParameters: null, CreatedFrom: null, CreatedTo: null } && await SnapshotAggregates.IsBuiltAsync(db, snapshot, ct))
+        if (f is { CreatedFrom: null, CreatedTo: null } && await SnapshotAggregates.IsBuiltAsync(db, snapshot, ct))
         {
-            return await FromAggregateAsync(snapshot, metric, k, f, ct);
+            var (top, total, models) = f is { MinParameters: null, MaxParameters: null } ? await FromTotalsAsync(snapshot, metric, k, f, ct)
+                : f is { PipelineTag: null, Modality: null, OrgType: null }
+                  && await new ParameterRange(db).FromRankingsAsync(snapshot, metric, k, f.MinParameters ?? long.MinValue, f.MaxParameters ?? long.MaxValue, ct) is { } ranked
+                    ? ranked
+                    : await FromParameterFactsAsync(snapshot, metric, k, f, ct);
+            return Ranking(snapshot, metric, k, top.Select(t => new OrganizationRow { Organization = t.Key, Value = t.Value, Models = t.Count }).ToList(), total, models);
         }
         var byOrg = (await Rows(snapshot, metric, f).GroupBy(r => r.Author)
                 .Select(g => new OrganizationRow { Organization = g.Key, Value = g.Sum(r => r.Value), Models = g.LongCount() })
@@ -91,23 +99,50 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
     }
 
     /// <summary>
-    /// From the snapshot's per-author totals (per author and pipeline tag when a tag or modality
-    /// filters), see SnapshotAggregates: only the top k rows and one row of totals leave Postgres.
+    /// From the snapshot's per-author totals (SnapshotAggregates): per author and pipeline tag when a tag filters, per
+    /// author and modality when a modality does, else per author; the top k through the metric's index. The totals
+    /// are the per-tag sums of the snapshot (a few dozen rows), or, with an org type, the filtered authors' sum.
     /// </summary>
-    private async Task<OrganizationRanking> FromAggregateAsync(Guid snapshot, string metric, int k, ModelFilter f, CancellationToken ct)
+    private async Task<(List<KeyedTotal> Top, double Total, long Models)> FromTotalsAsync(Guid snapshot, string metric, int k, ModelFilter f, CancellationToken ct)
     {
-        var sql = new SqlText();
         var value = AggregateMetric.Column(metric, "t.models");
-        var byTag = f.PipelineTag is not null || f.Modality is not null;
-        sql.Append(byTag
-            ? $"WITH g AS (SELECT t.author, sum({value})::float8 AS value, sum(t.models)::bigint AS repos FROM metrics.model_tag_totals t WHERE t.snapshot_id = {sql.P(snapshot)}"
-            : $"WITH g AS (SELECT t.author, ({value})::float8 AS value, t.models AS repos FROM metrics.model_organization_totals t WHERE t.snapshot_id = {sql.P(snapshot)}");
+        var table = f.PipelineTag is not null ? "model_tag_totals" : f.Modality is not null ? "model_modality_totals" : "model_organization_totals";
+        SqlText Where(SqlText sql, string from)
+        {
+            sql.Append($" FROM metrics.{from} t WHERE t.snapshot_id = {sql.P(snapshot)}");
+            if (f.PipelineTag is not null) sql.Append($" AND t.pipeline_tag = {sql.P(f.PipelineTag)}");
+            if (f.Modality is not null && from != "model_modality_totals") sql.Append($" AND t.pipeline_tag = ANY({sql.P(Modality.PipelineTags[f.Modality])})");
+            if (f.Modality is not null && from == "model_modality_totals") sql.Append($" AND t.modality = {sql.P(f.Modality)}");
+            if (f.OrgType is not null) sql.Append(TopAuthors.OrgType(sql, f.OrgType));
+            return sql;
+        }
+        var top = TopAuthors.Ranked(Where(new SqlText($"""SELECT t.author AS "Key", ({value})::float8 AS "Value", t.models AS "Count" """), table), value, k);
+        var totals = Where(new SqlText($"""SELECT NULL AS "Key", coalesce(sum({value}), 0)::float8 AS "Value", coalesce(sum(t.models), 0)::bigint AS "Count" """),
+            f.OrgType is null ? "pipeline_tag_totals" : table);
+        return await TopAuthors.ListAsync(top, totals, db, ct);
+    }
+
+    /// <summary>
+    /// A parameter range from the snapshot's models with a parameter count, kept in parameter order
+    /// (model_parameter_facts): one index range grouped by author, instead of the facts joined to every model.
+    /// </summary>
+    private async Task<(List<KeyedTotal> Top, double Total, long Models)> FromParameterFactsAsync(Guid snapshot, string metric, int k, ModelFilter f, CancellationToken ct)
+    {
+        var value = AggregateMetric.Column(metric, "1");
+        var sql = new SqlText($"""
+            WITH g AS (SELECT t.author, sum({value})::float8 AS value, count(*) AS models FROM metrics.model_parameter_facts t
+            """);
+        sql.Append($" WHERE t.snapshot_id = {sql.P(snapshot)} AND t.parameter_count >= {sql.P(f.MinParameters ?? long.MinValue)} AND t.parameter_count <= {sql.P(f.MaxParameters ?? long.MaxValue)}");
         if (f.PipelineTag is not null) sql.Append($" AND t.pipeline_tag = {sql.P(f.PipelineTag)}");
         if (f.Modality is not null) sql.Append($" AND t.pipeline_tag = ANY({sql.P(Modality.PipelineTags[f.Modality])})");
-        if (f.OrgType is not null) sql.Append($" AND EXISTS (SELECT 1 FROM metrics.organizations o WHERE o.name = t.author AND o.org_type = {sql.P(f.OrgType)})");
-        if (byTag) sql.Append(" GROUP BY t.author");
-        var (top, total, models) = await TopAuthors.ListAsync(sql, k, db, ct);
-        return Ranking(snapshot, metric, k, top.Select(t => new OrganizationRow { Organization = t.Key, Value = t.Value, Models = t.Count }).ToList(), total, models);
+        if (f.OrgType is not null) sql.Append(TopAuthors.OrgType(sql, f.OrgType));
+        sql.Append($"""
+             GROUP BY t.author)
+            (SELECT g.author AS "Key", g.value AS "Value", g.models AS "Count" FROM g ORDER BY g.value DESC, g.author COLLATE "C" LIMIT {sql.P(k)})
+            UNION ALL
+            (SELECT NULL, coalesce(sum(g.value), 0)::float8, coalesce(sum(g.models), 0)::bigint FROM g)
+            """);
+        return await TopAuthors.ListAsync(sql, db, ct);
     }
 
     /// <summary>Top organizations with their top models, ready for a treemap (organization → model).</summary>

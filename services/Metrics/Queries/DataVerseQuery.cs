@@ -102,16 +102,21 @@ public sealed class DataVerseQuery(MetricsDbContext db)
         if (f is { TaskCategory: null, Domain: null, Modality: null, License: null } && await SnapshotAggregates.IsBuiltAsync(db, snapshot, ct))
         {
             var value = AggregateMetric.Column(metric, "t.datasets");
-            var sql = new SqlText();
-            sql.Append($"""
-                WITH g AS (
-                    SELECT t.author, ({value})::float8 AS value, t.datasets AS repos
-                    FROM metrics.dataset_organization_totals t LEFT JOIN metrics.organizations o ON o.name = t.author
-                    WHERE t.snapshot_id = {sql.P(snapshot)}
-                """);
-            if (f.OrgType is not null) sql.Append($" AND coalesce(o.org_type, 'individual') = {sql.P(f.OrgType)}");
-            var (top, total, datasets) = await TopAuthors.ListAsync(sql, k, db, ct);
-            return (top.Select(t => new Group { Key = t.Key!, Value = t.Value, Count = t.Count }).ToList(), total, datasets);
+            var top = new SqlText($"""SELECT t.author AS "Key", ({value})::float8 AS "Value", t.datasets AS "Count" FROM metrics.dataset_organization_totals t""");
+            top.Append($" WHERE t.snapshot_id = {top.P(snapshot)}");
+            if (f.OrgType is not null) top.Append(TopAuthors.OrgType(top, f.OrgType));
+            // Unfiltered, the totals are the license rows of the dimension totals (one license per dataset: a few dozen rows).
+            var totals = new SqlText($"""SELECT NULL AS "Key", coalesce(sum({value}), 0)::float8 AS "Value", coalesce(sum(t.datasets), 0)::bigint AS "Count" """);
+            if (f.OrgType is null)
+            {
+                totals.Append($" FROM metrics.dataset_dimension_totals t WHERE t.snapshot_id = {totals.P(snapshot)} AND t.dimension = 'license'");
+            }
+            else
+            {
+                totals.Append($" FROM metrics.dataset_organization_totals t WHERE t.snapshot_id = {totals.P(snapshot)}").Append(TopAuthors.OrgType(totals, f.OrgType));
+            }
+            var (ranked, total, datasets) = await TopAuthors.ListAsync(TopAuthors.Ranked(top, value, k), totals, db, ct);
+            return (ranked.Select(t => new Group { Key = t.Key!, Value = t.Value, Count = t.Count }).ToList(), total, datasets);
         }
         var facts = new SqlText($"""SELECT d.author AS "Key", sum({MetricSql(metric)})::float8 AS "Value", count(*) AS "Count" """);
         From(facts, snapshot, f).Append(" GROUP BY d.author");

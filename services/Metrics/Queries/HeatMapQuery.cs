@@ -106,7 +106,8 @@ public sealed class HeatMapQuery(MetricsDbContext db)
         var (from, to) = Window(snapshot.At, weeks);
         if (await SnapshotAggregates.IsBuiltAsync(db, snapshot.Id, ct))
         {
-            return await RankingFromAggregateAsync(snapshot.Id, from, to, k, orgType, ct);
+            return await RankingFromRanksAsync(snapshot.Id, from, to, k, weeks, orgType, ct)
+                   ?? await RankingFromAggregateAsync(snapshot.Id, from, to, k, orgType, ct);
         }
         var sql = FromFacts(snapshot.Id, from, to, "all", null);
         var rows = new SqlText($"""
@@ -122,6 +123,51 @@ public sealed class HeatMapQuery(MetricsDbContext db)
         rows.Append($""" GROUP BY r."Author", o.org_type ORDER BY "Total" DESC, r."Author" COLLATE "C" LIMIT {rows.P(k)}""");
         return (await rows.ListAsync<RankRow>(db, ct))
             .Select(r => new ActivityRank(r.Name, r.OrgType, r.Models ?? 0, r.Datasets ?? 0, r.Spaces ?? 0, r.Total, r.ActiveDays)).ToList();
+    }
+
+    /// <summary>
+    /// The window's precomputed ranking (ActivityRanks): its first k authors (of the org type, if one is asked), each
+    /// with its repos per type and active days read from its own days in the window. Null when an org type leaves fewer
+    /// than k of the kept authors and more may rank below them: then the window's days are summed.
+    /// </summary>
+    private async Task<IReadOnlyList<ActivityRank>?> RankingFromRanksAsync(Guid snapshot, DateOnly from, DateOnly to, int k, int weeks, string? orgType, CancellationToken ct)
+    {
+        var sql = new SqlText();
+        var (s, f, t) = (sql.P(snapshot), sql.P(from), sql.P(to));
+        var individual = $"'{OrgTypes.Individual}'";
+        sql.Append($"""
+            WITH stored AS (SELECT r.rank, r.author, r.total FROM metrics.activity_ranks r
+                            WHERE r.snapshot_id = {s}
+                              AND r.weeks = (SELECT max(x.weeks) FROM metrics.activity_ranks x WHERE x.snapshot_id = {s} AND x.weeks <= {sql.P((short)weeks)})),
+            top AS (
+                SELECT stored.*, coalesce(o.org_type, {individual}) AS org_type
+                FROM stored LEFT JOIN metrics.organizations o ON o.name = stored.author
+            """);
+        if (orgType is not null) sql.Append($" WHERE coalesce(o.org_type, {individual}) = {sql.P(orgType)}");
+        sql.Append($"""
+                ORDER BY stored.rank LIMIT {sql.P(k)})
+            SELECT top.author AS "Name", top.org_type AS "OrgType", d.models AS "Models", d.datasets AS "Datasets", d.spaces AS "Spaces",
+                   top.total AS "Total", d.active_days AS "ActiveDays"
+            FROM top CROSS JOIN LATERAL (
+                SELECT sum(c.repos) FILTER (WHERE c.repo_type = 'model')::bigint AS models, sum(c.repos) FILTER (WHERE c.repo_type = 'dataset')::bigint AS datasets,
+                       sum(c.repos) FILTER (WHERE c.repo_type = 'space')::bigint AS spaces, count(DISTINCT c.day) AS active_days
+                FROM metrics.created_per_day c
+                WHERE c.snapshot_id = {s} AND c.author = top.author AND c.day >= {f} AND c.day <= {t}) d
+            ORDER BY top.rank
+            """);
+        var rows = await sql.ListAsync<RankRow>(db, ct);
+        if (orgType is not null && rows.Count < k && await WindowRanksFullAsync(snapshot, weeks, ct))
+        {
+            return null;
+        }
+        return rows.Select(r => new ActivityRank(r.Name, r.OrgType, r.Models ?? 0, r.Datasets ?? 0, r.Spaces ?? 0, r.Total, r.ActiveDays)).ToList();
+    }
+
+    /// <summary>Whether the window's stored ranking was cut at ActivityRanks.Kept authors (more authors were active in it).</summary>
+    private async Task<bool> WindowRanksFullAsync(Guid snapshot, int weeks, CancellationToken ct)
+    {
+        var window = await db.ActivityRanks.Where(r => r.SnapshotId == snapshot && r.Weeks <= weeks).MaxAsync(r => (short?)r.Weeks, ct);
+        return window is not null && await db.ActivityRanks.CountAsync(r => r.SnapshotId == snapshot && r.Weeks == window, ct) >= Infrastructure.ActivityRanks.Kept;
     }
 
     /// <summary>

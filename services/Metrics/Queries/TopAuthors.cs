@@ -1,3 +1,4 @@
+using HubPlatform.Metrics.Dimensions;
 using HubPlatform.Metrics.Infrastructure;
 
 namespace HubPlatform.Metrics.Queries;
@@ -14,24 +15,41 @@ internal sealed class KeyedTotal
 }
 
 /// <summary>
-/// The tail ModelVerse and DataVerse rankings share over the per-author aggregates. The caller writes
-/// an open CTE <c>WITH g AS (SELECT author, value, repos ...</c>; this closes it and asks only for the top k
-/// authors and one row of totals (author NULL), so a ranking over 200k authors sends k + 1 rows out of Postgres.
+/// The rankings ModelVerse and DataVerse share over the per-author aggregates: the top k authors and one row of
+/// totals (author NULL), in one round trip, so a ranking over 200k authors sends k + 1 rows out of Postgres.
 /// </summary>
 internal static class TopAuthors
 {
-    public static async Task<(List<KeyedTotal> Top, double Value, long Repos)> ListAsync(SqlText sql, int k, MetricsDbContext db, CancellationToken ct)
+    /// <summary>
+    /// <paramref name="top"/> selects the ranked rows (Key, Value, Count) in order, <paramref name="totals"/> the one
+    /// totals row (NULL, Value, Count); both are complete statements with their own parameters.
+    /// </summary>
+    public static Task<(List<KeyedTotal> Top, double Value, long Repos)> ListAsync(SqlText top, SqlText totals, MetricsDbContext db, CancellationToken ct) =>
+        ListAsync(new SqlText("(").Append(top, ") UNION ALL (").Append(totals, ")"), db, ct);
+
+    /// <summary>A statement whose rows are the ranked rows (Key, Value, Count) and one totals row (NULL, Value, Count).</summary>
+    public static async Task<(List<KeyedTotal> Top, double Value, long Repos)> ListAsync(SqlText sql, MetricsDbContext db, CancellationToken ct)
     {
-        sql.Append($"""
-            )
-            SELECT x.author AS "Key", x.value AS "Value", x.repos AS "Count"
-            FROM (SELECT * FROM g ORDER BY g.value DESC, g.author COLLATE "C" LIMIT {sql.P(k)}) x
-            UNION ALL
-            SELECT NULL, coalesce(sum(g.value), 0)::float8, coalesce(sum(g.repos), 0)::bigint FROM g
-            """);
         var rows = await sql.ListAsync<KeyedTotal>(db, ct);
-        var totals = rows.Single(r => r.Key is null);
-        var top = rows.Where(r => r.Key is not null).OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
-        return (top, totals.Value, totals.Count);
+        var sums = rows.Single(r => r.Key is null);
+        var ranked = rows.Where(r => r.Key is not null).OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
+        return (ranked, sums.Value, sums.Count);
     }
+
+    /// <summary>
+    /// The top k rows of a ranked aggregate (alias <c>t</c>, its conditions already appended after <c>WHERE ...</c>) by a
+    /// metric column: <c>ORDER BY metric DESC, author COLLATE "C"</c> is exactly its metric index (AggregateRows), so
+    /// Postgres reads k index entries, and k more per org type it skips.
+    /// </summary>
+    public static SqlText Ranked(SqlText where, string value, int k) =>
+        where.Append($""" ORDER BY {value} DESC, t.author COLLATE "C" LIMIT {where.P(k)}""");
+
+    /// <summary>
+    /// The condition "the author is of org type X" on an aggregate row <c>t</c>, as DataVerse and ModelVerse have always
+    /// read it: from the author's current row (an overview arriving after the snapshot reclassifies it), and an author
+    /// without a row is an individual.
+    /// </summary>
+    public static string OrgType(SqlText sql, string orgType) => orgType == OrgTypes.Individual
+        ? $" AND NOT EXISTS (SELECT 1 FROM metrics.organizations o WHERE o.name = t.author AND o.org_type <> {sql.P(orgType)})"
+        : $" AND EXISTS (SELECT 1 FROM metrics.organizations o WHERE o.name = t.author AND o.org_type = {sql.P(orgType)})";
 }

@@ -42,7 +42,8 @@ public sealed class MetricsFixture : IAsyncLifetime
     {
         await Database.CreateAsync();
         await Rabbit.CreateVirtualHostAsync(VirtualHost);
-        Metrics = new ServiceHost<MetricsDbContext>("metrics", Database, VirtualHost);
+        Metrics = new ServiceHost<MetricsDbContext>("metrics", Database, VirtualHost,
+            new Dictionary<string, string?> { [Microsoft.Extensions.Hosting.AdminKey.Setting] = TestAdminKey.Value });
         _ = Metrics.CreateClient();
         Bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(ServiceHost<MetricsDbContext>.MessagingFor(VirtualHost))));
         await Bus.StartAsync();

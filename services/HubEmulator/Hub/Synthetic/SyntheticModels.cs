@@ -170,13 +170,10 @@ public sealed class SyntheticModels : SyntheticRepos
         var model = _traits[index];
         if (model.Kind == ModelKind.Standalone)
         {
-            var random = Random(index, 4);
-            return $"{random.Pick(ModelVocabulary.StandaloneArchitectures)}-{ModelVocabulary.StandaloneWords[model.Word]}-{Suffix(index)}";
+            return $"{Architecture(index)}-{ModelVocabulary.StandaloneWords[model.Word]}-{Suffix(index)}";
         }
-        var root = _traits[model.Root];
-        var family = ModelVocabulary.Families[root.Word];
-        var size = family.Sizes[(model.Root * 7 + root.Generation) % family.Sizes.Length];
-        var baseName = $"{family.Stem}-{root.Generation}-{size}";
+        var (family, size) = FamilySize(model);
+        var baseName = $"{family.Stem}-{_traits[model.Root].Generation}-{size}";
         return model.Kind switch
         {
             ModelKind.BaseModel => baseName,
@@ -185,6 +182,38 @@ public sealed class SyntheticModels : SyntheticRepos
             ModelKind.Merge => $"{baseName}-{ModelVocabulary.MergeWords[model.Word]}-{Suffix(index)}",
             _ => $"{baseName}-{ModelVocabulary.FinetuneWords[model.Word]}-{Suffix(index)}",
         };
+    }
+
+    private string Architecture(int index) => Random(index, 4).Pick(ModelVocabulary.StandaloneArchitectures);
+
+    /// <summary>The family of a model's root and the size its base model comes in.</summary>
+    private (ModelFamily Family, string Size) FamilySize(ModelTraits model)
+    {
+        var root = _traits[model.Root];
+        var family = ModelVocabulary.Families[root.Word];
+        return (family, family.Sizes[(model.Root * 7 + root.Generation) % family.Sizes.Length]);
+    }
+
+    /// <summary>
+    /// The safetensors parameter total the Hub reports (null without safetensors weights: gguf files): a family's
+    /// models have its base model's size (an adapter only its LoRA weights, 1M-200M), a model trained from scratch its
+    /// architecture's; each a few percent off, as checkpoints are.
+    /// </summary>
+    public long? ParameterCount(int index)
+    {
+        if (LibraryName(index) == "gguf")
+        {
+            return null;
+        }
+        var model = _traits[index];
+        var random = Random(index, 8);
+        var size = model.Kind switch
+        {
+            ModelKind.Standalone => ModelSizes.OfArchitecture(Architecture(index)),
+            ModelKind.Adapter => 1e6 * Math.Pow(200, random.NextDouble()),
+            _ => ModelSizes.Of(FamilySize(model).Family, FamilySize(model).Size),
+        };
+        return (long)(size * (0.97 + 0.06 * random.NextDouble()));
     }
 
     public override string? PipelineTag(int index)
@@ -344,6 +373,10 @@ public sealed class SyntheticModels : SyntheticRepos
             cardData["datasets"] = new JsonArray(_datasets.Id(dataset));
         }
         repo["cardData"] = cardData;
+        if (ParameterCount(index) is { } parameters)
+        {
+            repo["safetensors"] = new JsonObject { ["parameters"] = new JsonObject { ["BF16"] = parameters }, ["total"] = parameters };
+        }
         repo["siblings"] = new JsonArray(new JsonObject { ["rfilename"] = "README.md" }, new JsonObject { ["rfilename"] = "config.json" });
     }
 

@@ -23,6 +23,35 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.ActivityRankEntry", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.Property<short>("Weeks")
+                        .HasColumnType("smallint")
+                        .HasColumnName("weeks");
+
+                    b.Property<short>("Rank")
+                        .HasColumnType("smallint")
+                        .HasColumnName("rank");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("author");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total");
+
+                    b.HasKey("SnapshotId", "Weeks", "Rank")
+                        .HasName("pk_activity_ranks");
+
+                    b.ToTable("activity_ranks", "metrics");
+                });
+
             modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.CreatedPerDay", b =>
                 {
                     b.Property<Guid>("SnapshotId")
@@ -56,11 +85,6 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
 
                     b.HasIndex("SnapshotId", "AuthorKey")
                         .HasDatabaseName("ix_created_per_day_snapshot_id_author_key");
-
-                    b.HasIndex("SnapshotId", "Day")
-                        .HasDatabaseName("ix_created_per_day_snapshot_id_day");
-
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("SnapshotId", "Day"), new[] { "Author", "RepoType", "Repos" });
 
                     b.ToTable("created_per_day", "metrics");
                 });
@@ -237,6 +261,30 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                     b.HasKey("SnapshotId", "Author")
                         .HasName("pk_dataset_organization_totals");
 
+                    b.HasIndex("SnapshotId", "Datasets", "Author")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_dataset_organization_totals_by_count");
+
+                    NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("SnapshotId", "Datasets", "Author"), new[] { null, null, "C" });
+
+                    b.HasIndex("SnapshotId", "Downloads", "Author")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_dataset_organization_totals_by_downloads");
+
+                    NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("SnapshotId", "Downloads", "Author"), new[] { null, null, "C" });
+
+                    b.HasIndex("SnapshotId", "DownloadsAllTime", "Author")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_dataset_organization_totals_by_downloads_all_time");
+
+                    NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("SnapshotId", "DownloadsAllTime", "Author"), new[] { null, null, "C" });
+
+                    b.HasIndex("SnapshotId", "Likes", "Author")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_dataset_organization_totals_by_likes");
+
+                    NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("SnapshotId", "Likes", "Author"), new[] { null, null, "C" });
+
                     b.ToTable("dataset_organization_totals", "metrics");
                 });
 
@@ -250,6 +298,11 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("author");
+
+                    b.PrimitiveCollection<string[]>("BaseModels")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("base_models");
 
                     b.Property<DateTimeOffset?>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -348,6 +401,67 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                     b.ToTable("model_facts", "metrics");
                 });
 
+            modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.ModelModalityTotal", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.Property<string>("Modality")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("modality");
+
+                    b.Property<string>("Author")
+                        .HasColumnType("text")
+                        .HasColumnName("author");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads");
+
+                    b.Property<long>("DownloadsAllTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads_all_time");
+
+                    b.Property<long>("Likes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("likes");
+
+                    b.Property<long>("Models")
+                        .HasColumnType("bigint")
+                        .HasColumnName("models");
+
+                    b.HasKey("SnapshotId", "Modality", "Author")
+                        .HasName("pk_model_modality_totals");
+
+                    b.HasIndex("SnapshotId", "Modality", "Downloads", "Author")
+                        .IsDescending(false, false, true, false)
+                        .HasDatabaseName("ix_model_modality_totals_by_downloads");
+
+                    NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("SnapshotId", "Modality", "Downloads", "Author"), new[] { null, null, null, "C" });
+
+                    b.HasIndex("SnapshotId", "Modality", "DownloadsAllTime", "Author")
+                        .IsDescending(false, false, true, false)
+                        .HasDatabaseName("ix_model_modality_totals_by_downloads_all_time");
+
+                    NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("SnapshotId", "Modality", "DownloadsAllTime", "Author"), new[] { null, null, null, "C" });
+
+                    b.HasIndex("SnapshotId", "Modality", "Likes", "Author")
+                        .IsDescending(false, false, true, false)
+                        .HasDatabaseName("ix_model_modality_totals_by_likes");
+
+                    NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("SnapshotId", "Modality", "Likes", "Author"), new[] { null, null, null, "C" });
+
+                    b.HasIndex("SnapshotId", "Modality", "Models", "Author")
+                        .IsDescending(false, false, true, false)
+                        .HasDatabaseName("ix_model_modality_totals_by_count");
+
+                    NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("SnapshotId", "Modality", "Models", "Author"), new[] { null, null, null, "C" });
+
+                    b.ToTable("model_modality_totals", "metrics");
+                });
+
             modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.ModelOrganizationTotal", b =>
                 {
                     b.Property<Guid>("SnapshotId")
@@ -377,7 +491,72 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                     b.HasKey("SnapshotId", "Author")
                         .HasName("pk_model_organization_totals");
 
+                    b.HasIndex("SnapshotId", "Downloads", "Author")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_model_organization_totals_by_downloads");
+
+                    NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("SnapshotId", "Downloads", "Author"), new[] { null, null, "C" });
+
+                    b.HasIndex("SnapshotId", "DownloadsAllTime", "Author")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_model_organization_totals_by_downloads_all_time");
+
+                    NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("SnapshotId", "DownloadsAllTime", "Author"), new[] { null, null, "C" });
+
+                    b.HasIndex("SnapshotId", "Likes", "Author")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_model_organization_totals_by_likes");
+
+                    NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("SnapshotId", "Likes", "Author"), new[] { null, null, "C" });
+
+                    b.HasIndex("SnapshotId", "Models", "Author")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_model_organization_totals_by_count");
+
+                    NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("SnapshotId", "Models", "Author"), new[] { null, null, "C" });
+
                     b.ToTable("model_organization_totals", "metrics");
+                });
+
+            modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.ModelParameterFact", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.Property<long>("ParameterCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("parameter_count");
+
+                    b.Property<string>("ModelId")
+                        .HasColumnType("text")
+                        .HasColumnName("model_id");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("author");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads");
+
+                    b.Property<long>("DownloadsAllTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads_all_time");
+
+                    b.Property<long>("Likes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("likes");
+
+                    b.Property<string>("PipelineTag")
+                        .HasColumnType("text")
+                        .HasColumnName("pipeline_tag");
+
+                    b.HasKey("SnapshotId", "ParameterCount", "ModelId")
+                        .HasName("pk_model_parameter_facts");
+
+                    b.ToTable("model_parameter_facts", "metrics");
                 });
 
             modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.ModelTagTotal", b =>
@@ -412,6 +591,30 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
 
                     b.HasKey("SnapshotId", "PipelineTag", "Author")
                         .HasName("pk_model_tag_totals");
+
+                    b.HasIndex("SnapshotId", "PipelineTag", "Downloads", "Author")
+                        .IsDescending(false, false, true, false)
+                        .HasDatabaseName("ix_model_tag_totals_by_downloads");
+
+                    NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("SnapshotId", "PipelineTag", "Downloads", "Author"), new[] { null, null, null, "C" });
+
+                    b.HasIndex("SnapshotId", "PipelineTag", "DownloadsAllTime", "Author")
+                        .IsDescending(false, false, true, false)
+                        .HasDatabaseName("ix_model_tag_totals_by_downloads_all_time");
+
+                    NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("SnapshotId", "PipelineTag", "DownloadsAllTime", "Author"), new[] { null, null, null, "C" });
+
+                    b.HasIndex("SnapshotId", "PipelineTag", "Likes", "Author")
+                        .IsDescending(false, false, true, false)
+                        .HasDatabaseName("ix_model_tag_totals_by_likes");
+
+                    NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("SnapshotId", "PipelineTag", "Likes", "Author"), new[] { null, null, null, "C" });
+
+                    b.HasIndex("SnapshotId", "PipelineTag", "Models", "Author")
+                        .IsDescending(false, false, true, false)
+                        .HasDatabaseName("ix_model_tag_totals_by_count");
+
+                    NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("SnapshotId", "PipelineTag", "Models", "Author"), new[] { null, null, null, "C" });
 
                     b.ToTable("model_tag_totals", "metrics");
                 });
@@ -475,6 +678,116 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                     b.ToTable("organizations", "metrics");
                 });
 
+            modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.ParameterBucketTotal", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.Property<string>("Author")
+                        .HasColumnType("text")
+                        .HasColumnName("author");
+
+                    b.Property<short>("Bucket")
+                        .HasColumnType("smallint")
+                        .HasColumnName("bucket");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads");
+
+                    b.Property<long>("DownloadsAllTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads_all_time");
+
+                    b.Property<long>("Likes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("likes");
+
+                    b.Property<long>("Models")
+                        .HasColumnType("bigint")
+                        .HasColumnName("models");
+
+                    b.HasKey("SnapshotId", "Author", "Bucket")
+                        .HasName("pk_parameter_bucket_totals");
+
+                    b.ToTable("parameter_bucket_totals", "metrics");
+                });
+
+            modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.ParameterRanking", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.Property<short>("Lowest")
+                        .HasColumnType("smallint")
+                        .HasColumnName("lowest");
+
+                    b.Property<short>("Highest")
+                        .HasColumnType("smallint")
+                        .HasColumnName("highest");
+
+                    b.Property<string>("Metric")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("metric");
+
+                    b.Property<short>("Rank")
+                        .HasColumnType("smallint")
+                        .HasColumnName("rank");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("author");
+
+                    b.Property<long>("Models")
+                        .HasColumnType("bigint")
+                        .HasColumnName("models");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("bigint")
+                        .HasColumnName("value");
+
+                    b.HasKey("SnapshotId", "Lowest", "Highest", "Metric", "Rank")
+                        .HasName("pk_parameter_rankings");
+
+                    b.ToTable("parameter_rankings", "metrics");
+                });
+
+            modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.PipelineTagTotal", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.Property<string>("PipelineTag")
+                        .HasColumnType("text")
+                        .HasColumnName("pipeline_tag");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads");
+
+                    b.Property<long>("DownloadsAllTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads_all_time");
+
+                    b.Property<long>("Likes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("likes");
+
+                    b.Property<long>("Models")
+                        .HasColumnType("bigint")
+                        .HasColumnName("models");
+
+                    b.HasKey("SnapshotId", "PipelineTag")
+                        .HasName("pk_pipeline_tag_totals");
+
+                    b.ToTable("pipeline_tag_totals", "metrics");
+                });
+
             modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.Snapshot", b =>
                 {
                     b.Property<Guid>("Id")
@@ -485,6 +798,10 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                     b.Property<DateTimeOffset?>("AggregatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("aggregated_at");
+
+                    b.Property<int>("AggregatesVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("aggregates_version");
 
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone")

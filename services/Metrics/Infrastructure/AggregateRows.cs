@@ -1,0 +1,213 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace HubPlatform.Metrics.Infrastructure;
+
+/// <summary>
+/// The rows of the per-snapshot pre-aggregates (<see cref="SnapshotAggregates"/> builds them) and their keys and
+/// indexes. A ranking reads its top k as an index scan of k rows: each per-author total has an index per metric,
+/// ordered as the rankings order (value descending, then the author's name in byte order, <c>COLLATE "C"</c>).
+/// </summary>
+internal static class AggregateRows
+{
+    public static void Configure(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<CreatedPerDay>(c =>
+        {
+            c.HasKey(x => new { x.SnapshotId, x.Author, x.Day, x.RepoType });
+            c.Property(x => x.RepoType).HasMaxLength(8);
+            // The calendar reads one account, matched case-insensitively; the ranking reads activity_ranks, then each ranked author's days by the primary key.
+            c.HasIndex(x => new { x.SnapshotId, x.AuthorKey });
+        });
+        modelBuilder.Entity<ModelOrganizationTotal>(t =>
+        {
+            t.HasKey(x => new { x.SnapshotId, x.Author });
+            Ranked(t, "model_organization_totals", nameof(ModelOrganizationTotal.Models));
+        });
+        modelBuilder.Entity<ModelTagTotal>(t =>
+        {
+            t.HasKey(x => new { x.SnapshotId, x.PipelineTag, x.Author });
+            Ranked(t, "model_tag_totals", nameof(ModelTagTotal.Models), nameof(ModelTagTotal.PipelineTag));
+        });
+        modelBuilder.Entity<ModelModalityTotal>(t =>
+        {
+            t.HasKey(x => new { x.SnapshotId, x.Modality, x.Author });
+            t.Property(x => x.Modality).HasMaxLength(32);
+            Ranked(t, "model_modality_totals", nameof(ModelModalityTotal.Models), nameof(ModelModalityTotal.Modality));
+        });
+        modelBuilder.Entity<PipelineTagTotal>(t => t.HasKey(x => new { x.SnapshotId, x.PipelineTag }));
+        modelBuilder.Entity<ModelParameterFact>(t => t.HasKey(x => new { x.SnapshotId, x.ParameterCount, x.ModelId }));
+        modelBuilder.Entity<ParameterBucketTotal>(t => t.HasKey(x => new { x.SnapshotId, x.Author, x.Bucket }));
+        modelBuilder.Entity<ParameterRanking>(r =>
+        {
+            r.HasKey(x => new { x.SnapshotId, x.Lowest, x.Highest, x.Metric, x.Rank });
+            r.Property(x => x.Metric).HasMaxLength(16);
+        });
+        modelBuilder.Entity<DatasetOrganizationTotal>(t =>
+        {
+            t.HasKey(x => new { x.SnapshotId, x.Author });
+            Ranked(t, "dataset_organization_totals", nameof(DatasetOrganizationTotal.Datasets));
+        });
+        modelBuilder.Entity<DatasetDimensionTotal>(t =>
+        {
+            t.HasKey(x => new { x.SnapshotId, x.Dimension, x.Key });
+            t.Property(x => x.Dimension).HasMaxLength(16);
+        });
+        modelBuilder.Entity<ActivityRankEntry>(r => r.HasKey(x => new { x.SnapshotId, x.Weeks, x.Rank }));
+    }
+
+    /// <summary>
+    /// One index per metric: (snapshot, [group,] metric DESC, author COLLATE "C"), named <c>ix_{table}_by_{metric}</c>, so
+    /// <c>ORDER BY metric DESC, author COLLATE "C" LIMIT k</c> reads k rows. <paramref name="count"/> is the property counting the repos.
+    /// </summary>
+    private static void Ranked<T>(EntityTypeBuilder<T> t, string table, string count, string? group = null) where T : class
+    {
+        foreach (var (metric, name) in new[] { ("Downloads", "downloads"), ("DownloadsAllTime", "downloads_all_time"), ("Likes", "likes"), (count, "count") })
+        {
+            string[] columns = group is null ? ["SnapshotId", metric, "Author"] : ["SnapshotId", group, metric, "Author"];
+            t.HasIndex(columns).HasDatabaseName($"ix_{table}_by_{name}")
+                .IsDescending([.. columns.Select(c => c == metric)])
+                .UseCollation([.. columns.Select(c => c == "Author" ? "C" : null!)]);
+        }
+    }
+}
+
+/// <summary>How many repos of a type an author created on a UTC day, among those a snapshot saw.</summary>
+public sealed class CreatedPerDay
+{
+    public Guid SnapshotId { get; set; }
+    public string Author { get; set; } = "";
+    /// <summary>The author lower-cased: Hub account names are case-insensitive, and the calendar is asked by any spelling.</summary>
+    public string AuthorKey { get; set; } = "";
+    public DateOnly Day { get; set; }
+    /// <summary>"model", "dataset" or "space".</summary>
+    public string RepoType { get; set; } = "";
+    public int Repos { get; set; }
+}
+
+/// <summary>One author's models in a snapshot and their summed numbers.</summary>
+public sealed class ModelOrganizationTotal
+{
+    public Guid SnapshotId { get; set; }
+    public string Author { get; set; } = "";
+    public long Models { get; set; }
+    public long Downloads { get; set; }
+    public long DownloadsAllTime { get; set; }
+    public long Likes { get; set; }
+}
+
+/// <summary>One author's models of one pipeline tag ("" for none) in a snapshot, and their summed numbers.</summary>
+public sealed class ModelTagTotal
+{
+    public Guid SnapshotId { get; set; }
+    public string Author { get; set; } = "";
+    public string PipelineTag { get; set; } = "";
+    public long Models { get; set; }
+    public long Downloads { get; set; }
+    public long DownloadsAllTime { get; set; }
+    public long Likes { get; set; }
+}
+
+/// <summary>One author's models of one modality (ModelVerse's grouping of pipeline tags) in a snapshot, and their summed numbers.</summary>
+public sealed class ModelModalityTotal
+{
+    public Guid SnapshotId { get; set; }
+    public string Author { get; set; } = "";
+    public string Modality { get; set; } = "";
+    public long Models { get; set; }
+    public long Downloads { get; set; }
+    public long DownloadsAllTime { get; set; }
+    public long Likes { get; set; }
+}
+
+/// <summary>A snapshot's models of one pipeline tag ("" for none), all authors together: the totals of a ranking by tag or modality.</summary>
+public sealed class PipelineTagTotal
+{
+    public Guid SnapshotId { get; set; }
+    public string PipelineTag { get; set; } = "";
+    public long Models { get; set; }
+    public long Downloads { get; set; }
+    public long DownloadsAllTime { get; set; }
+    public long Likes { get; set; }
+}
+
+/// <summary>
+/// A model with a parameter count in a snapshot, with what a ModelVerse ranking needs of it, kept in parameter order:
+/// a parameter range is one index range of this table instead of the snapshot's facts joined to every model.
+/// </summary>
+public sealed class ModelParameterFact
+{
+    public Guid SnapshotId { get; set; }
+    public long ParameterCount { get; set; }
+    public string ModelId { get; set; } = "";
+    public string Author { get; set; } = "";
+    public string? PipelineTag { get; set; }
+    public long Downloads { get; set; }
+    public long DownloadsAllTime { get; set; }
+    public long Likes { get; set; }
+}
+
+/// <summary>One author's models of one parameter size class (an index into ParameterBuckets.All) in a snapshot.</summary>
+public sealed class ParameterBucketTotal
+{
+    public Guid SnapshotId { get; set; }
+    public string Author { get; set; } = "";
+    public short Bucket { get; set; }
+    public long Models { get; set; }
+    public long Downloads { get; set; }
+    public long DownloadsAllTime { get; set; }
+    public long Likes { get; set; }
+}
+
+/// <summary>
+/// A place in the ranking of the models whose size classes run from <see cref="Lowest"/> to <see cref="Highest"/>
+/// by <see cref="Metric"/> (<see cref="ParameterRankings"/>); rank 0 holds the run's totals, author "".
+/// </summary>
+public sealed class ParameterRanking
+{
+    public Guid SnapshotId { get; set; }
+    public short Lowest { get; set; }
+    public short Highest { get; set; }
+    public string Metric { get; set; } = "";
+    public short Rank { get; set; }
+    public string Author { get; set; } = "";
+    public long Value { get; set; }
+    public long Models { get; set; }
+}
+
+/// <summary>One author's datasets in a snapshot and their summed numbers.</summary>
+public sealed class DatasetOrganizationTotal
+{
+    public Guid SnapshotId { get; set; }
+    public string Author { get; set; } = "";
+    public long Datasets { get; set; }
+    public long Downloads { get; set; }
+    public long DownloadsAllTime { get; set; }
+    public long Likes { get; set; }
+}
+
+/// <summary>One value of a dataset dimension (a task category, a license...) in a snapshot: its datasets and their summed numbers.</summary>
+public sealed class DatasetDimensionTotal
+{
+    public Guid SnapshotId { get; set; }
+    /// <summary>A key of <see cref="SnapshotAggregates.DatasetDimensions"/>.</summary>
+    public string Dimension { get; set; } = "";
+    public string Key { get; set; } = "";
+    public long Datasets { get; set; }
+    public long Downloads { get; set; }
+    public long DownloadsAllTime { get; set; }
+    public long Likes { get; set; }
+}
+
+/// <summary>
+/// The HeatMap ranking of a window, precomputed: the <see cref="ActivityRanks.Kept"/> authors who created the most repos in
+/// the <see cref="Weeks"/> weeks up to the snapshot's day, <see cref="Rank"/> 1 first (see <see cref="ActivityRanks"/>).
+/// </summary>
+public sealed class ActivityRankEntry
+{
+    public Guid SnapshotId { get; set; }
+    public short Weeks { get; set; }
+    public short Rank { get; set; }
+    public string Author { get; set; } = "";
+    public long Total { get; set; }
+}
