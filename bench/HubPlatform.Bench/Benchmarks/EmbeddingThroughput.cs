@@ -38,7 +38,7 @@ public static class EmbeddingThroughput
         }
         var cards = File.ReadLines(CardsPath).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement)
             .Select(e => (Id: e.GetProperty("id").GetString()!, Readme: e.GetProperty("readme").GetString() ?? "")).ToList();
-        var relevance = RelevanceSet.Load(Path.Combine(BenchPlatform.RepoRoot, "tests", "HubPlatform.Tests", "Search", "relevance-set.json"));
+        var relevance = RelevanceSet.Load(Path.Combine(BenchPlatform.RepoRoot, "tests", "Search.Tests", "relevance-set.json"));
         // Quality over the whole sample; in --quick, the expected cards and as many others as distractors.
         var judged = options.Quick
             ? cards.Where(c => relevance.ExpectedIds.Contains(c.Id)).Concat(cards.Where(c => !relevance.ExpectedIds.Contains(c.Id)).Take(relevance.ExpectedIds.Count)).ToList()
@@ -85,7 +85,7 @@ public static class EmbeddingThroughput
                      $"service's `CardChunker`: ≤ 256 tokens, ≤ 16 chunks a card), embedded by the service's `SentenceEmbedder` in one call on the CPU " +
                      $"({Environment.ProcessorCount} cores), median of {options.Runs} runs. fp32 runs length-sorted batches of 32 on every core; int8 runs " +
                      "one text per run, one run per core (its activations are quantized per run, so texts never share a run and a text's vector is its own). " +
-                     $"Quality: {relevance.Queries.Count} capability queries written from the cards (`tests/HubPlatform.Tests/Search/relevance-set.json`, " +
+                     $"Quality: {relevance.Queries.Count} capability queries written from the cards (`tests/Search.Tests/relevance-set.json`, " +
                      $"{relevance.ExpectedIds.Count} expected models), each card ranked by its best chunk among {judged.Count:N0} cards.")
             .Line()
             .Table(["path", "texts/s", "tokens/s", "cards/s", "tokens per text", "chunks per card", "recall@10", "MRR", "full-hub backlog, h (distinct texts)"], rows)
