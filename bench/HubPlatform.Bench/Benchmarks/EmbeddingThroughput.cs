@@ -42,7 +42,7 @@ public static class EmbeddingThroughput
         }
         var cards = File.ReadLines(CardsPath).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement)
             .Select(e => (Id: e.GetProperty("id").GetString()!, Readme: e.GetProperty("readme").GetString() ?? "")).ToList();
-        var relevance = RelevanceSet.Load(Path.Combine(BenchPlatform.RepoRoot, "tests", "HubPlatform.Tests", "Search", "relevance-set.json"));
+        var relevance = RelevanceSet.Load(Path.Combine(BenchPlatform.RepoRoot, "tests", "Search.Tests", "relevance-set.json"));
         // Quality over the whole sample; in --quick, the expected cards and as many others as distractors.
         var judged = options.Quick
             ? cards.Where(c => relevance.ExpectedIds.Contains(c.Id)).Concat(cards.Where(c => !relevance.ExpectedIds.Contains(c.Id)).Take(relevance.ExpectedIds.Count)).ToList()
@@ -115,7 +115,7 @@ public static class EmbeddingThroughput
                      $"service's `CardChunker`: ≤ 256 tokens, ≤ 16 chunks a card), embedded by the service's `SentenceEmbedder` in one call on the CPU " +
                      $"({Environment.ProcessorCount} cores), median of {options.Runs} runs. fp32 runs length-sorted batches of 32 on every core; int8 runs " +
                      "one text per run, one run per core (its activations are quantized per run, so texts never share a run and a text's vector is its own). " +
-                     $"Quality: {relevance.Queries.Count} capability queries written from the cards (`tests/HubPlatform.Tests/Search/relevance-set.json`, " +
+                     $"Quality: {relevance.Queries.Count} capability queries written from the cards (`tests/Search.Tests/relevance-set.json`, " +
                      $"{relevance.ExpectedIds.Count} expected models), each card ranked by its best chunk among {judged.Count:N0} cards. " +
                      "Mean cosine to fp32: over every chunk of those cards, how close an int8 way's vector of a text is to fp32's vector of the " +
                      "same text (no query involved: agreement with the model as trained).")
