@@ -81,7 +81,7 @@ public class CardBacklogTests(EmulatorFactory emulator, CardBacklogTests.QuotaHu
     {
         await using var hub = new EmulatorFactory();
         await using var rig = await CrawlerRig.StartAsync(hub, settings: Cards);
-        await using var search = new ServiceHost<SearchDbContext>("search", rig.Database, rig.VirtualHost, SearchFixture.Settings);
+        await using var search = new ServiceHost<SearchDbContext>("search", rig.Database, rig.VirtualHost, SearchHost.Settings);
         var searchApi = search.CreateClient(); // started before the crawl, so its queues get every page
         await rig.WaitForCompletionAsync(await rig.RequestCrawlAsync());
         await WaitForBacklogAsync(rig);
@@ -116,9 +116,9 @@ public class CardBacklogTests(EmulatorFactory emulator, CardBacklogTests.QuotaHu
             sha => sha == newSha, TimeSpan.FromMinutes(1), "search to store the new card");
         foreach (var mode in new[] { "keyword", "semantic" })
         {
-            var first = await Eventually.GetAsync(async () => (await SearchFixture.Json(searchApi, $"/api/search?q=limericks%20about%20quokkas&k=3&mode={mode}"))?
+            var first = await Eventually.GetAsync(async () => (await SearchHost.Json(searchApi, $"/api/search?q=limericks%20about%20quokkas&k=3&mode={mode}"))?
                     .GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("id").GetString()).FirstOrDefault(),
-                hit => hit == id, SearchFixture.Patience, $"{mode} search to find {id} first by its new card");
+                hit => hit == id, SearchHost.Patience, $"{mode} search to find {id} first by its new card");
             Assert.Equal(id, first);
         }
 

@@ -105,7 +105,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
     public async Task A_semantic_hit_shows_the_card_passage_it_was_found_by_and_its_key_facts()
     {
         var search = platform.Search.CreateClient();
-        var result = await SearchFixture.Json(search, "/api/search?q=classify%20sentences%20of%20clinical%20trial%20abstracts&k=5&mode=semantic");
+        var result = await SearchHost.Json(search, "/api/search?q=classify%20sentences%20of%20clinical%20trial%20abstracts&k=5&mode=semantic");
         var hit = result!.Value.GetProperty("hits").EnumerateArray().First(h => h.GetProperty("id").GetString() == "SaborDay/Phi2_RCT1M-ft-heading");
         var snippet = hit.GetProperty("snippet").GetString()!;
         // The passage is a piece of the card's prose (its metadata text says nothing of clinical trials).
@@ -123,7 +123,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
     {
         var search = platform.Search.CreateClient();
         // Jukaboo's four Llama2_7B_chat_DE variants share one card template and the germanquad dataset.
-        var similar = await SearchFixture.Json(search, "/api/search/similar/Jukaboo/Llama2_7B_chat_DE?k=10");
+        var similar = await SearchHost.Json(search, "/api/search/similar/Jukaboo/Llama2_7B_chat_DE?k=10");
         var ids = similar!.Value.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("id").GetString()!).ToList();
         output.WriteLine(string.Join(", ", ids));
         Assert.DoesNotContain("Jukaboo/Llama2_7B_chat_DE", ids);
@@ -180,7 +180,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
             [new RepoCard(dataset.Id, null, "---\nlicense: mit\n---\n# Patient doctor dialogues\n\nReal-sounding consultations in which a doctor asks about symptoms.")]));
 
         var found = await Eventually.GetAsync(async () => (List<string>?)await IdsAsync(search, "/api/search?q=conversations%20with%20a%20doctor&repoType=dataset&k=5"),
-            ids => ids.Contains(dataset.Id), SearchFixture.Patience, "the dataset to be searchable");
+            ids => ids.Contains(dataset.Id), SearchHost.Patience, "the dataset to be searchable");
         Assert.Single(found);
         Assert.DoesNotContain(dataset.Id, await IdsAsync(search, "/api/search?q=conversations%20with%20a%20doctor&k=50"));
         Assert.Equal(1, await platform.Database.CountAsync($"search.chunks WHERE repo_type = 'dataset' AND id = '{dataset.Id}'"));
@@ -188,7 +188,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         // A model of the same name is not touched by removing the dataset.
         await platform.Bus.Publish(new ReposRemoved(platform.Snapshot, DateTimeOffset.UtcNow, RepoType.Dataset, [dataset.Id]));
         await Eventually.GetAsync(async () => (List<string>?)await IdsAsync(search, "/api/search?q=conversations%20with%20a%20doctor&repoType=dataset&k=5&mode=keyword"),
-            ids => ids.Count == 0, SearchFixture.Patience, "the dataset to leave search");
+            ids => ids.Count == 0, SearchHost.Patience, "the dataset to leave search");
         Assert.Equal(0, await platform.Database.CountAsync($"search.chunks WHERE id = '{dataset.Id}'"));
         Assert.Empty(await IdsAsync(search, "/api/search?q=conversations%20with%20a%20doctor&repoType=dataset&k=5&mode=semantic"));
         Assert.Equal(SampleData.SampleModels.Count, await platform.Database.CountAsync("search.documents WHERE repo_type = 'model' AND id NOT LIKE 'search-test/%'"));
@@ -204,14 +204,14 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
 
         var card = SampleCards.Get(id);
         await platform.Bus.Publish(new CardsFetched(platform.Snapshot, 20_000, DateTimeOffset.UtcNow, RepoType.Model, [new RepoCard(id, null, card.Readme)]));
-        await Eventually.GetAsync(() => platform.Rabbit.MessagesAsync(platform.VirtualHost, "search-cards-fetched"), n => n == 0, SearchFixture.Patience, "the card to be consumed");
+        await Eventually.GetAsync(() => platform.Rabbit.MessagesAsync(platform.VirtualHost, "search-cards-fetched"), n => n == 0, SearchHost.Patience, "the card to be consumed");
         Assert.Equal(versions, await ChunkVersionsAsync(id));
         Assert.Equal(embeddings, await platform.Database.CountAsync("search.embeddings"));
 
         // A new last paragraph changes the last chunk only.
         var changed = card.Readme + "\n\nNow also answers questions about Kubernetes operators written in Rust.";
         await platform.Bus.Publish(new CardsFetched(platform.Snapshot, 20_001, DateTimeOffset.UtcNow.AddSeconds(1), RepoType.Model, [new RepoCard(id, null, changed)]));
-        var after = await Eventually.GetAsync(async () => (List<long>?)await ChunkVersionsAsync(id), v => v.SequenceEqual(versions) is false, SearchFixture.Patience, "the chunks to change");
+        var after = await Eventually.GetAsync(async () => (List<long>?)await ChunkVersionsAsync(id), v => v.SequenceEqual(versions) is false, SearchHost.Patience, "the chunks to change");
         Assert.Equal(1, versions.Count(v => !after.Contains(v)));
         await platform.WaitUntilIndexedAsync(search);
     }
@@ -221,27 +221,27 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
     {
         // Nearly every vector here is a model's: asking for 10 datasets makes the approximate search widen. (Each
         // host gets its own query: answers are cached in Redis, shared by the replicas of one database.)
-        var fixtureHost = await SearchFixture.Json(platform.Search.CreateClient(), "/api/search?q=chat%20assistant&mode=semantic&repoType=dataset&k=10");
+        var fixtureHost = await SearchHost.Json(platform.Search.CreateClient(), "/api/search?q=chat%20assistant&mode=semantic&repoType=dataset&k=10");
         // The default bound (50,000 vectors) is beyond this whole index: it widened to every vector and is complete.
         Assert.False(fixtureHost!.Value.GetProperty("partial").GetBoolean());
         Assert.True(fixtureHost.Value.GetProperty("hits").GetArrayLength() < 10);
 
-        await using var bounded = platform.Host(new Dictionary<string, string?>(SearchFixture.Settings) { ["Search:Semantic:MaxCandidates"] = "300" });
+        await using var bounded = platform.Host(new Dictionary<string, string?>(SearchHost.Settings) { ["Search:Semantic:MaxCandidates"] = "300" });
         var status = await platform.WaitUntilIndexedAsync(bounded.CreateClient());
         Assert.True(status.GetProperty("indexedVectors").GetInt64() > 300);
-        var semantic = await SearchFixture.Json(bounded.CreateClient(), "/api/search?q=a%20helpful%20assistant&mode=semantic&repoType=dataset&k=10");
+        var semantic = await SearchHost.Json(bounded.CreateClient(), "/api/search?q=a%20helpful%20assistant&mode=semantic&repoType=dataset&k=10");
         Assert.True(semantic!.Value.GetProperty("partial").GetBoolean());
-        var hybrid = await SearchFixture.Json(bounded.CreateClient(), "/api/search?q=a%20helpful%20assistant&repoType=dataset&k=10");
+        var hybrid = await SearchHost.Json(bounded.CreateClient(), "/api/search?q=a%20helpful%20assistant&repoType=dataset&k=10");
         Assert.True(hybrid!.Value.GetProperty("partial").GetBoolean());
         // Keyword search is exact, and a query that finds its k repos within the bound is complete.
-        var keyword = await SearchFixture.Json(bounded.CreateClient(), "/api/search?q=a%20helpful%20assistant&mode=keyword&repoType=dataset&k=10");
+        var keyword = await SearchHost.Json(bounded.CreateClient(), "/api/search?q=a%20helpful%20assistant&mode=keyword&repoType=dataset&k=10");
         Assert.False(keyword!.Value.GetProperty("partial").GetBoolean());
-        var models = await SearchFixture.Json(bounded.CreateClient(), "/api/search?q=a%20helpful%20assistant&mode=semantic&k=10");
+        var models = await SearchHost.Json(bounded.CreateClient(), "/api/search?q=a%20helpful%20assistant&mode=semantic&k=10");
         Assert.False(models!.Value.GetProperty("partial").GetBoolean());
         Assert.Equal(10, models.Value.GetProperty("hits").GetArrayLength());
 
         // The OpenAPI document says what the field means.
-        var document = await SearchFixture.Json(bounded.CreateClient(), "/openapi/v1.json");
+        var document = await SearchHost.Json(bounded.CreateClient(), "/openapi/v1.json");
         var partial = document!.Value.GetProperty("components").GetProperty("schemas").GetProperty("SearchResults").GetProperty("properties").GetProperty("partial");
         Assert.Contains("Search:Semantic:MaxCandidates", partial.GetProperty("description").GetString());
     }
@@ -250,7 +250,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
     public async Task A_restarted_replica_loads_its_saved_index_and_reembeds_nothing()
     {
         var path = Path.Combine(platform.IndexDirectory, "{replica}.usearch");
-        var settings = new Dictionary<string, string?>(SearchFixture.Settings) { ["Search:Embeddings:Index:Path"] = path };
+        var settings = new Dictionary<string, string?>(SearchHost.Settings) { ["Search:Embeddings:Index:Path"] = path };
         var embeddings = await platform.Database.CountAsync("search.embeddings");
         JsonElement first;
         await using (var replica = platform.Host(settings))
@@ -261,7 +261,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         Assert.True(File.Exists(path.Replace("{replica}", Environment.MachineName)));
 
         await using var restarted = platform.Host(settings);
-        var status = (await SearchFixture.Json(restarted.CreateClient(), "/api/search/status"))!.Value;
+        var status = (await SearchHost.Json(restarted.CreateClient(), "/api/search/status"))!.Value;
         Assert.Equal(first.GetProperty("indexedVectors").GetInt64(), status.GetProperty("indexedVectors").GetInt64());
         Assert.Equal(first.GetProperty("indexWatermark").GetInt64(), status.GetProperty("indexWatermark").GetInt64());
         Assert.Equal(0, status.GetProperty("embeddedSinceStart").GetInt64());
@@ -298,7 +298,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         var own = await Eventually.GetAsync(async () => (long?)await ScalarAsync<long>("""
                 SELECT coalesce(max(e.key), 0) FROM search.documents d JOIN search.embeddings e ON e.text_hash = d.text_hash WHERE d.id = 'search-test/late-commit'
                 """),
-            k => k > 0 && index.Contains((ulong)k), SearchFixture.Patience, "the copy's text to be indexed") ?? 0;
+            k => k > 0 && index.Contains((ulong)k), SearchHost.Patience, "the copy's text to be indexed") ?? 0;
         var late = state.Watermark - 3;
         // As if a transaction that took version `late` long ago committed only now, with a new text (the
         // translation adapter's vector under a text of its own). The watermark has moved past it, so the next sync cannot see it.
@@ -320,7 +320,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         // The repo leaves the Hub: its texts (no other repo names them) leave the index at the full comparison,
         // while the model it was copied from keeps its own.
         await platform.Bus.Publish(new ReposRemoved(platform.Snapshot, DateTimeOffset.UtcNow, RepoType.Model, ["search-test/late-commit"]));
-        await Eventually.GetAsync(() => platform.Database.CountAsync("search.documents WHERE id = 'search-test/late-commit'"), n => n == 0, SearchFixture.Patience, "the copy to be removed");
+        await Eventually.GetAsync(() => platform.Database.CountAsync("search.documents WHERE id = 'search-test/late-commit'"), n => n == 0, SearchHost.Patience, "the copy to be removed");
         await worker.CompareWithDatabaseAsync(recentOnly: false, CancellationToken.None);
         Assert.False(index.Contains((ulong)lateKey));
         Assert.False(index.Contains((ulong)own));
@@ -353,7 +353,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
             }
             Assert.Equal(5, expected.Count);
 
-            var hits = (await SearchFixture.Json(search, $"/api/search?q={Uri.EscapeDataString(query)}&mode=semantic&k=10&author={author}"))!.Value
+            var hits = (await SearchHost.Json(search, $"/api/search?q={Uri.EscapeDataString(query)}&mode=semantic&k=10&author={author}"))!.Value
                 .GetProperty("hits").EnumerateArray().Select(h => (Id: h.GetProperty("id").GetString()!, Score: h.GetProperty("score").GetDouble())).ToList();
             output.WriteLine(string.Join(", ", hits.Select(h => $"{h.Id} {h.Score:F3} (expected {expected.GetValueOrDefault(h.Id):F3})")));
             Assert.Equal(expected.Keys.Order(), hits.Select(h => h.Id).Order());
@@ -387,8 +387,8 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         await platform.Bus.Publish(new ModelsObserved(platform.Snapshot, 40_000, DateTimeOffset.UtcNow, models));
 
         const string url = "/api/search?q=trend&mode=keyword&k=10&author=search-test-trend";
-        await Eventually.GetAsync(async () => (List<string>?)await IdsAsync(search, url), ids => ids.Count == models.Length, SearchFixture.Patience, "the trending models to be stored");
-        var hits = (await SearchFixture.Json(search, url + "&sort=trending"))!.Value.GetProperty("hits").EnumerateArray().ToList();
+        await Eventually.GetAsync(async () => (List<string>?)await IdsAsync(search, url), ids => ids.Count == models.Length, SearchHost.Patience, "the trending models to be stored");
+        var hits = (await SearchHost.Json(search, url + "&sort=trending"))!.Value.GetProperty("hits").EnumerateArray().ToList();
         var expected = models.OrderByDescending(m => m.TrendingScore ?? double.MinValue).Select(m => m.Id).ToList();
         Assert.Equal(expected, hits.Select(h => h.GetProperty("id").GetString()));
         Assert.Equal(models.OrderByDescending(m => m.TrendingScore ?? double.MinValue).Select(m => m.TrendingScore),
@@ -428,7 +428,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
     /// <summary>What the service saw for a missed query: the semantic and keyword lists, and whether the repo's vectors are in the index.</summary>
     private async Task DiagnoseAsync(HttpClient search, string query, string expected)
     {
-        var semantic = await SearchFixture.Json(search, $"/api/search?q={Uri.EscapeDataString(query)}&k=10&mode=semantic");
+        var semantic = await SearchHost.Json(search, $"/api/search?q={Uri.EscapeDataString(query)}&k=10&mode=semantic");
         output.WriteLine("  semantic: " + string.Join(", ", semantic!.Value.GetProperty("hits").EnumerateArray().Select(h => $"{h.GetProperty("id").GetString()} {h.GetProperty("score").GetDouble():F3}")));
         var keyword = await IdsAsync(search, $"/api/search?q={Uri.EscapeDataString(query)}&k=10&mode=keyword");
         output.WriteLine("  keyword: " + string.Join(", ", keyword));
@@ -482,7 +482,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
 
     private static async Task<List<string>> IdsAsync(HttpClient search, string url)
     {
-        var result = await SearchFixture.Json(search, url);
+        var result = await SearchHost.Json(search, url);
         Assert.True(result.HasValue, $"{url} failed");
         return result.Value.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("id").GetString()!).ToList();
     }

@@ -16,12 +16,6 @@ namespace HubPlatform.Tests.Search.Integration;
 /// </summary>
 public sealed class SearchFixture : IAsyncLifetime
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromMinutes(8);
-
-    // Four chunks per card keep the whole sample's embedding to a few minutes on a shared CI machine; the
-    // descriptions the queries below rely on are in every card's first screen.
-    public static readonly Dictionary<string, string?> Settings = new() { ["Search:Embeddings:MaxChunksPerCard"] = "4" };
-
     public PlatformDatabase Database { get; } = new();
     public Rabbit Rabbit { get; } = new();
     public string VirtualHost { get; } = "search-" + Guid.NewGuid().ToString("N")[..8];
@@ -40,7 +34,7 @@ public sealed class SearchFixture : IAsyncLifetime
     {
         await Database.CreateAsync();
         await Rabbit.CreateVirtualHostAsync(VirtualHost);
-        Search = Host(Settings);
+        Search = Host(SearchHost.Settings);
         _ = Search.CreateClient();
         Bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(ServiceHost<SearchDbContext>.MessagingFor(VirtualHost))));
         await Bus.StartAsync();
@@ -54,7 +48,7 @@ public sealed class SearchFixture : IAsyncLifetime
         {
             await Bus.Publish(new CardsFetched(Snapshot, ++page, ObservedAt, RepoType.Model, cards));
         }
-        await Eventually.GetAsync(() => Database.CountAsync("search.cards"), n => n == CardPages.SelectMany(p => p).Select(c => c.Id).Distinct().Count(), Patience, "every card stored");
+        await Eventually.GetAsync(() => Database.CountAsync("search.cards"), n => n == CardPages.SelectMany(p => p).Select(c => c.Id).Distinct().Count(), SearchHost.Patience, "every card stored");
         await WaitUntilIndexedAsync(Search.CreateClient());
     }
 
@@ -64,11 +58,11 @@ public sealed class SearchFixture : IAsyncLifetime
     public async Task<JsonElement> WaitUntilIndexedAsync(HttpClient search)
     {
         await Eventually.GetAsync(() => Database.CountAsync("(SELECT text_hash FROM search.documents UNION SELECT text_hash FROM search.chunks) t WHERE NOT EXISTS (SELECT 1 FROM search.embeddings e WHERE e.text_hash = t.text_hash)"),
-            n => n == 0, Patience, "every document and chunk embedded");
+            n => n == 0, SearchHost.Patience, "every document and chunk embedded");
         var latest = await LatestVersionAsync();
-        return await Eventually.GetAsync(() => Json(search, "/api/search/status"),
+        return await Eventually.GetAsync(() => SearchHost.Json(search, "/api/search/status"),
             s => s!.Value.GetProperty("indexWatermark").GetInt64() >= latest && s.Value.GetProperty("embeddingBacklog").GetInt64() == 0,
-            Patience, $"the index to read every vector up to version {latest}") ?? default;
+            SearchHost.Patience, $"the index to read every vector up to version {latest}") ?? default;
     }
 
     private async Task<long> LatestVersionAsync()
@@ -78,12 +72,6 @@ public sealed class SearchFixture : IAsyncLifetime
         await using var command = new NpgsqlCommand(
             "SELECT coalesce(max(vector_version), 0) FROM (SELECT vector_version FROM search.documents UNION ALL SELECT vector_version FROM search.chunks) v", connection);
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    public static async Task<JsonElement?> Json(HttpClient http, string url)
-    {
-        using var response = await http.GetAsync(url);
-        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
     }
 
     public async Task DisposeAsync()
