@@ -1,3 +1,4 @@
+using HubPlatform.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -15,7 +16,8 @@ internal static class AggregateRows
         modelBuilder.Entity<CreatedPerDay>(c =>
         {
             c.HasKey(x => new { x.SnapshotId, x.Author, x.Day, x.RepoType });
-            c.Property(x => x.RepoType).HasMaxLength(8);
+            // Stored as the type's word ("model"), as the pre-aggregate's SQL writes it and the HeatMap reads it.
+            c.Property(x => x.RepoType).HasMaxLength(8).HasConversion(t => t.Name(), name => RepoTypeNames.Parse(name));
             // The calendar reads one account, matched case-insensitively; the ranking reads activity_ranks, then each ranked author's days by the primary key.
             c.HasIndex(x => new { x.SnapshotId, x.AuthorKey });
         });
@@ -80,8 +82,7 @@ public sealed class CreatedPerDay
     /// <summary>The author lower-cased: Hub account names are case-insensitive, and the calendar is asked by any spelling.</summary>
     public string AuthorKey { get; set; } = "";
     public DateOnly Day { get; set; }
-    /// <summary>"model", "dataset" or "space".</summary>
-    public string RepoType { get; set; } = "";
+    public RepoType RepoType { get; set; }
     public int Repos { get; set; }
 }
 
