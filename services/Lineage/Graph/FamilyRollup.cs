@@ -57,14 +57,13 @@ public sealed class FamilyRollup(LineageDbContext db, ILogger<FamilyRollup> logg
         await transaction.CommitAsync(cancellationToken);
         if (pruned > 0)
         {
-            logger.LogInformation("Family rollup retention: family sizes of {Snapshots} older snapshots dropped", pruned);
+            logger.FamilySizesPruned(pruned);
         }
         if (cycles.Length > 0)
         {
-            logger.LogWarning("Snapshot {SnapshotId}: {Models} models are their own ancestors (cycles of declared lineage)", snapshotId, cycles.Length);
+            logger.CyclesFound(snapshotId, cycles.Length);
         }
-        logger.LogInformation("Family rollup of snapshot {SnapshotId}: {Families} families, {Levels} depth levels in {Seconds:F1}s",
-            snapshotId, families, depth, (DateTime.UtcNow - started).TotalSeconds);
+        logger.RolledUp(snapshotId, families, depth, (DateTime.UtcNow - started).TotalSeconds);
 
         // Retention: family sizes (a row per base model, ~300k a snapshot at 1M models) are kept for
         // the newest snapshots and the newest snapshot of each week; hourly crawls would otherwise

@@ -109,8 +109,8 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
                 SELECT {page.SnapshotId}, u.model_id, u.relation FROM unnest({selfReferences.Select(s => s.Model).ToArray()}, {selfReferences.Select(s => s.Relation).ToArray()}) AS u(model_id, relation)
                 ON CONFLICT DO NOTHING
                 """, cancellationToken);
-            logger.LogWarning("Snapshot {SnapshotId} page {Page}: {Count} models name themselves as base model ({Models}); not stored as edges",
-                page.SnapshotId, page.Page, selfReferences.Length, string.Join(", ", selfReferences.Select(s => s.Model).Take(10)));
+            logger.SelfReferencesSkipped(page.SnapshotId, page.Page, selfReferences.Length,
+                string.Join(", ", selfReferences.Select(s => s.Model).Take(10)));
         }
         if (opened > 0 || vanished.Count > 0)
         {
@@ -120,7 +120,7 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
         await transaction.CommitAsync(cancellationToken);
         if (stale > 0)
         {
-            logger.LogInformation("Snapshot {SnapshotId} page {Page}: {Stale} models already observed by a later snapshot; their edges kept", page.SnapshotId, page.Page, stale);
+            logger.StaleModelsKept(page.SnapshotId, page.Page, stale);
         }
         return opened > 0 || vanished.Count > 0 ? edges.Select(e => e.Base).Concat(vanished).Distinct(StringComparer.Ordinal).ToArray() : [];
     }
@@ -194,8 +194,7 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
             await UnrollFromAsync(date, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        logger.LogInformation("Snapshot {SnapshotId}: {Removed} of {Named} removed models left the graph, {Edges} edges closed",
-            removed.SnapshotId, gone.Length, ids.Length, bases.Count);
+        logger.RemovedModelsLeft(removed.SnapshotId, gone.Length, ids.Length, bases.Count);
         return bases.Distinct(StringComparer.Ordinal).ToArray();
     }
 }

@@ -47,7 +47,7 @@ public sealed class SnapshotRetention(MetricsDbContext db, IOptions<RetentionOpt
         foreach (var snapshot in drop)
         {
             await DropAsync(snapshot, ct);
-            logger.LogInformation("Retention dropped snapshot {SnapshotId}", snapshot);
+            logger.RetentionDropped(snapshot);
         }
         return drop;
     }

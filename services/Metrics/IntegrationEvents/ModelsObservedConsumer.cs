@@ -12,6 +12,6 @@ public sealed class ModelsObservedConsumer(ModelFactStore store, SnapshotIngesti
         page.EnsureStorable();
         await store.UpsertAsync(page, context.CancellationToken);
         await ingestion.AnnounceIfCompleteAsync(context, page.SnapshotId);
-        logger.LogDebug("Stored page {Page} of snapshot {SnapshotId}: {Models} models", page.Page, page.SnapshotId, page.Models.Count);
+        logger.StoredModelsPage(page.Page, page.SnapshotId, page.Models.Count);
     }
 }

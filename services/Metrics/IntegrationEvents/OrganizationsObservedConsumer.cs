@@ -12,6 +12,6 @@ public sealed class OrganizationsObservedConsumer(OrganizationStore store, Snaps
         SnapshotIngestion.EnsureIds("OrganizationsObserved", page.SnapshotId, page.Page, page.Authors, a => a.Name);
         await store.UpsertAsync(page, context.CancellationToken);
         await ingestion.AnnounceIfCompleteAsync(context, page.SnapshotId);
-        logger.LogDebug("Stored page {Page} of snapshot {SnapshotId}: {Authors} author overviews", page.Page, page.SnapshotId, page.Authors.Count);
+        logger.StoredAuthorsPage(page.Page, page.SnapshotId, page.Authors.Count);
     }
 }

@@ -12,6 +12,6 @@ public sealed class SpacesObservedConsumer(SpaceFactStore store, SnapshotIngesti
         SnapshotIngestion.EnsureIds("SpacesObserved", page.SnapshotId, page.Page, page.Spaces, s => s.Id);
         await store.UpsertAsync(page, context.CancellationToken);
         await ingestion.AnnounceIfCompleteAsync(context, page.SnapshotId);
-        logger.LogDebug("Stored page {Page} of snapshot {SnapshotId}: {Spaces} spaces", page.Page, page.SnapshotId, page.Spaces.Count);
+        logger.StoredSpacesPage(page.Page, page.SnapshotId, page.Spaces.Count);
     }
 }

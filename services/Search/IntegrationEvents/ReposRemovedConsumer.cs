@@ -19,7 +19,7 @@ public sealed class ReposRemovedConsumer(DocumentStore documents, ResponseCache 
             return;
         }
         var removed = await documents.RemoveAsync(repoType, message.Ids, context.CancellationToken);
-        logger.LogInformation("Removed {Removed} of {Ids} {RepoType} documents gone from the Hub", removed, message.Ids.Count, repoType);
+        logger.RemovedDocuments(removed, message.Ids.Count, repoType);
         await cache.InvalidateAllAsync();
     }
 }
