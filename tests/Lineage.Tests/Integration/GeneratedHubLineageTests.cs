@@ -36,7 +36,7 @@ public class GeneratedHubLineageTests(LineageFixture lineage) : IClassFixture<Li
             {
                 await CheckHubWideAsync(reference, asOf);
                 var families = GeneratedHub.Roots.Concat(GeneratedHub.Ghosts).Append("odd/cycle-a")
-                    .Concat(reference.Bases.Where(b => b.StartsWith("user")).OrderBy(b => b, StringComparer.Ordinal).Take(3));
+                    .Concat(reference.Bases.Where(b => b.StartsWith("user", StringComparison.Ordinal)).OrderBy(b => b, StringComparer.Ordinal).Take(3));
                 foreach (var id in families)
                 {
                     await CheckFamilyAsync(reference, id, asOf);

@@ -108,9 +108,9 @@ public class LineageHistoryTests(LineageFixture lineage) : IClassFixture<Lineage
         Assert.Equal(reference.BasesOf("loop/self").Select(b => (b.Base, b.Relation)), Bases(await lineage.GetAsync("/api/lineage/loop/self")));
 
         var report = await lineage.GetAsync($"/api/lineage/stats/cycles?asOf={snapshot}");
-        var members = report.GetProperty("cycleMembers").EnumerateArray().Select(c => c.GetString()!).Where(c => c.StartsWith("loop/")).ToHashSet();
+        var members = report.GetProperty("cycleMembers").EnumerateArray().Select(c => c.GetString()!).Where(c => c.StartsWith("loop/", StringComparison.Ordinal)).ToHashSet();
         Assert.Equal(reference.CycleMembers(), members);
-        Assert.Equal(reference.SelfReferences, report.GetProperty("selfReferences").EnumerateArray().Select(s => s.GetProperty("modelId").GetString()!).Where(s => s.StartsWith("loop/")).ToHashSet());
+        Assert.Equal(reference.SelfReferences, report.GetProperty("selfReferences").EnumerateArray().Select(s => s.GetProperty("modelId").GetString()!).Where(s => s.StartsWith("loop/", StringComparison.Ordinal)).ToHashSet());
     }
 
     [Fact]

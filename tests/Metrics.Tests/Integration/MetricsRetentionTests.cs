@@ -24,7 +24,7 @@ public sealed class MetricsRetentionTests : IAsyncLifetime
     private readonly string _virtualHost = "retention-" + Guid.NewGuid().ToString("N")[..8];
     private ServiceHost<MetricsDbContext> _metrics = null!;
     private IBusControl _bus = null!;
-    private readonly IReadOnlyList<ModelObservation> _models = SampleData.SampleModels.Take(60).Select(ModelParser.Parse).ToArray();
+    private readonly ModelObservation[] _models = SampleData.SampleModels.Take(60).Select(ModelParser.Parse).ToArray();
 
     public async Task InitializeAsync()
     {
@@ -38,7 +38,7 @@ public sealed class MetricsRetentionTests : IAsyncLifetime
     }
 
     /// <summary>Publishes a crawl of <paramref name="models"/> and waits until metrics built its aggregates (retention runs just after).</summary>
-    private async Task<Guid> CrawlAsync(CrawlKind kind, DateTimeOffset at, IReadOnlyList<ModelObservation> models)
+    private async Task<Guid> CrawlAsync(CrawlKind kind, DateTimeOffset at, List<ModelObservation> models)
     {
         var id = Guid.CreateVersion7(at);
         await _bus.Publish(new SnapshotStarted(id, kind, at, "test"));
@@ -93,10 +93,10 @@ public sealed class MetricsRetentionTests : IAsyncLifetime
         Assert.Equal(kept.Count, await _database.CountAsync("(SELECT DISTINCT snapshot_id FROM metrics.model_organization_totals) x"));
 
         // What stays is whole: the newest full snapshot's facts and its ModelVerse totals are its own observations'.
-        Assert.Equal(_models.Count, await _database.CountAsync($"metrics.model_facts WHERE snapshot_id = '{newest}'"));
+        Assert.Equal(_models.Length, await _database.CountAsync($"metrics.model_facts WHERE snapshot_id = '{newest}'"));
         var ranking = System.Text.Json.JsonDocument.Parse(await metrics.GetStringAsync($"/api/modelverse/organizations?metric=downloads&snapshot={newest}")).RootElement;
         Assert.Equal(_models.Select((m, i) => i == 2 ? m.Downloads * 10 + 1 : m.Downloads).Sum(), (long)ranking.GetProperty("total").GetDouble());
-        Assert.Equal(_models.Count, ranking.GetProperty("totalModels").GetInt64());
+        Assert.Equal(_models.Length, ranking.GetProperty("totalModels").GetInt64());
         // The default snapshot is the newest full one.
         var latest = System.Text.Json.JsonDocument.Parse(await metrics.GetStringAsync("/api/modelverse/organizations?metric=downloads")).RootElement;
         Assert.Equal(newest, latest.GetProperty("snapshotId").GetGuid());

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -94,12 +95,12 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
             .Concat(platform.Hub.Datasets.Select(d => (Author: Owner(d.Id), d.CreatedAt, Kind: "dataset")))
             .Concat(platform.Hub.Spaces.Select(s => (Author: Owner(s.Id), s.CreatedAt, Kind: "space")))
             .Where(r => r.CreatedAt is { } c && DateOnly.FromDateTime(c.UtcDateTime) >= from && DateOnly.FromDateTime(c.UtcDateTime) <= to)
-            .Select(r => (r.Author, Day: DateOnly.FromDateTime(r.CreatedAt!.Value.UtcDateTime).ToString("yyyy-MM-dd"), r.Kind))
+            .Select(r => (r.Author, Day: DateOnly.FromDateTime(r.CreatedAt!.Value.UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.Kind))
             .ToList();
         var busiest = created.GroupBy(r => r.Author).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First();
 
         var heatmap = await Json(metrics, $"/api/heatmap/organizations/{busiest.Key}?weeks=52&snapshot={platform.First}");
-        Assert.Equal(from.ToString("yyyy-MM-dd"), heatmap.GetProperty("from").GetString());
+        Assert.Equal(from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), heatmap.GetProperty("from").GetString());
         Assert.Equal(busiest.Count(), heatmap.GetProperty("total").GetInt64());
         Assert.Equal(busiest.GroupBy(r => r.Day).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => (g.Key, g.LongCount(r => r.Kind == "model"), g.LongCount(r => r.Kind == "dataset"), g.LongCount(r => r.Kind == "space"))),
@@ -209,7 +210,7 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
         Assert.Equal([platform.Second.ToString(), platform.First.ToString()], full.EnumerateArray().Select(x => x.GetProperty("id").GetString()!));
 
         var growth = await Json(metrics, "/api/trends/growth?repoType=dataset");
-        var months = platform.Hub.Datasets.Where(d => d.CreatedAt is not null).GroupBy(d => d.CreatedAt!.Value.UtcDateTime.ToString("yyyy-MM"))
+        var months = platform.Hub.Datasets.Where(d => d.CreatedAt is not null).GroupBy(d => d.CreatedAt!.Value.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture))
             .OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, (long)g.Count())).ToList();
         Assert.Equal(months, growth.EnumerateArray().Select(m => (m.GetProperty("month").GetString()!, m.GetProperty("created").GetInt64())));
         Assert.Equal(platform.Hub.Datasets.Count(d => d.CreatedAt is not null), growth[growth.GetArrayLength() - 1].GetProperty("cumulative").GetInt64());
@@ -273,7 +274,7 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
         foreach (var row in rows.Skip(1))
         {
             var d = byId[row[id]];
-            Assert.Equal(d.Downloads, long.Parse(row[downloadsColumn]));
+            Assert.Equal(d.Downloads, long.Parse(row[downloadsColumn], CultureInfo.InvariantCulture));
             Assert.Equal(string.Join(';', TagValues(d, "task_categories")), row[tasks]);
         }
 
@@ -528,7 +529,7 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
 
         // The incremental crawl's aggregates hold only what it saw.
         Assert.Equal(platform.IncrementalModels.Count,
-            (await RowsAsync($"SELECT sum(models)::text FROM metrics.model_organization_totals WHERE snapshot_id = '{platform.Incremental}'")).Single() is var n ? long.Parse(n) : 0);
+            (await RowsAsync($"SELECT sum(models)::text FROM metrics.model_organization_totals WHERE snapshot_id = '{platform.Incremental}'")).Single() is var n ? long.Parse(n, CultureInfo.InvariantCulture) : 0);
     }
 
     [Fact]

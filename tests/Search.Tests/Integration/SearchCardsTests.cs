@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -114,7 +115,7 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         var raw = SampleData.SampleModels.Single(m => m.GetProperty("id").GetString() == "SaborDay/Phi2_RCT1M-ft-heading");
         Assert.Equal(raw.GetProperty("downloads").GetInt64(), hit.GetProperty("downloads").GetInt64());
         Assert.Equal(raw.GetProperty("likes").GetInt64(), hit.GetProperty("likes").GetInt64());
-        Assert.Equal(DateTimeOffset.Parse(raw.GetProperty("createdAt").GetString()!), hit.GetProperty("createdAt").GetDateTimeOffset());
+        Assert.Equal(DateTimeOffset.Parse(raw.GetProperty("createdAt").GetString()!, CultureInfo.InvariantCulture), hit.GetProperty("createdAt").GetDateTimeOffset());
         Assert.Equal(ParameterCount(raw), hit.GetProperty("parameters").ValueKind == JsonValueKind.Null ? null : hit.GetProperty("parameters").GetInt64());
     }
 
@@ -447,10 +448,10 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         {
             var key = reader.GetInt64(0);
             var vector = reader.IsDBNull(1) ? null : (float[])reader.GetValue(1);
-            output.WriteLine($"  {expected} key {key}: in index {index.Contains((ulong)key)}, cosine {(vector is null ? "no vector" : Embedders.Cosine(q, vector).ToString("F3"))}");
+            output.WriteLine($"  {expected} key {key}: in index {index.Contains((ulong)key)}, cosine {(vector is null ? "no vector" : Embedders.Cosine(q, vector).ToString("F3", CultureInfo.InvariantCulture))}");
         }
         var exact = index.Search(q, 2000);
-        output.WriteLine($"  ANN top-2000 has {exact.Count} keys, best {exact.FirstOrDefault().Similarity:F3}");
+        output.WriteLine($"  ANN top-2000 has {exact.Count} keys, best {(exact.Count > 0 ? exact[0].Similarity : 0):F3}");
     }
 
     private async Task<T> ScalarAsync<T>(string sql)

@@ -54,5 +54,5 @@ public class CardChunkerTests
     public void A_card_with_only_front_matter_has_no_chunks() =>
         Assert.Empty(Chunker().Chunk(SampleCards.Get("Sohaibsoussi/llama-2-7b-miniDoctor").Readme));
 
-    private static IEnumerable<string> Words(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+    private static string[] Words(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
 }
