@@ -69,7 +69,8 @@ public static class FamilyStatisticsApi
             long running = 0;
             var known = weeks.Where(w => w.Week is not null)
                 .Select(w => new GrowthWeek(w.Week!.Value, w.Models, running += w.Models)).ToList();
-            return new FamilyGrowth(id, known, weeks.Where(w => w.Week is null).Sum(w => w.Models), weeks.Sum(w => w.Models) >= FamilyQueries.WalkCap);
+            return new FamilyGrowth(id, known, weeks.Where(w => w.Week is null).Sum(w => w.Models),
+                weeks.Sum(w => w.Models) >= FamilyQueries.WalkCap);
         }), ct);
 
     private static async Task<Results<Ok<FamilyDepth>, ProblemHttpResult>> Depth(

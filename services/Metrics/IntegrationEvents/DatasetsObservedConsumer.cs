@@ -4,7 +4,8 @@ using MassTransit;
 
 namespace HubPlatform.Metrics.IntegrationEvents;
 
-public sealed class DatasetsObservedConsumer(DatasetFactStore store, SnapshotIngestion ingestion, ILogger<DatasetsObservedConsumer> logger) : IConsumer<DatasetsObserved>
+public sealed class DatasetsObservedConsumer(DatasetFactStore store, SnapshotIngestion ingestion,
+    ILogger<DatasetsObservedConsumer> logger) : IConsumer<DatasetsObserved>
 {
     public async Task Consume(ConsumeContext<DatasetsObserved> context)
     {

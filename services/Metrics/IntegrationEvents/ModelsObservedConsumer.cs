@@ -4,7 +4,8 @@ using MassTransit;
 
 namespace HubPlatform.Metrics.IntegrationEvents;
 
-public sealed class ModelsObservedConsumer(ModelFactStore store, SnapshotIngestion ingestion, ILogger<ModelsObservedConsumer> logger) : IConsumer<ModelsObserved>
+public sealed class ModelsObservedConsumer(ModelFactStore store, SnapshotIngestion ingestion,
+    ILogger<ModelsObservedConsumer> logger) : IConsumer<ModelsObserved>
 {
     public async Task Consume(ConsumeContext<ModelsObserved> context)
     {

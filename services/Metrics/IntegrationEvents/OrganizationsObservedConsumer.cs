@@ -4,7 +4,8 @@ using MassTransit;
 
 namespace HubPlatform.Metrics.IntegrationEvents;
 
-public sealed class OrganizationsObservedConsumer(OrganizationStore store, SnapshotIngestion ingestion, ILogger<OrganizationsObservedConsumer> logger) : IConsumer<OrganizationsObserved>
+public sealed class OrganizationsObservedConsumer(OrganizationStore store, SnapshotIngestion ingestion,
+    ILogger<OrganizationsObservedConsumer> logger) : IConsumer<OrganizationsObserved>
 {
     public async Task Consume(ConsumeContext<OrganizationsObserved> context)
     {

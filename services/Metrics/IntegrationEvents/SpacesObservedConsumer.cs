@@ -4,7 +4,8 @@ using MassTransit;
 
 namespace HubPlatform.Metrics.IntegrationEvents;
 
-public sealed class SpacesObservedConsumer(SpaceFactStore store, SnapshotIngestion ingestion, ILogger<SpacesObservedConsumer> logger) : IConsumer<SpacesObserved>
+public sealed class SpacesObservedConsumer(SpaceFactStore store, SnapshotIngestion ingestion,
+    ILogger<SpacesObservedConsumer> logger) : IConsumer<SpacesObserved>
 {
     public async Task Consume(ConsumeContext<SpacesObserved> context)
     {

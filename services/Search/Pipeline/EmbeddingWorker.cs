@@ -114,7 +114,8 @@ public sealed class EmbeddingWorker(
         for (var i = 0; i < batch.Length; i++)
         {
             await db.Database.ExecuteSqlAsync(
-                $"INSERT INTO search.embeddings (text_hash, vector, created_at) VALUES ({batch[i].TextHash}, {vectors[i]}, {now}) ON CONFLICT DO NOTHING",
+                $"INSERT INTO search.embeddings (text_hash, vector, created_at) VALUES ({batch[i].TextHash}, {vectors[i]}, {now}) ON CONFLICT DO " +
+                "NOTHING",
                 cancellationToken);
         }
         // Rows read by a replica before this vector existed were skipped; the new version brings them back.

@@ -36,7 +36,8 @@ public class CardChunkerTests
     [Fact]
     public void Splits_a_long_card_into_several_chunks_and_keeps_paragraphs_whole()
     {
-        var paragraphs = Enumerable.Range(0, 40).Select(i => $"Paragraph {i} explains how the adapter was trained on conversations about topic {i}.").ToArray();
+        var paragraphs = Enumerable.Range(0, 40).Select(i => $"Paragraph {i} explains how the adapter was trained on conversations about topic {i}.")
+            .ToArray();
         var chunks = Chunker().Chunk(string.Join("\n\n", paragraphs));
 
         Assert.InRange(chunks.Count, 3, 10);
