@@ -19,8 +19,8 @@ public static class RelevanceRanks
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture,
                 $"Written by `{command}`; the reading of old against new is in [BENCHMARKS.md](BENCHMARKS.md), section 3. " +
-                        "Rank 1 is first; 0 means the card has no chunk. " +
-                        $"Recall@10 / MRR: {string.Join("; ", ways.Select(w => $"{w.Label} {Format(RelevanceSet.Score(w.Ranks))}"))}.")
+                $"Rank 1 is first; 0 means the card has no chunk. " +
+                $"Recall@10 / MRR: {string.Join("; ", ways.Select(w => $"{w.Label} {Format(RelevanceSet.Score(w.Ranks))}"))}.")
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture, $"## Queries where {ways[^1].Label} differs from {ways[0].Label}")
             .AppendLine()

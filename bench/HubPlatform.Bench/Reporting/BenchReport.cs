@@ -45,9 +45,8 @@ public sealed class BenchReport(BenchOptions options, MachineInfo machine)
             var loads = LoadAverages.Where(l => !double.IsNaN(l)).ToList();
             md.Append(CultureInfo.InvariantCulture,
                 $"Re-measured alone on {StartedAt:yyyy-MM-dd HH:mm} UTC with `{Options.Command}` ({Machine.Cores} cores, load average " +
-                      $"{(loads.Count > 0 ? $"{loads.Min():F1} – {loads.Max():F1}" : "unknown")}); the other sections are from the run named at " +
-                      "the " +
-                      "top.\n\n");
+                $"{(loads.Count > 0 ? $"{loads.Min():F1} – {loads.Max():F1}" : "unknown")}); " +
+                $"the other sections are from the run named at the top.\n\n");
             foreach (var line in section.Lines)
             {
                 md.Append(line).Append('\n');
