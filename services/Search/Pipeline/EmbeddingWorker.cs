@@ -113,10 +113,9 @@ public sealed class EmbeddingWorker(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         for (var i = 0; i < batch.Length; i++)
         {
-            await db.Database.ExecuteSqlAsync(
-                $"INSERT INTO search.embeddings (text_hash, vector, created_at) VALUES ({batch[i].TextHash}, {vectors[i]}, {now}) ON CONFLICT DO " +
-                "NOTHING",
-                cancellationToken);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO search.embeddings (text_hash, vector, created_at) VALUES ({batch[i].TextHash}, {vectors[i]}, {now}) ON CONFLICT DO NOTHING
+                """, cancellationToken);
         }
         // Rows read by a replica before this vector existed were skipped; the new version brings them back.
         var settled = batch.Select(b => b.TextHash).Concat(waiting.Where(t => t.Stored).Select(t => t.TextHash)).ToArray();
