@@ -16,7 +16,7 @@ public sealed class CardsFetchedConsumer(CardStore cards, ResponseCache cache, I
         }
         if (!SearchRepoTypes.IsSearched(page.RepoType))
         {
-            logger.LogDebug("Cards of {RepoType} are not searched; page {Page} skipped", page.RepoType, page.Page);
+            logger.CardsNotSearched(page.RepoType, page.Page);
             return;
         }
         await cards.UpsertAsync(page, context.CancellationToken);

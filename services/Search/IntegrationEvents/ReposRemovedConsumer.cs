@@ -19,7 +19,7 @@ public sealed class ReposRemovedConsumer(DocumentStore documents, ResponseCache 
             return;
         }
         var removed = await documents.RemoveAsync(message.RepoType, message.Ids, context.CancellationToken);
-        logger.LogInformation("Removed {Removed} of {Ids} {RepoType} documents gone from the Hub", removed, message.Ids.Count, message.RepoType.Name());
+        logger.RemovedDocuments(removed, message.Ids.Count, message.RepoType.Name());
         await cache.InvalidateAllAsync();
     }
 }
