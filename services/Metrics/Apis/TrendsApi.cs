@@ -11,15 +11,18 @@ public static class TrendsApi
     public static IEndpointRouteBuilder MapTrendsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/trends").WithTags("Trends");
-        api.MapGet("/models/{**id}", Model).WithName("GetModelTrend").WithSummary("A model's downloads, likes and trending score in every snapshot that saw it");
+        api.MapGet("/models/{**id}", Model).WithName("GetModelTrend")
+            .WithSummary("A model's downloads, likes and trending score in every snapshot that saw it");
         api.MapGet("/organizations/{name}", Organization).WithName("GetOrganizationTrend")
             .WithSummary("An organization's (or provider group's) repos, downloads and likes in every snapshot");
-        api.MapGet("/growth", Growth).WithName("GetGrowth").WithSummary("Repos of a type the snapshot saw, by month of creation, with the running total");
+        api.MapGet("/growth", Growth).WithName("GetGrowth")
+            .WithSummary("Repos of a type the snapshot saw, by month of creation, with the running total");
         api.MapGet("/churn", Churn).WithName("GetChurn").WithSummary("Repos added and removed between consecutive full snapshots");
         return app;
     }
 
-    private static async Task<Results<Ok<ModelTrend>, ProblemHttpResult>> Model(string id, TrendsQuery query, ResponseCache cache, CancellationToken ct)
+    private static async Task<Results<Ok<ModelTrend>, ProblemHttpResult>> Model(
+        string id, TrendsQuery query, ResponseCache cache, CancellationToken ct)
     {
         if (!RepoIds.IsValid(id))
         {
@@ -29,7 +32,8 @@ public static class TrendsApi
         return trend is null ? Problems.NotFound("Model not found", $"No snapshot saw '{id}'.") : TypedResults.Ok(trend);
     }
 
-    private static async Task<Results<Ok<OrganizationTrend>, ProblemHttpResult>> Organization(string name, TrendsQuery query, ResponseCache cache, CancellationToken ct)
+    private static async Task<Results<Ok<OrganizationTrend>, ProblemHttpResult>> Organization(
+        string name, TrendsQuery query, ResponseCache cache, CancellationToken ct)
     {
         if (!RepoIds.IsValid(name + "/x"))
         {
@@ -40,7 +44,8 @@ public static class TrendsApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<GrowthMonth>>, ProblemHttpResult>> Growth(
-        TrendsQuery query, SnapshotQuery snapshots, ResponseCache cache, CancellationToken ct, string repoType = RepoTypeNames.Model, Guid? snapshot = null)
+        TrendsQuery query, SnapshotQuery snapshots, ResponseCache cache, CancellationToken ct, string repoType = RepoTypeNames.Model,
+        Guid? snapshot = null)
     {
         if (RepoTypeParameter.One(repoType, out var type) is { } problem) return problem;
         var (s, missing) = await Problems.SnapshotAsync(snapshots, snapshot, ct);

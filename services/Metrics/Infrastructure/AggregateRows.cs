@@ -18,7 +18,8 @@ internal static class AggregateRows
             c.HasKey(x => new { x.SnapshotId, x.Author, x.Day, x.RepoType });
             // Stored as the type's word ("model"), as the pre-aggregate's SQL writes it and the HeatMap reads it.
             c.Property(x => x.RepoType).HasMaxLength(8).HasConversion(t => t.Name(), name => RepoTypeNames.Parse(name));
-            // The calendar reads one account, matched case-insensitively; the ranking reads activity_ranks, then each ranked author's days by the primary key.
+            // The calendar reads one account, matched case-insensitively; the ranking reads activity_ranks, then each ranked author's days by the
+            // primary key.
             c.HasIndex(x => new { x.SnapshotId, x.AuthorKey });
         });
         modelBuilder.Entity<ModelOrganizationTotal>(t =>

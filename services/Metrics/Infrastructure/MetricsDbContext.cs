@@ -3,7 +3,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HubPlatform.Metrics.Infrastructure;
 
-/// <summary>The metrics schema: snapshots, one row per repo (its dimensions), facts per repo per snapshot, and per-snapshot pre-aggregates (SnapshotAggregates).</summary>
+/// <summary>The metrics schema: snapshots, one row per repo (its dimensions), facts per repo per snapshot, and per-snapshot pre-aggregates
+/// (SnapshotAggregates).</summary>
 public sealed class MetricsDbContext(DbContextOptions<MetricsDbContext> options) : DbContext(options)
 {
     public const string Schema = "metrics";

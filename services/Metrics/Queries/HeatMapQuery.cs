@@ -77,7 +77,10 @@ public sealed class HeatMapQuery(MetricsDbContext db)
                 WHERE x.snapshot_id = {s} AND r.created_at >= {f} AND r.created_at < {e}{authors}
                 """);
         }
-        sql.Append($"""SELECT c.author AS "Author", c.day AS "Day", c.kind AS "Kind", count(*) AS "Count" FROM ({string.Join(" UNION ALL ", parts)}) c GROUP BY c.author, c.day, c.kind""");
+        sql.Append($"""
+            SELECT c.author AS "Author", c.day AS "Day", c.kind AS "Kind", count(*) AS "Count"
+            FROM ({string.Join(" UNION ALL ", parts)}) c GROUP BY c.author, c.day, c.kind
+            """);
         return sql;
     }
 
@@ -124,7 +127,8 @@ public sealed class HeatMapQuery(MetricsDbContext db)
     /// with its repos per type and active days read from its own days in the window. Null when an org type leaves fewer
     /// than k of the kept authors and more may rank below them: then the window's days are summed.
     /// </summary>
-    private async Task<IReadOnlyList<ActivityRank>?> RankingFromRanksAsync(Guid snapshot, DateOnly from, DateOnly to, int k, int weeks, string? orgType, CancellationToken ct)
+    private async Task<IReadOnlyList<ActivityRank>?> RankingFromRanksAsync(
+        Guid snapshot, DateOnly from, DateOnly to, int k, int weeks, string? orgType, CancellationToken ct)
     {
         var sql = new SqlText();
         var (s, f, t) = (sql.P(snapshot), sql.P(from), sql.P(to));
@@ -132,7 +136,8 @@ public sealed class HeatMapQuery(MetricsDbContext db)
         sql.Append($"""
             WITH stored AS (SELECT r.rank, r.author, r.total FROM metrics.activity_ranks r
                             WHERE r.snapshot_id = {s}
-                              AND r.weeks = (SELECT max(x.weeks) FROM metrics.activity_ranks x WHERE x.snapshot_id = {s} AND x.weeks <= {sql.P((short)weeks)})),
+                              AND r.weeks = (SELECT max(x.weeks) FROM metrics.activity_ranks x
+                                             WHERE x.snapshot_id = {s} AND x.weeks <= {sql.P((short)weeks)})),
             top AS (
                 SELECT stored.*, coalesce(o.org_type, {individual}) AS org_type
                 FROM stored LEFT JOIN metrics.organizations o ON o.name = stored.author
@@ -143,7 +148,8 @@ public sealed class HeatMapQuery(MetricsDbContext db)
             SELECT top.author AS "Name", top.org_type AS "OrgType", d.models AS "Models", d.datasets AS "Datasets", d.spaces AS "Spaces",
                    top.total AS "Total", d.active_days AS "ActiveDays"
             FROM top CROSS JOIN LATERAL (
-                SELECT sum(c.repos) FILTER (WHERE c.repo_type = 'model')::bigint AS models, sum(c.repos) FILTER (WHERE c.repo_type = 'dataset')::bigint AS datasets,
+                SELECT sum(c.repos) FILTER (WHERE c.repo_type = 'model')::bigint AS models,
+                       sum(c.repos) FILTER (WHERE c.repo_type = 'dataset')::bigint AS datasets,
                        sum(c.repos) FILTER (WHERE c.repo_type = 'space')::bigint AS spaces, count(DISTINCT c.day) AS active_days
                 FROM metrics.created_per_day c
                 WHERE c.snapshot_id = {s} AND c.author = top.author AND c.day >= {f} AND c.day <= {t}) d
@@ -161,7 +167,8 @@ public sealed class HeatMapQuery(MetricsDbContext db)
     private async Task<bool> WindowRanksFullAsync(Guid snapshot, int weeks, CancellationToken ct)
     {
         var window = await db.ActivityRanks.Where(r => r.SnapshotId == snapshot && r.Weeks <= weeks).MaxAsync(r => (short?)r.Weeks, ct);
-        return window is not null && await db.ActivityRanks.CountAsync(r => r.SnapshotId == snapshot && r.Weeks == window, ct) >= Infrastructure.ActivityRanks.Kept;
+        return window is not null
+            && await db.ActivityRanks.CountAsync(r => r.SnapshotId == snapshot && r.Weeks == window, ct) >= Infrastructure.ActivityRanks.Kept;
     }
 
     /// <summary>
@@ -169,14 +176,16 @@ public sealed class HeatMapQuery(MetricsDbContext db)
     /// authors), keeps the top k (after the org-type filter), and counts active days for those k
     /// authors only, by the aggregate's key.
     /// </summary>
-    private async Task<IReadOnlyList<ActivityRank>> RankingFromAggregateAsync(Guid snapshot, DateOnly from, DateOnly to, int k, string? orgType, CancellationToken ct)
+    private async Task<IReadOnlyList<ActivityRank>> RankingFromAggregateAsync(
+        Guid snapshot, DateOnly from, DateOnly to, int k, string? orgType, CancellationToken ct)
     {
         var sql = new SqlText();
         var (s, f, t) = (sql.P(snapshot), sql.P(from), sql.P(to));
         var individual = $"'{OrgTypes.Individual}'";
         sql.Append($"""
             WITH w AS (
-                SELECT c.author, sum(c.repos) FILTER (WHERE c.repo_type = 'model') AS models, sum(c.repos) FILTER (WHERE c.repo_type = 'dataset') AS datasets,
+                SELECT c.author, sum(c.repos) FILTER (WHERE c.repo_type = 'model') AS models,
+                       sum(c.repos) FILTER (WHERE c.repo_type = 'dataset') AS datasets,
                        sum(c.repos) FILTER (WHERE c.repo_type = 'space') AS spaces, sum(c.repos) AS total
                 FROM metrics.created_per_day c
                 WHERE c.snapshot_id = {s} AND c.day >= {f} AND c.day <= {t}

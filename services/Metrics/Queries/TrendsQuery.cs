@@ -4,8 +4,11 @@ using HubPlatform.Metrics.Infrastructure;
 
 namespace HubPlatform.Metrics.Queries;
 
-/// <summary>A model in one snapshot; <see cref="Kind"/> says whether a full or an incremental crawl saw it (both see a model's real numbers).</summary>
-public sealed record ModelPoint(Guid SnapshotId, string Kind, DateTimeOffset At, long Downloads, long? DownloadsAllTime, long Likes, double? TrendingScore);
+/// <summary>
+/// A model in one snapshot; <see cref="Kind"/> says whether a full or an incremental crawl saw it (both see a model's real numbers).
+/// </summary>
+public sealed record ModelPoint(
+    Guid SnapshotId, string Kind, DateTimeOffset At, long Downloads, long? DownloadsAllTime, long Likes, double? TrendingScore);
 
 public sealed record ModelTrend(string Id, IReadOnlyList<ModelPoint> Points);
 
@@ -66,14 +69,17 @@ public sealed class TrendsQuery(MetricsDbContext db)
     {
         var sql = new SqlText();
         sql.Append($"""
-            SELECT f.snapshot_id AS "SnapshotId", s.kind AS "Kind", s.started_at AS "At", f.downloads AS "Downloads", f.downloads_all_time AS "DownloadsAllTime",
+            SELECT f.snapshot_id AS "SnapshotId", s.kind AS "Kind", s.started_at AS "At",
+                   f.downloads AS "Downloads", f.downloads_all_time AS "DownloadsAllTime",
                    f.likes AS "Likes", f.trending_score AS "TrendingScore"
             FROM metrics.model_facts f JOIN metrics.snapshots s ON s.id = f.snapshot_id
             WHERE f.model_id = {sql.P(id)} ORDER BY s.started_at
             """);
         var points = await sql.ListAsync<PointRow>(db, ct);
         return points.Count == 0 ? null
-            : new ModelTrend(id, points.Select(p => new ModelPoint(p.SnapshotId, p.Kind, p.At, p.Downloads, p.DownloadsAllTime, p.Likes, p.TrendingScore)).ToList());
+            : new ModelTrend(id, points
+                .Select(p => new ModelPoint(p.SnapshotId, p.Kind, p.At, p.Downloads, p.DownloadsAllTime, p.Likes, p.TrendingScore))
+                .ToList());
     }
 
     /// <summary>
@@ -89,9 +95,12 @@ public sealed class TrendsQuery(MetricsDbContext db)
         sql.Append($"""
             SELECT x.snapshot_id AS "SnapshotId", s.started_at AS "At", x.kind AS "Kind", count(*) AS "Count",
                    coalesce(sum(x.downloads), 0)::bigint AS "Downloads", coalesce(sum(x.likes), 0)::bigint AS "Likes"
-            FROM (SELECT f.snapshot_id, 'model' AS kind, f.downloads, f.likes FROM metrics.model_facts f JOIN metrics.models m ON m.id = f.model_id WHERE lower(m.author) = ANY({a})
-                  UNION ALL SELECT f.snapshot_id, 'dataset', f.downloads, f.likes FROM metrics.dataset_facts f JOIN metrics.datasets d ON d.id = f.dataset_id WHERE lower(d.author) = ANY({a})
-                  UNION ALL SELECT f.snapshot_id, 'space', 0, f.likes FROM metrics.space_facts f JOIN metrics.spaces p ON p.id = f.space_id WHERE lower(p.author) = ANY({a})) x
+            FROM (SELECT f.snapshot_id, 'model' AS kind, f.downloads, f.likes
+                  FROM metrics.model_facts f JOIN metrics.models m ON m.id = f.model_id WHERE lower(m.author) = ANY({a})
+                  UNION ALL SELECT f.snapshot_id, 'dataset', f.downloads, f.likes
+                  FROM metrics.dataset_facts f JOIN metrics.datasets d ON d.id = f.dataset_id WHERE lower(d.author) = ANY({a})
+                  UNION ALL SELECT f.snapshot_id, 'space', 0, f.likes
+                  FROM metrics.space_facts f JOIN metrics.spaces p ON p.id = f.space_id WHERE lower(p.author) = ANY({a})) x
             JOIN metrics.snapshots s ON s.id = x.snapshot_id
             WHERE s.kind = 'Full'
             GROUP BY x.snapshot_id, s.started_at, x.kind

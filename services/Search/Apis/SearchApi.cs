@@ -71,13 +71,15 @@ public static class SearchApi
         }
         if (minDownloads < 0 || minLikes < 0 || minParameters < 0 || maxParameters < 0)
         {
-            return TypedResults.Problem(title: "Invalid filter", statusCode: 400, detail: "minDownloads, minLikes, minParameters and maxParameters are ≥ 0.");
+            return TypedResults.Problem(title: "Invalid filter", statusCode: 400,
+                detail: "minDownloads, minLikes, minParameters and maxParameters are ≥ 0.");
         }
         if (minParameters > maxParameters)
         {
             return TypedResults.Problem(title: "Invalid filter", statusCode: 400, detail: "minParameters is at most maxParameters.");
         }
-        var filters = new SearchFilters(type, pipelineTag, library, license, author, minDownloads, minLikes, createdAfter, minParameters, maxParameters);
+        var filters = new SearchFilters(type, pipelineTag, library, license, author, minDownloads, minLikes, createdAfter, minParameters,
+            maxParameters);
         return TypedResults.Ok(await cache.GetOrCreateAsync($"search:{mode}:{k}:{sort}:{filters}:{q}", async () =>
         {
             var keyword = mode == "semantic" ? [] : await SearchQueries.KeywordAsync(db, q, filters, mode == "keyword" ? k : Candidates, ct);
@@ -95,7 +97,8 @@ public static class SearchApi
                 "downloads" => hits.OrderByDescending(h => h.Downloads).ThenBy(h => h.Id, StringComparer.Ordinal).ToList(),
                 "likes" => hits.OrderByDescending(h => h.Likes).ThenBy(h => h.Id, StringComparer.Ordinal).ToList(),
                 // The Hub's own trendingScore of the latest observation (recent likes, weighted); repos without one last.
-                "trending" => hits.OrderByDescending(h => h.TrendingScore ?? double.NegativeInfinity).ThenBy(h => h.Id, StringComparer.Ordinal).ToList(),
+                "trending" => hits.OrderByDescending(h => h.TrendingScore ?? double.NegativeInfinity).ThenBy(h => h.Id, StringComparer.Ordinal)
+                    .ToList(),
                 _ => hits,
             };
             return new SearchResults(q, mode, type.Name(), hits, partial);
@@ -103,7 +106,8 @@ public static class SearchApi
     }
 
     private static async Task<Results<Ok<SimilarResults>, ProblemHttpResult>> Similar(
-        string id, SearchDbContext db, ResponseCache cache, VectorIndex index, CancellationToken ct, int k = 10, string repoType = RepoTypeNames.Model)
+        string id, SearchDbContext db, ResponseCache cache, VectorIndex index, CancellationToken ct, int k = 10,
+        string repoType = RepoTypeNames.Model)
     {
         if (!RepoIds.IsValid(id))
         {
@@ -139,14 +143,16 @@ public static class SearchApi
     private static async Task<Ok<SearchStatus>> Status(
         SearchDbContext db, VectorIndex index, IndexState state, EmbeddingProgress progress, SentenceEmbedder embedder, CancellationToken ct)
     {
-        var byType = await db.Documents.GroupBy(d => d.RepoType).Select(g => new { g.Key, Count = g.LongCount() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var byType = await db.Documents.GroupBy(d => d.RepoType).Select(g => new { g.Key, Count = g.LongCount() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         var distinct = await db.Database.SqlQuery<long>($"""
             SELECT count(DISTINCT text_hash) AS "Value" FROM (SELECT text_hash FROM search.documents UNION ALL SELECT text_hash FROM search.chunks) t
             """).SingleAsync(ct);
         var latest = await db.Database.SqlQuery<long>($"SELECT last_value AS \"Value\" FROM search.vector_versions").SingleAsync(ct);
         var cards = await db.Database.SqlQuery<CardCounts>($"""
             SELECT c.repo_type AS "RepoType", count(*) AS "WithCard",
-                   count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM search.chunks ch WHERE ch.repo_type = c.repo_type AND ch.id = c.id AND NOT ch.embedded)) AS "Embedded"
+                   count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM search.chunks ch
+                                                      WHERE ch.repo_type = c.repo_type AND ch.id = c.id AND NOT ch.embedded)) AS "Embedded"
             FROM search.cards c JOIN search.documents d ON d.repo_type = c.repo_type AND d.id = c.id
             GROUP BY c.repo_type
             """).ToDictionaryAsync(c => c.RepoType, ct);
@@ -175,7 +181,9 @@ public static class SearchApi
     private static ProblemHttpResult? Invalid(int k, string repoType, out RepoType type)
     {
         var repoTypeProblem = RepoTypeProblem(repoType, out type);
-        return k is < 1 or > MaxK ? TypedResults.Problem(title: "Invalid k", statusCode: 400, detail: $"k is between 1 and {MaxK}.") : repoTypeProblem;
+        return k is < 1 or > MaxK
+            ? TypedResults.Problem(title: "Invalid k", statusCode: 400, detail: $"k is between 1 and {MaxK}.")
+            : repoTypeProblem;
     }
 
     /// <summary>
@@ -196,7 +204,8 @@ public static class SearchApi
     /// is partial (more repos may pass the filters further out).
     /// </summary>
     private static async Task<(List<SearchHit> Hits, bool Partial)> SemanticAsync(
-        SearchDbContext db, SentenceEmbedder embedder, VectorIndex index, SemanticSearchOptions options, string q, SearchFilters f, int k, CancellationToken ct)
+        SearchDbContext db, SentenceEmbedder embedder, VectorIndex index, SemanticSearchOptions options, string q, SearchFilters f, int k,
+        CancellationToken ct)
     {
         var query = embedder.Embed(q);
         if (f.Narrows)

@@ -54,11 +54,13 @@ public static class SearchQueries
             ORDER BY r.score DESC, r.downloads DESC, r.id
             """, [.. Parameters(f), new NpgsqlParameter("q", q), new NpgsqlParameter("k", k)]).ToListAsync(ct);
         return rows.Select(r => new SearchHit(r.Id, r.RepoType, r.Score, r.Snippet, r.PipelineTag, r.LibraryName, r.Downloads, r.Likes,
-            r.Parameters, r.CreatedAt, r.TrendingScore, Evidence.FromScores(Math.Min(r.CardScore, r.Score), r.Score - Math.Min(r.CardScore, r.Score)))).ToList();
+            r.Parameters, r.CreatedAt, r.TrendingScore,
+            Evidence.FromScores(Math.Min(r.CardScore, r.Score), r.Score - Math.Min(r.CardScore, r.Score)))).ToList();
     }
 
     private sealed record MatchedPassage(
-        string Id, string RepoType, float Similarity, float? CardSimilarity, float? MetadataSimilarity, string Snippet, string? PipelineTag, string? LibraryName,
+        string Id, string RepoType, float Similarity, float? CardSimilarity, float? MetadataSimilarity, string Snippet, string? PipelineTag,
+        string? LibraryName,
         long Downloads, long Likes, long? Parameters, DateTimeOffset? CreatedAt, double? TrendingScore);
 
     /// <summary>
@@ -113,7 +115,8 @@ public static class SearchQueries
             SELECT count(*) AS "Value" FROM (
                 SELECT 1 FROM (SELECT d.text_hash FROM search.documents d WHERE {FilterSql}
                                UNION ALL
-                               SELECT c.text_hash FROM search.chunks c JOIN search.documents d ON d.repo_type = c.repo_type AND d.id = c.id WHERE {FilterSql}) x
+                               SELECT c.text_hash FROM search.chunks c JOIN search.documents d ON d.repo_type = c.repo_type AND d.id = c.id WHERE
+                                   {FilterSql}) x
                 LIMIT @limit) n
             """, [.. Parameters(f), new NpgsqlParameter("limit", limit + 1)]).SingleAsync(ct);
         if (rows > limit)

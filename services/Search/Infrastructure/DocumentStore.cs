@@ -28,24 +28,29 @@ public sealed class DocumentStore(SearchDbContext db)
         // A page listing a repo twice keeps its last row: one statement may not update a row twice.
         m = m.GroupBy(x => x.Id, StringComparer.Ordinal).Select(g => g.Last()).ToArray();
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO search.documents AS t (repo_type, id, author, pipeline_tag, library_name, license, tags, tag_text, text, card_text, card_fetched_at,
-                                               downloads, likes, created_at, parameters, trending_score, last_observed_at, embedding_text, text_hash, vector_version, embedded)
-            SELECT {repoType}, u.id, u.author, u.pipeline_tag, u.library_name, u.license, string_to_array(u.tags, E'\x1f'), replace(u.tags, E'\x1f', ' '), u.text,
-                   coalesce(c.text, ''), c.fetched_at, u.downloads, u.likes, u.created_at, u.parameters, u.trending_score, {observedAt}, u.embedding_text, u.text_hash,
-                   nextval('search.vector_versions'), false
+            INSERT INTO search.documents AS t (repo_type, id, author, pipeline_tag, library_name, license, tags, tag_text, text,
+                                               card_text, card_fetched_at, downloads, likes, created_at, parameters, trending_score,
+                                               last_observed_at, embedding_text, text_hash, vector_version, embedded)
+            SELECT {repoType}, u.id, u.author, u.pipeline_tag, u.library_name, u.license,
+                   string_to_array(u.tags, E'\x1f'), replace(u.tags, E'\x1f', ' '), u.text,
+                   coalesce(c.text, ''), c.fetched_at, u.downloads, u.likes, u.created_at, u.parameters, u.trending_score, {observedAt},
+                   u.embedding_text, u.text_hash, nextval('search.vector_versions'), false
             FROM unnest({m.Select(x => x.Id).ToArray()}, {m.Select(x => x.Author).ToArray()}, {m.Select(x => x.PipelineTag).ToArray()},
                         {m.Select(x => x.LibraryName).ToArray()}, {m.Select(x => x.License).ToArray()},
                         {m.Select(x => string.Join('\x1f', x.Tags)).ToArray()}, {m.Select(x => x.Text).ToArray()},
                         {m.Select(x => x.Downloads).ToArray()}, {m.Select(x => x.Likes).ToArray()}, {m.Select(x => x.CreatedAt).ToArray()},
                         {m.Select(x => x.Parameters).ToArray()}, {m.Select(x => x.TrendingScore).ToArray()},
                         {m.Select(x => x.Embedding.Text).ToArray()}, {m.Select(x => x.Embedding.Hash).ToArray()})
-                 AS u(id, author, pipeline_tag, library_name, license, tags, text, downloads, likes, created_at, parameters, trending_score, embedding_text, text_hash)
+                 AS u(id, author, pipeline_tag, library_name, license, tags, text, downloads, likes, created_at, parameters, trending_score,
+                      embedding_text, text_hash)
             LEFT JOIN search.cards c ON c.repo_type = {repoType} AND c.id = u.id
             ON CONFLICT (repo_type, id) DO UPDATE SET
                 author = EXCLUDED.author, pipeline_tag = EXCLUDED.pipeline_tag, library_name = EXCLUDED.library_name,
-                license = EXCLUDED.license, tags = EXCLUDED.tags, tag_text = EXCLUDED.tag_text, text = EXCLUDED.text, card_text = EXCLUDED.card_text, card_fetched_at = EXCLUDED.card_fetched_at,
+                license = EXCLUDED.license, tags = EXCLUDED.tags, tag_text = EXCLUDED.tag_text, text = EXCLUDED.text,
+                card_text = EXCLUDED.card_text, card_fetched_at = EXCLUDED.card_fetched_at,
                 downloads = EXCLUDED.downloads, likes = EXCLUDED.likes, created_at = EXCLUDED.created_at, parameters = EXCLUDED.parameters,
-                trending_score = EXCLUDED.trending_score, last_observed_at = EXCLUDED.last_observed_at, embedding_text = EXCLUDED.embedding_text, text_hash = EXCLUDED.text_hash,
+                trending_score = EXCLUDED.trending_score, last_observed_at = EXCLUDED.last_observed_at,
+                embedding_text = EXCLUDED.embedding_text, text_hash = EXCLUDED.text_hash,
                 vector_version = CASE WHEN t.text_hash = EXCLUDED.text_hash THEN t.vector_version ELSE EXCLUDED.vector_version END,
                 embedded = t.embedded AND t.text_hash = EXCLUDED.text_hash
             WHERE t.last_observed_at <= EXCLUDED.last_observed_at

@@ -49,10 +49,14 @@ public static class VectorRows
     /// <summary>Marks every waiting row of these texts embedded, with a new version so every replica's index picks it up.</summary>
     public static async Task MarkEmbeddedAsync(SearchDbContext db, string[] hashes, CancellationToken ct)
     {
-        await db.Database.ExecuteSqlAsync(
-            $"UPDATE search.documents SET embedded = true, vector_version = nextval('search.vector_versions') WHERE text_hash = ANY({hashes}) AND NOT embedded", ct);
-        await db.Database.ExecuteSqlAsync(
-            $"UPDATE search.chunks SET embedded = true, vector_version = nextval('search.vector_versions') WHERE text_hash = ANY({hashes}) AND NOT embedded", ct);
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE search.documents SET embedded = true, vector_version = nextval('search.vector_versions')
+            WHERE text_hash = ANY({hashes}) AND NOT embedded
+            """, ct);
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE search.chunks SET embedded = true, vector_version = nextval('search.vector_versions')
+            WHERE text_hash = ANY({hashes}) AND NOT embedded
+            """, ct);
     }
 
     /// <summary>Distinct texts still waiting for a vector, counted over the waiting rows only.</summary>
@@ -83,12 +87,17 @@ public static class VectorRows
         return (keys, rows.Count == 0 ? after : rows.Max(r => r.Version));
     }
 
-    /// <summary>The vector keys named by embedded rows whose version is in (<paramref name="after"/>, <paramref name="upTo"/>], each with the highest such version.</summary>
+    /// <summary>
+    /// The vector keys named by embedded rows whose version is in (<paramref name="after"/>, <paramref name="upTo"/>], each with the
+    /// highest such version.
+    /// </summary>
     public static Task<List<VersionedKey>> VersionsAsync(SearchDbContext db, long after, long upTo, CancellationToken ct) =>
         db.Database.SqlQuery<VersionedKey>($"""
             SELECT e.key AS "Key", max(v.vector_version) AS "Version"
-            FROM (SELECT text_hash, vector_version FROM search.documents WHERE embedded AND vector_version > {after} AND vector_version <= {upTo}
-                  UNION ALL SELECT text_hash, vector_version FROM search.chunks WHERE embedded AND vector_version > {after} AND vector_version <= {upTo}) v
+            FROM (SELECT text_hash, vector_version FROM search.documents
+                  WHERE embedded AND vector_version > {after} AND vector_version <= {upTo}
+                  UNION ALL SELECT text_hash, vector_version FROM search.chunks
+                  WHERE embedded AND vector_version > {after} AND vector_version <= {upTo}) v
             JOIN search.embeddings e ON e.text_hash = v.text_hash
             GROUP BY e.key
             """).ToListAsync(ct);
