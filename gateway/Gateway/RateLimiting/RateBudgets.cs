@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -85,7 +86,7 @@ public sealed partial class RateBudgets(IConnectionMultiplexer redis, IOptions<C
         try
         {
             var db = redis.GetDatabase();
-            var key = $"gateway:rate:{client}:{window}";
+            var key = string.Create(CultureInfo.InvariantCulture, $"gateway:rate:{client}:{window}");
             var increment = db.StringIncrementAsync(key, batch);
             _ = db.KeyExpireAsync(key, CounterLifetime, flags: CommandFlags.FireAndForget);
             total = await increment;
