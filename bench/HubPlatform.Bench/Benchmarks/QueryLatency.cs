@@ -71,6 +71,7 @@ public static class QueryLatency
         misses.DefaultRequestHeaders.Add("X-Api-Key", BenchPlatform.AdminKey);
         misses.DefaultRequestHeaders.CacheControl = new System.Net.Http.Headers.CacheControlHeaderValue { NoCache = true };
         var rows = new List<string[]>();
+        var cpu = new CpuAccount(PlatformProcesses.All(platform));
         foreach (var (name, url) in endpoints)
         {
             using var probe = await gateway.GetAsync(url, ct);
@@ -85,7 +86,8 @@ public static class QueryLatency
                 ? $"{p}/search?q={Uri.EscapeDataString(SearchQueries[i % SearchQueries.Length])}&mode=hybrid&k=10"
                 : url) + (isSearch || url.Contains('?') ? '&' : '?') + $"bench={runId}-{Interlocked.Increment(ref sent)}";
             var cold = await ColdAsync(gateway, url, options.Quick ? 3 : 5, ct);
-            var cached = await MedianLoadAsync(options, () => LoadGenerator.RunAsync(gateway, _ => url, options.Concurrency, options.LoadDuration));
+            var cached = await cpu.MeasureAsync(() =>
+                MedianLoadAsync(options, () => LoadGenerator.RunAsync(gateway, _ => url, options.Concurrency, options.LoadDuration)));
             var uncached = await MedianLoadAsync(options, () => LoadGenerator.RunAsync(misses, Uncached, Math.Min(4, options.Concurrency), options.LoadDuration));
             var key = new string(name.Where(char.IsLetter).ToArray());
             section.Number($"{key}ColdMs", cold).Number($"{key}CachedP50Ms", cached.P50Ms).Number($"{key}UncachedP50Ms", uncached.P50Ms).Number($"{key}CachedRps", cached.RequestsPerSecond);
@@ -107,6 +109,7 @@ public static class QueryLatency
             .Line("Failed: requests that got no 2xx answer (or none at all), of all sent in the runs; they are left out of the percentiles and req/s.")
             .Line()
             .Table(["endpoint", "cold ms", "cache miss p50 ms", "p95", "p99", "req/s", "failed", "answered by a cache", "cached p50 ms", "p95", "p99", "req/s", "failed"], rows);
+        WriteCpu(section, cpu);
         await GatewayOverheadAsync(platform, options, section, ct);
     }
 
@@ -154,6 +157,25 @@ public static class QueryLatency
             times.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         return Stats.Median(times);
+    }
+
+    /// <summary>Where a cached request's time goes, as CPU: what each part of the machine spent per cached request.</summary>
+    private static void WriteCpu(BenchSection section, CpuAccount cpu)
+    {
+        var busy = cpu.Seconds.Values.Sum();
+        if (cpu.Requests == 0 || busy <= 0)
+        {
+            return;
+        }
+        var rows = cpu.Seconds.OrderByDescending(p => p.Value)
+            .Select(p => new[] { p.Key, F(p.Value * 1000 / cpu.Requests, 3), F(100 * p.Value / busy) + " %" })
+            .ToList();
+        section.Number("gatewayCpuMsPerCachedRequest", cpu.Seconds.GetValueOrDefault("gateway") * 1000 / cpu.Requests)
+            .Line()
+            .Line($"Where the CPU went during the cached loads ({cpu.Requests:N0} requests in {cpu.WallSeconds:F0} s, every row's runs; /proc, each " +
+                  $"process with its children): the machine was busy {busy:F0} of {Environment.ProcessorCount * cpu.WallSeconds:F0} core-seconds.")
+            .Line()
+            .Table(["part", "CPU ms per cached request", "share of the busy CPU"], rows);
     }
 
     private static HttpClient PlainClient(HttpClient like) => new() { BaseAddress = like.BaseAddress, Timeout = like.Timeout };
