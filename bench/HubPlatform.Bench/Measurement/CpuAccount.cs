@@ -11,7 +11,9 @@ namespace HubPlatform.Bench.Measurement;
 public sealed class CpuAccount(IReadOnlyList<(string Name, string Marker)> processes)
 {
     public const string LoadGenerator = "bench (load generator)";
-    public const string Rest = "rest of the machine (DCP's proxies, other work)";
+    public const string Rest = "rest of the machine (DCP's proxies, other work, parts' processes that ended during the loads)";
+
+    private const string Machine = "";
 
     private readonly Dictionary<string, double> _seconds = new(StringComparer.Ordinal);
 
@@ -30,10 +32,14 @@ public sealed class CpuAccount(IReadOnlyList<(string Name, string Marker)> proce
         var result = await load();
         WallSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
         var after = Read();
-        foreach (var (name, seconds) in after)
+        // A part's processes that ended during the load (Postgres backends of a closed pool) take their whole CPU out of its
+        // sum: a part counts no less than zero, and what such processes spent shows in the rest (the machine less the parts).
+        var spent = after.Keys.Where(name => name != Machine).ToDictionary(name => name, name => Math.Max(0, after[name] - before[name]));
+        foreach (var (name, seconds) in spent)
         {
-            _seconds[name] = _seconds.GetValueOrDefault(name) + seconds - before[name];
+            _seconds[name] = _seconds.GetValueOrDefault(name) + seconds;
         }
+        _seconds[Rest] = _seconds.GetValueOrDefault(Rest) + Math.Max(0, after[Machine] - before[Machine] - spent.Values.Sum());
         Requests += result.Requests;
         return result;
     }
@@ -45,8 +51,7 @@ public sealed class CpuAccount(IReadOnlyList<(string Name, string Marker)> proce
         {
             parts[LoadGenerator] = self.TotalProcessorTime.TotalSeconds;
         }
-        // What the parts above did not use of the machine's busy time (their sum and this are the machine's busy time).
-        parts[Rest] = MachineBusySeconds() - parts.Values.Sum();
+        parts[Machine] = MachineBusySeconds();
         return parts;
     }
 
