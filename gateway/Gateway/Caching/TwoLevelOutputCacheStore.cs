@@ -7,8 +7,8 @@ namespace HubPlatform.Gateway.Caching;
 
 /// <summary>
 /// The output cache in two levels: this replica's memory, then Redis (<see cref="RedisOutputCacheStore"/>, shared by
-/// every replica). A cached answer served from memory costs no Redis round trip and no copy of its body out of Redis:
-/// under load those were most of a cached request's time, and all of it for large bodies.
+/// every replica). A cached answer served from memory costs no Redis round trip (a network hop once replicas run on other
+/// hosts) and no copy of its body out of Redis.
 /// <para>Consistency: an entry stays in memory for <see cref="ReplicaCacheOptions.Lifetime"/> at most, and never past
 /// the expiry it has in Redis. Evicting a tag deletes it in Redis, then empties this replica's memory (every entry,
 /// whatever its tags: entries read from Redis do not say theirs, and evictions come once per ingested snapshot or
