@@ -76,7 +76,7 @@ public sealed partial class RateBudgets(IConnectionMultiplexer redis, IOptions<C
 
     private bool RedisMayAnswer => Environment.TickCount64 >= Volatile.Read(ref _redisDownUntil);
 
-    /// <summary>Takes the next batch from the shared counter. Never throws: a failure marks Redis down.</summary>
+    /// <summary>Takes the next batch from the shared counter. A Redis failure marks Redis down; anything else reaches the requests awaiting it.</summary>
     private async Task ReserveAsync(Lease lease, string client, long window, long quota)
     {
         // Called under the lease's lock, which stores the task this returns: nothing of it may finish before that.
@@ -104,15 +104,19 @@ public sealed partial class RateBudgets(IConnectionMultiplexer redis, IOptions<C
                 LogRedisDown(logger, ex);
             }
         }
-        lock (lease)
+        finally
         {
-            if (total >= 0)
+            // Whatever happened, the next request may ask again: a reservation that failed otherwise would fail all of them.
+            lock (lease)
             {
-                lease.Unspent += granted;
-                lease.SharedUsed = Math.Min(total, quota);
-                lease.Exhausted = granted < batch;
+                if (total >= 0)
+                {
+                    lease.Unspent += granted;
+                    lease.SharedUsed = Math.Min(total, quota);
+                    lease.Exhausted = granted < batch;
+                }
+                lease.Pending = null;
             }
-            lease.Pending = null;
         }
     }
 
