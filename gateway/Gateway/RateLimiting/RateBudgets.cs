@@ -76,7 +76,9 @@ public sealed partial class RateBudgets(IConnectionMultiplexer redis, IOptions<C
 
     private bool RedisMayAnswer => Environment.TickCount64 >= Volatile.Read(ref _redisDownUntil);
 
-    /// <summary>Takes the next batch from the shared counter. A Redis failure marks Redis down; anything else reaches the requests awaiting it.</summary>
+    /// <summary>
+    /// Takes the next batch from the shared counter. A Redis failure marks Redis down; anything else reaches the requests awaiting it.
+    /// </summary>
     private async Task ReserveAsync(Lease lease, string client, long window, long quota)
     {
         // Called under the lease's lock, which stores the task this returns: nothing of it may finish before that.
