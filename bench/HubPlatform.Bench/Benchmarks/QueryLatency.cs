@@ -172,8 +172,9 @@ public static class QueryLatency
             .ToList();
         section.Number("gatewayCpuMsPerCachedRequest", cpu.Seconds.GetValueOrDefault("gateway") * 1000 / cpu.Requests)
             .Line()
-            .Line($"Where the CPU went during the cached loads ({cpu.Requests:N0} requests in {cpu.WallSeconds:F0} s, every row's runs; /proc, each " +
-                  $"process with its children): the machine was busy {busy:F0} of {Environment.ProcessorCount * cpu.WallSeconds:F0} core-seconds.")
+            .Line($"Where the CPU went during the cached loads ({cpu.Requests:N0} requests in {cpu.WallSeconds:F0} s, every row's runs; " +
+                  $"/proc, each process with its children): the machine was busy {busy:F0} of " +
+                  $"{Environment.ProcessorCount * cpu.WallSeconds:F0} core-seconds.")
             .Line()
             .Table(["part", "CPU ms per cached request", "share of the busy CPU"], rows);
     }
