@@ -12,7 +12,11 @@ public static class CachePolicies
 
     public static IServiceCollection AddGatewayOutputCache(this IServiceCollection services)
     {
-        services.AddSingleton<Microsoft.AspNetCore.OutputCaching.IOutputCacheStore, RedisOutputCacheStore>();
+        // Each replica's memory in front of Redis (TwoLevelOutputCacheStore); the event consumers evict both.
+        services.AddOptions<ReplicaCacheOptions>().BindConfiguration(ReplicaCacheOptions.Section);
+        services.AddSingleton<RedisOutputCacheStore>();
+        services.AddSingleton<TwoLevelOutputCacheStore>();
+        services.AddSingleton<Microsoft.AspNetCore.OutputCaching.IOutputCacheStore>(sp => sp.GetRequiredService<TwoLevelOutputCacheStore>());
         services.AddOutputCache(options =>
         {
             // Event-evicted data may live long; the lifetimes bound staleness if an event is missed.

@@ -7,23 +7,27 @@ namespace HubPlatform.Gateway.Caching;
 /// The output cache in Redis, so every gateway replica serves (and evicts) the same entries.
 /// A tag is a Redis set of the keys stored under it; evicting a tag deletes them. When Redis is
 /// down or stops answering the gateway answers uncached (a timeout is a <see cref="TimeoutException"/>,
-/// not a <see cref="RedisException"/>: both are caught).
+/// not a <see cref="RedisException"/>: both are caught). The second level of <see cref="TwoLevelOutputCacheStore"/>.
 /// </summary>
-public sealed class RedisOutputCacheStore(IConnectionMultiplexer redis, ILogger<RedisOutputCacheStore> logger) : IOutputCacheStore
+public sealed partial class RedisOutputCacheStore(IConnectionMultiplexer redis, ILogger<RedisOutputCacheStore> logger) : IOutputCacheStore
 {
     private const string KeyPrefix = "gateway:oc:";
     private const string TagPrefix = "gateway:oc-tag:";
 
-    public async ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
+    public async ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken) => (await GetWithExpiryAsync(key)).Value;
+
+    /// <summary>The entry and the time it has left (GET and PTTL in one round trip), or nothing when Redis does not answer.</summary>
+    public async Task<(byte[]? Value, TimeSpan? ExpiresIn)> GetWithExpiryAsync(string key)
     {
         try
         {
-            return await redis.GetDatabase().StringGetAsync(KeyPrefix + key);
+            var entry = await redis.GetDatabase().StringGetWithExpiryAsync(KeyPrefix + key);
+            return ((byte[]?)entry.Value, entry.Expiry);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            logger.LogWarning(ex, "Redis unavailable: output cache miss");
-            return null;
+            LogMissed(logger, ex);
+            return (null, null);
         }
     }
 
@@ -44,7 +48,7 @@ public sealed class RedisOutputCacheStore(IConnectionMultiplexer redis, ILogger<
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            logger.LogWarning(ex, "Redis unavailable: response not cached");
+            LogNotStored(logger, ex);
         }
     }
 
@@ -57,6 +61,15 @@ public sealed class RedisOutputCacheStore(IConnectionMultiplexer redis, ILogger<
             await db.KeyDeleteAsync(keys.Select(k => (RedisKey)(string)k!).ToArray());
         }
         await db.KeyDeleteAsync(TagPrefix + tag);
-        logger.LogInformation("Output cache: evicted {Entries} entries tagged {Tag}", keys.Length, tag);
+        LogEvicted(logger, keys.Length, tag);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable: output cache miss")]
+    private static partial void LogMissed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable: response not cached")]
+    private static partial void LogNotStored(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Output cache: evicted {Entries} entries tagged {Tag}")]
+    private static partial void LogEvicted(ILogger logger, int entries, string tag);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using HubPlatform.Gateway.Admin;
 using HubPlatform.Gateway.Caching;
 using HubPlatform.Gateway.IntegrationEvents;
@@ -22,6 +23,13 @@ public static class GatewayServiceExtensions
         {
             bus.AddConsumer<SnapshotIngestedConsumer>();
             bus.AddConsumer<LineageUpdatedConsumer>();
+            // A queue of this replica's own, deleted when it stops: every replica hears every eviction (its memory level).
+            var replica = Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture)[..12];
+            bus.AddConsumer<ReplicaCacheEvictionConsumer>().Endpoint(endpoint =>
+            {
+                endpoint.Temporary = true;
+                endpoint.InstanceId = replica;
+            });
         });
 
         builder.Services.Configure<AdminApiKeyOptions>(builder.Configuration.GetSection(AdminApiKeyOptions.Section));

@@ -5,23 +5,40 @@ using Microsoft.AspNetCore.OutputCaching;
 
 namespace HubPlatform.Gateway.IntegrationEvents;
 
-/// <summary>A service finished ingesting a snapshot: its cached answers are stale.</summary>
-public sealed class SnapshotIngestedConsumer(IOutputCacheStore cache) : IConsumer<SnapshotIngested>
+/// <summary>Which cached answers an event makes stale: the output cache tags it evicts.</summary>
+public static class StaleTags
 {
-    public async Task Consume(ConsumeContext<SnapshotIngested> context)
+    private static readonly string[] MetricsAndSearch = [CachePolicies.Metrics, CachePolicies.Search];
+    private static readonly string[] Lineage = [CachePolicies.Lineage];
+
+    /// <summary>A service finished ingesting a snapshot; search ranks by the metrics snapshot's downloads and likes.</summary>
+    public static IReadOnlyList<string> Of(SnapshotIngested ingested) =>
+        string.Equals(ingested.Service, CachePolicies.Metrics, StringComparison.Ordinal) ? MetricsAndSearch : [ingested.Service];
+
+    /// <summary>A family tree changed.</summary>
+    public static IReadOnlyList<string> Of(LineageUpdated updated) => Lineage;
+
+    public static async Task EvictAsync(this IOutputCacheStore cache, IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
-        await cache.EvictByTagAsync(context.Message.Service, context.CancellationToken);
-        if (context.Message.Service == CachePolicies.Metrics)
+        foreach (var tag in tags)
         {
-            // Search ranks by the same snapshot's downloads and likes.
-            await cache.EvictByTagAsync(CachePolicies.Search, context.CancellationToken);
+            await cache.EvictByTagAsync(tag, cancellationToken);
         }
     }
+}
+
+/// <summary>
+/// A service finished ingesting a snapshot: its cached answers are stale. On the gateway's durable queue, shared by its
+/// replicas (one of them evicts in Redis, even when it was down as the event came); each replica's memory is emptied by
+/// <see cref="ReplicaCacheEvictionConsumer"/>.
+/// </summary>
+public sealed class SnapshotIngestedConsumer(IOutputCacheStore cache) : IConsumer<SnapshotIngested>
+{
+    public Task Consume(ConsumeContext<SnapshotIngested> context) => cache.EvictAsync(StaleTags.Of(context.Message), context.CancellationToken);
 }
 
 /// <summary>A family tree changed: cached trees are stale.</summary>
 public sealed class LineageUpdatedConsumer(IOutputCacheStore cache) : IConsumer<LineageUpdated>
 {
-    public async Task Consume(ConsumeContext<LineageUpdated> context) =>
-        await cache.EvictByTagAsync(CachePolicies.Lineage, context.CancellationToken);
+    public Task Consume(ConsumeContext<LineageUpdated> context) => cache.EvictAsync(StaleTags.Of(context.Message), context.CancellationToken);
 }

@@ -13,13 +13,19 @@ public sealed class ClientRateLimitOptions
     public int AnonymousPerMinute { get; set; } = 600;
 
     public int ApiKeyPerMinute { get; set; } = 6000;
+
+    /// <summary>
+    /// The share of a client's budget (percent) a replica takes from Redis at a time and spends in memory
+    /// (<see cref="RateBudgets"/>): larger asks Redis less often, smaller lets other replicas' unspent tokens refuse a client less early.
+    /// </summary>
+    public int ReservePercent { get; set; } = 2;
 }
 
 /// <summary>
 /// Fixed one-minute windows per client: its API key when the key is valid, else its address (made-up keys
 /// must not buy fresh budgets): an IPv4 address, an IPv6 /64 (<see cref="ClientAddress"/>), the client
-/// behind a trusted proxy (<see cref="TrustedProxies"/>). Counted by <see cref="RateBudgets"/> (Redis,
-/// or this replica's memory while Redis is down). Over budget: 429 with Retry-After and problem details.
+/// behind a trusted proxy (<see cref="TrustedProxies"/>). Counted by <see cref="RateBudgets"/> (batches of a budget
+/// shared in Redis, or this replica's memory while Redis is down). Over budget: 429 with Retry-After and problem details.
 /// </summary>
 public static class ClientRateLimit
 {
@@ -40,9 +46,9 @@ public static class ClientRateLimit
                 : ("ip:" + ClientAddress.BucketOf(context.Connection.RemoteIpAddress), options.AnonymousPerMinute);
             var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             var resetIn = 60 - (int)(now % 60);
-            var used = await context.RequestServices.GetRequiredService<RateBudgets>().SpendAsync(client, now / 60);
-            context.Response.Headers["RateLimit"] = $"\"api\";r={Math.Max(0, quota - used)};t={resetIn}";
-            context.Response.Headers["RateLimit-Policy"] = $"\"fixed window\";\"api\";q={quota};w=60";
+            var used = await context.RequestServices.GetRequiredService<RateBudgets>().SpendAsync(client, now / 60, quota);
+            context.Response.Headers["RateLimit"] = string.Create(CultureInfo.InvariantCulture, $"\"api\";r={Math.Max(0, quota - used)};t={resetIn}");
+            context.Response.Headers["RateLimit-Policy"] = string.Create(CultureInfo.InvariantCulture, $"\"fixed window\";\"api\";q={quota};w=60");
             if (used > quota)
             {
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;

@@ -142,6 +142,55 @@ public sealed class ClientRateLimitTests : IAsyncLifetime
         Assert.Single(logs.Lines, l => l.Message.Contains("Redis answers again", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Two replicas spending one client's budget in batches of 10 (10 % of 100): together never more than the budget, and
+    /// refused early by at most what the other replica took and had not spent (less than 1.5 batches).
+    /// </summary>
+    [Fact]
+    public async Task Two_replicas_sharing_Redis_never_let_a_client_through_more_than_its_budget()
+    {
+        var shared = new Dictionary<string, string?>
+        {
+            ["Gateway:RateLimit:AnonymousPerMinute"] = "100",
+            ["Gateway:RateLimit:ReservePercent"] = "10",
+        };
+        await using var first = Gateway(shared);
+        await using var second = Gateway(shared);
+        await FreshMinuteAsync();
+        var client = IPAddress.Parse($"{_v4}.51");
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 4).Select(async worker =>
+        {
+            var mine = new List<int>();
+            for (var i = 0; i < 40; i++)
+            {
+                mine.Add((await SendAsync((worker + i) % 2 == 0 ? first : second, client)).Response.StatusCode);
+            }
+            return mine;
+        }));
+        var let = statuses.SelectMany(s => s).Count(status => status == 404);
+        Assert.All(statuses.SelectMany(s => s), status => Assert.True(status is 404 or 429, $"status {status}"));
+        Assert.InRange(let, 100 - 15, 100);
+    }
+
+    [Fact]
+    public async Task A_replica_takes_its_budget_from_Redis_a_batch_at_a_time_not_a_request_at_a_time()
+    {
+        await using var gateway = Gateway(new() { ["Gateway:RateLimit:AnonymousPerMinute"] = "1000", ["Gateway:RateLimit:ReservePercent"] = "10" });
+        await FreshMinuteAsync();
+        var client = IPAddress.Parse($"{_v4}.61");
+        for (var i = 0; i < 30; i++)
+        {
+            var answer = (await SendAsync(gateway, client)).Response;
+            Assert.Equal(404, answer.StatusCode);
+            Assert.Contains($"r={1000 - i - 1};", answer.Headers["RateLimit"].ToString(), StringComparison.Ordinal);
+        }
+        var redis = gateway.Services.GetRequiredService<IConnectionMultiplexer>();
+        var window = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60;
+        var taken = (long)await redis.GetDatabase().StringGetAsync($"gateway:rate:ip:{client}:{window}");
+        // Thirty requests, and the shared counter moved in batches of 100 (one, or two with the next taken ahead).
+        Assert.Contains(taken, new long[] { 100, 200 });
+    }
+
     private static bool Logged(CapturedLogs logs, string text) => logs.Lines.Any(l => l.Message.Contains(text, StringComparison.Ordinal));
 
     private ServiceHost<RedisOutputCacheStore> Gateway(Dictionary<string, string?>? settings = null, CapturedLogs? logs = null)

@@ -113,7 +113,8 @@ public sealed class GatewayTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         }
         proxy.Resume();
-        // The answers above met the stalled Redis (not some cache in front of it) and went on without it.
+        // The first answer above came from the replica's memory (TwoLevelOutputCacheStore); the other two met the
+        // stalled Redis and went on without it.
         Assert.Contains(logs.Lines, l => l.Category == typeof(RedisOutputCacheStore).FullName && l.Message.Contains("output cache miss", StringComparison.Ordinal));
     }
 
