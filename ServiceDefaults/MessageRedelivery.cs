@@ -85,8 +85,7 @@ public sealed class MessageRedelivery : IAsyncDisposable
         var round = RoundsOf(context);
         if (round >= Intervals.Count)
         {
-            _logger.LogError(failure, "{Queue}: message {MessageId} still failed after {Rounds} redeliveries; dead-lettered",
-                QueueOf(context), context.MessageId, round);
+            _logger.RedeliveriesSpent(failure, QueueOf(context), context.MessageId, round);
             return false;
         }
         try
@@ -96,7 +95,7 @@ public sealed class MessageRedelivery : IAsyncDisposable
         }
         catch (Exception ex) when (!context.CancellationToken.IsCancellationRequested)
         {
-            _logger.LogError(ex, "{Queue}: message {MessageId} could not be moved to a wait queue; dead-lettered", QueueOf(context), context.MessageId);
+            _logger.RedeliveryFailed(ex, QueueOf(context), context.MessageId);
             return false;
         }
     }
@@ -163,8 +162,7 @@ public sealed class MessageRedelivery : IAsyncDisposable
             _lock.Release();
         }
         Redeliveries.Add(1, new KeyValuePair<string, object?>("queue", queue), new KeyValuePair<string, object?>("round", round + 1));
-        _logger.LogWarning(failure, "{Queue}: message {MessageId} failed its retries ({Reason}); redelivered in {Delay} (round {Round} of {Rounds})",
-            queue, context.MessageId, failure.GetBaseException().Message, delay, round + 1, Intervals.Count);
+        _logger.Redelivered(failure, queue, context.MessageId, failure.GetBaseException().Message, delay, round + 1, Intervals.Count);
     }
 
     private async Task<IChannel> ChannelAsync(CancellationToken cancellationToken)

@@ -37,7 +37,7 @@ public sealed class ConsumersFixture : IAsyncLifetime
         _ = Metrics.CreateClient();
         _ = Lineage.CreateClient();
         _ = Search.CreateClient();
-        Bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(ServiceHost<MetricsDbContext>.MessagingFor(VirtualHost))));
+        Bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(TestServers.MessagingFor(VirtualHost))));
         await Bus.StartAsync();
     }
 

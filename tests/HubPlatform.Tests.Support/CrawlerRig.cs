@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using HubPlatform.Crawler.Hub;
@@ -36,7 +37,7 @@ public sealed class CrawlerRig : IAsyncDisposable
             ["HF_ENDPOINT"] = emulator.Server.BaseAddress.ToString(),
             ["Crawler:CrawlOnStartup"] = "false",
             ["Crawler:IncrementalCrawlCron"] = "",
-            ["Crawler:PageSize"] = PageSize.ToString(),
+            ["Crawler:PageSize"] = PageSize.ToString(CultureInfo.InvariantCulture),
             ["Crawler:MaxAttemptsPerPage"] = "4",
             ["Crawler:ResumeAfterFailure"] = "00:00:01",
             ["Crawler:MaxOrganizations"] = "0",
@@ -68,7 +69,7 @@ public sealed class CrawlerRig : IAsyncDisposable
         {
             await rig.Rabbit.CreateVirtualHostAsync(rig.VirtualHost);
         }
-        rig.Observer = await CrawlObserver.StartAsync(broker ?? new Uri(ServiceHost<CrawlerDbContext>.MessagingFor(rig.VirtualHost)));
+        rig.Observer = await CrawlObserver.StartAsync(broker ?? new Uri(TestServers.MessagingFor(rig.VirtualHost)));
         rig._brokerPort = brokerPort;
         rig.StartCrawler();
         return rig;
@@ -80,7 +81,7 @@ public sealed class CrawlerRig : IAsyncDisposable
     /// <summary>Starts a crawler process on the rig's database (again, after <see cref="StopCrawlerAsync"/>).</summary>
     public void StartCrawler()
     {
-        var messaging = new UriBuilder(_broker ?? new Uri(ServiceHost<CrawlerDbContext>.MessagingFor(VirtualHost)));
+        var messaging = new UriBuilder(_broker ?? new Uri(TestServers.MessagingFor(VirtualHost)));
         if (_brokerPort is { } port)
         {
             messaging.Port = port;

@@ -18,7 +18,7 @@ public static class IndependentLineage
             var parents = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var tag in model.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!))
             {
-                if (!tag.StartsWith("base_model:"))
+                if (!tag.StartsWith("base_model:", StringComparison.Ordinal))
                 {
                     continue;
                 }

@@ -66,7 +66,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["DOTNET_ENVIRONMENT"] = "Development",
             ["ASPNETCORE_URLS"] = address.ToString(),
             ["ConnectionStrings:hubdb"] = database.For(service),
-            ["ConnectionStrings:messaging"] = ServiceHost<object>.MessagingFor(virtualHost),
+            ["ConnectionStrings:messaging"] = TestServers.MessagingFor(virtualHost),
             ["ConnectionStrings:cache"] = $"{TestServers.Redis},defaultDatabase={Math.Abs(virtualHost.GetHashCode()) % 16}",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

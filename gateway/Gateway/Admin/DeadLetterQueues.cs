@@ -77,8 +77,7 @@ public sealed partial class DeadLetterQueues(IConfiguration configuration, ILogg
             replayed++;
         }
         var remaining = await CountAsync(channel, errorQueue, cancellationToken) ?? 0;
-        logger.LogInformation("Replayed {Replayed} dead-lettered messages from {ErrorQueue} to {Queue}; {Remaining} left",
-            replayed, errorQueue, queue, remaining);
+        logger.DeadLettersReplayed(replayed, errorQueue, queue, remaining);
         return new DeadLetterReplay(queue, replayed, remaining);
     }
 

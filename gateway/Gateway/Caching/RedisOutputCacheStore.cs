@@ -22,7 +22,7 @@ public sealed class RedisOutputCacheStore(IConnectionMultiplexer redis, ILogger<
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            logger.LogWarning(ex, "Redis unavailable: output cache miss");
+            logger.OutputCacheMiss(ex);
             return null;
         }
     }
@@ -44,7 +44,7 @@ public sealed class RedisOutputCacheStore(IConnectionMultiplexer redis, ILogger<
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            logger.LogWarning(ex, "Redis unavailable: response not cached");
+            logger.ResponseNotCached(ex);
         }
     }
 
@@ -57,6 +57,6 @@ public sealed class RedisOutputCacheStore(IConnectionMultiplexer redis, ILogger<
             await db.KeyDeleteAsync(keys.Select(k => (RedisKey)(string)k!).ToArray());
         }
         await db.KeyDeleteAsync(TagPrefix + tag);
-        logger.LogInformation("Output cache: evicted {Entries} entries tagged {Tag}", keys.Length, tag);
+        logger.Evicted(keys.Length, tag);
     }
 }

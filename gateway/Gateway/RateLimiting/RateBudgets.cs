@@ -30,7 +30,7 @@ public sealed class RateBudgets(IConnectionMultiplexer redis, ILogger<RateBudget
                 var used = await SpendInRedisAsync(client, window);
                 if (Interlocked.Exchange(ref _redisDownUntil, 0) != 0)
                 {
-                    logger.LogInformation("Redis answers again: rate limits are counted in Redis, shared by every gateway replica");
+                    logger.RateLimitsInRedis();
                 }
                 return used;
             }
@@ -38,7 +38,7 @@ public sealed class RateBudgets(IConnectionMultiplexer redis, ILogger<RateBudget
             {
                 if (Interlocked.Exchange(ref _redisDownUntil, Environment.TickCount64 + (long)RetryRedisAfter.TotalMilliseconds) == 0)
                 {
-                    logger.LogWarning(ex, "Redis unreachable: rate limits are counted in this gateway replica's memory until it answers");
+                    logger.RateLimitsInMemory(ex);
                 }
             }
         }

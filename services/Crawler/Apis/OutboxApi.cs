@@ -48,7 +48,7 @@ public static class OutboxApi
         {
             return TypedResults.Problem(title: "No such failed event", statusCode: 404, detail: $"Outbox row {id} is not moved aside (sent, pending or unknown).");
         }
-        logger.LogInformation("Outbox row {Id} replayed by an admin", id);
+        logger.RowReplayed(id);
         signal.Notify();
         return TypedResults.Ok(new ReplayedEvents(replayed));
     }
@@ -56,7 +56,7 @@ public static class OutboxApi
     private static async Task<Ok<ReplayedEvents>> ReplayAll(CrawlerDbContext db, OutboxSignal signal, ILogger<OutboxRelay> logger, CancellationToken ct)
     {
         var replayed = await ResetAsync(db.Outbox.Where(r => r.FailedAt != null), ct);
-        logger.LogInformation("{Replayed} moved-aside outbox rows replayed by an admin", replayed);
+        logger.RowsReplayed(replayed);
         signal.Notify();
         return TypedResults.Ok(new ReplayedEvents(replayed));
     }

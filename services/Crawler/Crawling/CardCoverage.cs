@@ -25,7 +25,7 @@ public sealed record CardCoverage(
 /// Reads <see cref="CardCoverage"/> from crawler.cards, at most every couple of seconds (a count
 /// over two million rows is ~0.2 s), and keeps the last reading for the metrics' gauges.
 /// </summary>
-public sealed class CardCoverageReader(IServiceScopeFactory scopes, RateLimitPacer pacer, TimeProvider time)
+public sealed class CardCoverageReader(IServiceScopeFactory scopes, RateLimitPacer pacer, TimeProvider time) : IDisposable
 {
     private static readonly TimeSpan RateWindow = TimeSpan.FromMinutes(1);
     private readonly Lock _gate = new();
@@ -76,6 +76,8 @@ public sealed class CardCoverageReader(IServiceScopeFactory scopes, RateLimitPac
     }
 
     public Task RefreshAsync(CancellationToken ct, TimeSpan? atMostEvery = null) => ReadAsync(ct, atMostEvery);
+
+    public void Dispose() => _reading.Dispose();
 
     private double? SeenPerSecond()
     {

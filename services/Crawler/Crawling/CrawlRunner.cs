@@ -85,8 +85,7 @@ public sealed class CrawlRunner(
         }
         // SnapshotStarted waits for the first listing answer: it carries the Hub's time (see CommitListingPageAsync).
         await db.SaveChangesAsync(cancellationToken);
-        logger.LogInformation("Crawl {SnapshotId} ({Kind}) started against {Endpoint}; modified since {ModifiedSince}",
-            crawl.Id, crawl.Kind, crawl.HubEndpoint, crawl.ModifiedSince);
+        logger.CrawlStarted(crawl.Id, crawl.Kind, crawl.HubEndpoint, crawl.ModifiedSince);
     }
 
     // ---- Listings: models, datasets, spaces ----
@@ -150,10 +149,10 @@ public sealed class CrawlRunner(
         await reading; // A Hub that kept refusing: its error, after the pages read before it were committed.
         if (count > 0)
         {
-            logger.LogInformation(
-                "Crawl {SnapshotId}: {Pages} listing pages in {Seconds:F1}s ({PagesPerSecond:F2}/s); per page: fetch {Fetch:F0} ms, parse and serialize {Parse:F0} ms (read ahead, up to {LookAhead} pages), card backlog {Cards:F0} ms (beside the commits), commit {Commit:F0} ms (of which the snapshot's repos {Remember:F0} ms), commits waited for pages {Idle:F0} ms",
-                crawl.Id, count, clock.Elapsed.TotalSeconds, count / Math.Max(clock.Elapsed.TotalSeconds, 0.001), 1000 * fetch / count, 1000 * parse / count,
-                options.Value.ListingLookAhead, 1000 * cards / count, 1000 * commit / count, 1000 * remember / count, 1000 * idle / count);
+            var seconds = clock.Elapsed.TotalSeconds;
+            var pagesPerSecond = count / Math.Max(seconds, 0.001);
+            logger.ListingTimings(crawl.Id, count, seconds, pagesPerSecond, 1000 * fetch / count, 1000 * parse / count, options.Value.ListingLookAhead,
+                1000 * cards / count, 1000 * commit / count, 1000 * remember / count, 1000 * idle / count);
         }
     }
 
@@ -178,8 +177,7 @@ public sealed class CrawlRunner(
         }
         if (page.MalformedReason is { } reason)
         {
-            logger.LogError("Crawl {SnapshotId}: {RepoType} page {Url} stayed unreadable ({Reason}); dead-lettered, crawl goes on",
-                crawl.Id, type, new Uri(page.Url).PathAndQuery, reason);
+            logger.PageDeadLettered(crawl.Id, type, new Uri(page.Url).PathAndQuery, reason);
             db.FailedPages.Add(new FailedPage { CrawlId = crawl.Id, Url = page.Url, Reason = reason, FailedAt = page.ObservedAt });
             crawl.FailedPages++;
             CrawlerMetrics.FailedPages.Add(1, CrawlerMetrics.Kind(crawl.Kind), CrawlerMetrics.Phase(crawl.Phase));
@@ -216,8 +214,7 @@ public sealed class CrawlRunner(
         crawl.HubClockSkewSeconds = skew.TotalSeconds;
         if (crawl.HubClockWarning is { } warning)
         {
-            logger.LogWarning("Crawl {SnapshotId}: {Warning} Hub time {HubTime:O}, local time {LocalTime:O}",
-                crawl.Id, warning, time.GetUtcNow() + skew, time.GetUtcNow());
+            logger.HubClockSkewed(crawl.Id, warning, time.GetUtcNow() + skew, time.GetUtcNow());
         }
         var started = crawl.HubStartedAt!.Value;
         db.Enqueue(new SnapshotStarted(crawl.Id, crawl.Kind, started, crawl.HubEndpoint), time.GetUtcNow());
@@ -273,7 +270,7 @@ public sealed class CrawlRunner(
         crawl.NextUrl = crawl.Phase is CrawlPhase.Datasets or CrawlPhase.Spaces
             ? hub.FirstPage(ListingReader.TypeOf(crawl.Phase), options.Value.PageSize, crawl.Kind == CrawlKind.Incremental).ToString()
             : null;
-        logger.LogInformation("Crawl {SnapshotId}: phase {Phase} begins after page {Page}", crawl.Id, crawl.Phase, crawl.Pages);
+        logger.PhaseBegins(crawl.Id, crawl.Phase, crawl.Pages);
     }
 
     // ---- Author overviews ----
@@ -292,7 +289,7 @@ public sealed class CrawlRunner(
             }
             else
             {
-                logger.LogDebug("Crawl {SnapshotId}: author {Author} has no overview (deleted?); skipped", crawl.Id, name);
+                logger.AuthorOverviewMissing(crawl.Id, name);
             }
         }
 
@@ -369,9 +366,7 @@ public sealed class CrawlRunner(
         await transaction.CommitAsync(cancellationToken);
         Forget();
         outboxSignal.Notify();
-        logger.LogInformation(
-            "Crawl {SnapshotId} ({Kind}) completed: {Pages} pages, {Models} models, {Datasets} datasets, {Spaces} spaces, {Organizations} overviews, {FailedPages} failed pages",
-            crawl.Id, crawl.Kind, crawl.Pages, crawl.Models, crawl.Datasets, crawl.Spaces, crawl.Organizations, crawl.FailedPages);
+        logger.CrawlCompleted(crawl.Id, crawl.Kind, crawl.Pages, crawl.Models, crawl.Datasets, crawl.Spaces, crawl.Organizations, crawl.FailedPages);
     }
 
     /// <summary>
@@ -391,7 +386,7 @@ public sealed class CrawlRunner(
         }
         if (crawl.FailedPages > 0)
         {
-            logger.LogWarning("Crawl {SnapshotId} had {FailedPages} failed pages; removed repos are not computed for it", crawl.Id, crawl.FailedPages);
+            logger.RemovedReposNotComputed(crawl.Id, crawl.FailedPages);
             return;
         }
         foreach (var type in Enum.GetValues<RepoType>())
@@ -411,7 +406,7 @@ public sealed class CrawlRunner(
             await CardBacklog.RemovedAsync(db, type, removed, cancellationToken);
             if (removed.Count > 0)
             {
-                logger.LogInformation("Crawl {SnapshotId}: {Removed} {RepoType} repos gone since the previous snapshot", crawl.Id, removed.Count, type);
+                logger.ReposGone(crawl.Id, removed.Count, type);
             }
         }
     }
@@ -422,11 +417,13 @@ public sealed class CrawlRunner(
 
     private void LogProgress(Crawl crawl)
     {
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            return; // A line after every page: its rate and ETA are not worth computing for nobody.
+        }
         var elapsed = Math.Max((time.GetUtcNow() - _runStarted).TotalSeconds, 0.001);
         var rate = (Repos(crawl) - _reposAtRunStart) / elapsed;
-        logger.LogInformation(
-            "Crawl {SnapshotId} {Phase}: page {Page}, {Models} models, {Datasets} datasets, {Spaces} spaces, {Organizations} overviews ({Rate:F0} repos/s), {FailedPages} failed pages, {RateLimitWait:F0}s rate-limit waits, ETA {Eta}",
-            crawl.Id, crawl.Phase, crawl.Pages, crawl.Models, crawl.Datasets, crawl.Spaces, crawl.Organizations, rate,
+        logger.CrawlProgress(crawl.Id, crawl.Phase, crawl.Pages, crawl.Models, crawl.Datasets, crawl.Spaces, crawl.Organizations, rate,
             crawl.FailedPages, crawl.RateLimitWaitSeconds, eta.Estimate(crawl, _runStarted, _reposAtRunStart)?.ToString(@"d\.hh\:mm\:ss") ?? "unknown");
     }
 }

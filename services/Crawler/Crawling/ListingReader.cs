@@ -190,7 +190,7 @@ public sealed class ListingReader(HubClient hub, CrawlerOptions options, TimePro
             }
             catch (Exception ex) when (ex is FormatException or InvalidOperationException or JsonException)
             {
-                logger.LogWarning(ex, "Crawl {SnapshotId}: skipped an unreadable {RepoType} on page {Page}", snapshot, type, fetched.Number);
+                logger.RepoSkipped(ex, snapshot, type, fetched.Number);
             }
         }
         var message = fetched.Page.IsMalformed || repos.Count == 0 ? null : Event(snapshot, type, fetched.Number, observedAt, local, repos);

@@ -72,6 +72,9 @@ internal static class HubJson
     internal static IReadOnlyList<string> CardStrings(JsonElement card, string name) =>
         card.ValueKind == JsonValueKind.Object ? Strings(card, name) : [];
 
+    /// <summary>The first of <paramref name="values"/>, or null when there are none.</summary>
+    internal static string? First(IReadOnlyList<string> values) => values.Count > 0 ? values[0] : null;
+
     /// <summary>The typed tags with this prefix, or the card's field when the Hub typed none.</summary>
     internal static IReadOnlyList<string> Typed(IReadOnlyList<string> tags, string prefix, JsonElement card, string cardField)
     {

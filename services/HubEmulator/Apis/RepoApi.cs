@@ -103,11 +103,11 @@ public static class RepoApi
             return HubError(404, $"Invalid rev id: {revision}");
         }
         var expand = Expand(http.Request.Query);
-        var projection = expand.Count > 0 ? new RepoProjection(type, false, false, expand) : RepoProjection.Everything(type);
+        var projection = expand.Length > 0 ? new RepoProjection(type, false, false, expand) : RepoProjection.Everything(type);
         return Json(writer => projection.WriteTo(writer, repos.Json(index)));
     }
 
-    private static IReadOnlyList<string> Expand(IQueryCollection q) => NonEmpty(new StringValues([.. q["expand[]"], .. q["expand"]]));
+    private static string[] Expand(IQueryCollection q) => NonEmpty(new StringValues([.. q["expand[]"], .. q["expand"]]));
 
     private static string[] NonEmpty(StringValues values) => values.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToArray();
 

@@ -20,6 +20,14 @@ public readonly record struct SortValue(double Number, string? Text) : IComparab
         return c != 0 ? c : string.CompareOrdinal(Text, other.Text);
     }
 
+    public static bool operator <(SortValue left, SortValue right) => left.CompareTo(right) < 0;
+
+    public static bool operator <=(SortValue left, SortValue right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >(SortValue left, SortValue right) => left.CompareTo(right) > 0;
+
+    public static bool operator >=(SortValue left, SortValue right) => left.CompareTo(right) >= 0;
+
     public static SortValue Date(string? iso) =>
         new(DateTimeOffset.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d.ToUnixTimeMilliseconds() : 0, null);
 

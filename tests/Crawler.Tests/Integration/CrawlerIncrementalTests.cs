@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using HubPlatform.Contracts;
@@ -24,7 +25,7 @@ public class CrawlerIncrementalTests(SyntheticHubFactory hub) : IClassFixture<Sy
         Assert.Equal(fullStartedAt, crawl.GetProperty("modifiedSince").GetDateTimeOffset());
 
         async Task<string[]> ModifiedSince(string plural) => (await hub.ListAsync(plural))
-            .Where(r => DateTimeOffset.Parse(r.GetProperty("lastModified").GetString()!) >= fullStartedAt)
+            .Where(r => DateTimeOffset.Parse(r.GetProperty("lastModified").GetString()!, CultureInfo.InvariantCulture) >= fullStartedAt)
             .Select(r => r.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToArray();
         var models = await ModifiedSince("models");
         var datasets = await ModifiedSince("datasets");

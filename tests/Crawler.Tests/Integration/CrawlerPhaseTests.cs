@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using HubPlatform.Contracts;
 using HubPlatform.Tests.Support;
@@ -49,11 +50,11 @@ public class CrawlerPhaseTests(SyntheticHubFactory hub) : IClassFixture<Syntheti
             Assert.Equal(Typed(tags, "language:", raw, "language"), d.Languages);
             Assert.Equal(Typed(tags, "size_categories:", raw, "size_categories").FirstOrDefault(), d.SizeCategory);
             Assert.Equal(Typed(tags, "license:", raw, "license").FirstOrDefault(), d.License);
-            Assert.Equal(tags.Where(t => t.StartsWith("modality:")).Select(t => t["modality:".Length..]), d.Modalities);
-            Assert.Equal(tags.Where(t => t.StartsWith("format:")).Select(t => t["format:".Length..]), d.Formats);
+            Assert.Equal(tags.Where(t => t.StartsWith("modality:", StringComparison.Ordinal)).Select(t => t["modality:".Length..]), d.Modalities);
+            Assert.Equal(tags.Where(t => t.StartsWith("format:", StringComparison.Ordinal)).Select(t => t["format:".Length..]), d.Formats);
             Assert.Equal(raw.GetProperty("downloads").GetInt64(), d.Downloads);
             Assert.Equal(raw.GetProperty("cardData").GetProperty("pretty_name").GetString(), d.PrettyName);
-            Assert.Equal(raw.GetProperty("createdAt").GetString() == Sentinel ? null : DateTimeOffset.Parse(raw.GetProperty("createdAt").GetString()!), d.CreatedAt);
+            Assert.Equal(raw.GetProperty("createdAt").GetString() == Sentinel ? null : DateTimeOffset.Parse(raw.GetProperty("createdAt").GetString()!, CultureInfo.InvariantCulture), d.CreatedAt);
         }
         var observedSpaces = rig.Observer.SpacePages.SelectMany(p => p.Page.Spaces).ToDictionary(s => s.Id);
         foreach (var raw in spaces)
@@ -123,7 +124,7 @@ public class CrawlerPhaseTests(SyntheticHubFactory hub) : IClassFixture<Syntheti
         return pages.Select(p => p.Page).ToArray();
     }
 
-    private static IEnumerable<string> Typed(string[] tags, string prefix, JsonElement raw, string cardField)
+    private static string[] Typed(string[] tags, string prefix, JsonElement raw, string cardField)
     {
         var typed = tags.Where(t => t.StartsWith(prefix, StringComparison.Ordinal)).Select(t => t[prefix.Length..]).Distinct().ToArray();
         if (typed.Length > 0 || !raw.TryGetProperty("cardData", out var card) || !card.TryGetProperty(cardField, out var field))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 using HubPlatform.Tests.Support;
@@ -45,7 +46,7 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
     public async Task A_crawler_killed_with_pages_read_ahead_of_a_stuck_commit_resumes_at_the_first_uncommitted_page()
     {
         const int Committed = 2, LookAhead = 2;
-        await using var rig = await CrawlerRig.StartAsync(emulator, settings: new Dictionary<string, string?> { ["Crawler:ListingLookAhead"] = LookAhead.ToString() });
+        await using var rig = await CrawlerRig.StartAsync(emulator, settings: new Dictionary<string, string?> { ["Crawler:ListingLookAhead"] = LookAhead.ToString(CultureInfo.InvariantCulture) });
         rig.Hub.HoldOnPage = Committed + 1;
         var snapshot = await rig.RequestCrawlAsync();
         await Eventually.GetAsync<int?>(async () => (await rig.CrawlAsync(snapshot)).GetProperty("pages").GetInt32(), p => p == Committed,
@@ -158,10 +159,10 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         const int minRepos = 10, topByDownloads = 3, perPage = 4;
         await using var rig = await CrawlerRig.StartAsync(emulator, settings: new Dictionary<string, string?>
         {
-            ["Crawler:OrganizationMinRepos"] = minRepos.ToString(),
-            ["Crawler:OrganizationTopByDownloads"] = topByDownloads.ToString(),
+            ["Crawler:OrganizationMinRepos"] = minRepos.ToString(CultureInfo.InvariantCulture),
+            ["Crawler:OrganizationTopByDownloads"] = topByDownloads.ToString(CultureInfo.InvariantCulture),
             ["Crawler:MaxOrganizations"] = "1000",
-            ["Crawler:OrganizationsPerPage"] = perPage.ToString(),
+            ["Crawler:OrganizationsPerPage"] = perPage.ToString(CultureInfo.InvariantCulture),
         });
         // Computed from the raw sample (models, datasets and spaces, as the snapshot saw them), not with the crawler's code.
         static string AuthorOf(JsonElement r) => r.TryGetProperty("author", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : r.GetProperty("id").GetString()!.Split('/')[0];

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -45,7 +46,7 @@ public sealed class OutboxRelayTests(EmulatorFactory emulator) : IClassFixture<E
         });
         meter.Start();
 
-        await using var rig = await CrawlerRig.StartAsync(emulator, settings: new Dictionary<string, string?> { ["Crawler:OutboxMaxAttempts"] = MaxAttempts.ToString() });
+        await using var rig = await CrawlerRig.StartAsync(emulator, settings: new Dictionary<string, string?> { ["Crawler:OutboxMaxAttempts"] = MaxAttempts.ToString(CultureInfo.InvariantCulture) });
         // A page of an event type this crawler does not know (one a newer crawler wrote, say), a
         // payload cut short, and a JSON null: each fails every try, for a reason of its own.
         var stray = new ModelsObserved(Guid.CreateVersion7(), 1, DateTimeOffset.UtcNow, ConsumersFixture.SamplePages[0][..3]);

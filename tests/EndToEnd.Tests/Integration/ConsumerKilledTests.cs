@@ -34,7 +34,7 @@ public sealed class ConsumerKilledTests(ITestOutputHelper output) : IAsyncLifeti
     {
         await _database.CreateAsync();
         await _rabbit.CreateVirtualHostAsync(_vhost);
-        _bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(ServiceHost<object>.MessagingFor(_vhost))));
+        _bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(TestServers.MessagingFor(_vhost))));
         await _bus.StartAsync();
     }
 

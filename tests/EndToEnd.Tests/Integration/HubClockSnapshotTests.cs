@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using HubPlatform.Contracts;
@@ -57,7 +58,7 @@ public class HubClockSnapshotTests(EmulatorFactory emulator, ConsumersFixture pl
         Assert.True(ranking.GetArrayLength() > 0, "no organization created a repo in the replayed hub's last 52 weeks");
         var top = ranking[0].GetProperty("name").GetString()!;
         var heatmap = await metrics.GetFromJsonAsync<JsonElement>($"/api/heatmap/organizations/{top}?weeks=52&snapshot={snapshot}");
-        Assert.Equal(hubClock.UtcDateTime.ToString("yyyy-MM-dd"), heatmap.GetProperty("to").GetString());
+        Assert.Equal(hubClock.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), heatmap.GetProperty("to").GetString());
         Assert.True(heatmap.GetProperty("total").GetInt64() > 0);
     }
 

@@ -37,7 +37,7 @@ public sealed class ReplicasTests : IAsyncLifetime
             Add("lineage", pages => new ServiceHost<LineageDbContext>("lineage", _database, _vhost, configureServices: Count(pages)));
             Add("search", pages => new ServiceHost<SearchDbContext>("search", _database, _vhost, configureServices: Count(pages)));
         }
-        _bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(ServiceHost<MetricsDbContext>.MessagingFor(_vhost))));
+        _bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(TestServers.MessagingFor(_vhost))));
         await _bus.StartAsync();
     }
 

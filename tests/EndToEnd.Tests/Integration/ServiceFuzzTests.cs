@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -121,7 +122,7 @@ public sealed class ServiceFuzzTests(ServiceFuzzTests.Services services, ITestOu
         await stream.WriteAsync(request);
         var answer = await new StreamReader(stream, Encoding.Latin1).ReadToEndAsync();
         // "HTTP/1.1 400 Bad Request"
-        return int.Parse(answer.Split(' ')[1]);
+        return int.Parse(answer.Split(' ')[1], CultureInfo.InvariantCulture);
     }
 
     private sealed record Parameter(string Name, string In, bool Typed, bool Required, string Example);
@@ -197,7 +198,7 @@ public sealed class ServiceFuzzTests(ServiceFuzzTests.Services services, ITestOu
                 [Microsoft.Extensions.Hosting.AdminKey.Setting] = TestAdminKey.Value,
             }));
 
-            _bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(ServiceHost<MetricsDbContext>.MessagingFor(_vhost))));
+            _bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(TestServers.MessagingFor(_vhost))));
             await _bus.StartAsync();
             var observedAt = DateTimeOffset.UtcNow;
             var snapshot = Guid.CreateVersion7(observedAt);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using HubPlatform.Gateway.Caching;
@@ -115,7 +116,7 @@ public sealed class ClientRateLimitTests : IAsyncLifetime
     [Fact]
     public async Task Budgets_go_back_to_Redis_when_it_answers_again()
     {
-        var redisPort = int.Parse(TestServers.Redis.Split(':')[1]);
+        var redisPort = TestServers.RedisPort;
         await using var proxy = new TcpProxy("127.0.0.1", redisPort);
         var logs = new CapturedLogs();
         var database = Random.Shared.Next(16);
@@ -149,7 +150,7 @@ public sealed class ClientRateLimitTests : IAsyncLifetime
         var all = new Dictionary<string, string?>
         {
             ["Gateway:AdminApiKey"] = "the-key",
-            ["Gateway:RateLimit:AnonymousPerMinute"] = Budget.ToString(),
+            ["Gateway:RateLimit:AnonymousPerMinute"] = Budget.ToString(CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in settings ?? [])
         {

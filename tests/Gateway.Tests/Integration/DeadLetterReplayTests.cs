@@ -35,7 +35,7 @@ public sealed class DeadLetterReplayTests : IAsyncLifetime
         _metrics = new ServiceHost<MetricsDbContext>("metrics", _database, _vhost);
         _ = _metrics.CreateClient();
         _gateway = new ServiceHost<RedisOutputCacheStore>("gateway", _database, _vhost, new Dictionary<string, string?> { ["Gateway:AdminApiKey"] = Key });
-        _bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(ServiceHost<MetricsDbContext>.MessagingFor(_vhost))));
+        _bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(TestServers.MessagingFor(_vhost))));
         await _bus.StartAsync();
     }
 

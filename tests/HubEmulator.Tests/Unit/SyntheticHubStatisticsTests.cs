@@ -133,7 +133,7 @@ public class SyntheticHubStatisticsTests(MidSizeHub hub) : IClassFixture<MidSize
         var names = Enumerable.Range(0, authors.Count).Select(authors.Name).ToArray();
         Assert.Equal(names.Length, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
         Assert.Contains("meta-llama", names);
-        Assert.Contains(Enumerable.Range(0, authors.Count), a => authors.Kind(a) == AuthorKind.University && authors.FullName(a).StartsWith("University of "));
+        Assert.Contains(Enumerable.Range(0, authors.Count), a => authors.Kind(a) == AuthorKind.University && authors.FullName(a).StartsWith("University of ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -181,7 +181,7 @@ public class SyntheticHubStatisticsTests(MidSizeHub hub) : IClassFixture<MidSize
         var tags = datasets.Ordered("_id", false).Select(i => datasets.Tags(i).ToArray()).ToArray();
         foreach (var prefix in (string[])["task_categories:", "modality:", "size_categories:", "license:", "language:"])
         {
-            Assert.All(tags, t => Assert.Contains(t, tag => tag.StartsWith(prefix)));
+            Assert.All(tags, t => Assert.Contains(t, tag => tag.StartsWith(prefix, StringComparison.Ordinal)));
         }
         var all = tags.SelectMany(t => t).ToHashSet();
         Assert.Superset(new HashSet<string> { "finance", "medical", "robotics", "science", "modality:image", "modality:audio", "size_categories:n<1K", "size_categories:1M<n<10M" }, all);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -201,7 +202,7 @@ public class TrafficTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         {
             if (!response.IsSuccessStatusCode)
             {
-                return ((int)response.StatusCode).ToString();
+                return ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
             }
             var body = await response.Content.ReadAsStringAsync();
             try
