@@ -51,7 +51,8 @@ public sealed class ResponseCache(IConnectionMultiplexer redis, string serviceNa
         var value = await create();
         try
         {
-            await redis.GetDatabase().StringSetAsync(cacheKey, JsonSerializer.Serialize(value, JsonSerializerOptions.Web), lifetime ?? DefaultLifetime);
+            await redis.GetDatabase().StringSetAsync(cacheKey, JsonSerializer.Serialize(value, JsonSerializerOptions.Web),
+                lifetime ?? DefaultLifetime);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

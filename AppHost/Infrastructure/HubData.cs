@@ -31,7 +31,8 @@ public sealed record HubData(string? LiveEndpoint, int? SyntheticModels, string 
     /// <summary>The emulator's settings for this choice (a live crawl leaves the emulator idle on the sample).</summary>
     public IResourceBuilder<ProjectResource> Configure(IResourceBuilder<ProjectResource> emulator) =>
         SyntheticModels is { } models
-            ? emulator.WithEnvironment("Emulator__ReplayDirectory", "").WithEnvironment("Emulator__SyntheticModels", models.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            ? emulator.WithEnvironment("Emulator__ReplayDirectory", "")
+                .WithEnvironment("Emulator__SyntheticModels", models.ToString(System.Globalization.CultureInfo.InvariantCulture))
             : emulator.WithEnvironment("Emulator__ReplayDirectory", ReplayDirectory).WithEnvironment("Emulator__CardsFile", CardsFile ?? "");
 
     /// <summary>One line for the ready banner: which data the crawler reads.</summary>

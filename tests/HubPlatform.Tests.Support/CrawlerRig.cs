@@ -59,8 +59,10 @@ public sealed class CrawlerRig : IAsyncDisposable
 
     /// <param name="brokerPort">Where the crawler finds RabbitMQ, when not at its real port (a <see cref="TcpProxy"/>).</param>
     /// <param name="settings">Crawler settings over the rig's defaults.</param>
-    /// <param name="broker">A broker of the test's own (a <see cref="PrivateRabbitMq"/>), whole connection string, instead of a virtual host on the shared one.</param>
-    public static async Task<CrawlerRig> StartAsync(WebApplicationFactory<RepoStore> emulator, int? brokerPort = null, IDictionary<string, string?>? settings = null, Uri? broker = null)
+    /// <param name="broker">A broker of the test's own (a <see cref="PrivateRabbitMq"/>), whole connection string, instead of a virtual host on the
+    /// shared one.</param>
+    public static async Task<CrawlerRig> StartAsync(WebApplicationFactory<RepoStore> emulator, int? brokerPort = null,
+        IDictionary<string, string?>? settings = null, Uri? broker = null)
     {
         var rig = new CrawlerRig(emulator, settings);
         await rig.Database.CreateAsync();
@@ -88,7 +90,8 @@ public sealed class CrawlerRig : IAsyncDisposable
         }
         Hub = new FaultyHub(_emulator.Server.CreateHandler());
         var hub = Hub;
-        _crawler = new ServiceHost<CrawlerDbContext>("crawler", Database, VirtualHost, _settings, services => services.AddHttpClient<HubClient>().ConfigurePrimaryHttpMessageHandler(() => hub), messaging.Uri.ToString());
+        _crawler = new ServiceHost<CrawlerDbContext>("crawler", Database, VirtualHost, _settings,
+            services => services.AddHttpClient<HubClient>().ConfigurePrimaryHttpMessageHandler(() => hub), messaging.Uri.ToString());
         Api = _crawler.CreateClient().WithAdminKey();
     }
 

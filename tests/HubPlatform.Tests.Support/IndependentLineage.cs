@@ -25,7 +25,8 @@ public static class IndependentLineage
                 var parts = tag.Split(':');
                 parents.Add(parts.Length == 3 ? parts[2] : parts[1]);
             }
-            if (parents.Count == 0 && model.TryGetProperty("cardData", out var card) && card.ValueKind == JsonValueKind.Object && card.TryGetProperty("base_model", out var b))
+            if (parents.Count == 0 && model.TryGetProperty("cardData", out var card) && card.ValueKind == JsonValueKind.Object
+                && card.TryGetProperty("base_model", out var b))
             {
                 if (b.ValueKind == JsonValueKind.String)
                 {

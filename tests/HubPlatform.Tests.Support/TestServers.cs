@@ -21,5 +21,6 @@ public static class TestServers
 
     private static string Required(string name) =>
         Environment.GetEnvironmentVariable(name)
-        ?? throw new InvalidOperationException($"{name} is not set: run the tests with ./hub test, or start the servers with ./hub servers start and export what it prints.");
+        ?? throw new InvalidOperationException(
+            $"{name} is not set: run the tests with ./hub test, or start the servers with ./hub servers start and export what it prints.");
 }

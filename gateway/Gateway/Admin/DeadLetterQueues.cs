@@ -60,7 +60,8 @@ public sealed partial class DeadLetterQueues(IConfiguration configuration, ILogg
     {
         await using var channel = await OpenChannelAsync(confirms: true, cancellationToken);
         var errorQueue = queue + "_error";
-        if (await CountAsync(channel, queue, cancellationToken) is null || await CountAsync(channel, errorQueue, cancellationToken) is not { } waiting)
+        if (await CountAsync(channel, queue, cancellationToken) is null
+            || await CountAsync(channel, errorQueue, cancellationToken) is not { } waiting)
         {
             return null;
         }

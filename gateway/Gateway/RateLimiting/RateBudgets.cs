@@ -20,7 +20,10 @@ public sealed class RateBudgets(IConnectionMultiplexer redis, ILogger<RateBudget
     // Environment.TickCount64 before which Redis is not tried again; 0 while Redis answers.
     private long _redisDownUntil;
 
-    /// <summary>Spends one request of <paramref name="client"/>'s budget in <paramref name="window"/> (a minute since the epoch); returns the requests spent in it so far.</summary>
+    /// <summary>
+    /// Spends one request of <paramref name="client"/>'s budget in <paramref name="window"/> (a minute since the epoch); returns the requests spent
+    /// in it so far.
+    /// </summary>
     public async Task<long> SpendAsync(string client, long window)
     {
         if (Environment.TickCount64 >= Volatile.Read(ref _redisDownUntil))

@@ -67,7 +67,8 @@ public sealed class CardCoverageReader(IServiceScopeFactory scopes, RateLimitPac
             var (eta, basis) = quota is { } q ? (CardCoverage.Hours(backlog, q), "resolvers quota")
                 : seen is { } s && s > 0 ? (CardCoverage.Hours(backlog, s), "rate seen over the last minute")
                 : backlog == 0 ? (0.0, "nothing due") : ((double?)null, (string?)null);
-            return Last = new CardCoverage(row[0], row[1], row[2], row[3], row[4], row[5], backlog, row[7], quota, seen, eta, basis, time.GetUtcNow());
+            return Last = new CardCoverage(row[0], row[1], row[2], row[3], row[4], row[5], backlog, row[7], quota, seen, eta, basis,
+                time.GetUtcNow());
         }
         finally
         {

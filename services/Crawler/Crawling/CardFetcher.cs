@@ -121,7 +121,8 @@ public sealed class CardFetcher(
             {
                 foreach (var cards in Pages(group.Select(r => Card(r, o))))
                 {
-                    db.Enqueue(new CardsFetched(group.Key.SnapshotId, await CardBacklog.NextPageAsync(db, cancellationToken), now, group.Key.Type, cards), now);
+                    db.Enqueue(new CardsFetched(group.Key.SnapshotId, await CardBacklog.NextPageAsync(db, cancellationToken), now, group.Key.Type,
+                        cards), now);
                 }
             }
             await db.SaveChangesAsync(cancellationToken);

@@ -125,7 +125,8 @@ public sealed class CrawlCoordinator(
                 .OrderBy(c => c.RequestedAt).Select(c => (DateTimeOffset?)c.RequestedAt).FirstOrDefaultAsync(cancellationToken);
             due = since is not null && IsDue(options.Value.IncrementalCrawlCron, since.Value, now);
         }
-        if (due && !await db.Crawls.AnyAsync(c => c.Kind == kind && (c.Status == CrawlStatus.Pending || c.Status == CrawlStatus.Running), cancellationToken))
+        if (due && !await db.Crawls.AnyAsync(
+            c => c.Kind == kind && (c.Status == CrawlStatus.Pending || c.Status == CrawlStatus.Running), cancellationToken))
         {
             db.Crawls.Add(NewCrawl(kind, hubOptions, now));
             await db.SaveChangesAsync(cancellationToken);

@@ -81,7 +81,8 @@ public sealed class CrawlRunner(
             // a repo changed during it may have been listed before the change.
             crawl.ModifiedSince = previous.FirstOrDefault() is { StartedAt: { } lastStarted } last
                 ? Crawl.OnHubClock(lastStarted, last.HubClockSkewSeconds)
-                : Crawl.OnHubClock(now, previous.FirstOrDefault(c => c.HubClockSkewSeconds is not null)?.HubClockSkewSeconds) - options.Value.IncrementalFirstLookback;
+                : Crawl.OnHubClock(now, previous.FirstOrDefault(c => c.HubClockSkewSeconds is not null)?.HubClockSkewSeconds)
+                    - options.Value.IncrementalFirstLookback;
         }
         // SnapshotStarted waits for the first listing answer: it carries the Hub's time (see CommitListingPageAsync).
         await db.SaveChangesAsync(cancellationToken);
@@ -151,8 +152,8 @@ public sealed class CrawlRunner(
         {
             var seconds = clock.Elapsed.TotalSeconds;
             var pagesPerSecond = count / Math.Max(seconds, 0.001);
-            logger.ListingTimings(crawl.Id, count, seconds, pagesPerSecond, 1000 * fetch / count, 1000 * parse / count, options.Value.ListingLookAhead,
-                1000 * cards / count, 1000 * commit / count, 1000 * remember / count, 1000 * idle / count);
+            logger.ListingTimings(crawl.Id, count, seconds, pagesPerSecond, 1000 * fetch / count, 1000 * parse / count,
+                options.Value.ListingLookAhead, 1000 * cards / count, 1000 * commit / count, 1000 * remember / count, 1000 * idle / count);
         }
     }
 
@@ -167,7 +168,8 @@ public sealed class CrawlRunner(
         if (page.Phase != crawl.Phase || page.Url != crawl.NextUrl || page.Number != crawl.Pages + 1)
         {
             throw new InvalidOperationException(
-                $"Crawl {crawl.Id}: read-ahead page {page.Number} ({page.Phase}) is not the checkpoint's next page {crawl.Pages + 1} ({crawl.Phase}).");
+                $"Crawl {crawl.Id}: read-ahead page {page.Number} ({page.Phase}) is not the checkpoint's next page "
+                + $"{crawl.Pages + 1} ({crawl.Phase}).");
         }
         var type = ListingReader.TypeOf(crawl.Phase);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -315,7 +317,8 @@ public sealed class CrawlRunner(
 
     // ---- Commit and completion ----
 
-    private async Task CommitAsync(Crawl crawl, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, CancellationToken cancellationToken)
+    private async Task CommitAsync(Crawl crawl, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction,
+        CancellationToken cancellationToken)
     {
         crawl.RateLimitWaitSeconds = pacer.WaitedSecondsIn("api"); // The listings' and overviews' waits, not the card backlog's.
         crawl.LastError = null;
@@ -360,8 +363,8 @@ public sealed class CrawlRunner(
         }
         crawl.Status = CrawlStatus.Completed;
         crawl.CompletedAt = now;
-        db.Enqueue(new SnapshotCompleted(crawl.Id, crawl.Kind, crawl.HubStartedAt ?? hubNow, hubNow, crawl.Pages, crawl.Models, crawl.Datasets, crawl.Spaces,
-            crawl.FailedPages, crawl.ModelPages, crawl.DatasetPages, crawl.SpacePages, crawl.OrganizationPages, crawl.CardPages), now);
+        db.Enqueue(new SnapshotCompleted(crawl.Id, crawl.Kind, crawl.HubStartedAt ?? hubNow, hubNow, crawl.Pages, crawl.Models, crawl.Datasets,
+            crawl.Spaces, crawl.FailedPages, crawl.ModelPages, crawl.DatasetPages, crawl.SpacePages, crawl.OrganizationPages, crawl.CardPages), now);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         Forget();
@@ -394,8 +397,10 @@ public sealed class CrawlRunner(
             var typeName = type.ToString();
             var removed = await db.Database.SqlQuery<string>($"""
                 SELECT p.id AS "Value"
-                FROM (SELECT DISTINCT unnest(repo_ids) AS id FROM crawler.snapshot_repo_pages WHERE snapshot_id = {previous.Value} AND repo_type = {typeName}) p
-                WHERE NOT EXISTS (SELECT 1 FROM (SELECT unnest(repo_ids) AS id FROM crawler.snapshot_repo_pages WHERE snapshot_id = {crawl.Id} AND repo_type = {typeName}) c
+                FROM (SELECT DISTINCT unnest(repo_ids) AS id FROM crawler.snapshot_repo_pages
+                      WHERE snapshot_id = {previous.Value} AND repo_type = {typeName}) p
+                WHERE NOT EXISTS (SELECT 1 FROM (SELECT unnest(repo_ids) AS id FROM crawler.snapshot_repo_pages
+                                                 WHERE snapshot_id = {crawl.Id} AND repo_type = {typeName}) c
                                   WHERE c.id = p.id)
                 ORDER BY p.id
                 """).ToListAsync(cancellationToken);
@@ -424,6 +429,7 @@ public sealed class CrawlRunner(
         var elapsed = Math.Max((time.GetUtcNow() - _runStarted).TotalSeconds, 0.001);
         var rate = (Repos(crawl) - _reposAtRunStart) / elapsed;
         logger.CrawlProgress(crawl.Id, crawl.Phase, crawl.Pages, crawl.Models, crawl.Datasets, crawl.Spaces, crawl.Organizations, rate,
-            crawl.FailedPages, crawl.RateLimitWaitSeconds, eta.Estimate(crawl, _runStarted, _reposAtRunStart)?.ToString(@"d\.hh\:mm\:ss") ?? "unknown");
+            crawl.FailedPages, crawl.RateLimitWaitSeconds, eta.Estimate(crawl, _runStarted, _reposAtRunStart)?.ToString(@"d\.hh\:mm\:ss")
+                ?? "unknown");
     }
 }

@@ -19,7 +19,8 @@ namespace HubPlatform.Crawler.Crawling;
 /// admin (<c>/api/admin/outbox/failed</c>). Replicas share the work through <c>FOR UPDATE SKIP LOCKED</c>.
 /// </summary>
 public sealed class OutboxRelay(
-    IServiceScopeFactory scopes, OutboxSignal signal, RecentEvents recent, IOptions<CrawlerOptions> options, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
+    IServiceScopeFactory scopes, OutboxSignal signal, RecentEvents recent, IOptions<CrawlerOptions> options, TimeProvider time,
+    ILogger<OutboxRelay> logger) : BackgroundService
 {
     private const int BatchSize = 20;
     private const int MaxErrorLength = 2000;

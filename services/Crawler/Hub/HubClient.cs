@@ -203,7 +203,8 @@ public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPace
     /// <see cref="HubRequestFailedException"/> after the bounded number of tries. Only the path is
     /// ever logged, never headers.
     /// </summary>
-    private async Task<T> SendAsync<T>(Uri url, Func<HttpResponseMessage, bool, CancellationToken, Task<Try<T>>> read, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(Uri url, Func<HttpResponseMessage, bool, CancellationToken, Task<Try<T>>> read,
+        CancellationToken cancellationToken)
     {
         var rateLimitWaits = 0;
         for (var attempt = 1; ; attempt++)

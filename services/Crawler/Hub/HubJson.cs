@@ -35,7 +35,8 @@ internal static class HubJson
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 
     internal static DateTimeOffset? Date(JsonElement e, string name) =>
-        String(e, name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d : null;
+        String(e, name) is { } text
+        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d : null;
 
     /// <summary>A field that real data holds as a string or as a list of strings.</summary>
     internal static IReadOnlyList<string> Strings(JsonElement e, string name)

@@ -52,7 +52,8 @@ public static class HubDataExtensions
                 repos[type] = store;
             }
             var models = (RepoStore)repos[RepoType.Model];
-            var cards = models.GeneratesCards ? "made from metadata (no cards file)" : $"{models.Cards.Count} from {options.CardsFile ?? options.ReplayDirectory}";
+            var cards = models.GeneratesCards ? "made from metadata (no cards file)"
+                : $"{models.Cards.Count} from {options.CardsFile ?? options.ReplayDirectory}";
             logger.Replaying(models.Count, repos[RepoType.Dataset].Count, repos[RepoType.Space].Count, options.ReplayDirectory, cards);
             return new EmulatedHub(repos);
         });
@@ -82,6 +83,7 @@ public static class HubDataExtensions
     public static DateTimeOffset? CapturedAt(EmulatedHub hub) =>
         RepoTypes.All.Select(hub.Repos)
             .SelectMany(repos => Enumerable.Range(0, repos.Count).Select(i => (string?)repos.Json(i)["lastModified"]))
-            .Select(s => DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d.ToUniversalTime() : (DateTimeOffset?)null)
+            .Select(s => DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d)
+                ? d.ToUniversalTime() : (DateTimeOffset?)null)
             .Max();
 }

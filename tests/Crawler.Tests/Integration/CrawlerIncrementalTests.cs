@@ -32,13 +32,17 @@ public class CrawlerIncrementalTests(SyntheticHubFactory hub) : IClassFixture<Sy
         var spaces = await ModifiedSince("spaces");
         Assert.NotEmpty(models);
 
-        Assert.Equal(models, Ids(rig.Observer.Pages.Where(p => p.Page.SnapshotId == snapshot).Select(p => (p.MessageId, p.Page.Models.Select(m => m.Id)))));
-        Assert.Equal(datasets, Ids(rig.Observer.DatasetPages.Where(p => p.Page.SnapshotId == snapshot).Select(p => (p.MessageId, p.Page.Datasets.Select(m => m.Id)))));
-        Assert.Equal(spaces, Ids(rig.Observer.SpacePages.Where(p => p.Page.SnapshotId == snapshot).Select(p => (p.MessageId, p.Page.Spaces.Select(m => m.Id)))));
+        Assert.Equal(models, Ids(rig.Observer.Pages.Where(p => p.Page.SnapshotId == snapshot)
+            .Select(p => (p.MessageId, p.Page.Models.Select(m => m.Id)))));
+        Assert.Equal(datasets, Ids(rig.Observer.DatasetPages.Where(p => p.Page.SnapshotId == snapshot)
+            .Select(p => (p.MessageId, p.Page.Datasets.Select(m => m.Id)))));
+        Assert.Equal(spaces, Ids(rig.Observer.SpacePages.Where(p => p.Page.SnapshotId == snapshot)
+            .Select(p => (p.MessageId, p.Page.Spaces.Select(m => m.Id)))));
 
         var completed = Assert.Single(rig.Observer.Completed, c => c.SnapshotId == snapshot);
         Assert.Equal(CrawlKind.Incremental, completed.Kind);
-        Assert.Equal((models.Length, datasets.Length, spaces.Length, 0, 0), ((int)completed.Models, (int)completed.Datasets, (int)completed.Spaces, completed.OrganizationPages, completed.CardPages));
+        Assert.Equal((models.Length, datasets.Length, spaces.Length, 0, 0),
+            ((int)completed.Models, (int)completed.Datasets, (int)completed.Spaces, completed.OrganizationPages, completed.CardPages));
         Assert.DoesNotContain(rig.Observer.Removed, r => r.SnapshotId == snapshot);
         // Newest first, so the crawl stopped at the previous crawl instead of listing the whole hub.
         Assert.True(rig.Hub.Paths.Count(p => p == "/api/models") < (await hub.ListAsync("models")).Count / CrawlerRig.PageSize + 3);

@@ -12,7 +12,8 @@ namespace HubPlatform.Tests.EndToEnd.Integration;
 /// the HeatMap's "last 52 weeks" are the Hub's last year.
 /// </summary>
 [Collection(ServersCollection.Name)]
-public class HubClockSnapshotTests(EmulatorFactory emulator, ConsumersFixture platform) : IClassFixture<EmulatorFactory>, IClassFixture<ConsumersFixture>
+public class HubClockSnapshotTests(EmulatorFactory emulator, ConsumersFixture platform) : IClassFixture<EmulatorFactory>,
+    IClassFixture<ConsumersFixture>
 {
     [Fact]
     public async Task A_snapshot_of_a_replayed_hub_carries_the_emulators_clock_and_its_HeatMap_shows_the_hubs_last_year()
@@ -32,7 +33,8 @@ public class HubClockSnapshotTests(EmulatorFactory emulator, ConsumersFixture pl
         Assert.NotEmpty(pages);
         Assert.All(pages, p => AssertNear(hubClock, p.ObservedAt));
         AssertNear(hubClock, crawl.GetProperty("snapshotAt").GetDateTimeOffset());
-        Assert.Equal((hubClock - DateTimeOffset.UtcNow).TotalSeconds, crawl.GetProperty("hubClockSkewSeconds").GetDouble(), TimeSpan.FromMinutes(1).TotalSeconds);
+        Assert.Equal((hubClock - DateTimeOffset.UtcNow).TotalSeconds, crawl.GetProperty("hubClockSkewSeconds").GetDouble(),
+            TimeSpan.FromMinutes(1).TotalSeconds);
         Assert.Contains("the Hub's clock", crawl.GetProperty("hubClockWarning").GetString(), StringComparison.OrdinalIgnoreCase);
 
         // The same events into metrics: the HeatMap's window ends on the Hub's day.

@@ -114,7 +114,8 @@ public sealed class GatewayTests : IAsyncLifetime
         }
         proxy.Resume();
         // The answers above met the stalled Redis (not some cache in front of it) and went on without it.
-        Assert.Contains(logs.Lines, l => l.Category == typeof(RedisOutputCacheStore).FullName && l.Message.Contains("output cache miss", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.Category == typeof(RedisOutputCacheStore).FullName
+            && l.Message.Contains("output cache miss", StringComparison.Ordinal));
     }
 
     [Fact]
