@@ -31,7 +31,8 @@ public static class BenchMain
         await File.WriteAllTextAsync(output, options.Only is null || !File.Exists(output)
             ? report.ToMarkdown()
             : report.ReplaceSections(await File.ReadAllTextAsync(output)));
-        Console.WriteLine($"bench: wrote {output} ({report.Sections.Count} sections, {report.NotMeasured.Count} not measured) in {report.Duration:hh\\:mm\\:ss}");
+        Console.WriteLine($"bench: wrote {output} ({report.Sections.Count} sections, {report.NotMeasured.Count} not measured) in " +
+                          $"{report.Duration:hh\\:mm\\:ss}");
         return 0;
     }
 }

@@ -78,13 +78,17 @@ public sealed record BenchOptions
                 "--quick" => options,
                 "--models" => options with { Models = int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--runs" => options with { Runs = int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture) },
-                "--vectors" => options with { VectorCounts = Value().Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray() },
+                "--vectors" =>
+                options with { VectorCounts = Value().Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture))
+                .ToArray() },
                 "--out" => options with { OutputPath = Value() },
                 "--only" => options with { Only = ParseOnly(Value()) },
                 "--keep-data" => options with { KeepData = true },
                 "--ranks" => options with { RanksPath = Path.GetFullPath(Value()) },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Usage: ./hub bench [--quick] [--models N] [--runs N] [--vectors 100000,1000000] " +
-                                                 $"[--out docs/BENCHMARKS.md] [--only {string.Join(',', OnlySections)}] [--keep-data] [--ranks ranks.md]"),
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Usage: ./hub bench [--quick] [--models N] [--runs N] [--vectors " +
+                                                 "100000,1000000] " +
+                                                 $"[--out docs/BENCHMARKS.md] [--only {string.Join(',', OnlySections)}] [--keep-data] [--ranks " +
+                                                 "ranks.md]"),
             };
         }
         return options with { Command = string.Join(' ', ["./hub bench", .. args]) };

@@ -43,7 +43,7 @@ public sealed class BenchPlatform : IAsyncDisposable
 
     public Uri ServiceUri(string service) => App.GetEndpoint(service, "http");
 
-    public string RabbitMqUri => $"amqp://guest:guest@127.0.0.1:{RabbitMqPort}/";
+    public static string RabbitMqUri => $"amqp://guest:guest@127.0.0.1:{RabbitMqPort}/";
 
     public string PostgresConnectionString =>
         $"Host=127.0.0.1;Port={PostgresPort};Username=postgres;Password={Secret("postgres")};Database=hub;Timeout=15;Command Timeout=600";
@@ -120,8 +120,10 @@ public sealed class BenchPlatform : IAsyncDisposable
             builder.CreateResourceBuilder<ProjectResource>(service).WithEnvironment("Logging__LogLevel__Default", "Warning");
         }
         // ... but the two lines that say how long a snapshot's closing step took (section 2 quotes them).
-        builder.CreateResourceBuilder<ProjectResource>("metrics").WithEnvironment("Logging__LogLevel__HubPlatform.Metrics.IntegrationEvents.SnapshotIngestion", "Information");
-        builder.CreateResourceBuilder<ProjectResource>("lineage").WithEnvironment("Logging__LogLevel__HubPlatform.Lineage.Graph.FamilyRollup", "Information");
+        builder.CreateResourceBuilder<ProjectResource>("metrics")
+            .WithEnvironment("Logging__LogLevel__HubPlatform.Metrics.IntegrationEvents.SnapshotIngestion", "Information");
+        builder.CreateResourceBuilder<ProjectResource>("lineage")
+            .WithEnvironment("Logging__LogLevel__HubPlatform.Lineage.Graph.FamilyRollup", "Information");
 
         App = await builder.BuildAsync(cancellationToken);
         using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -231,7 +233,7 @@ public sealed class BenchPlatform : IAsyncDisposable
         return connection;
     }
 
-    public HttpClient RabbitMqManagement()
+    public static HttpClient RabbitMqManagement()
     {
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{RabbitMqManagementPort}") };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
