@@ -23,7 +23,8 @@ internal static partial class GatewayLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis answers again: rate limits are counted in Redis, shared by every gateway replica")]
     public static partial void RateLimitsInRedis(this ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unreachable: rate limits are counted in this gateway replica's memory until it answers")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Redis unreachable: rate limits are counted in this gateway replica's memory until it answers")]
     public static partial void RateLimitsInMemory(this ILogger logger, Exception exception);
 
     // ---- OpenAPI and admin ----
@@ -31,6 +32,7 @@ internal static partial class GatewayLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "OpenAPI document of {Service} unavailable")]
     public static partial void OpenApiDocumentUnavailable(this ILogger logger, Exception exception, string service);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Replayed} dead-lettered messages from {ErrorQueue} to {Queue}; {Remaining} left")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Replayed {Replayed} dead-lettered messages from {ErrorQueue} to {Queue}; {Remaining} left")]
     public static partial void DeadLettersReplayed(this ILogger logger, int replayed, string errorQueue, string queue, uint remaining);
 }

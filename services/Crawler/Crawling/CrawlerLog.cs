@@ -27,14 +27,14 @@ internal static partial class CrawlerLog
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Crawl {SnapshotId} {Phase}: page {Page}, {Models} models, {Datasets} datasets, {Spaces} spaces, {Organizations} overviews "
             + "({Rate:F0} repos/s), {FailedPages} failed pages, {RateLimitWait:F0}s rate-limit waits, ETA {Eta}")]
-    public static partial void CrawlProgress(this ILogger logger, Guid snapshotId, CrawlPhase phase, int page, long models, long datasets, long spaces,
-        long organizations, double rate, int failedPages, double rateLimitWait, string eta);
+    public static partial void CrawlProgress(this ILogger logger, Guid snapshotId, CrawlPhase phase, int page, long models, long datasets,
+        long spaces, long organizations, double rate, int failedPages, double rateLimitWait, string eta);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Crawl {SnapshotId} ({Kind}) completed: {Pages} pages, {Models} models, {Datasets} datasets, {Spaces} spaces, "
             + "{Organizations} overviews, {FailedPages} failed pages")]
-    public static partial void CrawlCompleted(this ILogger logger, Guid snapshotId, CrawlKind kind, int pages, long models, long datasets, long spaces,
-        long organizations, int failedPages);
+    public static partial void CrawlCompleted(this ILogger logger, Guid snapshotId, CrawlKind kind, int pages, long models, long datasets,
+        long spaces, long organizations, int failedPages);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Kind} crawl interrupted; it resumes from its checkpoint in {Delay}")]
     public static partial void CrawlInterrupted(this ILogger logger, Exception exception, CrawlKind kind, TimeSpan delay);
@@ -48,7 +48,8 @@ internal static partial class CrawlerLog
     public static partial void ListingTimings(this ILogger logger, Guid snapshotId, int pages, double seconds, double pagesPerSecond, double fetch,
         double parse, int lookAhead, double cards, double commit, double remember, double idle);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Crawl {SnapshotId}: {RepoType} page {Url} stayed unreadable ({Reason}); dead-lettered, crawl goes on")]
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "Crawl {SnapshotId}: {RepoType} page {Url} stayed unreadable ({Reason}); dead-lettered, crawl goes on")]
     public static partial void PageDeadLettered(this ILogger logger, Guid snapshotId, RepoType repoType, string url, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Crawl {SnapshotId}: skipped an unreadable {RepoType} on page {Page}")]

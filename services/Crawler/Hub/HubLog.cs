@@ -9,7 +9,8 @@ internal static partial class HubLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Hub rate limit reached; waiting {Seconds:F1}s as Retry-After asks")]
     public static partial void RateLimited(this ILogger logger, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Hub asked to wait {Asked:F0}s before retrying; waiting {Max:F0}s, the most the crawler waits at once")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Hub asked to wait {Asked:F0}s before retrying; waiting {Max:F0}s, the most the crawler waits at once")]
     public static partial void RetryAfterCapped(this ILogger logger, double asked, double max);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Hub request {Path} failed ({Failure}); try {Attempt} of {Max} in {Backoff:F1}s")]
