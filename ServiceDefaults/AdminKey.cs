@@ -26,7 +26,8 @@ public static class AdminKey
             var given = http.Request.Headers[Header].ToString();
             if (string.IsNullOrEmpty(given))
             {
-                return TypedResults.Problem(title: "API key required", detail: $"Admin routes need the {Header} header.", statusCode: StatusCodes.Status401Unauthorized);
+                return TypedResults.Problem(title: "API key required", detail: $"Admin routes need the {Header} header.",
+                    statusCode: StatusCodes.Status401Unauthorized);
             }
             if (!Holds(http))
             {

@@ -25,13 +25,13 @@ internal sealed class DatabaseMigrator<TContext>(IServiceProvider services, stri
             try
             {
                 await MigrateUnderLockAsync(cancellationToken);
-                logger.LogInformation("Schema {Schema} is up to date", schema);
+                logger.SchemaUpToDate(schema);
                 return;
             }
             catch (Exception ex) when (DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
             {
                 // The database may still be starting; Aspire's WaitFor covers the usual case, this covers restarts.
-                logger.LogWarning(ex, "Migrating schema {Schema} failed (attempt {Attempt}); retrying", schema, attempt);
+                logger.MigrationFailed(ex, schema, attempt);
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), cancellationToken);
             }
         }

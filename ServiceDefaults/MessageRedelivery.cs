@@ -29,7 +29,8 @@ public sealed class MessageRedelivery : IAsyncDisposable
         [TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10)];
 
     private static readonly Counter<long> Redeliveries = HubTelemetry.Meter.CreateCounter<long>(
-        "hub.messaging.redeliveries", "{message}", "Messages moved to a wait queue after their in-memory retries met a transient failure, by queue and round");
+        "hub.messaging.redeliveries", "{message}",
+        "Messages moved to a wait queue after their in-memory retries met a transient failure, by queue and round");
 
     private readonly Uri _broker;
     private readonly ILogger _logger;
@@ -67,7 +68,9 @@ public sealed class MessageRedelivery : IAsyncDisposable
         _ => ex.InnerException is { } inner && IsTransient(inner),
     };
 
-    /// <summary>Adds the redelivery around every consumed message type of an endpoint, outside its in-memory retries (call before UseMessageRetry).</summary>
+    /// <summary>
+    /// Adds the redelivery around every consumed message type of an endpoint, outside its in-memory retries (call before UseMessageRetry).
+    /// </summary>
     public void Configure(IConsumePipeConfigurator endpoint) => _ = new Observer(endpoint, this);
 
     /// <summary>The redelivery rounds a message already had (0 for a first delivery).</summary>
@@ -85,8 +88,7 @@ public sealed class MessageRedelivery : IAsyncDisposable
         var round = RoundsOf(context);
         if (round >= Intervals.Count)
         {
-            _logger.LogError(failure, "{Queue}: message {MessageId} still failed after {Rounds} redeliveries; dead-lettered",
-                QueueOf(context), context.MessageId, round);
+            _logger.RedeliveriesSpent(failure, QueueOf(context), context.MessageId, round);
             return false;
         }
         try
@@ -96,7 +98,7 @@ public sealed class MessageRedelivery : IAsyncDisposable
         }
         catch (Exception ex) when (!context.CancellationToken.IsCancellationRequested)
         {
-            _logger.LogError(ex, "{Queue}: message {MessageId} could not be moved to a wait queue; dead-lettered", QueueOf(context), context.MessageId);
+            _logger.RedeliveryFailed(ex, QueueOf(context), context.MessageId);
             return false;
         }
     }
@@ -140,7 +142,8 @@ public sealed class MessageRedelivery : IAsyncDisposable
             var wait = WaitQueue(delay);
             if (_declared.Add(wait))
             {
-                await channel.ExchangeDeclareAsync(wait, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: context.CancellationToken);
+                await channel.ExchangeDeclareAsync(wait, ExchangeType.Fanout, durable: true, autoDelete: false,
+                    cancellationToken: context.CancellationToken);
                 await channel.QueueDeclareAsync(wait, durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?>
                 {
                     ["x-message-ttl"] = (long)delay.TotalMilliseconds,
@@ -163,8 +166,7 @@ public sealed class MessageRedelivery : IAsyncDisposable
             _lock.Release();
         }
         Redeliveries.Add(1, new KeyValuePair<string, object?>("queue", queue), new KeyValuePair<string, object?>("round", round + 1));
-        _logger.LogWarning(failure, "{Queue}: message {MessageId} failed its retries ({Reason}); redelivered in {Delay} (round {Round} of {Rounds})",
-            queue, context.MessageId, failure.GetBaseException().Message, delay, round + 1, Intervals.Count);
+        _logger.Redelivered(failure, queue, context.MessageId, failure.GetBaseException().Message, delay, round + 1, Intervals.Count);
     }
 
     private async Task<IChannel> ChannelAsync(CancellationToken cancellationToken)
@@ -175,7 +177,8 @@ public sealed class MessageRedelivery : IAsyncDisposable
         }
         await ResetAsync();
         _connection = await new ConnectionFactory { Uri = _broker, ClientProvidedName = "hub-redelivery" }.CreateConnectionAsync(cancellationToken);
-        _channel = await _connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
+        _channel = await _connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true,
+            publisherConfirmationTrackingEnabled: true),
             cancellationToken);
         _declared.Clear();
         return _channel;

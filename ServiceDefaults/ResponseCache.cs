@@ -42,7 +42,7 @@ public sealed class ResponseCache(IConnectionMultiplexer redis, string serviceNa
         // A Redis that stops answering times out with a TimeoutException, not a RedisException: uncached all the same.
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            logger.LogWarning(ex, "Redis unavailable; answering {Key} uncached", key);
+            logger.AnsweredUncached(ex, key);
             Say(context, "miss");
             return await create();
         }
@@ -51,11 +51,12 @@ public sealed class ResponseCache(IConnectionMultiplexer redis, string serviceNa
         var value = await create();
         try
         {
-            await redis.GetDatabase().StringSetAsync(cacheKey, JsonSerializer.Serialize(value, JsonSerializerOptions.Web), lifetime ?? DefaultLifetime);
+            await redis.GetDatabase().StringSetAsync(cacheKey, JsonSerializer.Serialize(value, JsonSerializerOptions.Web),
+                lifetime ?? DefaultLifetime);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            logger.LogWarning(ex, "Redis unavailable; {Key} not cached", key);
+            logger.NotCached(ex, key);
         }
         return value;
     }
@@ -80,7 +81,7 @@ public sealed class ResponseCache(IConnectionMultiplexer redis, string serviceNa
         }
         catch (RedisException ex)
         {
-            logger.LogWarning(ex, "Redis unavailable; cache of {Service} not invalidated (entries expire by themselves)", serviceName);
+            logger.NotInvalidated(ex, serviceName);
         }
     }
 }

@@ -20,8 +20,10 @@ public static class ContainerServers
         var databases = HubInfrastructure.SchemaOwners.ToDictionary(s => s, s =>
         {
             var password = builder.AddParameter($"{s}-db-password", secrets.Get(s), secret: true);
-            return (IResourceBuilder<IResourceWithConnectionString>)builder.AddResource(new ConnectionStringResource($"{s}-db", ReferenceExpression.Create(
-                $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Database={DatabaseProvisioning.Database};Username={DatabaseProvisioning.RoleOf(s)};Password={password}")))
+            return (IResourceBuilder<IResourceWithConnectionString>)builder.AddResource(new ConnectionStringResource($"{s}-db",
+                ReferenceExpression.Create(
+                    $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};"
+                    + $"Database={DatabaseProvisioning.Database};Username={DatabaseProvisioning.RoleOf(s)};Password={password}")))
                 .ExcludeFromManifest();
         });
         return new HubInfrastructure(

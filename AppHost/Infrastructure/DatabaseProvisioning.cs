@@ -17,7 +17,8 @@ public static class DatabaseProvisioning
     public static Task ProvisionAsync(string adminConnectionString, Func<string, string> passwordFor, CancellationToken cancellationToken) =>
         ProvisionAsync(adminConnectionString, Database, passwordFor, cancellationToken);
 
-    public static async Task ProvisionAsync(string adminConnectionString, string database, Func<string, string> passwordFor, CancellationToken cancellationToken)
+    public static async Task ProvisionAsync(string adminConnectionString, string database, Func<string, string> passwordFor,
+        CancellationToken cancellationToken)
     {
         var admin = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = "postgres", Pooling = false };
         await using (var server = new NpgsqlConnection(admin.ConnectionString))
@@ -58,7 +59,8 @@ public static class DatabaseProvisioning
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, string? parameter = null)
+    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken,
+        string? parameter = null)
     {
         await using var command = new NpgsqlCommand(sql, connection);
         if (parameter is not null)
@@ -87,7 +89,8 @@ public sealed class PostgresReadyCheck(Func<CancellationToken, Task<string>> adm
                 await DatabaseProvisioning.ProvisionAsync(connectionString, passwordFor, cancellationToken);
                 _provisioned = true;
             }
-            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+            var unpooled = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
+            await using var connection = new NpgsqlConnection(unpooled.ConnectionString);
             await connection.OpenAsync(cancellationToken);
             return HealthCheckResult.Healthy();
         }

@@ -53,7 +53,7 @@ public static class HubInfrastructureExtensions
         };
     }
 
-    private static InfrastructureMode ChooseMode(IConfiguration configuration)
+    private static InfrastructureMode ChooseMode(ConfigurationManager configuration)
     {
         var configured = configuration["Infrastructure:Mode"] ?? "auto";
         if (!configured.Equals("auto", StringComparison.OrdinalIgnoreCase))

@@ -34,7 +34,8 @@ public static class HubServiceExtensions
         project.WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production").WithEnvironment("DOTNET_ENVIRONMENT", "Production");
 
     /// <summary>The crawler talks to <c>HF_ENDPOINT</c> when it is configured (e.g. https://huggingface.co), else to the emulator.</summary>
-    public static IResourceBuilder<ProjectResource> WithHubEndpoint(this IResourceBuilder<ProjectResource> crawler, IResourceBuilder<ProjectResource> emulator)
+    public static IResourceBuilder<ProjectResource> WithHubEndpoint(this IResourceBuilder<ProjectResource> crawler,
+        IResourceBuilder<ProjectResource> emulator)
     {
         var configuration = crawler.ApplicationBuilder.Configuration;
         if (configuration["HF_ENDPOINT"] is { Length: > 0 } endpoint)
@@ -52,7 +53,8 @@ public static class HubServiceExtensions
     /// <summary>The key of the gateway's admin routes: <c>Parameters:admin-api-key</c>, else one generated and kept in .hub/.</summary>
     public static IResourceBuilder<ParameterResource> AddAdminApiKey(this IDistributedApplicationBuilder builder) =>
         builder.AddParameter("admin-api-key",
-            builder.Configuration["Parameters:admin-api-key"] ?? new LocalSecrets(Path.GetFullPath("../.hub", builder.AppHostDirectory)).Get("admin-api-key"),
+            builder.Configuration["Parameters:admin-api-key"]
+                ?? new LocalSecrets(Path.GetFullPath("../.hub", builder.AppHostDirectory)).Get("admin-api-key"),
             secret: true);
 
     public static int ReplicasOf(this IDistributedApplicationBuilder builder, string service) =>

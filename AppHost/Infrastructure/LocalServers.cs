@@ -46,7 +46,8 @@ public static class LocalServers
             builder.AddResource(new ConnectionStringResource(name, ReferenceExpression.Create($"{value}"))).ExcludeFromManifest();
 
         var databases = HubInfrastructure.SchemaOwners.ToDictionary(s => s, s => Connection($"{s}-db",
-            $"Host={Host};Port={postgresPort};Database={DatabaseProvisioning.Database};Username={DatabaseProvisioning.RoleOf(s)};Password={secrets.Get(s)}"));
+            $"Host={Host};Port={postgresPort};Database={DatabaseProvisioning.Database};"
+            + $"Username={DatabaseProvisioning.RoleOf(s)};Password={secrets.Get(s)}"));
         return new HubInfrastructure(
             InfrastructureMode.Local,
             [postgres, redis, rabbit],
@@ -55,7 +56,8 @@ public static class LocalServers
             Connection("cache", $"{Host}:{redisPort}"));
     }
 
-    private static IResourceBuilder<IResource> AddPostgres(IDistributedApplicationBuilder builder, string dataDirectory, int port, LocalSecrets secrets)
+    private static IResourceBuilder<IResource> AddPostgres(IDistributedApplicationBuilder builder, string dataDirectory, int port,
+        LocalSecrets secrets)
     {
         var bin = builder.Configuration["Infrastructure:PostgresBin"] ?? FindPostgresBin();
         var data = Path.Combine(dataDirectory, "postgres");
@@ -76,7 +78,8 @@ public static class LocalServers
             "-c", "shared_preload_libraries=pg_stat_statements"];
         // Postgres refuses to run as root: drop to the postgres user without an intermediate shell.
         var resource = runAsPostgres
-            ? builder.AddExecutable("postgres", "setpriv", dataDirectory, ["--reuid=postgres", "--regid=postgres", "--init-groups", "--", .. serverArgs])
+            ? builder.AddExecutable("postgres", "setpriv", dataDirectory,
+                ["--reuid=postgres", "--regid=postgres", "--init-groups", "--", .. serverArgs])
             : builder.AddExecutable("postgres", serverArgs[0], dataDirectory, serverArgs[1..]);
 
         var admin = $"Host={Host};Port={port};Username=postgres;Password={superuserPassword};Database=postgres;Timeout=5";
@@ -115,7 +118,8 @@ public static class LocalServers
         var plugins = Path.Combine(home, "enabled_plugins");
         File.WriteAllText(plugins, "[rabbitmq_management].");
         var config = Path.Combine(home, "rabbitmq.conf");
-        File.WriteAllText(config, $"management.tcp.port = {managementPort}\nmanagement.tcp.ip = {Host}\nloopback_users = none\ncollect_statistics_interval = 1000\n");
+        File.WriteAllText(config,
+            $"management.tcp.port = {managementPort}\nmanagement.tcp.ip = {Host}\nloopback_users = none\ncollect_statistics_interval = 1000\n");
         var server = builder.Configuration["Infrastructure:RabbitMqServer"] ?? "/usr/lib/rabbitmq/bin/rabbitmq-server";
         var rabbit = builder.AddExecutable("rabbitmq", server, home);
         foreach (var (key, value) in LoopbackErlang)
@@ -147,7 +151,8 @@ public static class LocalServers
         Directory.Exists("/usr/lib/postgresql")
             ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
                 .Where(d => File.Exists(Path.Combine(d, "postgres"))).OrderByDescending(d => d, StringComparer.Ordinal).FirstOrDefault()
-              ?? throw new InvalidOperationException("No PostgreSQL server under /usr/lib/postgresql: run ./hub setup, or set Infrastructure:PostgresBin.")
+              ?? throw new InvalidOperationException(
+                  "No PostgreSQL server under /usr/lib/postgresql: run ./hub setup, or set Infrastructure:PostgresBin.")
             : throw new InvalidOperationException("PostgreSQL is not installed: run ./hub setup, or set Infrastructure:PostgresBin.");
 
     private static void Run(string command, params string[] args)

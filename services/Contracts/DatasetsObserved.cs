@@ -105,5 +105,7 @@ public sealed record CardsFetched(
     RepoType RepoType,
     IReadOnlyList<RepoCard> Cards);
 
-/// <summary>A repo's card as served by <c>/{id}/resolve/main/README.md</c>, front matter included; <paramref name="Sha"/> is the revision the listing gave.</summary>
+/// <summary>
+/// A repo's card as served by <c>/{id}/resolve/main/README.md</c>, front matter included; <paramref name="Sha"/> is the revision the listing gave.
+/// </summary>
 public sealed record RepoCard(string Id, string? Sha, string Text);

@@ -16,7 +16,10 @@ public sealed class SnapshotProgress(DbContext db, string schema)
     /// <summary>Call inside the transaction that stores the page, so the two cannot disagree.</summary>
     public Task RecordPageAsync(Guid snapshotId, int page, int models, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlRawAsync(
-            $"INSERT INTO {schema}.snapshot_pages (snapshot_id, page, models) VALUES ({{0}}, {{1}}, {{2}}) ON CONFLICT (snapshot_id, page) DO NOTHING",
+            $$"""
+            INSERT INTO {{schema}}.snapshot_pages (snapshot_id, page, models) VALUES ({0}, {1}, {2})
+            ON CONFLICT (snapshot_id, page) DO NOTHING
+            """,
             [snapshotId, page, models], cancellationToken);
 
     public async Task<bool> IsFullyIngestedAsync(Guid snapshotId, CancellationToken cancellationToken) =>

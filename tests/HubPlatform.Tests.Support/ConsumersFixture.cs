@@ -37,7 +37,7 @@ public sealed class ConsumersFixture : IAsyncLifetime
         _ = Metrics.CreateClient();
         _ = Lineage.CreateClient();
         _ = Search.CreateClient();
-        Bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(ServiceHost<MetricsDbContext>.MessagingFor(VirtualHost))));
+        Bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(TestServers.MessagingFor(VirtualHost))));
         await Bus.StartAsync();
     }
 
@@ -50,7 +50,8 @@ public sealed class ConsumersFixture : IAsyncLifetime
         {
             await Bus.Publish(new ModelsObserved(id, i + 1, observedAt, pages[i]));
         }
-        await Bus.Publish(new SnapshotCompleted(id, CrawlKind.Full, observedAt, observedAt, pages.Count, pages.Sum(p => p.Length), 0, 0, 0, pages.Count));
+        await Bus.Publish(new SnapshotCompleted(id, CrawlKind.Full, observedAt, observedAt, pages.Count, pages.Sum(p => p.Length), 0, 0, 0,
+            pages.Count));
         return id;
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using HubPlatform.Crawler.Hub;
@@ -36,7 +37,7 @@ public sealed class CrawlerRig : IAsyncDisposable
             ["HF_ENDPOINT"] = emulator.Server.BaseAddress.ToString(),
             ["Crawler:CrawlOnStartup"] = "false",
             ["Crawler:IncrementalCrawlCron"] = "",
-            ["Crawler:PageSize"] = PageSize.ToString(),
+            ["Crawler:PageSize"] = PageSize.ToString(CultureInfo.InvariantCulture),
             ["Crawler:MaxAttemptsPerPage"] = "4",
             ["Crawler:ResumeAfterFailure"] = "00:00:01",
             ["Crawler:MaxOrganizations"] = "0",
@@ -58,8 +59,10 @@ public sealed class CrawlerRig : IAsyncDisposable
 
     /// <param name="brokerPort">Where the crawler finds RabbitMQ, when not at its real port (a <see cref="TcpProxy"/>).</param>
     /// <param name="settings">Crawler settings over the rig's defaults.</param>
-    /// <param name="broker">A broker of the test's own (a <see cref="PrivateRabbitMq"/>), whole connection string, instead of a virtual host on the shared one.</param>
-    public static async Task<CrawlerRig> StartAsync(WebApplicationFactory<RepoStore> emulator, int? brokerPort = null, IDictionary<string, string?>? settings = null, Uri? broker = null)
+    /// <param name="broker">A broker of the test's own (a <see cref="PrivateRabbitMq"/>), whole connection string, instead of a virtual host on the
+    /// shared one.</param>
+    public static async Task<CrawlerRig> StartAsync(WebApplicationFactory<RepoStore> emulator, int? brokerPort = null,
+        IDictionary<string, string?>? settings = null, Uri? broker = null)
     {
         var rig = new CrawlerRig(emulator, settings);
         await rig.Database.CreateAsync();
@@ -68,7 +71,7 @@ public sealed class CrawlerRig : IAsyncDisposable
         {
             await rig.Rabbit.CreateVirtualHostAsync(rig.VirtualHost);
         }
-        rig.Observer = await CrawlObserver.StartAsync(broker ?? new Uri(ServiceHost<CrawlerDbContext>.MessagingFor(rig.VirtualHost)));
+        rig.Observer = await CrawlObserver.StartAsync(broker ?? new Uri(TestServers.MessagingFor(rig.VirtualHost)));
         rig._brokerPort = brokerPort;
         rig.StartCrawler();
         return rig;
@@ -80,14 +83,15 @@ public sealed class CrawlerRig : IAsyncDisposable
     /// <summary>Starts a crawler process on the rig's database (again, after <see cref="StopCrawlerAsync"/>).</summary>
     public void StartCrawler()
     {
-        var messaging = new UriBuilder(_broker ?? new Uri(ServiceHost<CrawlerDbContext>.MessagingFor(VirtualHost)));
+        var messaging = new UriBuilder(_broker ?? new Uri(TestServers.MessagingFor(VirtualHost)));
         if (_brokerPort is { } port)
         {
             messaging.Port = port;
         }
         Hub = new FaultyHub(_emulator.Server.CreateHandler());
         var hub = Hub;
-        _crawler = new ServiceHost<CrawlerDbContext>("crawler", Database, VirtualHost, _settings, services => services.AddHttpClient<HubClient>().ConfigurePrimaryHttpMessageHandler(() => hub), messaging.Uri.ToString());
+        _crawler = new ServiceHost<CrawlerDbContext>("crawler", Database, VirtualHost, _settings,
+            services => services.AddHttpClient<HubClient>().ConfigurePrimaryHttpMessageHandler(() => hub), messaging.Uri.ToString());
         Api = _crawler.CreateClient().WithAdminKey();
     }
 

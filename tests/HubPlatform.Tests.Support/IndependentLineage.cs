@@ -18,14 +18,15 @@ public static class IndependentLineage
             var parents = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var tag in model.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!))
             {
-                if (!tag.StartsWith("base_model:"))
+                if (!tag.StartsWith("base_model:", StringComparison.Ordinal))
                 {
                     continue;
                 }
                 var parts = tag.Split(':');
                 parents.Add(parts.Length == 3 ? parts[2] : parts[1]);
             }
-            if (parents.Count == 0 && model.TryGetProperty("cardData", out var card) && card.ValueKind == JsonValueKind.Object && card.TryGetProperty("base_model", out var b))
+            if (parents.Count == 0 && model.TryGetProperty("cardData", out var card) && card.ValueKind == JsonValueKind.Object
+                && card.TryGetProperty("base_model", out var b))
             {
                 if (b.ValueKind == JsonValueKind.String)
                 {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -62,7 +63,7 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
             ["HOME"] = _home,
             ["RABBITMQ_NODENAME"] = $"hubtest{Port}@localhost",
             ["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1",
-            ["RABBITMQ_NODE_PORT"] = Port.ToString(),
+            ["RABBITMQ_NODE_PORT"] = Port.ToString(CultureInfo.InvariantCulture),
             ["RABBITMQ_MNESIA_BASE"] = Path.Combine(_home, "mnesia"),
             ["RABBITMQ_LOG_BASE"] = Path.Combine(_home, "log"),
             ["RABBITMQ_LOGS"] = "-",
@@ -75,7 +76,7 @@ public sealed class PrivateRabbitMq : IAsyncDisposable
         }
         if (_epmdPort is { } epmdPort)
         {
-            start.Environment["ERL_EPMD_PORT"] = epmdPort.ToString();
+            start.Environment["ERL_EPMD_PORT"] = epmdPort.ToString(CultureInfo.InvariantCulture);
         }
         _server = Process.Start(start) ?? throw new InvalidOperationException("rabbitmq-server did not start.");
         _server.OutputDataReceived += (_, e) => Keep(e.Data);

@@ -21,7 +21,8 @@ public sealed class Rabbit : IDisposable
     public async Task CreateVirtualHostAsync(string vhost)
     {
         (await _http.PutAsync($"/api/vhosts/{vhost}", null)).EnsureSuccessStatusCode();
-        (await _http.PutAsJsonAsync($"/api/permissions/{vhost}/guest", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+        (await _http.PutAsJsonAsync($"/api/permissions/{vhost}/guest", new { configure = ".*", write = ".*", read = ".*" }))
+            .EnsureSuccessStatusCode();
     }
 
     public async Task DeleteVirtualHostAsync(string vhost) => await _http.DeleteAsync($"/api/vhosts/{vhost}");
@@ -59,7 +60,8 @@ public sealed class Rabbit : IDisposable
             return 0;
         }
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return json.TryGetProperty("message_stats", out var stats) && stats.TryGetProperty("ack", out var ack) && ack.ValueKind == JsonValueKind.Number ? ack.GetInt64() : 0;
+        return json.TryGetProperty("message_stats", out var stats) && stats.TryGetProperty("ack", out var ack)
+            && ack.ValueKind == JsonValueKind.Number ? ack.GetInt64() : 0;
     }
 
     /// <summary>The first message of a queue, left in place.</summary>

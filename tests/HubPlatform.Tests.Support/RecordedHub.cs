@@ -3,7 +3,10 @@ using System.Text.Json;
 
 namespace HubPlatform.Tests.Support;
 
-/// <summary>Answers requests with the real Hub responses recorded in ../shared/data/hf-api-recorded (tests that use it need <see cref="SharedNeed.RecordedResponses"/>).</summary>
+/// <summary>
+/// Answers requests with the real Hub responses recorded in ../shared/data/hf-api-recorded (tests that use it need <see
+/// cref="SharedNeed.RecordedResponses"/>).
+/// </summary>
 public sealed class RecordedHub : HttpMessageHandler
 {
     private readonly Dictionary<string, JsonElement> _exchanges;
@@ -22,7 +25,10 @@ public sealed class RecordedHub : HttpMessageHandler
         Requests.Add(uri);
         if (!_exchanges.TryGetValue(uri, out var exchange))
         {
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound) { Content = new StringContent("{\"error\":\"Repository not found\"}") });
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NotFound)
+            {
+                Content = new StringContent("{\"error\":\"Repository not found\"}"),
+            });
         }
         var response = new HttpResponseMessage((HttpStatusCode)exchange.GetProperty("status").GetInt32())
         {

@@ -21,7 +21,7 @@ public static class SampleData
     /// <summary>Every Space of the sample, in the single-Space shape.</summary>
     public static IReadOnlyList<JsonElement> SampleSpaces { get; } = Load("spaces.jsonl");
 
-    private static IReadOnlyList<JsonElement> Load(string file) =>
+    private static JsonElement[] Load(string file) =>
         File.ReadLines(Path.Combine(HubSample, file))
             .Where(l => !string.IsNullOrWhiteSpace(l))
             .Select(l => JsonDocument.Parse(l).RootElement.Clone())

@@ -22,7 +22,7 @@ public sealed class ServiceHost<TEntryPoint>(
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:hubdb", database.For(service));
-        builder.UseSetting("ConnectionStrings:messaging", messaging ?? MessagingFor(virtualHost));
+        builder.UseSetting("ConnectionStrings:messaging", messaging ?? TestServers.MessagingFor(virtualHost));
         builder.UseSetting("ConnectionStrings:cache", $"{TestServers.Redis},defaultDatabase={Math.Abs(virtualHost.GetHashCode()) % 16}");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -33,6 +33,4 @@ public sealed class ServiceHost<TEntryPoint>(
             builder.ConfigureTestServices(configureServices);
         }
     }
-
-    public static string MessagingFor(string virtualHost) => new UriBuilder(TestServers.RabbitMq) { Path = "/" + virtualHost }.Uri.ToString();
 }

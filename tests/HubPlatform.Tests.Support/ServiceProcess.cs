@@ -44,7 +44,8 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <param name="project">The service's project folder and assembly name under services/ (Lineage, Search, ...).</param>
     /// <param name="service">Its name for the database login (lineage, search, ...).</param>
-    public static ServiceProcess Start(string project, string service, PlatformDatabase database, string virtualHost, IDictionary<string, string?>? settings = null)
+    public static ServiceProcess Start(string project, string service, PlatformDatabase database, string virtualHost,
+        IDictionary<string, string?>? settings = null)
     {
         var output = Path.Combine(SampleData.RepoRoot, "services", project, "bin", BuildConfiguration(), "net10.0");
         var assembly = Path.Combine(output, project + ".dll");
@@ -66,7 +67,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["DOTNET_ENVIRONMENT"] = "Development",
             ["ASPNETCORE_URLS"] = address.ToString(),
             ["ConnectionStrings:hubdb"] = database.For(service),
-            ["ConnectionStrings:messaging"] = ServiceHost<object>.MessagingFor(virtualHost),
+            ["ConnectionStrings:messaging"] = TestServers.MessagingFor(virtualHost),
             ["ConnectionStrings:cache"] = $"{TestServers.Redis},defaultDatabase={Math.Abs(virtualHost.GetHashCode()) % 16}",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -23,7 +23,8 @@ public static class SharedData
     public static string? SkipReason(SharedNeed need) => need switch
     {
         SharedNeed.Cards when !HasCards => $"needs the real model cards ({Cards}), which stay outside the repository",
-        SharedNeed.RecordedResponses when !HasRecordedResponses => $"needs the recorded Hub responses ({RecordedResponses}), which stay outside the repository",
+        SharedNeed.RecordedResponses when !HasRecordedResponses =>
+        $"needs the recorded Hub responses ({RecordedResponses}), which stay outside the repository",
         _ => null,
     };
 }

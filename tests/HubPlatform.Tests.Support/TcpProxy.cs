@@ -103,7 +103,8 @@ public sealed class TcpProxy : IAsyncDisposable
                 await sink.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
             }
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or SocketException or InvalidOperationException)
+        catch (Exception ex)
+            when (ex is IOException or ObjectDisposedException or OperationCanceledException or SocketException or InvalidOperationException)
         {
             // The other side went away (or the test cut the line).
         }

@@ -60,7 +60,8 @@ public sealed partial class DeadLetterQueues(IConfiguration configuration, ILogg
     {
         await using var channel = await OpenChannelAsync(confirms: true, cancellationToken);
         var errorQueue = queue + "_error";
-        if (await CountAsync(channel, queue, cancellationToken) is null || await CountAsync(channel, errorQueue, cancellationToken) is not { } waiting)
+        if (await CountAsync(channel, queue, cancellationToken) is null
+            || await CountAsync(channel, errorQueue, cancellationToken) is not { } waiting)
         {
             return null;
         }
@@ -77,8 +78,7 @@ public sealed partial class DeadLetterQueues(IConfiguration configuration, ILogg
             replayed++;
         }
         var remaining = await CountAsync(channel, errorQueue, cancellationToken) ?? 0;
-        logger.LogInformation("Replayed {Replayed} dead-lettered messages from {ErrorQueue} to {Queue}; {Remaining} left",
-            replayed, errorQueue, queue, remaining);
+        logger.DeadLettersReplayed(replayed, errorQueue, queue, remaining);
         return new DeadLetterReplay(queue, replayed, remaining);
     }
 

@@ -32,7 +32,8 @@ public static class DeadLettersApi
         }
         return await queues.InspectAsync(queue, sample, ct) is { } summary
             ? TypedResults.Ok(summary)
-            : TypedResults.Problem(title: "No such error queue", statusCode: 404, detail: $"{queue}_error does not exist: nothing was dead-lettered there.");
+            : TypedResults.Problem(title: "No such error queue", statusCode: 404,
+                detail: $"{queue}_error does not exist: nothing was dead-lettered there.");
     }
 
     private static async Task<Results<Ok<DeadLetterReplay>, ProblemHttpResult>> Replay(
@@ -54,5 +55,6 @@ public static class DeadLettersApi
     private static ProblemHttpResult? Invalid(string queue) =>
         DeadLetterQueues.QueueName().IsMatch(queue) && !queue.EndsWith("_error", StringComparison.Ordinal)
             ? null
-            : TypedResults.Problem(title: "Invalid queue", statusCode: 400, detail: "A queue name is lower-case letters, digits and dashes, e.g. metrics-models-observed.");
+            : TypedResults.Problem(title: "Invalid queue", statusCode: 400,
+                detail: "A queue name is lower-case letters, digits and dashes, e.g. metrics-models-observed.");
 }

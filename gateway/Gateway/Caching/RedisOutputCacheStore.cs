@@ -9,7 +9,7 @@ namespace HubPlatform.Gateway.Caching;
 /// down or stops answering the gateway answers uncached (a timeout is a <see cref="TimeoutException"/>,
 /// not a <see cref="RedisException"/>: both are caught). The second level of <see cref="TwoLevelOutputCacheStore"/>.
 /// </summary>
-public sealed partial class RedisOutputCacheStore(IConnectionMultiplexer redis, ILogger<RedisOutputCacheStore> logger) : IOutputCacheStore
+public sealed class RedisOutputCacheStore(IConnectionMultiplexer redis, ILogger<RedisOutputCacheStore> logger) : IOutputCacheStore
 {
     private const string KeyPrefix = "gateway:oc:";
     private const string TagPrefix = "gateway:oc-tag:";
@@ -26,7 +26,7 @@ public sealed partial class RedisOutputCacheStore(IConnectionMultiplexer redis, 
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            LogMissed(logger, ex);
+            logger.OutputCacheMiss(ex);
             return (null, null);
         }
     }
@@ -48,7 +48,7 @@ public sealed partial class RedisOutputCacheStore(IConnectionMultiplexer redis, 
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            LogNotStored(logger, ex);
+            logger.ResponseNotCached(ex);
         }
     }
 
@@ -61,15 +61,6 @@ public sealed partial class RedisOutputCacheStore(IConnectionMultiplexer redis, 
             await db.KeyDeleteAsync(keys.Select(k => (RedisKey)(string)k!).ToArray());
         }
         await db.KeyDeleteAsync(TagPrefix + tag);
-        LogEvicted(logger, keys.Length, tag);
+        logger.Evicted(keys.Length, tag);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable: output cache miss")]
-    private static partial void LogMissed(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable: response not cached")]
-    private static partial void LogNotStored(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Output cache: evicted {Entries} entries tagged {Tag}")]
-    private static partial void LogEvicted(ILogger logger, int entries, string tag);
 }

@@ -35,7 +35,11 @@ public static class AdminApiKey
             if (string.IsNullOrEmpty(given))
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                await problems.WriteAsync(new() { HttpContext = context, ProblemDetails = { Title = "API key required", Detail = $"Admin routes need the {Header} header." } });
+                await problems.WriteAsync(new()
+                {
+                    HttpContext = context,
+                    ProblemDetails = { Title = "API key required", Detail = $"Admin routes need the {Header} header." },
+                });
                 return;
             }
             if (string.IsNullOrEmpty(expected)
@@ -52,5 +56,6 @@ public static class AdminApiKey
 
     private static bool IsAdminRoute(HttpRequest request) =>
         request.Path.StartsWithSegments(PublicApi.Prefix + "/admin")
-        || (request.Path.StartsWithSegments(PublicApi.Prefix + "/crawls") && !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method));
+        || (request.Path.StartsWithSegments(PublicApi.Prefix + "/crawls") && !HttpMethods.IsGet(request.Method)
+            && !HttpMethods.IsHead(request.Method));
 }

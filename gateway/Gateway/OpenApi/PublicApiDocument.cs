@@ -35,7 +35,7 @@ public sealed class PublicApiDocument(IHttpClientFactory clients, ILogger<Public
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
             {
-                logger.LogWarning(ex, "OpenAPI document of {Service} unavailable", service);
+                logger.OpenApiDocumentUnavailable(ex, service);
                 missing.Add(service);
             }
         }

@@ -19,7 +19,7 @@ namespace HubPlatform.Gateway.RateLimiting;
 /// not lift the limit. The switch is logged once each way; while Redis is down it is tried again every few seconds, not
 /// on every request (a hung Redis would cost each request its timeout).</para>
 /// </summary>
-public sealed partial class RateBudgets(IConnectionMultiplexer redis, IOptions<ClientRateLimitOptions> options, ILogger<RateBudgets> logger)
+public sealed class RateBudgets(IConnectionMultiplexer redis, IOptions<ClientRateLimitOptions> options, ILogger<RateBudgets> logger)
 {
     public static readonly TimeSpan RetryRedisAfter = TimeSpan.FromSeconds(5);
 
@@ -96,14 +96,14 @@ public sealed partial class RateBudgets(IConnectionMultiplexer redis, IOptions<C
             granted = Math.Clamp(quota - (total - batch), 0, batch);
             if (Interlocked.Exchange(ref _redisDownUntil, 0) != 0)
             {
-                LogRedisBack(logger);
+                logger.RateLimitsInRedis();
             }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             if (Interlocked.Exchange(ref _redisDownUntil, Environment.TickCount64 + (long)RetryRedisAfter.TotalMilliseconds) == 0)
             {
-                LogRedisDown(logger, ex);
+                logger.RateLimitsInMemory(ex);
             }
         }
         finally
@@ -144,14 +144,6 @@ public sealed partial class RateBudgets(IConnectionMultiplexer redis, IOptions<C
             _local.TryRemove(key, out _);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information,
-        Message = "Redis answers again: rate limits are counted in Redis, shared by every gateway replica")]
-    private static partial void LogRedisBack(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Redis unreachable: rate limits are counted in this gateway replica's memory until it answers")]
-    private static partial void LogRedisDown(ILogger logger, Exception exception);
 
     /// <summary>One client's share of one window's budget on this replica.</summary>
     private sealed class Lease

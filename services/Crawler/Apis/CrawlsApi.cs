@@ -42,7 +42,8 @@ public static class CrawlsApi
         var api = app.MapGroup("/api/crawls").WithTags("Crawls");
         api.MapGet("/", ListCrawls).WithName("ListCrawls").WithSummary("Recent crawls with their progress");
         api.MapGet("/cards", GetCardCoverage).WithName("GetCardCoverage")
-            .WithSummary("The card backlog: repos known, cards read (with a README or 404), cards due and the hours they need at the resolvers quota");
+            .WithSummary(
+                "The card backlog: repos known, cards read (with a README or 404), cards due and the hours they need at the resolvers quota");
         api.MapGet("/{snapshotId:guid}", GetCrawl).WithName("GetCrawl").WithSummary("One crawl's progress");
         api.MapPost("/", StartCrawl).WithName("StartCrawl").WithSummary("Request a crawl (admin)").RequireAdminKey();
         return app;
@@ -55,7 +56,8 @@ public static class CrawlsApi
     private static async Task<Ok<CardCoverage>> GetCardCoverage(CardCoverageReader coverage, CancellationToken ct) =>
         TypedResults.Ok(await coverage.ReadAsync(ct));
 
-    private static async Task<Results<Ok<CrawlProgress>, ProblemHttpResult>> GetCrawl(Guid snapshotId, CrawlerDbContext db, CrawlEta eta, CancellationToken ct) =>
+    private static async Task<Results<Ok<CrawlProgress>, ProblemHttpResult>> GetCrawl(Guid snapshotId, CrawlerDbContext db, CrawlEta eta,
+        CancellationToken ct) =>
         await db.Crawls.AsNoTracking().FirstOrDefaultAsync(c => c.Id == snapshotId, ct) is { } crawl
             ? TypedResults.Ok(CrawlProgress.From(crawl, eta))
             : TypedResults.Problem(new ProblemDetails { Title = "Crawl not found", Status = 404, Detail = $"No crawl {snapshotId}." });
@@ -64,7 +66,8 @@ public static class CrawlsApi
         CrawlRequest? request, CrawlerDbContext db, HubOptions hub, TimeProvider time, CrawlEta eta, CancellationToken ct)
     {
         var kind = request?.Kind ?? CrawlKind.Full;
-        if (await db.Crawls.FirstOrDefaultAsync(c => c.Kind == kind && (c.Status == CrawlStatus.Pending || c.Status == CrawlStatus.Running), ct) is { } active)
+        if (await db.Crawls.FirstOrDefaultAsync(
+            c => c.Kind == kind && (c.Status == CrawlStatus.Pending || c.Status == CrawlStatus.Running), ct) is { } active)
         {
             return TypedResults.Problem(new ProblemDetails
             {

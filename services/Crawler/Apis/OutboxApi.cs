@@ -6,7 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace HubPlatform.Crawler.Apis;
 
 /// <summary>An outbox row moved aside: what it was, how often and why it failed. <see cref="PayloadBytes"/> is its JSON's size.</summary>
-public sealed record FailedEvent(long Id, Guid MessageId, string MessageType, DateTimeOffset CreatedAt, int Attempts, DateTimeOffset? FailedAt, string? LastError, long PayloadBytes);
+public sealed record FailedEvent(long Id, Guid MessageId, string MessageType, DateTimeOffset CreatedAt, int Attempts, DateTimeOffset? FailedAt,
+    string? LastError, long PayloadBytes);
 
 public sealed record FailedEvents(long Total, FailedEvent[] Events);
 
@@ -22,9 +23,12 @@ public static class OutboxApi
     public static IEndpointRouteBuilder MapOutboxApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/admin/outbox/failed").WithTags("Admin").RequireAdminKey();
-        api.MapGet("/", ListFailed).WithName("ListFailedEvents").WithSummary("Outbox events moved aside after repeated publish failures, oldest first, with their last error (admin)");
-        api.MapPost("/{id:long}/replay", ReplayOne).WithName("ReplayFailedEvent").WithSummary("Puts one moved-aside event back in the outbox's line (admin)");
-        api.MapPost("/replay", ReplayAll).WithName("ReplayFailedEvents").WithSummary("Puts every moved-aside event back in the outbox's line (admin)");
+        api.MapGet("/", ListFailed).WithName("ListFailedEvents")
+            .WithSummary("Outbox events moved aside after repeated publish failures, oldest first, with their last error (admin)");
+        api.MapPost("/{id:long}/replay", ReplayOne).WithName("ReplayFailedEvent")
+            .WithSummary("Puts one moved-aside event back in the outbox's line (admin)");
+        api.MapPost("/replay", ReplayAll).WithName("ReplayFailedEvents")
+            .WithSummary("Puts every moved-aside event back in the outbox's line (admin)");
         return app;
     }
 
@@ -41,22 +45,25 @@ public static class OutboxApi
         return TypedResults.Ok(new FailedEvents(await failed.LongCountAsync(ct), events));
     }
 
-    private static async Task<Results<Ok<ReplayedEvents>, ProblemHttpResult>> ReplayOne(long id, CrawlerDbContext db, OutboxSignal signal, ILogger<OutboxRelay> logger, CancellationToken ct)
+    private static async Task<Results<Ok<ReplayedEvents>, ProblemHttpResult>> ReplayOne(long id, CrawlerDbContext db, OutboxSignal signal,
+        ILogger<OutboxRelay> logger, CancellationToken ct)
     {
         var replayed = await ResetAsync(db.Outbox.Where(r => r.Id == id && r.FailedAt != null), ct);
         if (replayed == 0)
         {
-            return TypedResults.Problem(title: "No such failed event", statusCode: 404, detail: $"Outbox row {id} is not moved aside (sent, pending or unknown).");
+            return TypedResults.Problem(title: "No such failed event", statusCode: 404,
+                detail: $"Outbox row {id} is not moved aside (sent, pending or unknown).");
         }
-        logger.LogInformation("Outbox row {Id} replayed by an admin", id);
+        logger.RowReplayed(id);
         signal.Notify();
         return TypedResults.Ok(new ReplayedEvents(replayed));
     }
 
-    private static async Task<Ok<ReplayedEvents>> ReplayAll(CrawlerDbContext db, OutboxSignal signal, ILogger<OutboxRelay> logger, CancellationToken ct)
+    private static async Task<Ok<ReplayedEvents>> ReplayAll(CrawlerDbContext db, OutboxSignal signal, ILogger<OutboxRelay> logger,
+        CancellationToken ct)
     {
         var replayed = await ResetAsync(db.Outbox.Where(r => r.FailedAt != null), ct);
-        logger.LogInformation("{Replayed} moved-aside outbox rows replayed by an admin", replayed);
+        logger.RowsReplayed(replayed);
         signal.Notify();
         return TypedResults.Ok(new ReplayedEvents(replayed));
     }

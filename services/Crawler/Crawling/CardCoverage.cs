@@ -25,7 +25,7 @@ public sealed record CardCoverage(
 /// Reads <see cref="CardCoverage"/> from crawler.cards, at most every couple of seconds (a count
 /// over two million rows is ~0.2 s), and keeps the last reading for the metrics' gauges.
 /// </summary>
-public sealed class CardCoverageReader(IServiceScopeFactory scopes, RateLimitPacer pacer, TimeProvider time)
+public sealed class CardCoverageReader(IServiceScopeFactory scopes, RateLimitPacer pacer, TimeProvider time) : IDisposable
 {
     private static readonly TimeSpan RateWindow = TimeSpan.FromMinutes(1);
     private readonly Lock _gate = new();
@@ -67,7 +67,8 @@ public sealed class CardCoverageReader(IServiceScopeFactory scopes, RateLimitPac
             var (eta, basis) = quota is { } q ? (CardCoverage.Hours(backlog, q), "resolvers quota")
                 : seen is { } s && s > 0 ? (CardCoverage.Hours(backlog, s), "rate seen over the last minute")
                 : backlog == 0 ? (0.0, "nothing due") : ((double?)null, (string?)null);
-            return Last = new CardCoverage(row[0], row[1], row[2], row[3], row[4], row[5], backlog, row[7], quota, seen, eta, basis, time.GetUtcNow());
+            return Last = new CardCoverage(row[0], row[1], row[2], row[3], row[4], row[5], backlog, row[7], quota, seen, eta, basis,
+                time.GetUtcNow());
         }
         finally
         {
@@ -76,6 +77,8 @@ public sealed class CardCoverageReader(IServiceScopeFactory scopes, RateLimitPac
     }
 
     public Task RefreshAsync(CancellationToken ct, TimeSpan? atMostEvery = null) => ReadAsync(ct, atMostEvery);
+
+    public void Dispose() => _reading.Dispose();
 
     private double? SeenPerSecond()
     {

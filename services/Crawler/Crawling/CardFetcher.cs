@@ -45,7 +45,7 @@ public sealed class CardFetcher(
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "The card backlog stopped; it resumes in {Delay}", options.Value.ResumeAfterFailure);
+                logger.CardBacklogStopped(ex, options.Value.ResumeAfterFailure);
             }
             try
             {
@@ -105,7 +105,7 @@ public sealed class CardFetcher(
                 }
                 catch (HubRequestFailedException ex)
                 {
-                    logger.LogWarning("Card of {RepoType} {Id} not read ({Reason}); tried again after {RetryAfter}", batch[i].Type, batch[i].Id, ex.Message, o.CardRetryAfter);
+                    logger.CardNotRead(batch[i].Type, batch[i].Id, ex.Message, o.CardRetryAfter);
                     lock (failed)
                     {
                         failed.Add(batch[i]);
@@ -121,7 +121,8 @@ public sealed class CardFetcher(
             {
                 foreach (var cards in Pages(group.Select(r => Card(r, o))))
                 {
-                    db.Enqueue(new CardsFetched(group.Key.SnapshotId, await CardBacklog.NextPageAsync(db, cancellationToken), now, group.Key.Type, cards), now);
+                    db.Enqueue(new CardsFetched(group.Key.SnapshotId, await CardBacklog.NextPageAsync(db, cancellationToken), now, group.Key.Type,
+                        cards), now);
                 }
             }
             await db.SaveChangesAsync(cancellationToken);
@@ -142,8 +143,8 @@ public sealed class CardFetcher(
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         coverage.Fetched(batch.Count, seconds);
         await coverage.RefreshAsync(cancellationToken, atMostEvery: TimeSpan.FromSeconds(5));
-        logger.LogInformation("Card backlog: {Cards} cards read in {Seconds:F1}s ({Rate:F1}/s), {WithReadme} with a README, {Failed} failed",
-            batch.Count, seconds, batch.Count / Math.Max(seconds, 0.001), withReadme, failed.Count);
+        var rate = batch.Count / Math.Max(seconds, 0.001);
+        logger.CardsRead(batch.Count, seconds, rate, withReadme, failed.Count);
         return batch.Count;
 
         IEnumerable<IReadOnlyList<RepoCard>> Pages(IEnumerable<RepoCard> cards)

@@ -15,9 +15,11 @@ namespace HubPlatform.Crawler.Crawling;
 /// </summary>
 public sealed class CardListingStage(IServiceScopeFactory scopes)
 {
-    public (ChannelReader<ListingPage> Pages, Task Listing) Start(Guid snapshot, ChannelReader<ListingPage> parsed, int lookAhead, CancellationToken cancellationToken)
+    public (ChannelReader<ListingPage> Pages, Task Listing) Start(Guid snapshot, ChannelReader<ListingPage> parsed, int lookAhead,
+        CancellationToken cancellationToken)
     {
-        var listed = Channel.CreateBounded<ListingPage>(new BoundedChannelOptions(Math.Max(1, lookAhead)) { SingleReader = true, SingleWriter = true });
+        var listed = Channel.CreateBounded<ListingPage>(
+            new BoundedChannelOptions(Math.Max(1, lookAhead)) { SingleReader = true, SingleWriter = true });
         return (listed.Reader, Task.Run(async () =>
         {
             try
@@ -31,7 +33,8 @@ public sealed class CardListingStage(IServiceScopeFactory scopes)
         }, CancellationToken.None));
     }
 
-    private async Task ListAsync(Guid snapshot, ChannelReader<ListingPage> parsed, ChannelWriter<ListingPage> listed, CancellationToken cancellationToken)
+    private async Task ListAsync(Guid snapshot, ChannelReader<ListingPage> parsed, ChannelWriter<ListingPage> listed,
+        CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CrawlerDbContext>();

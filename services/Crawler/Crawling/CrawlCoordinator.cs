@@ -45,7 +45,7 @@ public sealed class CrawlCoordinator(
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "{Kind} crawl interrupted; it resumes from its checkpoint in {Delay}", kind, options.Value.ResumeAfterFailure);
+                logger.CrawlInterrupted(ex, kind, options.Value.ResumeAfterFailure);
                 pause = options.Value.ResumeAfterFailure;
             }
             try
@@ -103,7 +103,7 @@ public sealed class CrawlCoordinator(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The crawl is complete; what was not pruned now is pruned after the next one.
-            logger.LogWarning(ex, "Pruning after crawl {SnapshotId} failed", crawl.Id);
+            logger.PruningFailed(ex, crawl.Id);
         }
         return true;
     }
@@ -125,11 +125,12 @@ public sealed class CrawlCoordinator(
                 .OrderBy(c => c.RequestedAt).Select(c => (DateTimeOffset?)c.RequestedAt).FirstOrDefaultAsync(cancellationToken);
             due = since is not null && IsDue(options.Value.IncrementalCrawlCron, since.Value, now);
         }
-        if (due && !await db.Crawls.AnyAsync(c => c.Kind == kind && (c.Status == CrawlStatus.Pending || c.Status == CrawlStatus.Running), cancellationToken))
+        if (due && !await db.Crawls.AnyAsync(
+            c => c.Kind == kind && (c.Status == CrawlStatus.Pending || c.Status == CrawlStatus.Running), cancellationToken))
         {
             db.Crawls.Add(NewCrawl(kind, hubOptions, now));
             await db.SaveChangesAsync(cancellationToken);
-            logger.LogInformation("A {Kind} crawl is due; crawl scheduled", kind);
+            logger.CrawlScheduled(kind);
         }
     }
 

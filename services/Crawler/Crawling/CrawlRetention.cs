@@ -68,9 +68,8 @@ public sealed class CrawlRetention(CrawlerDbContext db, IOptions<CrawlerOptions>
         {
             await VacuumAsync(cancellationToken);
         }
-        logger.LogInformation(
-            "Retention: deleted the lists of {Repos} repos of {Snapshots} older full snapshots (keeping the last {Keep}: {Kept}) and {Events} sent events created before {SentBefore:O}",
-            repos, snapshots, keep, string.Join(", ", kept.Select(k => k.Id)), events, sentBefore);
+        var keptIds = string.Join(", ", kept.Select(k => k.Id));
+        logger.Pruned(repos, snapshots, keep, keptIds, events, sentBefore);
         return new PruneResult(repos, snapshots, events, sentBefore);
     }
 
@@ -96,7 +95,7 @@ public sealed class CrawlRetention(CrawlerDbContext db, IOptions<CrawlerOptions>
         }
         catch (Exception ex) when (ex is Npgsql.PostgresException or InvalidOperationException)
         {
-            logger.LogWarning(ex, "VACUUM after pruning failed; autovacuum reclaims the space later");
+            logger.VacuumFailed(ex);
         }
     }
 }

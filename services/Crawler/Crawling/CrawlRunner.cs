@@ -81,12 +81,12 @@ public sealed class CrawlRunner(
             // a repo changed during it may have been listed before the change.
             crawl.ModifiedSince = previous.FirstOrDefault() is { StartedAt: { } lastStarted } last
                 ? Crawl.OnHubClock(lastStarted, last.HubClockSkewSeconds)
-                : Crawl.OnHubClock(now, previous.FirstOrDefault(c => c.HubClockSkewSeconds is not null)?.HubClockSkewSeconds) - options.Value.IncrementalFirstLookback;
+                : Crawl.OnHubClock(now, previous.FirstOrDefault(c => c.HubClockSkewSeconds is not null)?.HubClockSkewSeconds)
+                    - options.Value.IncrementalFirstLookback;
         }
         // SnapshotStarted waits for the first listing answer: it carries the Hub's time (see CommitListingPageAsync).
         await db.SaveChangesAsync(cancellationToken);
-        logger.LogInformation("Crawl {SnapshotId} ({Kind}) started against {Endpoint}; modified since {ModifiedSince}",
-            crawl.Id, crawl.Kind, crawl.HubEndpoint, crawl.ModifiedSince);
+        logger.CrawlStarted(crawl.Id, crawl.Kind, crawl.HubEndpoint, crawl.ModifiedSince);
     }
 
     // ---- Listings: models, datasets, spaces ----
@@ -150,9 +150,9 @@ public sealed class CrawlRunner(
         await reading; // A Hub that kept refusing: its error, after the pages read before it were committed.
         if (count > 0)
         {
-            logger.LogInformation(
-                "Crawl {SnapshotId}: {Pages} listing pages in {Seconds:F1}s ({PagesPerSecond:F2}/s); per page: fetch {Fetch:F0} ms, parse and serialize {Parse:F0} ms (read ahead, up to {LookAhead} pages), card backlog {Cards:F0} ms (beside the commits), commit {Commit:F0} ms (of which the snapshot's repos {Remember:F0} ms), commits waited for pages {Idle:F0} ms",
-                crawl.Id, count, clock.Elapsed.TotalSeconds, count / Math.Max(clock.Elapsed.TotalSeconds, 0.001), 1000 * fetch / count, 1000 * parse / count,
+            var seconds = clock.Elapsed.TotalSeconds;
+            var pagesPerSecond = count / Math.Max(seconds, 0.001);
+            logger.ListingTimings(crawl.Id, count, seconds, pagesPerSecond, 1000 * fetch / count, 1000 * parse / count,
                 options.Value.ListingLookAhead, 1000 * cards / count, 1000 * commit / count, 1000 * remember / count, 1000 * idle / count);
         }
     }
@@ -168,7 +168,8 @@ public sealed class CrawlRunner(
         if (page.Phase != crawl.Phase || page.Url != crawl.NextUrl || page.Number != crawl.Pages + 1)
         {
             throw new InvalidOperationException(
-                $"Crawl {crawl.Id}: read-ahead page {page.Number} ({page.Phase}) is not the checkpoint's next page {crawl.Pages + 1} ({crawl.Phase}).");
+                $"Crawl {crawl.Id}: read-ahead page {page.Number} ({page.Phase}) is not the checkpoint's next page "
+                + $"{crawl.Pages + 1} ({crawl.Phase}).");
         }
         var type = ListingReader.TypeOf(crawl.Phase);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -178,8 +179,7 @@ public sealed class CrawlRunner(
         }
         if (page.MalformedReason is { } reason)
         {
-            logger.LogError("Crawl {SnapshotId}: {RepoType} page {Url} stayed unreadable ({Reason}); dead-lettered, crawl goes on",
-                crawl.Id, type, new Uri(page.Url).PathAndQuery, reason);
+            logger.PageDeadLettered(crawl.Id, type, new Uri(page.Url).PathAndQuery, reason);
             db.FailedPages.Add(new FailedPage { CrawlId = crawl.Id, Url = page.Url, Reason = reason, FailedAt = page.ObservedAt });
             crawl.FailedPages++;
             CrawlerMetrics.FailedPages.Add(1, CrawlerMetrics.Kind(crawl.Kind), CrawlerMetrics.Phase(crawl.Phase));
@@ -216,8 +216,7 @@ public sealed class CrawlRunner(
         crawl.HubClockSkewSeconds = skew.TotalSeconds;
         if (crawl.HubClockWarning is { } warning)
         {
-            logger.LogWarning("Crawl {SnapshotId}: {Warning} Hub time {HubTime:O}, local time {LocalTime:O}",
-                crawl.Id, warning, time.GetUtcNow() + skew, time.GetUtcNow());
+            logger.HubClockSkewed(crawl.Id, warning, time.GetUtcNow() + skew, time.GetUtcNow());
         }
         var started = crawl.HubStartedAt!.Value;
         db.Enqueue(new SnapshotStarted(crawl.Id, crawl.Kind, started, crawl.HubEndpoint), time.GetUtcNow());
@@ -273,7 +272,7 @@ public sealed class CrawlRunner(
         crawl.NextUrl = crawl.Phase is CrawlPhase.Datasets or CrawlPhase.Spaces
             ? hub.FirstPage(ListingReader.TypeOf(crawl.Phase), options.Value.PageSize, crawl.Kind == CrawlKind.Incremental).ToString()
             : null;
-        logger.LogInformation("Crawl {SnapshotId}: phase {Phase} begins after page {Page}", crawl.Id, crawl.Phase, crawl.Pages);
+        logger.PhaseBegins(crawl.Id, crawl.Phase, crawl.Pages);
     }
 
     // ---- Author overviews ----
@@ -292,7 +291,7 @@ public sealed class CrawlRunner(
             }
             else
             {
-                logger.LogDebug("Crawl {SnapshotId}: author {Author} has no overview (deleted?); skipped", crawl.Id, name);
+                logger.AuthorOverviewMissing(crawl.Id, name);
             }
         }
 
@@ -318,7 +317,8 @@ public sealed class CrawlRunner(
 
     // ---- Commit and completion ----
 
-    private async Task CommitAsync(Crawl crawl, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, CancellationToken cancellationToken)
+    private async Task CommitAsync(Crawl crawl, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction,
+        CancellationToken cancellationToken)
     {
         crawl.RateLimitWaitSeconds = pacer.WaitedSecondsIn("api"); // The listings' and overviews' waits, not the card backlog's.
         crawl.LastError = null;
@@ -363,15 +363,13 @@ public sealed class CrawlRunner(
         }
         crawl.Status = CrawlStatus.Completed;
         crawl.CompletedAt = now;
-        db.Enqueue(new SnapshotCompleted(crawl.Id, crawl.Kind, crawl.HubStartedAt ?? hubNow, hubNow, crawl.Pages, crawl.Models, crawl.Datasets, crawl.Spaces,
-            crawl.FailedPages, crawl.ModelPages, crawl.DatasetPages, crawl.SpacePages, crawl.OrganizationPages, crawl.CardPages), now);
+        db.Enqueue(new SnapshotCompleted(crawl.Id, crawl.Kind, crawl.HubStartedAt ?? hubNow, hubNow, crawl.Pages, crawl.Models, crawl.Datasets,
+            crawl.Spaces, crawl.FailedPages, crawl.ModelPages, crawl.DatasetPages, crawl.SpacePages, crawl.OrganizationPages, crawl.CardPages), now);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         Forget();
         outboxSignal.Notify();
-        logger.LogInformation(
-            "Crawl {SnapshotId} ({Kind}) completed: {Pages} pages, {Models} models, {Datasets} datasets, {Spaces} spaces, {Organizations} overviews, {FailedPages} failed pages",
-            crawl.Id, crawl.Kind, crawl.Pages, crawl.Models, crawl.Datasets, crawl.Spaces, crawl.Organizations, crawl.FailedPages);
+        logger.CrawlCompleted(crawl.Id, crawl.Kind, crawl.Pages, crawl.Models, crawl.Datasets, crawl.Spaces, crawl.Organizations, crawl.FailedPages);
     }
 
     /// <summary>
@@ -391,7 +389,7 @@ public sealed class CrawlRunner(
         }
         if (crawl.FailedPages > 0)
         {
-            logger.LogWarning("Crawl {SnapshotId} had {FailedPages} failed pages; removed repos are not computed for it", crawl.Id, crawl.FailedPages);
+            logger.RemovedReposNotComputed(crawl.Id, crawl.FailedPages);
             return;
         }
         foreach (var type in Enum.GetValues<RepoType>())
@@ -399,8 +397,10 @@ public sealed class CrawlRunner(
             var typeName = type.ToString();
             var removed = await db.Database.SqlQuery<string>($"""
                 SELECT p.id AS "Value"
-                FROM (SELECT DISTINCT unnest(repo_ids) AS id FROM crawler.snapshot_repo_pages WHERE snapshot_id = {previous.Value} AND repo_type = {typeName}) p
-                WHERE NOT EXISTS (SELECT 1 FROM (SELECT unnest(repo_ids) AS id FROM crawler.snapshot_repo_pages WHERE snapshot_id = {crawl.Id} AND repo_type = {typeName}) c
+                FROM (SELECT DISTINCT unnest(repo_ids) AS id FROM crawler.snapshot_repo_pages
+                      WHERE snapshot_id = {previous.Value} AND repo_type = {typeName}) p
+                WHERE NOT EXISTS (SELECT 1 FROM (SELECT unnest(repo_ids) AS id FROM crawler.snapshot_repo_pages
+                                                 WHERE snapshot_id = {crawl.Id} AND repo_type = {typeName}) c
                                   WHERE c.id = p.id)
                 ORDER BY p.id
                 """).ToListAsync(cancellationToken);
@@ -411,7 +411,7 @@ public sealed class CrawlRunner(
             await CardBacklog.RemovedAsync(db, type, removed, cancellationToken);
             if (removed.Count > 0)
             {
-                logger.LogInformation("Crawl {SnapshotId}: {Removed} {RepoType} repos gone since the previous snapshot", crawl.Id, removed.Count, type);
+                logger.ReposGone(crawl.Id, removed.Count, type);
             }
         }
     }
@@ -422,11 +422,14 @@ public sealed class CrawlRunner(
 
     private void LogProgress(Crawl crawl)
     {
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            return; // A line after every page: its rate and ETA are not worth computing for nobody.
+        }
         var elapsed = Math.Max((time.GetUtcNow() - _runStarted).TotalSeconds, 0.001);
         var rate = (Repos(crawl) - _reposAtRunStart) / elapsed;
-        logger.LogInformation(
-            "Crawl {SnapshotId} {Phase}: page {Page}, {Models} models, {Datasets} datasets, {Spaces} spaces, {Organizations} overviews ({Rate:F0} repos/s), {FailedPages} failed pages, {RateLimitWait:F0}s rate-limit waits, ETA {Eta}",
-            crawl.Id, crawl.Phase, crawl.Pages, crawl.Models, crawl.Datasets, crawl.Spaces, crawl.Organizations, rate,
-            crawl.FailedPages, crawl.RateLimitWaitSeconds, eta.Estimate(crawl, _runStarted, _reposAtRunStart)?.ToString(@"d\.hh\:mm\:ss") ?? "unknown");
+        logger.CrawlProgress(crawl.Id, crawl.Phase, crawl.Pages, crawl.Models, crawl.Datasets, crawl.Spaces, crawl.Organizations, rate,
+            crawl.FailedPages, crawl.RateLimitWaitSeconds, eta.Estimate(crawl, _runStarted, _reposAtRunStart)?.ToString(@"d\.hh\:mm\:ss")
+                ?? "unknown");
     }
 }

@@ -32,10 +32,12 @@ public static class CrawlerMetrics
         "hub.crawler.outbox.failures", "{try}", "Outbox rows that failed to publish for a reason of their own (not a broker outage), by event type");
 
     public static readonly Counter<long> OutboxMovedAside = HubTelemetry.Meter.CreateCounter<long>(
-        "hub.crawler.outbox.moved_aside", "{event}", "Outbox rows moved aside after Crawler:OutboxMaxAttempts failures, waiting for an admin's replay");
+        "hub.crawler.outbox.moved_aside", "{event}",
+        "Outbox rows moved aside after Crawler:OutboxMaxAttempts failures, waiting for an admin's replay");
 
     public static readonly Counter<long> Pruned = HubTelemetry.Meter.CreateCounter<long>(
-        "hub.crawler.pruned", "{item}", "Deleted after a crawl by the retention: repos of older snapshots' lists (table: snapshot_repo_pages) and sent events (table: outbox)");
+        "hub.crawler.pruned", "{item}",
+        "Deleted after a crawl by the retention: repos of older snapshots' lists (table: snapshot_repo_pages) and sent events (table: outbox)");
 
     private static CardCoverageReader? _coverage;
     private static int _coverageObserved;
@@ -59,7 +61,8 @@ public static class CrawlerMetrics
             "Models and datasets that answered 404 (no README), remembered until their sha moves");
         HubTelemetry.Meter.CreateObservableGauge("hub.crawler.cards.repos", () => Gauge(_coverage?.Last?.Repos), "{repo}",
             "Models and datasets the card backlog knows from the listings");
-        HubTelemetry.Meter.CreateObservableGauge("hub.crawler.cards.eta", () => _coverage?.Last?.EtaHours is { } h ? [new Measurement<double>(h)] : Array.Empty<Measurement<double>>(), "h",
+        HubTelemetry.Meter.CreateObservableGauge("hub.crawler.cards.eta",
+            () => _coverage?.Last?.EtaHours is { } h ? [new Measurement<double>(h)] : Array.Empty<Measurement<double>>(), "h",
             "Hours the due cards need at the resolvers quota");
     }
 

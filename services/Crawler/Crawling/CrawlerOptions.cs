@@ -93,6 +93,8 @@ public sealed class CrawlerOptions
     /// <summary>Sent events are kept at most this long, even within the kept snapshots (unsent ones are never deleted).</summary>
     public TimeSpan KeepSentEventsFor { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>Rows (a snapshot's listing pages, sent events) deleted per statement when pruning, so no delete holds locks or WAL for long.</summary>
+    /// <summary>
+    /// Rows (a snapshot's listing pages, sent events) deleted per statement when pruning, so no delete holds locks or WAL for long.
+    /// </summary>
     public int PruneBatchSize { get; set; } = 5000;
 }

@@ -8,7 +8,8 @@ using HubPlatform.Crawler.Infrastructure;
 namespace HubPlatform.Crawler.Crawling;
 
 /// <summary>A parsed repo of any type, with what the later phases choose by.</summary>
-public sealed record ListedRepo(object Observation, string Id, string Author, long Downloads, DateTimeOffset? CreatedAt, DateTimeOffset? LastModified, string? Sha);
+public sealed record ListedRepo(object Observation, string Id, string Author, long Downloads, DateTimeOffset? CreatedAt, DateTimeOffset? LastModified,
+    string? Sha);
 
 /// <summary>
 /// A listing page fetched and parsed ahead of its commit: where it came from, what it holds, its
@@ -67,8 +68,10 @@ public sealed class ListingReader(HubClient hub, CrawlerOptions options, TimePro
         var parsed = Channel.CreateBounded<ListingPage>(Bounded());
         var (snapshot, kind, since, phase, url, number) = (crawl.Id, crawl.Kind, crawl.ModifiedSince, crawl.Phase, crawl.NextUrl, crawl.Pages + 1);
         _hubClockSkew = crawl.HubClockSkew;
-        var fetching = Task.Run(() => Finish(fetched.Writer, FetchAsync(kind, since, phase, url, number, fetched.Writer, stop.Token)), CancellationToken.None);
-        var parsing = Task.Run(() => Finish(parsed.Writer, ParseAsync(snapshot, since, fetched.Reader, parsed.Writer, stop.Token)), CancellationToken.None);
+        var fetching = Task.Run(() => Finish(fetched.Writer, FetchAsync(kind, since, phase, url, number, fetched.Writer, stop.Token)),
+            CancellationToken.None);
+        var parsing = Task.Run(() => Finish(parsed.Writer, ParseAsync(snapshot, since, fetched.Reader, parsed.Writer, stop.Token)),
+            CancellationToken.None);
         return (parsed.Reader, ReadingAsync(fetching, parsing, stop));
     }
 
@@ -125,7 +128,8 @@ public sealed class ListingReader(HubClient hub, CrawlerOptions options, TimePro
             var clock = Stopwatch.StartNew();
             var page = await hub.GetPageAsync(new Uri(url), cancellationToken);
             // Newest first: a repo older than the previous crawl means every later page was seen by it.
-            var next = modifiedSince is { } since && page.Repos.Any(r => r.ValueKind == JsonValueKind.Object && HubJson.Date(r, "lastModified") < since)
+            var next = modifiedSince is { } since && page.Repos.Any(r => r.ValueKind == JsonValueKind.Object
+                && HubJson.Date(r, "lastModified") < since)
                 ? null
                 : page.Next?.ToString();
             await pages.WriteAsync(new FetchedPage(phase, url, number, page, next, clock.Elapsed.TotalSeconds), cancellationToken);
@@ -134,7 +138,8 @@ public sealed class ListingReader(HubClient hub, CrawlerOptions options, TimePro
         }
     }
 
-    private async Task ParseAsync(Guid snapshot, DateTimeOffset? modifiedSince, ChannelReader<FetchedPage> fetched, ChannelWriter<ListingPage> pages, CancellationToken cancellationToken)
+    private async Task ParseAsync(Guid snapshot, DateTimeOffset? modifiedSince, ChannelReader<FetchedPage> fetched, ChannelWriter<ListingPage> pages,
+        CancellationToken cancellationToken)
     {
         await foreach (var fetchedPage in fetched.ReadAllAsync(cancellationToken))
         {
@@ -190,7 +195,7 @@ public sealed class ListingReader(HubClient hub, CrawlerOptions options, TimePro
             }
             catch (Exception ex) when (ex is FormatException or InvalidOperationException or JsonException)
             {
-                logger.LogWarning(ex, "Crawl {SnapshotId}: skipped an unreadable {RepoType} on page {Page}", snapshot, type, fetched.Number);
+                logger.RepoSkipped(ex, snapshot, type, fetched.Number);
             }
         }
         var message = fetched.Page.IsMalformed || repos.Count == 0 ? null : Event(snapshot, type, fetched.Number, observedAt, local, repos);
@@ -217,12 +222,16 @@ public sealed class ListingReader(HubClient hub, CrawlerOptions options, TimePro
 
     /// <summary>
     /// The page's event, serialized here so the commit only writes bytes. The event is stamped on the
-    /// Hub's clock (<paramref name="observedAt"/>), its outbox row on this machine's (<paramref name="local"/>), as every other row: the retention compares them.
+    /// Hub's clock (<paramref name="observedAt"/>), its outbox row on this machine's (<paramref name="local"/>), as every other row: the retention
+    /// compares them.
     /// </summary>
-    private static OutboxMessage Event(Guid snapshot, RepoType type, int page, DateTimeOffset observedAt, DateTimeOffset local, List<ListedRepo> repos) => type switch
+    private static OutboxMessage Event(Guid snapshot, RepoType type, int page, DateTimeOffset observedAt, DateTimeOffset local,
+        List<ListedRepo> repos) => type switch
     {
-        RepoType.Model => Outbox.Message(new ModelsObserved(snapshot, page, observedAt, repos.Select(r => (ModelObservation)r.Observation).ToArray()), local),
-        RepoType.Dataset => Outbox.Message(new DatasetsObserved(snapshot, page, observedAt, repos.Select(r => (DatasetObservation)r.Observation).ToArray()), local),
+        RepoType.Model =>
+            Outbox.Message(new ModelsObserved(snapshot, page, observedAt, repos.Select(r => (ModelObservation)r.Observation).ToArray()), local),
+        RepoType.Dataset =>
+            Outbox.Message(new DatasetsObserved(snapshot, page, observedAt, repos.Select(r => (DatasetObservation)r.Observation).ToArray()), local),
         _ => Outbox.Message(new SpacesObserved(snapshot, page, observedAt, repos.Select(r => (SpaceObservation)r.Observation).ToArray()), local),
     };
 }

@@ -24,7 +24,7 @@ public static class Outbox
 }
 
 /// <summary>Wakes the relay as soon as a crawl commits events, instead of waiting for its next poll.</summary>
-public sealed class OutboxSignal
+public sealed class OutboxSignal : IDisposable
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
 
@@ -44,4 +44,6 @@ public sealed class OutboxSignal
     }
 
     public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
+
+    public void Dispose() => _signal.Dispose();
 }

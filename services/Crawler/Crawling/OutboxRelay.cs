@@ -19,7 +19,8 @@ namespace HubPlatform.Crawler.Crawling;
 /// admin (<c>/api/admin/outbox/failed</c>). Replicas share the work through <c>FOR UPDATE SKIP LOCKED</c>.
 /// </summary>
 public sealed class OutboxRelay(
-    IServiceScopeFactory scopes, OutboxSignal signal, RecentEvents recent, IOptions<CrawlerOptions> options, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
+    IServiceScopeFactory scopes, OutboxSignal signal, RecentEvents recent, IOptions<CrawlerOptions> options, TimeProvider time,
+    ILogger<OutboxRelay> logger) : BackgroundService
 {
     private const int BatchSize = 20;
     private const int MaxErrorLength = 2000;
@@ -46,7 +47,7 @@ public sealed class OutboxRelay(
             }
             catch (Exception ex)
             {
-                logger.LogWarning(ex, "Relaying the outbox failed; events stay queued and are retried");
+                logger.RelayFailed(ex);
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
             }
         }
@@ -152,13 +153,11 @@ public sealed class OutboxRelay(
         CrawlerMetrics.OutboxFailures.Add(1, new KeyValuePair<string, object?>("event.type", row.MessageType));
         if (failedAt is null)
         {
-            logger.LogWarning(ex, "Outbox row {Id} ({Type}, message {MessageId}) could not be published (try {Attempts} of {Max}); the rows behind it go on",
-                row.Id, row.MessageType, row.MessageId, attempts, options.Value.OutboxMaxAttempts);
+            logger.RowNotPublished(ex, row.Id, row.MessageType, row.MessageId, attempts, options.Value.OutboxMaxAttempts);
             return;
         }
         CrawlerMetrics.OutboxMovedAside.Add(1, new KeyValuePair<string, object?>("event.type", row.MessageType));
-        logger.LogError(ex, "Outbox row {Id} ({Type}, message {MessageId}) failed {Attempts} times and is moved aside: GET /api/admin/outbox/failed lists it, POST .../{Id}/replay sends it again",
-            row.Id, row.MessageType, row.MessageId, attempts, row.Id);
+        logger.RowMovedAside(ex, row.Id, row.MessageType, row.MessageId, attempts);
     }
 
     /// <summary>

@@ -34,7 +34,8 @@ public static class CrawlerServiceExtensions
                 // HF_TOKEN is added per request by HubClient, to the configured Hub host only.
             })
             // Renames are followed by the client itself, so it knows the canonical id.
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .ConfigurePrimaryHttpMessageHandler(() =>
+                new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             // The Hub client has its own retry rules (429 pacing, bounded tries, dead-lettering).
             .RemoveAllResilienceHandlers();
 

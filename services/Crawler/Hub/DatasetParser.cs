@@ -31,12 +31,12 @@ public static class DatasetParser
             Likes: Long(dataset, "likes") ?? 0,
             TrendingScore: Double(dataset, "trendingScore"),
             Tags: tags,
-            License: Typed(tags, "license:", card, "license").FirstOrDefault(),
+            License: First(Typed(tags, "license:", card, "license")),
             Languages: Typed(tags, "language:", card, "language"),
             TaskCategories: Typed(tags, "task_categories:", card, "task_categories"),
             // Modalities and formats are the Hub's own detection; cards do not state them.
             Modalities: Prefixed(tags, "modality:").Distinct(StringComparer.Ordinal).ToArray(),
-            SizeCategory: Typed(tags, "size_categories:", card, "size_categories").FirstOrDefault(),
+            SizeCategory: First(Typed(tags, "size_categories:", card, "size_categories")),
             Formats: Prefixed(tags, "format:").Distinct(StringComparer.Ordinal).ToArray(),
             PrettyName: card.ValueKind == JsonValueKind.Object ? String(card, "pretty_name") : null,
             Description: String(dataset, "description"));

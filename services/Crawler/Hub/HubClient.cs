@@ -203,7 +203,8 @@ public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPace
     /// <see cref="HubRequestFailedException"/> after the bounded number of tries. Only the path is
     /// ever logged, never headers.
     /// </summary>
-    private async Task<T> SendAsync<T>(Uri url, Func<HttpResponseMessage, bool, CancellationToken, Task<Try<T>>> read, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(Uri url, Func<HttpResponseMessage, bool, CancellationToken, Task<Try<T>>> read,
+        CancellationToken cancellationToken)
     {
         var rateLimitWaits = 0;
         for (var attempt = 1; ; attempt++)
@@ -218,7 +219,7 @@ public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPace
                 if (response.StatusCode == HttpStatusCode.TooManyRequests && ++rateLimitWaits <= MaxRateLimitWaits)
                 {
                     var retryAfter = RetryAfter(response);
-                    logger.LogWarning("Hub rate limit reached; waiting {Seconds:F1}s as Retry-After asks", retryAfter.TotalSeconds);
+                    logger.RateLimited(retryAfter.TotalSeconds);
                     pacer.Defer(url, retryAfter);
                     CrawlerMetrics.RateLimited.Add(1);
                     attempt--;
@@ -254,8 +255,7 @@ public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPace
                 throw new HubRequestFailedException($"Gave up on {url.AbsolutePath} after {attempt} tries: {failure}");
             }
             var backoff = Backoff(attempt);
-            logger.LogWarning("Hub request {Path} failed ({Failure}); try {Attempt} of {Max} in {Backoff:F1}s",
-                url.AbsolutePath, failure, attempt, options.MaxAttemptsPerPage, backoff.TotalSeconds);
+            logger.RequestFailed(url.AbsolutePath, failure, attempt, options.MaxAttemptsPerPage, backoff.TotalSeconds);
             await Task.Delay(backoff, cancellationToken);
         }
     }
@@ -287,8 +287,7 @@ public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPace
         var asked = AskedRetryAfter(response);
         if (asked > options.MaxRetryAfter)
         {
-            logger.LogWarning("Hub asked to wait {Asked:F0}s before retrying; waiting {Max:F0}s, the most the crawler waits at once",
-                asked.TotalSeconds, options.MaxRetryAfter.TotalSeconds);
+            logger.RetryAfterCapped(asked.TotalSeconds, options.MaxRetryAfter.TotalSeconds);
             return options.MaxRetryAfter;
         }
         return asked < TimeSpan.Zero ? TimeSpan.Zero : asked;
@@ -347,7 +346,7 @@ public sealed class HubClient(HttpClient http, HubOptions options, RateLimitPace
             if ((int)response.StatusCode is 301 or 302 or 307 or 308 && response.Headers.Location is { } location)
             {
                 url = new Uri(url, location);
-                logger.LogInformation("Model {Id} was renamed; following to {Path}", id, url.AbsolutePath);
+                logger.ModelRenamed(id, url.AbsolutePath);
                 continue;
             }
             if (response.StatusCode == HttpStatusCode.NotFound)

@@ -35,7 +35,8 @@ internal static class HubJson
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 
     internal static DateTimeOffset? Date(JsonElement e, string name) =>
-        String(e, name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d : null;
+        String(e, name) is { } text
+        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d : null;
 
     /// <summary>A field that real data holds as a string or as a list of strings.</summary>
     internal static IReadOnlyList<string> Strings(JsonElement e, string name)
@@ -71,6 +72,9 @@ internal static class HubJson
     /// <summary>A card field as a list; nothing when the card is absent.</summary>
     internal static IReadOnlyList<string> CardStrings(JsonElement card, string name) =>
         card.ValueKind == JsonValueKind.Object ? Strings(card, name) : [];
+
+    /// <summary>The first of <paramref name="values"/>, or null when there are none.</summary>
+    internal static string? First(IReadOnlyList<string> values) => values.Count > 0 ? values[0] : null;
 
     /// <summary>The typed tags with this prefix, or the card's field when the Hub typed none.</summary>
     internal static IReadOnlyList<string> Typed(IReadOnlyList<string> tags, string prefix, JsonElement card, string cardField)

@@ -111,5 +111,5 @@ public static class ModelParser
 
     private static string? License(IReadOnlyList<string> tags, JsonElement card) =>
         Prefixed(tags, "license:").FirstOrDefault()
-        ?? (card.ValueKind == JsonValueKind.Object ? Strings(card, "license").FirstOrDefault() : null);
+        ?? (card.ValueKind == JsonValueKind.Object ? First(Strings(card, "license")) : null);
 }

@@ -17,7 +17,9 @@ public readonly record struct RateLimitPolicy(int Quota, double WindowSeconds)
             ? new RateLimitPolicy((int)quota, window)
             : null;
 
-    /// <summary>The number after <c>key=</c> in a structured header field such as <c>"api";r=999;t=300</c> (the Hub's IETF RateLimit fields).</summary>
+    /// <summary>
+    /// The number after <c>key=</c> in a structured header field such as <c>"api";r=999;t=300</c> (the Hub's IETF RateLimit fields).
+    /// </summary>
     internal static double? Number(string header, string key)
     {
         foreach (var part in header.Split(';', StringSplitOptions.TrimEntries))

@@ -28,13 +28,13 @@ public static class SpaceParser
             TrendingScore: Double(space, "trendingScore"),
             Sdk: String(space, "sdk") ?? (card.ValueKind == JsonValueKind.Object ? String(card, "sdk") : null),
             Tags: tags,
-            License: Typed(tags, "license:", card, "license").FirstOrDefault(),
+            License: First(Typed(tags, "license:", card, "license")),
             Models: Listed(space, "models", card),
             Datasets: Listed(space, "datasets", card),
             Title: card.ValueKind == JsonValueKind.Object ? String(card, "title") : null);
     }
 
-    private static IReadOnlyList<string> Listed(JsonElement space, string field, JsonElement card)
+    private static string[] Listed(JsonElement space, string field, JsonElement card)
     {
         var listed = Strings(space, field);
         return (listed.Count > 0 ? listed : CardStrings(card, field)).Distinct(StringComparer.Ordinal).ToArray();

@@ -91,7 +91,8 @@ public sealed class Crawl
     public static readonly TimeSpan HubClockTolerance = TimeSpan.FromMinutes(1);
 
     public string? HubClockWarning => HubClockSkew is { } skew && skew.Duration() > HubClockTolerance
-        ? $"The Hub's clock is {skew.Duration().TotalSeconds:F0} s {(skew > TimeSpan.Zero ? "ahead of" : "behind")} this machine's; the snapshot is stamped with the Hub's time."
+        ? $"The Hub's clock is {skew.Duration().TotalSeconds:F0} s {(skew > TimeSpan.Zero ? "ahead of" : "behind")} this machine's; "
+            + "the snapshot is stamped with the Hub's time."
         : null;
 }
 

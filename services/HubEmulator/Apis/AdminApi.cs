@@ -36,10 +36,12 @@ public static class AdminApi
                     ? Results.Problem("The clock only moves forward.", statusCode: 400)
                     : Results.Ok(new ClockReading(clock.Advance(by)));
             })
-            .WithName("AdvanceClock").WithSummary("Move the hub's time forward: new repos appear, downloads change, some repos are renamed or deleted");
+            .WithName("AdvanceClock")
+            .WithSummary("Move the hub's time forward: new repos appear, downloads change, some repos are renamed or deleted");
 
         admin.MapPut("/{type}/{owner}/{name}/readme", CommitReadme)
-            .WithName("CommitReadme").WithSummary("Replace a replayed model's or dataset's README: a commit, so its sha and lastModified move (the body is the new README)");
+            .WithName("CommitReadme")
+            .WithSummary("Replace a replayed model's or dataset's README: a commit, so its sha and lastModified move (the body is the new README)");
         return app;
     }
 

@@ -20,7 +20,8 @@ public static class RepoApi
             api.MapGet("/", (HttpContext http, EmulatedHub hub) => List(type, http, hub))
                 .WithName($"List{noun}s").WithSummary($"List {type.Plural()} with the Hub's filters, sorts and cursor pagination");
             api.MapGet("/{**id}", (string id, HttpContext http, EmulatedHub hub) => Get(type, id, http, hub))
-                .WithName($"Get{noun}").WithSummary($"One {noun.ToLowerInvariant()} (at a revision: {{id}}/revision/{{revision}}); 307 to the new id if it was renamed");
+                .WithName($"Get{noun}")
+                .WithSummary($"One {noun.ToLowerInvariant()} (at a revision: {{id}}/revision/{{revision}}); 307 to the new id if it was renamed");
         }
         return app;
     }
@@ -64,7 +65,8 @@ public static class RepoApi
             var nextQuery = string.Join('&', q.Where(p => p.Key != "cursor")
                 .SelectMany(p => p.Value.Select(v => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(v ?? "")}"))
                 .Append($"cursor={page.NextCursor}"));
-            http.Response.Headers.Link = $"<{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}?{nextQuery}>; rel=\"next\"";
+            var request = http.Request;
+            http.Response.Headers.Link = $"<{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?{nextQuery}>; rel=\"next\"";
         }
         var projection = new RepoProjection(type, IsTrue(q["full"]), IsTrue(q["cardData"]), Expand(q));
         return Json(writer =>
@@ -103,11 +105,11 @@ public static class RepoApi
             return HubError(404, $"Invalid rev id: {revision}");
         }
         var expand = Expand(http.Request.Query);
-        var projection = expand.Count > 0 ? new RepoProjection(type, false, false, expand) : RepoProjection.Everything(type);
+        var projection = expand.Length > 0 ? new RepoProjection(type, false, false, expand) : RepoProjection.Everything(type);
         return Json(writer => projection.WriteTo(writer, repos.Json(index)));
     }
 
-    private static IReadOnlyList<string> Expand(IQueryCollection q) => NonEmpty(new StringValues([.. q["expand[]"], .. q["expand"]]));
+    private static string[] Expand(IQueryCollection q) => NonEmpty(new StringValues([.. q["expand[]"], .. q["expand"]]));
 
     private static string[] NonEmpty(StringValues values) => values.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToArray();
 

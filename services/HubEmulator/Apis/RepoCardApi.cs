@@ -7,9 +7,11 @@ public static class RepoCardApi
 {
     public static IEndpointRouteBuilder MapRepoCardApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/datasets/{owner}/{name}/raw/{revision}/README.md", (string owner, string name, EmulatedHub hub) => Card(hub, RepoType.Dataset, $"{owner}/{name}"))
+        app.MapGet("/datasets/{owner}/{name}/raw/{revision}/README.md",
+            (string owner, string name, EmulatedHub hub) => Card(hub, RepoType.Dataset, $"{owner}/{name}"))
             .WithName("GetDatasetCard");
-        app.MapGet("/{owner}/{name}/raw/{revision}/README.md", (string owner, string name, EmulatedHub hub) => Card(hub, RepoType.Model, $"{owner}/{name}"))
+        app.MapGet("/{owner}/{name}/raw/{revision}/README.md",
+            (string owner, string name, EmulatedHub hub) => Card(hub, RepoType.Model, $"{owner}/{name}"))
             .WithName("GetModelCard");
         app.MapGet("/{name}/raw/{revision}/README.md", (string name, EmulatedHub hub) => Card(hub, RepoType.Model, name))
             .WithName("GetLegacyModelCard");

@@ -24,16 +24,20 @@ public static class RepoFileApi
     public static IEndpointRouteBuilder MapRepoFileApi(this IEndpointRouteBuilder app)
     {
         app.MapMethods("/datasets/{owner}/{name}/resolve/{revision}/{**path}", GetAndHead,
-            (string owner, string name, string revision, string path, HttpContext http, EmulatedHub hub) => Resolve(http, hub, RepoType.Dataset, $"{owner}/{name}", revision, path))
+            (string owner, string name, string revision, string path, HttpContext http, EmulatedHub hub) =>
+                Resolve(http, hub, RepoType.Dataset, $"{owner}/{name}", revision, path))
             .WithName("ResolveDatasetFile");
         app.MapMethods("/datasets/{name}/resolve/{revision}/{**path}", GetAndHead,
-            (string name, string revision, string path, HttpContext http, EmulatedHub hub) => Resolve(http, hub, RepoType.Dataset, name, revision, path))
+            (string name, string revision, string path, HttpContext http, EmulatedHub hub) =>
+                Resolve(http, hub, RepoType.Dataset, name, revision, path))
             .WithName("ResolveLegacyDatasetFile");
         app.MapMethods("/{owner}/{name}/resolve/{revision}/{**path}", GetAndHead,
-            (string owner, string name, string revision, string path, HttpContext http, EmulatedHub hub) => Resolve(http, hub, RepoType.Model, $"{owner}/{name}", revision, path))
+            (string owner, string name, string revision, string path, HttpContext http, EmulatedHub hub) =>
+                Resolve(http, hub, RepoType.Model, $"{owner}/{name}", revision, path))
             .WithName("ResolveModelFile");
         app.MapMethods("/{name}/resolve/{revision}/{**path}", GetAndHead,
-            (string name, string revision, string path, HttpContext http, EmulatedHub hub) => Resolve(http, hub, RepoType.Model, name, revision, path))
+            (string name, string revision, string path, HttpContext http, EmulatedHub hub) =>
+                Resolve(http, hub, RepoType.Model, name, revision, path))
             .WithName("ResolveLegacyModelFile");
         return app;
     }
@@ -78,11 +82,14 @@ public static class RepoFileApi
         return Results.Bytes(bytes, "text/plain; charset=utf-8", entityTag: etag, enableRangeProcessing: true);
     }
 
-    /// <summary>The repo's commit: its <c>sha</c>, or for a replayed repo listed without one (the sample's datasets) a stable id made from it.</summary>
+    /// <summary>
+    /// The repo's commit: its <c>sha</c>, or for a replayed repo listed without one (the sample's datasets) a stable id made from it.
+    /// </summary>
     internal static string Commit(RepoCollection repos, int index) =>
         (string?)repos.Json(index)["sha"] is { Length: > 0 } sha
             ? sha
-            : Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes($"{repos.Type}:{repos.Id(index)}:{(string?)repos.Json(index)["lastModified"]}")));
+            : Convert.ToHexStringLower(SHA1.HashData(
+                Encoding.UTF8.GetBytes($"{repos.Type}:{repos.Id(index)}:{(string?)repos.Json(index)["lastModified"]}")));
 
     /// <summary>git's id of a blob (SHA-1 of <c>"blob {size}\0"</c> and the bytes): the ETag the Hub gives a file not in LFS.</summary>
     public static string GitBlobId(byte[] content)

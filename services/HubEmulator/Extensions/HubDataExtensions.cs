@@ -33,7 +33,8 @@ public static class HubDataExtensions
             if (!SnapshotReplay.Exists(options.ReplayDirectory))
             {
                 var hub = SyntheticHub.Create(options, services.GetRequiredService<EmulatorClock>());
-                logger.LogInformation("Generated a synthetic hub of {Models} models (seed {Seed})", hub.Repos(RepoType.Model).Count, options.Seed);
+                var generated = hub.Repos(RepoType.Model).Count;
+                logger.Generated(generated, options.Seed);
                 return hub;
             }
             var repos = new Dictionary<RepoType, RepoCollection>();
@@ -51,9 +52,9 @@ public static class HubDataExtensions
                 repos[type] = store;
             }
             var models = (RepoStore)repos[RepoType.Model];
-            logger.LogInformation("Replaying {Models} models, {Datasets} datasets and {Spaces} spaces from {Directory}; model cards: {Cards}",
-                models.Count, repos[RepoType.Dataset].Count, repos[RepoType.Space].Count, options.ReplayDirectory,
-                models.GeneratesCards ? "made from metadata (no cards file)" : $"{models.Cards.Count} from {options.CardsFile ?? options.ReplayDirectory}");
+            var cards = models.GeneratesCards ? "made from metadata (no cards file)"
+                : $"{models.Cards.Count} from {options.CardsFile ?? options.ReplayDirectory}";
+            logger.Replaying(models.Count, repos[RepoType.Dataset].Count, repos[RepoType.Space].Count, options.ReplayDirectory, cards);
             return new EmulatedHub(repos);
         });
         return builder;
@@ -82,6 +83,7 @@ public static class HubDataExtensions
     public static DateTimeOffset? CapturedAt(EmulatedHub hub) =>
         RepoTypes.All.Select(hub.Repos)
             .SelectMany(repos => Enumerable.Range(0, repos.Count).Select(i => (string?)repos.Json(i)["lastModified"]))
-            .Select(s => DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d.ToUniversalTime() : (DateTimeOffset?)null)
+            .Select(s => DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d)
+                ? d.ToUniversalTime() : (DateTimeOffset?)null)
             .Max();
 }

@@ -10,7 +10,8 @@ public static class TrafficExtensions
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.Configure<RateLimitOptions>(builder.Configuration.GetSection(RateLimitOptions.Section));
-        builder.Services.AddSingleton(_ => new FaultSwitch(builder.Configuration.GetSection(FaultOptions.Section).Get<FaultOptions>() ?? new FaultOptions()));
+        builder.Services.AddSingleton(_ => new FaultSwitch(builder.Configuration.GetSection(FaultOptions.Section).Get<FaultOptions>()
+            ?? new FaultOptions()));
         return builder;
     }
 

@@ -25,7 +25,9 @@ public sealed class EmulatorOptions
 
     public int Seed { get; set; } = 42;
 
-    /// <summary>A generated hub's clock at start-up when <see cref="Now"/> is not set: fixed (not the wall clock) so a seed always gives the same hub.</summary>
+    /// <summary>
+    /// A generated hub's clock at start-up when <see cref="Now"/> is not set: fixed (not the wall clock) so a seed always gives the same hub.
+    /// </summary>
     public static readonly DateTimeOffset SyntheticStart = new(2025, 6, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>

@@ -44,7 +44,8 @@ public static class MetadataCard
     public static string ForReplayed(RepoType type, JsonObject repo)
     {
         var id = (string)repo["id"]!;
-        var what = (string?)repo["pipeline_tag"] is { } task ? $"A {task.Replace('-', ' ')} {type.ToString().ToLowerInvariant()}" : $"A {type.ToString().ToLowerInvariant()}";
+        var what = (string?)repo["pipeline_tag"] is { } task ? $"A {task.Replace('-', ' ')} {type.ToString().ToLowerInvariant()}"
+            : $"A {type.ToString().ToLowerInvariant()}";
         var library = (string?)repo["library_name"] is { } name ? $" built with {name}" : "";
         var author = (string?)repo["author"] ?? id.Split('/')[0];
         var tags = repo["tags"] is JsonArray list && list.Count > 0 ? $"\n\nTags: {string.Join(", ", list.Select(t => (string?)t))}." : "";

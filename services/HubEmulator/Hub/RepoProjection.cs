@@ -14,7 +14,8 @@ public sealed class RepoProjection
         ["_id", "id", "likes", "trendingScore", "private", "downloads", "tags", "pipeline_tag", "library_name", "createdAt", "modelId"];
 
     private static readonly string[] CompactDataset =
-        ["_id", "id", "author", "disabled", "gated", "lastModified", "likes", "trendingScore", "private", "sha", "description", "downloads", "tags", "createdAt", "key"];
+        ["_id", "id", "author", "disabled", "gated", "lastModified", "likes", "trendingScore", "private", "sha", "description", "downloads", "tags",
+            "createdAt", "key"];
 
     private static readonly string[] CompactSpace =
         ["_id", "id", "likes", "trendingScore", "private", "sdk", "tags", "createdAt"];

@@ -41,7 +41,7 @@ public static class SnapshotReplay
                 store.Cards[id.GetString()!] = readme.GetString() ?? "";
             }
         }
-        store.GeneratesCards = type == RepoType.Model && store.Cards.Count == 0;
+        store.GeneratesCards = type == RepoType.Model && store.Cards.IsEmpty;
         return store;
     }
 

@@ -20,8 +20,17 @@ public readonly record struct SortValue(double Number, string? Text) : IComparab
         return c != 0 ? c : string.CompareOrdinal(Text, other.Text);
     }
 
+    public static bool operator <(SortValue left, SortValue right) => left.CompareTo(right) < 0;
+
+    public static bool operator <=(SortValue left, SortValue right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >(SortValue left, SortValue right) => left.CompareTo(right) > 0;
+
+    public static bool operator >=(SortValue left, SortValue right) => left.CompareTo(right) >= 0;
+
     public static SortValue Date(string? iso) =>
-        new(DateTimeOffset.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d.ToUnixTimeMilliseconds() : 0, null);
+        new(DateTimeOffset.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d)
+            ? d.ToUnixTimeMilliseconds() : 0, null);
 
     public string Format() => $"{Number.ToString("R", CultureInfo.InvariantCulture)}\u001e{Text}";
 

@@ -23,7 +23,8 @@ public sealed class FaultInjection(RequestDelegate next, FaultSwitch faults, Tim
                 http.Abort();
                 return;
             case Fault.ServerError:
-                await Apis.RepoApi.HubError(options.ErrorStatus, "Internal Error - We're working hard to fix this as soon as possible!").ExecuteAsync(http);
+                await Apis.RepoApi.HubError(options.ErrorStatus, "Internal Error - We're working hard to fix this as soon as possible!")
+                    .ExecuteAsync(http);
                 return;
             case Fault.Truncate or Fault.Malformed:
                 await Corrupt(http, fault);

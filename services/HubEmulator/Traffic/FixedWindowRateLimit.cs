@@ -38,7 +38,8 @@ public sealed class FixedWindowRateLimit(RequestDelegate next, IOptions<RateLimi
         var resetIn = (window + 1) * o.WindowSeconds - now;
         Sweep(window);
 
-        var token = http.Request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? auth[7..].Trim() : null;
+        var token = http.Request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? auth[7..].Trim() : null;
         var client = token is { Length: > 0 } ? $"token:{token}" : $"ip:{http.Connection.RemoteIpAddress}";
         var caller = token is { Length: > 0 } ? o.Tokens.GetValueOrDefault(token, TokenClass.Free) : TokenClass.Anonymous;
         var quota = o.Bucket(bucket).For(caller);
@@ -49,7 +50,8 @@ public sealed class FixedWindowRateLimit(RequestDelegate next, IOptions<RateLimi
         if (used > quota)
         {
             http.Response.Headers.RetryAfter = resetIn.ToString(CultureInfo.InvariantCulture);
-            await Apis.RepoApi.HubError(429, $"You have exceeded our hourly quotas for action: {bucket}. We invite you to retry later.").ExecuteAsync(http);
+            await Apis.RepoApi.HubError(429, $"You have exceeded our hourly quotas for action: {bucket}. We invite you to retry later.")
+                .ExecuteAsync(http);
             return;
         }
         await next(http);

@@ -59,12 +59,14 @@ public sealed class BrokerRestartTests(EmulatorFactory emulator, ITestOutputHelp
         Assert.All(deliveries.GroupBy(p => p.MessageId), g => Assert.Single(g.Select(p => p.Page.Page).Distinct()));
         var ids = messages.SelectMany(p => p.Page.Models).Select(m => m.Id).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
-        Assert.Equal(SampleData.SampleModels.Select(m => m.GetProperty("id").GetString()!).Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
+        Assert.Equal(SampleData.SampleModels.Select(m => m.GetProperty("id").GetString()!).Order(StringComparer.Ordinal),
+            ids.Order(StringComparer.Ordinal));
         Assert.Single(rig.Observer.Completed.Where(c => c.SnapshotId == snapshot).Select(c => c.Pages).Distinct());
 
         // The consumer, whatever it was delivered, stored every model once.
         var ingested = await Eventually.GetAsync(() => Json(metrics.CreateClient(), $"/api/snapshots/{snapshot}"),
-            s => s?.GetProperty("completedAt").ValueKind == JsonValueKind.String && s.Value.GetProperty("expectedPages").ValueKind == JsonValueKind.Number
+            s => s?.GetProperty("completedAt").ValueKind == JsonValueKind.String
+                && s.Value.GetProperty("expectedPages").ValueKind == JsonValueKind.Number
                  && s.Value.GetProperty("ingestedPages").GetInt32() == s.Value.GetProperty("expectedPages").GetInt32(),
             TimeSpan.FromMinutes(2), "metrics to store every page of the snapshot");
         output.WriteLine($"{clock.Elapsed}: metrics ingested the snapshot");

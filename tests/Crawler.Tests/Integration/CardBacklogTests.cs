@@ -34,7 +34,8 @@ public class CardBacklogTests(EmulatorFactory emulator, CardBacklogTests.QuotaHu
     [NeedsSharedDataFact(SharedNeed.Cards)]
     public async Task Every_model_and_dataset_card_is_read_once_through_resolve_and_404s_are_remembered()
     {
-        await using var rig = await CrawlerRig.StartAsync(emulator, settings: new Dictionary<string, string?>(Cards) { ["Crawler:MaxCardPageBytes"] = "40000" });
+        await using var rig = await CrawlerRig.StartAsync(emulator,
+            settings: new Dictionary<string, string?>(Cards) { ["Crawler:MaxCardPageBytes"] = "40000" });
         var missing = SampleData.SampleModels[SampleData.SampleModels.Count / 2].GetProperty("id").GetString()!;
         rig.Hub.MissingCards.Add(missing);
 
@@ -44,7 +45,8 @@ public class CardBacklogTests(EmulatorFactory emulator, CardBacklogTests.QuotaHu
 
         var models = SampleData.SampleModels.Count;
         var datasets = SampleData.SampleDatasets.Count;
-        Assert.Equal((models + datasets, models, datasets, models + datasets, 0L), (coverage.Repos, coverage.Models, coverage.Datasets, coverage.Read, coverage.Failing));
+        Assert.Equal((models + datasets, models, datasets, models + datasets, 0L),
+            (coverage.Repos, coverage.Models, coverage.Datasets, coverage.Read, coverage.Failing));
         // The sample's datasets have no card in the emulator, and one model's README is gone: 404s, counted as such.
         Assert.Equal((models - 1L, datasets + 1L), (coverage.WithReadme, coverage.WithoutReadme));
 
@@ -105,18 +107,21 @@ public class CardBacklogTests(EmulatorFactory emulator, CardBacklogTests.QuotaHu
 
         // Exactly one README asked for again: the committed one, at the new sha, downstream once.
         Assert.Equal([$"/{id}/resolve/main/README.md"], rig.Hub.Paths.Where(IsReadme).Skip(readBefore));
-        var sent = rig.Observer.CardPages.DistinctBy(p => p.MessageId).SelectMany(p => p.Page.Cards.Select(c => (p.Page.SnapshotId, Card: c))).ToList();
+        var sent = rig.Observer.CardPages.DistinctBy(p => p.MessageId).SelectMany(p => p.Page.Cards.Select(c => (p.Page.SnapshotId, Card: c)))
+            .ToList();
         Assert.Equal(models + 1, sent.Count);
         var again = Assert.Single(sent, c => c.Card.Sha == newSha);
         Assert.Equal((id, readme, second), (again.Card.Id, again.Card.Text, again.SnapshotId));
         Assert.Equal(2, sent.Count(c => c.Card.Id == id));
 
         // Search holds the new card at the new sha, and finds the repo by its new words (full text and meaning).
-        await Eventually.GetAsync(async () => (await rig.Database.QueryAsync<string>($"SELECT sha FROM search.cards WHERE id = '{id}'")).SingleOrDefault(),
+        await Eventually.GetAsync(async () => (await rig.Database.QueryAsync<string>($"SELECT sha FROM search.cards WHERE id = '{id}'"))
+            .SingleOrDefault(),
             sha => sha == newSha, TimeSpan.FromMinutes(1), "search to store the new card");
         foreach (var mode in new[] { "keyword", "semantic" })
         {
-            var first = await Eventually.GetAsync(async () => (await SearchHost.Json(searchApi, $"/api/search?q=limericks%20about%20quokkas&k=3&mode={mode}"))?
+            var first = await Eventually.GetAsync(async () =>
+                (await SearchHost.Json(searchApi, $"/api/search?q=limericks%20about%20quokkas&k=3&mode={mode}"))?
                     .GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("id").GetString()).FirstOrDefault(),
                 hit => hit == id, SearchHost.Patience, $"{mode} search to find {id} first by its new card");
             Assert.Equal(id, first);
@@ -134,7 +139,8 @@ public class CardBacklogTests(EmulatorFactory emulator, CardBacklogTests.QuotaHu
         rig.Hub.HangOnPath = path => path.EndsWith("/resolve/main/README.md", StringComparison.Ordinal) && Interlocked.Increment(ref asked) > 120;
         var snapshot = await rig.RequestCrawlAsync();
         await rig.WaitForCompletionAsync(snapshot);
-        var stuck = await Eventually.GetAsync<CardsCoverage?>(async () => await CoverageAsync(rig), c => c!.Read == 100, TimeSpan.FromMinutes(1), "two batches of cards committed");
+        var stuck = await Eventually.GetAsync<CardsCoverage?>(async () => await CoverageAsync(rig), c => c!.Read == 100, TimeSpan.FromMinutes(1),
+            "two batches of cards committed");
         await Task.Delay(TimeSpan.FromMilliseconds(500));
         Assert.Equal(100, (await CoverageAsync(rig)).Read);
         await rig.StopCrawlerAsync();
@@ -148,7 +154,8 @@ public class CardBacklogTests(EmulatorFactory emulator, CardBacklogTests.QuotaHu
         var pages = await WaitForCardsAsync(rig, SampleData.SampleModels.Count);
         var ids = pages.SelectMany(p => p.Page.Cards).Select(c => c.Id).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
-        Assert.Equal(SampleData.SampleModels.Select(m => m.GetProperty("id").GetString()!).Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
+        Assert.Equal(SampleData.SampleModels.Select(m => m.GetProperty("id").GetString()!).Order(StringComparer.Ordinal),
+            ids.Order(StringComparer.Ordinal));
         Assert.NotNull(stuck);
     }
 
@@ -161,22 +168,28 @@ public class CardBacklogTests(EmulatorFactory emulator, CardBacklogTests.QuotaHu
     [Fact]
     public async Task Cards_are_paced_by_the_resolvers_quota_beside_listings_paced_by_the_api_quota()
     {
-        await using var rig = await CrawlerRig.StartAsync(quotaHub, settings: new Dictionary<string, string?>(Cards) { ["Crawler:CardsPerBatch"] = "100", ["Crawler:CardConcurrency"] = "16" });
+        await using var rig = await CrawlerRig.StartAsync(quotaHub,
+            settings: new Dictionary<string, string?>(Cards) { ["Crawler:CardsPerBatch"] = "100", ["Crawler:CardConcurrency"] = "16" });
         var clock = Stopwatch.StartNew();
         var snapshot = await rig.RequestCrawlAsync();
         var crawl = await rig.WaitForCompletionAsync(snapshot);
         var listingsSeconds = clock.Elapsed.TotalSeconds;
         // Coverage counts the backlog as it is measured, a moment behind the listings' commits: read it once it knows every repo.
         var atListingsEnd = (await Eventually.GetAsync<CardsCoverage?>(async () => await CoverageAsync(rig),
-            c => c!.Repos == SampleData.SampleModels.Count + SampleData.SampleDatasets.Count, TimeSpan.FromSeconds(20), "the backlog to know every repo"))!;
+            c => c!.Repos == SampleData.SampleModels.Count + SampleData.SampleDatasets.Count, TimeSpan.FromSeconds(20),
+            "the backlog to know every repo"))!;
         var coverage = await WaitForBacklogAsync(rig, TimeSpan.FromMinutes(4));
         var cardsSeconds = clock.Elapsed.TotalSeconds;
 
         var cards = SampleData.SampleModels.Count + SampleData.SampleDatasets.Count;
         var quotaRate = (double)QuotaHub.Resolvers / QuotaHub.WindowSeconds;
         var rate = cards / cardsSeconds;
-        output.WriteLine($"listings: {CrawlerRig.ListingPages} pages in {listingsSeconds:F1} s (api quota {QuotaHub.Api}/{QuotaHub.WindowSeconds} s), api waits {crawl.GetProperty("rateLimitWaitSeconds").GetDouble():F1} s; cards read when the listings were done: {atListingsEnd.Read}");
-        output.WriteLine($"cards: {cards} in {cardsSeconds:F1} s = {rate:F2}/s; resolvers quota {QuotaHub.Resolvers}/{QuotaHub.WindowSeconds} s = {quotaRate:F2}/s; ratio {rate / quotaRate:F3}; 429s {rig.Hub.TooManyRequestsAnswered}; ETA basis {coverage.EtaBasis}, quota seen {coverage.ResolversQuotaPerSecond:F2}/s");
+        output.WriteLine($"listings: {CrawlerRig.ListingPages} pages in {listingsSeconds:F1} s "
+            + $"(api quota {QuotaHub.Api}/{QuotaHub.WindowSeconds} s), api waits {crawl.GetProperty("rateLimitWaitSeconds").GetDouble():F1} s; "
+            + $"cards read when the listings were done: {atListingsEnd.Read}");
+        output.WriteLine($"cards: {cards} in {cardsSeconds:F1} s = {rate:F2}/s; resolvers quota {QuotaHub.Resolvers}/{QuotaHub.WindowSeconds} s = "
+            + $"{quotaRate:F2}/s; ratio {rate / quotaRate:F3}; 429s {rig.Hub.TooManyRequestsAnswered}; ETA basis {coverage.EtaBasis}, "
+            + $"quota seen {coverage.ResolversQuotaPerSecond:F2}/s");
 
         Assert.Equal(0, rig.Hub.TooManyRequestsAnswered);
         Assert.Equal(quotaRate, coverage.ResolversQuotaPerSecond!.Value, 6);
@@ -194,7 +207,9 @@ public class CardBacklogTests(EmulatorFactory emulator, CardBacklogTests.QuotaHu
         (await Eventually.GetAsync<CardsCoverage?>(async () => await CoverageAsync(rig), c => c!.Repos > 0 && c.Backlog == 0,
             patience ?? TimeSpan.FromMinutes(2), "the card backlog to be worked off"))!;
 
-    /// <summary>Card pages downstream, each once (a re-relayed page carries the same MessageId), once they hold <paramref name="cards"/> cards.</summary>
+    /// <summary>
+    /// Card pages downstream, each once (a re-relayed page carries the same MessageId), once they hold <paramref name="cards"/> cards.
+    /// </summary>
     private static async Task<(Guid MessageId, HubPlatform.Contracts.CardsFetched Page, long Bytes)[]> WaitForCardsAsync(CrawlerRig rig, int cards)
     {
         await Eventually.GetAsync<int?>(() => Task.FromResult<int?>(rig.Observer.CardPages.DistinctBy(p => p.MessageId).Sum(p => p.Page.Cards.Count)),
@@ -202,8 +217,8 @@ public class CardBacklogTests(EmulatorFactory emulator, CardBacklogTests.QuotaHu
         return rig.Observer.CardPages.DistinctBy(p => p.MessageId).ToArray();
     }
 
-    public sealed record CardsCoverage(long Repos, long Models, long Datasets, long Read, long WithReadme, long WithoutReadme, long Backlog, long Failing,
-        double? ResolversQuotaPerSecond, double? FetchedPerSecond, double? EtaHours, string? EtaBasis);
+    public sealed record CardsCoverage(long Repos, long Models, long Datasets, long Read, long WithReadme, long WithoutReadme, long Backlog,
+        long Failing, double? ResolversQuotaPerSecond, double? FetchedPerSecond, double? EtaHours, string? EtaBasis);
 
     /// <summary>The replayed sample behind small quotas: 10 api requests and 100 resolvers requests per 4 s window.</summary>
     public sealed class QuotaHub : WebApplicationFactory<RepoStore>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using HubPlatform.Contracts;
@@ -24,20 +25,24 @@ public class CrawlerIncrementalTests(SyntheticHubFactory hub) : IClassFixture<Sy
         Assert.Equal(fullStartedAt, crawl.GetProperty("modifiedSince").GetDateTimeOffset());
 
         async Task<string[]> ModifiedSince(string plural) => (await hub.ListAsync(plural))
-            .Where(r => DateTimeOffset.Parse(r.GetProperty("lastModified").GetString()!) >= fullStartedAt)
+            .Where(r => DateTimeOffset.Parse(r.GetProperty("lastModified").GetString()!, CultureInfo.InvariantCulture) >= fullStartedAt)
             .Select(r => r.GetProperty("id").GetString()!).Order(StringComparer.Ordinal).ToArray();
         var models = await ModifiedSince("models");
         var datasets = await ModifiedSince("datasets");
         var spaces = await ModifiedSince("spaces");
         Assert.NotEmpty(models);
 
-        Assert.Equal(models, Ids(rig.Observer.Pages.Where(p => p.Page.SnapshotId == snapshot).Select(p => (p.MessageId, p.Page.Models.Select(m => m.Id)))));
-        Assert.Equal(datasets, Ids(rig.Observer.DatasetPages.Where(p => p.Page.SnapshotId == snapshot).Select(p => (p.MessageId, p.Page.Datasets.Select(m => m.Id)))));
-        Assert.Equal(spaces, Ids(rig.Observer.SpacePages.Where(p => p.Page.SnapshotId == snapshot).Select(p => (p.MessageId, p.Page.Spaces.Select(m => m.Id)))));
+        Assert.Equal(models, Ids(rig.Observer.Pages.Where(p => p.Page.SnapshotId == snapshot)
+            .Select(p => (p.MessageId, p.Page.Models.Select(m => m.Id)))));
+        Assert.Equal(datasets, Ids(rig.Observer.DatasetPages.Where(p => p.Page.SnapshotId == snapshot)
+            .Select(p => (p.MessageId, p.Page.Datasets.Select(m => m.Id)))));
+        Assert.Equal(spaces, Ids(rig.Observer.SpacePages.Where(p => p.Page.SnapshotId == snapshot)
+            .Select(p => (p.MessageId, p.Page.Spaces.Select(m => m.Id)))));
 
         var completed = Assert.Single(rig.Observer.Completed, c => c.SnapshotId == snapshot);
         Assert.Equal(CrawlKind.Incremental, completed.Kind);
-        Assert.Equal((models.Length, datasets.Length, spaces.Length, 0, 0), ((int)completed.Models, (int)completed.Datasets, (int)completed.Spaces, completed.OrganizationPages, completed.CardPages));
+        Assert.Equal((models.Length, datasets.Length, spaces.Length, 0, 0),
+            ((int)completed.Models, (int)completed.Datasets, (int)completed.Spaces, completed.OrganizationPages, completed.CardPages));
         Assert.DoesNotContain(rig.Observer.Removed, r => r.SnapshotId == snapshot);
         // Newest first, so the crawl stopped at the previous crawl instead of listing the whole hub.
         Assert.True(rig.Hub.Paths.Count(p => p == "/api/models") < (await hub.ListAsync("models")).Count / CrawlerRig.PageSize + 3);

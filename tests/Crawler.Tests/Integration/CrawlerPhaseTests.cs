@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using HubPlatform.Contracts;
 using HubPlatform.Tests.Support;
@@ -26,16 +27,21 @@ public class CrawlerPhaseTests(SyntheticHubFactory hub) : IClassFixture<Syntheti
         var snapshot = await rig.RequestCrawlAsync();
         var crawl = await rig.WaitForCompletionAsync(snapshot);
 
-        var datasetPages = AssertEachOnce(rig.Observer.DatasetPages.Where(p => p.Page.SnapshotId == snapshot).Select(p => (p.MessageId, p.Page.Page, p.Page.Datasets.Select(d => d.Id))), datasets);
-        var spacePages = AssertEachOnce(rig.Observer.SpacePages.Where(p => p.Page.SnapshotId == snapshot).Select(p => (p.MessageId, p.Page.Page, p.Page.Spaces.Select(s => s.Id))), spaces);
-        var modelPages = AssertEachOnce(rig.Observer.Pages.Where(p => p.Page.SnapshotId == snapshot).Select(p => (p.MessageId, p.Page.Page, p.Page.Models.Select(m => m.Id))), models);
+        var datasetPages = AssertEachOnce(rig.Observer.DatasetPages.Where(p => p.Page.SnapshotId == snapshot)
+            .Select(p => (p.MessageId, p.Page.Page, p.Page.Datasets.Select(d => d.Id))), datasets);
+        var spacePages = AssertEachOnce(rig.Observer.SpacePages.Where(p => p.Page.SnapshotId == snapshot)
+            .Select(p => (p.MessageId, p.Page.Page, p.Page.Spaces.Select(s => s.Id))), spaces);
+        var modelPages = AssertEachOnce(rig.Observer.Pages.Where(p => p.Page.SnapshotId == snapshot)
+            .Select(p => (p.MessageId, p.Page.Page, p.Page.Models.Select(m => m.Id))), models);
         // Phases in order, one page sequence: every model page before every dataset page before every space page.
         Assert.True(modelPages.Max() < datasetPages.Min() && datasetPages.Max() < spacePages.Min());
-        Assert.Equal(Enumerable.Range(1, modelPages.Length + datasetPages.Length + spacePages.Length), modelPages.Concat(datasetPages).Concat(spacePages).Order());
+        Assert.Equal(Enumerable.Range(1, modelPages.Length + datasetPages.Length + spacePages.Length),
+            modelPages.Concat(datasetPages).Concat(spacePages).Order());
 
         var completed = Assert.Single(rig.Observer.Completed);
         Assert.Equal((models.Count, datasets.Count, spaces.Count), (completed.Models, completed.Datasets, completed.Spaces));
-        Assert.Equal((modelPages.Length, datasetPages.Length, spacePages.Length), (completed.ModelPages, completed.DatasetPages, completed.SpacePages));
+        Assert.Equal((modelPages.Length, datasetPages.Length, spacePages.Length),
+            (completed.ModelPages, completed.DatasetPages, completed.SpacePages));
         Assert.Equal(datasets.Count, crawl.GetProperty("datasets").GetInt64());
         Assert.Equal(spacePages.Length, crawl.GetProperty("pagesByKind").GetProperty("spaces").GetInt32());
 
@@ -49,11 +55,12 @@ public class CrawlerPhaseTests(SyntheticHubFactory hub) : IClassFixture<Syntheti
             Assert.Equal(Typed(tags, "language:", raw, "language"), d.Languages);
             Assert.Equal(Typed(tags, "size_categories:", raw, "size_categories").FirstOrDefault(), d.SizeCategory);
             Assert.Equal(Typed(tags, "license:", raw, "license").FirstOrDefault(), d.License);
-            Assert.Equal(tags.Where(t => t.StartsWith("modality:")).Select(t => t["modality:".Length..]), d.Modalities);
-            Assert.Equal(tags.Where(t => t.StartsWith("format:")).Select(t => t["format:".Length..]), d.Formats);
+            Assert.Equal(tags.Where(t => t.StartsWith("modality:", StringComparison.Ordinal)).Select(t => t["modality:".Length..]), d.Modalities);
+            Assert.Equal(tags.Where(t => t.StartsWith("format:", StringComparison.Ordinal)).Select(t => t["format:".Length..]), d.Formats);
             Assert.Equal(raw.GetProperty("downloads").GetInt64(), d.Downloads);
             Assert.Equal(raw.GetProperty("cardData").GetProperty("pretty_name").GetString(), d.PrettyName);
-            Assert.Equal(raw.GetProperty("createdAt").GetString() == Sentinel ? null : DateTimeOffset.Parse(raw.GetProperty("createdAt").GetString()!), d.CreatedAt);
+            Assert.Equal(raw.GetProperty("createdAt").GetString() == Sentinel ? null
+                : DateTimeOffset.Parse(raw.GetProperty("createdAt").GetString()!, CultureInfo.InvariantCulture), d.CreatedAt);
         }
         var observedSpaces = rig.Observer.SpacePages.SelectMany(p => p.Page.Spaces).ToDictionary(s => s.Id);
         foreach (var raw in spaces)
@@ -85,9 +92,12 @@ public class CrawlerPhaseTests(SyntheticHubFactory hub) : IClassFixture<Syntheti
 
         rig.StartCrawler();
         await rig.WaitForCompletionAsync(snapshot);
-        AssertEachOnce(rig.Observer.Pages.Where(p => p.Page.SnapshotId == snapshot).Select(p => (p.MessageId, p.Page.Page, p.Page.Models.Select(m => m.Id))), models);
-        AssertEachOnce(rig.Observer.DatasetPages.Where(p => p.Page.SnapshotId == snapshot).Select(p => (p.MessageId, p.Page.Page, p.Page.Datasets.Select(d => d.Id))), datasets);
-        AssertEachOnce(rig.Observer.SpacePages.Where(p => p.Page.SnapshotId == snapshot).Select(p => (p.MessageId, p.Page.Page, p.Page.Spaces.Select(s => s.Id))), spaces);
+        AssertEachOnce(rig.Observer.Pages.Where(p => p.Page.SnapshotId == snapshot)
+            .Select(p => (p.MessageId, p.Page.Page, p.Page.Models.Select(m => m.Id))), models);
+        AssertEachOnce(rig.Observer.DatasetPages.Where(p => p.Page.SnapshotId == snapshot)
+            .Select(p => (p.MessageId, p.Page.Page, p.Page.Datasets.Select(d => d.Id))), datasets);
+        AssertEachOnce(rig.Observer.SpacePages.Where(p => p.Page.SnapshotId == snapshot)
+            .Select(p => (p.MessageId, p.Page.Page, p.Page.Spaces.Select(s => s.Id))), spaces);
         // The restarted crawler asked for no models page again.
         Assert.DoesNotContain("/api/models", rig.Hub.Paths);
     }
@@ -107,12 +117,15 @@ public class CrawlerPhaseTests(SyntheticHubFactory hub) : IClassFixture<Syntheti
         await rig.WaitForCompletionAsync(second);
 
         var removed = rig.Observer.Removed.Where(r => r.SnapshotId == second).ToArray();
-        Assert.Equal(goneDatasets.Order(StringComparer.Ordinal), removed.Where(r => r.RepoType == RepoType.Dataset).SelectMany(r => r.Ids).Order(StringComparer.Ordinal));
+        Assert.Equal(goneDatasets.Order(StringComparer.Ordinal),
+            removed.Where(r => r.RepoType == RepoType.Dataset).SelectMany(r => r.Ids).Order(StringComparer.Ordinal));
         Assert.Equal(goneSpaces, removed.Where(r => r.RepoType == RepoType.Space).SelectMany(r => r.Ids));
         Assert.DoesNotContain(removed, r => r.RepoType == RepoType.Model);
     }
 
-    /// <summary>Each page arrived once (by MessageId) with a number of its own, and the pages hold each raw repo once. Returns the page numbers.</summary>
+    /// <summary>
+    /// Each page arrived once (by MessageId) with a number of its own, and the pages hold each raw repo once. Returns the page numbers.
+    /// </summary>
     internal static int[] AssertEachOnce(IEnumerable<(Guid MessageId, int Page, IEnumerable<string> Ids)> received, IEnumerable<JsonElement> raw)
     {
         var pages = received.DistinctBy(p => p.MessageId).ToArray();
@@ -123,7 +136,7 @@ public class CrawlerPhaseTests(SyntheticHubFactory hub) : IClassFixture<Syntheti
         return pages.Select(p => p.Page).ToArray();
     }
 
-    private static IEnumerable<string> Typed(string[] tags, string prefix, JsonElement raw, string cardField)
+    private static string[] Typed(string[] tags, string prefix, JsonElement raw, string cardField)
     {
         var typed = tags.Where(t => t.StartsWith(prefix, StringComparison.Ordinal)).Select(t => t[prefix.Length..]).Distinct().ToArray();
         if (typed.Length > 0 || !raw.TryGetProperty("cardData", out var card) || !card.TryGetProperty(cardField, out var field))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 using HubPlatform.Tests.Support;
@@ -22,7 +23,8 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         Assert.Equal("Done", crawl.GetProperty("phase").GetString());
         AssertEveryModelOnce(rig, snapshot, SampleIds);
         var completed = Assert.Single(rig.Observer.Completed);
-        Assert.Equal((SampleData.SampleModels.Count, CrawlerRig.ModelPages, (long)SampleData.SampleDatasets.Count, (long)SampleData.SampleSpaces.Count, CrawlerRig.ListingPages),
+        Assert.Equal((SampleData.SampleModels.Count, CrawlerRig.ModelPages, (long)SampleData.SampleDatasets.Count,
+            (long)SampleData.SampleSpaces.Count, CrawlerRig.ListingPages),
             ((int)completed.Models, completed.ModelPages, completed.Datasets, completed.Spaces, completed.Pages));
     }
 
@@ -45,7 +47,8 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
     public async Task A_crawler_killed_with_pages_read_ahead_of_a_stuck_commit_resumes_at_the_first_uncommitted_page()
     {
         const int Committed = 2, LookAhead = 2;
-        await using var rig = await CrawlerRig.StartAsync(emulator, settings: new Dictionary<string, string?> { ["Crawler:ListingLookAhead"] = LookAhead.ToString() });
+        await using var rig = await CrawlerRig.StartAsync(emulator,
+            settings: new Dictionary<string, string?> { ["Crawler:ListingLookAhead"] = LookAhead.ToString(CultureInfo.InvariantCulture) });
         rig.Hub.HoldOnPage = Committed + 1;
         var snapshot = await rig.RequestCrawlAsync();
         await Eventually.GetAsync<int?>(async () => (await rig.CrawlAsync(snapshot)).GetProperty("pages").GetInt32(), p => p == Committed,
@@ -158,25 +161,30 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         const int minRepos = 10, topByDownloads = 3, perPage = 4;
         await using var rig = await CrawlerRig.StartAsync(emulator, settings: new Dictionary<string, string?>
         {
-            ["Crawler:OrganizationMinRepos"] = minRepos.ToString(),
-            ["Crawler:OrganizationTopByDownloads"] = topByDownloads.ToString(),
+            ["Crawler:OrganizationMinRepos"] = minRepos.ToString(CultureInfo.InvariantCulture),
+            ["Crawler:OrganizationTopByDownloads"] = topByDownloads.ToString(CultureInfo.InvariantCulture),
             ["Crawler:MaxOrganizations"] = "1000",
-            ["Crawler:OrganizationsPerPage"] = perPage.ToString(),
+            ["Crawler:OrganizationsPerPage"] = perPage.ToString(CultureInfo.InvariantCulture),
         });
         // Computed from the raw sample (models, datasets and spaces, as the snapshot saw them), not with the crawler's code.
-        static string AuthorOf(JsonElement r) => r.TryGetProperty("author", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : r.GetProperty("id").GetString()!.Split('/')[0];
+        static string AuthorOf(JsonElement r) => r.TryGetProperty("author", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()!
+            : r.GetProperty("id").GetString()!.Split('/')[0];
         var modelsOf = SampleData.SampleModels.GroupBy(AuthorOf).ToDictionary(g => g.Key, g => g.Count());
         var byAuthor = SampleData.SampleModels.Concat(SampleData.SampleDatasets).Concat(SampleData.SampleSpaces)
             .GroupBy(AuthorOf)
-            .Select(g => (Author: g.Key, Repos: g.Count(), Downloads: g.Sum(r => r.TryGetProperty("downloads", out var d) && d.ValueKind == JsonValueKind.Number ? d.GetInt64() : 0)))
+            .Select(g => (Author: g.Key, Repos: g.Count(), Downloads: g.Sum(r => r.TryGetProperty("downloads", out var d)
+                && d.ValueKind == JsonValueKind.Number ? d.GetInt64() : 0)))
             .ToList();
-        var top = byAuthor.OrderByDescending(a => a.Downloads).ThenBy(a => a.Author, StringComparer.Ordinal).Take(topByDownloads).Select(a => a.Author).ToHashSet();
-        var expectedAuthors = byAuthor.Where(a => a.Repos >= minRepos || top.Contains(a.Author)).ToDictionary(a => a.Author, a => (long)modelsOf.GetValueOrDefault(a.Author));
+        var top = byAuthor.OrderByDescending(a => a.Downloads).ThenBy(a => a.Author, StringComparer.Ordinal).Take(topByDownloads)
+            .Select(a => a.Author).ToHashSet();
+        var expectedAuthors = byAuthor.Where(a => a.Repos >= minRepos || top.Contains(a.Author))
+            .ToDictionary(a => a.Author, a => (long)modelsOf.GetValueOrDefault(a.Author));
 
         var snapshot = await rig.RequestCrawlAsync();
         await rig.WaitForCompletionAsync(snapshot);
 
-        var overviews = rig.Observer.OrganizationPages.Where(p => p.Page.SnapshotId == snapshot).DistinctBy(p => p.MessageId).Select(p => p.Page).ToArray();
+        var overviews = rig.Observer.OrganizationPages.Where(p => p.Page.SnapshotId == snapshot).DistinctBy(p => p.MessageId).Select(p => p.Page)
+            .ToArray();
         Assert.All(overviews, p => Assert.InRange(p.Authors.Count, 1, perPage));
         var authors = overviews.SelectMany(p => p.Authors).ToList();
         Assert.Equal(expectedAuthors.Keys.Order(StringComparer.Ordinal), authors.Select(a => a.Name).Order(StringComparer.Ordinal));
@@ -201,7 +209,8 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         });
         // Authors of every repo type: an overview is asked for per author, whatever they publish.
         var authors = SampleData.SampleModels.Concat(SampleData.SampleDatasets).Concat(SampleData.SampleSpaces)
-            .Select(r => r.TryGetProperty("author", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : r.GetProperty("id").GetString()!.Split('/')[0])
+            .Select(r => r.TryGetProperty("author", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()!
+                : r.GetProperty("id").GetString()!.Split('/')[0])
             .Distinct().Order(StringComparer.Ordinal).ToArray();
         // The 25th author in the crawler's order: two pages of overviews are committed, the third hangs.
         var stuckOn = authors[24];
@@ -214,14 +223,17 @@ public class CrawlerTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
 
         rig.StartCrawler();
         await rig.WaitForCompletionAsync(snapshot);
-        var pages = rig.Observer.OrganizationPages.Where(p => p.Page.SnapshotId == snapshot).DistinctBy(p => p.MessageId).Select(p => p.Page).ToArray();
+        var pages = rig.Observer.OrganizationPages.Where(p => p.Page.SnapshotId == snapshot).DistinctBy(p => p.MessageId).Select(p => p.Page)
+            .ToArray();
         Assert.Equal(pages.Length, pages.Select(p => p.Page).Distinct().Count());
         Assert.Equal(authors, pages.SelectMany(p => p.Authors).Select(a => a.Name).Order(StringComparer.Ordinal));
         // The restarted crawler began with the third batch: it asked for none of the first twenty authors again.
         Assert.DoesNotContain(rig.Hub.Paths, p => authors.Take(20).Any(a => p == $"/api/organizations/{Uri.EscapeDataString(a)}/overview"));
     }
 
-    /// <summary>Each page arrived downstream once (a re-relayed page would carry the same MessageId), and together they hold each model once.</summary>
+    /// <summary>
+    /// Each page arrived downstream once (a re-relayed page would carry the same MessageId), and together they hold each model once.
+    /// </summary>
     private static void AssertEveryModelOnce(CrawlerRig rig, Guid snapshot, HashSet<string> expected)
     {
         var pages = rig.Observer.Pages.Where(p => p.Page.SnapshotId == snapshot).DistinctBy(p => p.MessageId).Select(p => p.Page).ToArray();

@@ -30,7 +30,8 @@ public class CrawlerUnderFaultsTests(CrawlerUnderFaultsTests.MisbehavingHub emul
         var pages = rig.Observer.Pages.Where(p => p.Page.SnapshotId == snapshot).DistinctBy(p => p.MessageId).Select(p => p.Page).ToArray();
         Assert.Equal(pages.Length, pages.Select(p => p.Page).Distinct().Count());
         var ids = pages.SelectMany(p => p.Models).Select(m => m.Id).ToList();
-        Assert.Equal(SampleData.SampleModels.Select(m => m.GetProperty("id").GetString()!).Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
+        Assert.Equal(SampleData.SampleModels.Select(m => m.GetProperty("id").GetString()!).Order(StringComparer.Ordinal),
+            ids.Order(StringComparer.Ordinal));
         // The faults did happen: the Hub client saw more requests than there are pages.
         Assert.True(rig.Hub.Requests > completed.Pages + 5, $"{rig.Hub.Requests} requests for {completed.Pages} pages: were faults injected?");
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -45,7 +46,8 @@ public sealed class OutboxRelayTests(EmulatorFactory emulator) : IClassFixture<E
         });
         meter.Start();
 
-        await using var rig = await CrawlerRig.StartAsync(emulator, settings: new Dictionary<string, string?> { ["Crawler:OutboxMaxAttempts"] = MaxAttempts.ToString() });
+        await using var rig = await CrawlerRig.StartAsync(emulator,
+            settings: new Dictionary<string, string?> { ["Crawler:OutboxMaxAttempts"] = MaxAttempts.ToString(CultureInfo.InvariantCulture) });
         // A page of an event type this crawler does not know (one a newer crawler wrote, say), a
         // payload cut short, and a JSON null: each fails every try, for a reason of its own.
         var stray = new ModelsObserved(Guid.CreateVersion7(), 1, DateTimeOffset.UtcNow, ConsumersFixture.SamplePages[0][..3]);
@@ -93,7 +95,8 @@ public sealed class OutboxRelayTests(EmulatorFactory emulator) : IClassFixture<E
         await Eventually.GetAsync(() => Task.FromResult<int?>(rig.Observer.Pages.Count(p => p.MessageId == strayRow.MessageId)),
             n => n == 1, TimeSpan.FromSeconds(30), "the replayed page downstream");
         Assert.Equal(stray.Models.Select(m => m.Id), rig.Observer.Pages.Single(p => p.MessageId == strayRow.MessageId).Page.Models.Select(m => m.Id));
-        await Eventually.GetAsync(() => rig.Database.CountAsync($"crawler.outbox WHERE id = {unknown} AND sent_at IS NOT NULL"), n => n == 1, TimeSpan.FromSeconds(10), "the replayed row marked sent");
+        await Eventually.GetAsync(() => rig.Database.CountAsync($"crawler.outbox WHERE id = {unknown} AND sent_at IS NOT NULL"), n => n == 1,
+            TimeSpan.FromSeconds(10), "the replayed row marked sent");
         var left = await rig.Api.GetFromJsonAsync<JsonElement>("/api/admin/outbox/failed");
         Assert.Equal(2, left.GetProperty("total").GetInt64());
 
@@ -108,7 +111,8 @@ public sealed class OutboxRelayTests(EmulatorFactory emulator) : IClassFixture<E
             Assert.Equal(2, (await all.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("replayed").GetInt32());
         }
         await Eventually.GetAsync(async () => await rig.Api.GetFromJsonAsync<JsonElement>("/api/admin/outbox/failed"),
-            f => f.GetProperty("total").GetInt64() == 2 && f.GetProperty("events").EnumerateArray().All(e => e.GetProperty("attempts").GetInt32() == MaxAttempts),
+            f => f.GetProperty("total").GetInt64() == 2 && f.GetProperty("events").EnumerateArray()
+                .All(e => e.GetProperty("attempts").GetInt32() == MaxAttempts),
             TimeSpan.FromSeconds(30), "the two still broken rows moved aside again");
         Assert.Equal(CrawlerRig.ModelPages, rig.Observer.Pages.Where(p => p.Page.SnapshotId == snapshot).DistinctBy(p => p.MessageId).Count());
     }
@@ -141,7 +145,8 @@ public sealed class OutboxRelayTests(EmulatorFactory emulator) : IClassFixture<E
             Assert.Equal("/api/admin/outbox/failed", listed.GetProperty("path").GetString());
             using var replay = await http.PostAsync("/api/v1/admin/outbox/failed/7/replay", null);
             var replayed = await replay.Content.ReadFromJsonAsync<JsonElement>();
-            Assert.Equal(("/api/admin/outbox/failed/7/replay", "POST"), (replayed.GetProperty("path").GetString(), replayed.GetProperty("method").GetString()));
+            Assert.Equal(("/api/admin/outbox/failed/7/replay", "POST"),
+                (replayed.GetProperty("path").GetString(), replayed.GetProperty("method").GetString()));
         }
         finally
         {
@@ -153,8 +158,10 @@ public sealed class OutboxRelayTests(EmulatorFactory emulator) : IClassFixture<E
     {
         await using var connection = new NpgsqlConnection(rig.Database.Admin);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO crawler.outbox (message_id, message_type, payload, created_at, attempts) VALUES (@id, @type, @payload, now(), 0) RETURNING id", connection);
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO crawler.outbox (message_id, message_type, payload, created_at, attempts)
+            VALUES (@id, @type, @payload, now(), 0) RETURNING id
+            """, connection);
         command.Parameters.AddWithValue("id", messageId);
         command.Parameters.AddWithValue("type", type);
         command.Parameters.AddWithValue("payload", payload);

@@ -25,7 +25,8 @@ public sealed class SnapshotRepoPagesMigrationTests
         try
         {
             await using var db = new CrawlerDbContext(new DbContextOptionsBuilder<CrawlerDbContext>()
-                .UseNpgsql(database.For("crawler"), npgsql => npgsql.MigrationsHistoryTable(DatabaseExtensions.MigrationsHistoryTable, CrawlerDbContext.Schema))
+                .UseNpgsql(database.For("crawler"), npgsql =>
+                    npgsql.MigrationsHistoryTable(DatabaseExtensions.MigrationsHistoryTable, CrawlerDbContext.Schema))
                 .Options);
             var migrator = db.GetService<IMigrator>();
             await migrator.MigrateAsync(Before);
@@ -51,7 +52,8 @@ public sealed class SnapshotRepoPagesMigrationTests
                 crawler.snapshot_repo_pages p, unnest(p.repo_ids, p.authors, p.downloads) AS r(id, author, downloads)
                 WHERE p.repo_type = 'Model' AND (r.author <> split_part(r.id, '/', 1) OR r.downloads <> split_part(r.id, '-', 2)::bigint)
                 """));
-            Assert.Equal(new[] { "" }, await database.QueryAsync<string>("SELECT a FROM crawler.snapshot_repo_pages, unnest(authors) a WHERE repo_type = 'Space'"));
+            Assert.Equal(new[] { "" },
+                await database.QueryAsync<string>("SELECT a FROM crawler.snapshot_repo_pages, unnest(authors) a WHERE repo_type = 'Space'"));
         }
         finally
         {

@@ -19,9 +19,11 @@ public class CrawlEtaTests
     public void A_quota_slower_than_the_crawler_decides()
     {
         // 90 pages left at 5 requests per 10 s: 180 s, however fast the first pages came.
-        Assert.Equal(TimeSpan.FromSeconds(180), CrawlEta.Estimate(Running(), Start, 0, Start.AddSeconds(10), new RateLimitPolicy(5, 10), pageSize: 1000));
+        Assert.Equal(TimeSpan.FromSeconds(180), CrawlEta.Estimate(Running(), Start, 0, Start.AddSeconds(10), new RateLimitPolicy(5, 10),
+            pageSize: 1000));
         // A quota faster than the crawler changes nothing.
-        Assert.Equal(TimeSpan.FromSeconds(90), CrawlEta.Estimate(Running(), Start, 0, Start.AddSeconds(10), new RateLimitPolicy(1000, 10), pageSize: 1000));
+        Assert.Equal(TimeSpan.FromSeconds(90), CrawlEta.Estimate(Running(), Start, 0, Start.AddSeconds(10), new RateLimitPolicy(1000, 10),
+            pageSize: 1000));
     }
 
     [Fact]

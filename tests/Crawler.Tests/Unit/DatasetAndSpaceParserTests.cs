@@ -12,11 +12,13 @@ public class DatasetAndSpaceParserTests
     public void A_dataset_reads_its_typed_tags()
     {
         var d = DatasetParser.Parse(Json("""
-            {"_id":"1","id":"cais/mmlu","author":"cais","sha":"c30699e","createdAt":"2022-03-02T23:29:04.000Z","lastModified":"2024-03-08T20:36:26.000Z",
+            {"_id":"1","id":"cais/mmlu","author":"cais","sha":"c30699e",
+             "createdAt":"2022-03-02T23:29:04.000Z","lastModified":"2024-03-08T20:36:26.000Z",
              "private":false,"gated":"manual","disabled":false,"downloads":172310,"likes":440,"description":"Massive multitask",
              "tags":["task_categories:question-answering","task_ids:multiple-choice-qa","language:en","license:mit","size_categories:100K<n<1M",
                      "modality:text","format:parquet","format:optimized-parquet","library:datasets","region:us"],
-             "cardData":{"license":"apache-2.0","task_categories":["text-generation"],"pretty_name":"Measuring Massive Multitask Language Understanding"}}
+             "cardData":{"license":"apache-2.0","task_categories":["text-generation"],
+                         "pretty_name":"Measuring Massive Multitask Language Understanding"}}
             """));
         Assert.Equal(("cais/mmlu", "cais", "manual", 172310L, 440L), (d.Id, d.Author, d.Gated, d.Downloads, d.Likes));
         Assert.Null(d.CreatedAt); // the Hub's "older than creation dates" sentinel
@@ -57,7 +59,8 @@ public class DatasetAndSpaceParserTests
     {
         var s = SpaceParser.Parse(Json("""
             {"id":"HuggingFaceH4/open_llm_leaderboard","author":"HuggingFaceH4","likes":13000,"sdk":"docker","createdAt":"2023-04-25T10:00:00.000Z",
-             "models":["meta-llama/Llama-2-7b-hf","meta-llama/Llama-2-7b-hf"],"datasets":["open-llm-leaderboard/contents"],"tags":["docker","license:apache-2.0"],
+             "models":["meta-llama/Llama-2-7b-hf","meta-llama/Llama-2-7b-hf"],"datasets":["open-llm-leaderboard/contents"],
+             "tags":["docker","license:apache-2.0"],
              "cardData":{"title":"Open LLM Leaderboard","sdk":"gradio","models":["other/model"]}}
             """));
         Assert.Equal(("docker", 13000L, "Open LLM Leaderboard", "apache-2.0"), (s.Sdk, s.Likes, s.Title, s.License));
@@ -79,7 +82,8 @@ public class DatasetAndSpaceParserTests
              "numModels":1012,"numDatasets":85,"numSpaces":40,"numFollowers":30000,"numUsers":1500,"details":"AI research"}
             """));
         Assert.Equal(("google", "org", "Google", true, true, 1012L, 85L, 40L, 1500L, "AI research"),
-            (org.Name, org.Type, org.Fullname, org.IsVerified, org.IsEnterprise, org.NumModels, org.NumDatasets, org.NumSpaces, org.NumUsers, org.Details));
+            (org.Name, org.Type, org.Fullname, org.IsVerified, org.IsEnterprise, org.NumModels, org.NumDatasets, org.NumSpaces, org.NumUsers,
+            org.Details));
 
         var user = AuthorOverviewParser.Parse("TheBloke", Json("""{"user":"TheBloke","fullname":"Tom Jobbins","numModels":3800,"isPro":true}"""));
         Assert.Equal(("TheBloke", "user", 3800L, false), (user.Name, user.Type, user.NumModels, user.IsVerified));

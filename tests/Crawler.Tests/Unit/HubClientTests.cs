@@ -63,5 +63,6 @@ public class HubClientTests(EmulatorFactory emulator) : IClassFixture<EmulatorFa
     }
 
     private static HubClient Client(HttpClient http, Uri endpoint) =>
-        new(http, new HubOptions { Endpoint = endpoint, FirstBackoff = TimeSpan.FromMilliseconds(10) }, new RateLimitPacer(TimeProvider.System), NullLogger<HubClient>.Instance);
+        new(http, new HubOptions { Endpoint = endpoint, FirstBackoff = TimeSpan.FromMilliseconds(10) }, new RateLimitPacer(TimeProvider.System),
+            NullLogger<HubClient>.Instance);
 }

@@ -23,7 +23,8 @@ public class HubTokenTests
         var hub = new RecordingHub();
         var services = new ServiceCollection()
             .AddLogging(l => l.AddProvider(logs).SetMinimumLevel(LogLevel.Trace))
-            .AddSingleton(new HubOptions { Endpoint = new Uri("https://huggingface.co"), Token = Token, MaxAttemptsPerPage = 2, FirstBackoff = TimeSpan.FromMilliseconds(1) })
+            .AddSingleton(new HubOptions { Endpoint = new Uri("https://huggingface.co"), Token = Token, MaxAttemptsPerPage = 2,
+                FirstBackoff = TimeSpan.FromMilliseconds(1) })
             .AddSingleton(new RateLimitPacer(TimeProvider.System));
         services.AddHttpClient<HubClient>().ConfigurePrimaryHttpMessageHandler(() => hub);
         await using var provider = services.BuildServiceProvider();
@@ -102,7 +103,10 @@ public class HubTokenTests
             Requests.Add((url.Host, request.Headers.Authorization?.ToString()));
             var response = url.AbsolutePath switch
             {
-                "/api/models/org/renamed" when url.Host == "huggingface.co" => new HttpResponseMessage(HttpStatusCode.TemporaryRedirect) { Headers = { Location = new Uri("https://elsewhere.example/api/models/org/renamed") } },
+                "/api/models/org/renamed" when url.Host == "huggingface.co" => new HttpResponseMessage(HttpStatusCode.TemporaryRedirect)
+                {
+                    Headers = { Location = new Uri("https://elsewhere.example/api/models/org/renamed") },
+                },
                 "/api/models" when url.Host == "huggingface.co" => Page("<https://elsewhere.example/api/models?cursor=2>; rel=\"next\""),
                 "/api/models" => Page(null),
                 _ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("{\"id\":\"org/renamed\"}") },
@@ -160,8 +164,10 @@ public class HubTokenTests
 
             public bool IsEnabled(LogLevel logLevel) => true;
 
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                provider.Messages.Enqueue(formatter(state, exception) + " " + exception + " " + string.Join(' ', (state as IEnumerable<KeyValuePair<string, object?>>)?.Select(p => p.Value) ?? []));
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+                Func<TState, Exception?, string> formatter) =>
+                provider.Messages.Enqueue(formatter(state, exception) + " " + exception + " "
+                    + string.Join(' ', (state as IEnumerable<KeyValuePair<string, object?>>)?.Select(p => p.Value) ?? []));
         }
     }
 }

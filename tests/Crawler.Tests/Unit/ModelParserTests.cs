@@ -76,7 +76,8 @@ public class ModelParserTests
         // The sample's MatteoKhan/MistralGemma-7B-Merged: the Hub tagged it a finetune of gemma-7b,
         // its card lists Mistral-7B too. The Hub's tree of Mistral-7B does not count it.
         var raw = SampleData.SampleModels.First(m => m.GetProperty("id").GetString() == "MatteoKhan/MistralGemma-7B-Merged");
-        Assert.Contains("mistralai/Mistral-7B-v0.1", raw.GetProperty("cardData").GetProperty("base_model").EnumerateArray().Select(b => b.GetString()));
+        Assert.Contains("mistralai/Mistral-7B-v0.1", raw.GetProperty("cardData").GetProperty("base_model").EnumerateArray()
+            .Select(b => b.GetString()));
         Assert.Equal([("google/gemma-7b", "finetune")], ModelParser.Parse(raw).BaseModels.Select(b => (b.Id, b.Relation)));
 
         var self = ModelParser.Parse(Json("""

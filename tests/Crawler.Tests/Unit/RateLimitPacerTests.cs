@@ -72,7 +72,8 @@ public class RateLimitPacerTests
         pacer.Observe(Listing, Headers("\"api\";r=0;t=50"));
 
         Assert.False(pacer.WaitTurnAsync(new Uri(Hub, "/api/datasets?limit=1000"), CancellationToken.None).IsCompleted);
-        Assert.True(pacer.WaitTurnAsync(new Uri(Hub, "/gpt2/raw/main/README.md"), CancellationToken.None).IsCompleted, "a card is a page, not an API call");
+        Assert.True(pacer.WaitTurnAsync(new Uri(Hub, "/gpt2/raw/main/README.md"), CancellationToken.None).IsCompleted,
+            "a card is a page, not an API call");
         Assert.True(pacer.WaitTurnAsync(new Uri(Hub, "/gpt2/resolve/main/config.json"), CancellationToken.None).IsCompleted);
     }
 

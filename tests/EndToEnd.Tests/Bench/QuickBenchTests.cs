@@ -18,11 +18,15 @@ public sealed class QuickBenchTests
     private static readonly Dictionary<string, string[]> Expected = new()
     {
         ["emulator"] = ["modelsPerSecond", "modelsServed", "peakRssMb"],
-        ["ingest"] = ["models", "modelsPerSecondOverall", "crawlModelsPerSecond", "crawlReposPerSecond", "crawlPagesPerSecond", "crawlPagesPerQuotaRequest", "metricsModelsPerSecond", "lineageModelsPerSecond", "searchModelsPerSecond", "totalCpuSeconds", "peakRssMbMax"],
+        ["ingest"] = ["models", "modelsPerSecondOverall", "crawlModelsPerSecond", "crawlReposPerSecond", "crawlPagesPerSecond",
+            "crawlPagesPerQuotaRequest", "metricsModelsPerSecond", "lineageModelsPerSecond", "searchModelsPerSecond", "totalCpuSeconds",
+            "peakRssMbMax"],
         ["quota"] = ["crawlSeconds", "dictatedSeconds", "requests", "leastSeconds", "crawlToDictatedRatio"],
-        ["embedding"] = ["textsPerSecond", "textsPerSecondBefore", "cardsPerSecond", "cardsSpeedup", "chunksPerCard", "distinctShare", "recallAt10", "recallAt10Before", "mrr", "mrrBefore", "backlogHours", "backlogHoursDeduplicated"],
-        ["queries"] = ["ModelVerseorganizationsCachedP50Ms", "ModelVerseorganizationsUncachedP50Ms", "ModelVerseorganizationsCachedRps", "HybridsearchUncachedP50Ms", "directP50Ms",
-            "DataVerseorganizationsUncachedP50Ms", "DataVersebreakdownUncachedP50Ms", "HeatMaprankingUncachedP50Ms", "HeatMaporganizationUncachedP50Ms"],
+        ["embedding"] = ["textsPerSecond", "textsPerSecondBefore", "cardsPerSecond", "cardsSpeedup", "chunksPerCard", "distinctShare", "recallAt10",
+            "recallAt10Before", "mrr", "mrrBefore", "backlogHours", "backlogHoursDeduplicated"],
+        ["queries"] = ["ModelVerseorganizationsCachedP50Ms", "ModelVerseorganizationsUncachedP50Ms", "ModelVerseorganizationsCachedRps",
+            "HybridsearchUncachedP50Ms", "directP50Ms", "DataVerseorganizationsUncachedP50Ms", "DataVersebreakdownUncachedP50Ms",
+            "HeatMaprankingUncachedP50Ms", "HeatMaporganizationUncachedP50Ms"],
         ["duckdb"] = ["duckDbMs", "platformUncachedMs", "platformCachedMs", "sameAnswer", "parquetMb", "duckDbAllMs", "platformUncachedAllMs"],
         ["vectors"] = ["recallAt10_5000", "usearchP50Ms_5000", "exactP50Ms_5000", "buildSeconds_5000"],
     };

@@ -60,7 +60,8 @@ public class ExplorerTests(PlatformFixture platform, ExplorerBrowser browser) : 
     public async Task Base_model_explorer_shows_the_phi_2_family_expands_a_level_and_ranks_base_models()
     {
         await Until("/api/v1/lineage/microsoft/phi-2",
-            t => t.GetProperty("descendants").GetProperty("total").GetInt64() == IndependentLineage.Descendants(Parents, "microsoft/phi-2"), "lineage of phi-2");
+            t => t.GetProperty("descendants").GetProperty("total").GetInt64() == IndependentLineage.Descendants(Parents, "microsoft/phi-2"),
+            "lineage of phi-2");
         var (page, errors) = await browser.OpenAsync(platform.Gateway.BaseAddress!);
 
         await page.GotoAsync("/lineage?id=microsoft/phi-2");
@@ -70,7 +71,8 @@ public class ExplorerTests(PlatformFixture platform, ExplorerBrowser browser) : 
         await Expect(page.GetByTestId("direct-children")).ToHaveTextAsync(Count(direct));
         var graph = page.GetByTestId("family-graph");
         await Expect(graph).ToHaveAttributeAsync("data-nodes", (1 + Math.Min(25, direct)).ToString(CultureInfo.InvariantCulture));
-        await Expect(page.Locator("[data-testid=children] a.hub").First).ToHaveAttributeAsync("href", new Regex("^https://huggingface\\.co/[^/]+/[^/]+$"));
+        await Expect(page.Locator("[data-testid=children] a.hub").First)
+            .ToHaveAttributeAsync("href", new Regex("^https://huggingface\\.co/[^/]+/[^/]+$"));
 
         // Expand the listed derivative that has the most derivatives of its own (known from the raw tags).
         var listed = await page.Locator("[data-expand]").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.expand)");
@@ -98,7 +100,8 @@ public class ExplorerTests(PlatformFixture platform, ExplorerBrowser browser) : 
     {
         await Until("/api/v1/search?q=phi-2%20role%20play&k=20", s => s.GetProperty("hits").GetArrayLength() > 0, "search to be indexed");
         // Vectors come from the embedding worker after the crawl; until then "similar" rightly answers 409.
-        await Until("/api/v1/search/similar/AI8191/phi-2-role-play?k=20", s => s.GetProperty("hits").GetArrayLength() > 0, "phi-2-role-play to be embedded");
+        await Until("/api/v1/search/similar/AI8191/phi-2-role-play?k=20", s => s.GetProperty("hits").GetArrayLength() > 0,
+            "phi-2-role-play to be embedded");
         var (page, errors) = await browser.OpenAsync(platform.Gateway.BaseAddress!);
 
         await page.GotoAsync("/search");
@@ -129,7 +132,8 @@ public class ExplorerTests(PlatformFixture platform, ExplorerBrowser browser) : 
     {
         await Until("/api/v1/search?q=phi-2%20role%20play&k=20", s => s.GetProperty("hits").GetArrayLength() > 0, "search to be indexed");
         // Vectors come from the embedding worker after the crawl; until then "similar" rightly answers 409.
-        await Until("/api/v1/search/similar/AI8191/phi-2-role-play?k=20", s => s.GetProperty("hits").GetArrayLength() > 0, "phi-2-role-play to be embedded");
+        await Until("/api/v1/search/similar/AI8191/phi-2-role-play?k=20", s => s.GetProperty("hits").GetArrayLength() > 0,
+            "phi-2-role-play to be embedded");
         var (page, errors) = await browser.OpenAsync(platform.Gateway.BaseAddress!);
         await page.GotoAsync("/search?q=phi-2+role+play");
         await Ready(page, "#results");
@@ -164,10 +168,12 @@ public class ExplorerTests(PlatformFixture platform, ExplorerBrowser browser) : 
         await Expect(page).ToHaveURLAsync(new Regex("createdFrom=2025-01-01"));
         await Ready(page, "#treemap");
         await Ready(page, "#stats");
-        var recent = Models.Where(m => DateTimeOffset.Parse(m.GetProperty("createdAt").GetString()!, CultureInfo.InvariantCulture) >= new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero)).ToList();
+        var recent = Models.Where(m => DateTimeOffset.Parse(m.GetProperty("createdAt").GetString()!,
+            CultureInfo.InvariantCulture) >= new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero)).ToList();
         await Expect(page.GetByTestId("total-repos")).ToHaveTextAsync(Count(recent.Count));
         var (recentTop, recentDownloads) = TopByDownloads(recent);
-        await Expect(page.Locator("#treemap .chart")).ToHaveAttributeAsync("data-signature", new Regex($"^{Regex.Escape(recentTop)}={recentDownloads},"));
+        await Expect(page.Locator("#treemap .chart")).ToHaveAttributeAsync("data-signature",
+            new Regex($"^{Regex.Escape(recentTop)}={recentDownloads},"));
         Assert.NotEqual(before, await page.Locator("#treemap .chart").GetAttributeAsync("data-signature"));
         NoCspViolations(errors);
     }
@@ -196,7 +202,8 @@ public class ExplorerTests(PlatformFixture platform, ExplorerBrowser browser) : 
         await Ready(page, "#summary");
         await Expect(page.GetByTestId("models")).ToHaveTextAsync(Count(Models.Count));
         var derived = Models.Count(m => Parents.TryGetValue(m.GetProperty("id").GetString()!, out var parents) && parents.Count > 0);
-        await Expect(page.GetByTestId("derivative-share")).ToHaveTextAsync($"{(100.0 * derived / Models.Count).ToString("F1", CultureInfo.InvariantCulture)}%");
+        await Expect(page.GetByTestId("derivative-share"))
+            .ToHaveTextAsync($"{(100.0 * derived / Models.Count).ToString("F1", CultureInfo.InvariantCulture)}%");
         await Screenshot(page, "home");
         NoCspViolations(errors);
     }
@@ -206,7 +213,8 @@ public class ExplorerTests(PlatformFixture platform, ExplorerBrowser browser) : 
     {
         var datasetsFile = Path.Combine(SampleData.HubSample, "datasets.jsonl");
         var datasets = File.Exists(datasetsFile) ? File.ReadLines(datasetsFile).Count(l => !string.IsNullOrWhiteSpace(l)) : 0;
-        await Until("/api/v1/dataverse/organizations?metric=downloads", r => r.GetProperty("totalDatasets").GetInt64() == datasets, "DataVerse to hold the sample's datasets");
+        await Until("/api/v1/dataverse/organizations?metric=downloads", r => r.GetProperty("totalDatasets").GetInt64() == datasets,
+            "DataVerse to hold the sample's datasets");
         var (page, errors) = await browser.OpenAsync(platform.Gateway.BaseAddress!);
         await page.GotoAsync("/dataverse");
         await Ready(page, "#stats");
@@ -226,7 +234,8 @@ public class ExplorerTests(PlatformFixture platform, ExplorerBrowser browser) : 
     [Fact]
     public async Task HeatMap_shows_an_organizations_year_and_the_ranking()
     {
-        var author = Models.GroupBy(m => m.GetProperty("author").GetString()!).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
+        var author = Models.GroupBy(m => m.GetProperty("author").GetString()!).OrderByDescending(g => g.Count())
+            .ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
         // The sample was crawled from the Hub in April 2025 and the window ends at the snapshot (now):
         // widen it to reach back past the author's newest model, so the year shown has activity.
         var newest = Models.Where(m => m.GetProperty("author").GetString() == author)
@@ -236,7 +245,8 @@ public class ExplorerTests(PlatformFixture platform, ExplorerBrowser browser) : 
         var from = DateTimeOffset.Parse(calendar.GetProperty("from").GetString()!, CultureInfo.InvariantCulture).UtcDateTime.Date;
         var to = DateTimeOffset.Parse(calendar.GetProperty("to").GetString()!, CultureInfo.InvariantCulture).UtcDateTime.Date;
         var created = Models.Count(m => m.GetProperty("author").GetString() == author
-            && DateTimeOffset.Parse(m.GetProperty("createdAt").GetString()!, CultureInfo.InvariantCulture).UtcDateTime.Date is var day && day >= from && day <= to);
+            && DateTimeOffset.Parse(m.GetProperty("createdAt").GetString()!, CultureInfo.InvariantCulture).UtcDateTime.Date is var day && day >= from
+                && day <= to);
 
         var (page, errors) = await browser.OpenAsync(platform.Gateway.BaseAddress!);
         await page.GotoAsync($"/heatmap?names={author}&weeks={weeks}");
@@ -298,7 +308,8 @@ public class ExplorerTests(PlatformFixture platform, ExplorerBrowser browser) : 
     private static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>The app's compact format (Intl "compact", one decimal) for small numbers is the number itself.</summary>
-    private static string Short(long n) => n < 1000 ? n.ToString(CultureInfo.InvariantCulture) : throw new InvalidOperationException("only small counts are compared");
+    private static string Short(long n) => n < 1000 ? n.ToString(CultureInfo.InvariantCulture)
+        : throw new InvalidOperationException("only small counts are compared");
 
     private Task<JsonElement> Until(string url, Func<JsonElement, bool> done, string what) => platform.UntilAsync(url, done, what, Patience);
 }

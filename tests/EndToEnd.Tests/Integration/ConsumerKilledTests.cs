@@ -34,7 +34,7 @@ public sealed class ConsumerKilledTests(ITestOutputHelper output) : IAsyncLifeti
     {
         await _database.CreateAsync();
         await _rabbit.CreateVirtualHostAsync(_vhost);
-        _bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(ServiceHost<object>.MessagingFor(_vhost))));
+        _bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(TestServers.MessagingFor(_vhost))));
         await _bus.StartAsync();
     }
 
@@ -48,7 +48,8 @@ public sealed class ConsumerKilledTests(ITestOutputHelper output) : IAsyncLifeti
             blocking: "lineage.snapshot_pages");
 
         var service = _processes[^1];
-        await Eventually.GetAsync(() => _database.CountAsync("lineage.snapshot_pages"), n => n == Pages.Length, Patience, "every page applied after the restart");
+        await Eventually.GetAsync(() => _database.CountAsync("lineage.snapshot_pages"), n => n == Pages.Length, Patience,
+            "every page applied after the restart");
         string[] roots = ["meta-llama/Llama-2-7b-chat-hf", "google/gemma-7b", "microsoft/phi-2"];
         var leaderboard = await Eventually.GetAsync(() => Json(service.Http, "/api/lineage/leaderboard?k=3"),
             l => l?.GetArrayLength() == 3 && l.Value.EnumerateArray().All(f =>
@@ -75,7 +76,8 @@ public sealed class ConsumerKilledTests(ITestOutputHelper output) : IAsyncLifeti
             blocking: "search.documents",
             storedBeforeBlock: PagesBeforeTheBlock * 40);
 
-        await Eventually.GetAsync(() => _database.CountAsync("search.documents"), n => n == SampleData.SampleModels.Count, Patience, "every document after the restart");
+        await Eventually.GetAsync(() => _database.CountAsync("search.documents"), n => n == SampleData.SampleModels.Count, Patience,
+            "every document after the restart");
         // Each repo once, with the downloads and likes of the raw sample.
         var expected = SampleData.SampleModels.ToDictionary(m => m.GetProperty("id").GetString()!,
             m => (Downloads: Number(m, "downloads"), Likes: Number(m, "likes")), StringComparer.Ordinal);
@@ -95,7 +97,8 @@ public sealed class ConsumerKilledTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal(expected.Values.Sum(v => v.Downloads), rows.Values.Sum(v => v.Item1));
     }
 
-    private static HashSet<string> SampleIds { get; } = SampleData.SampleModels.Select(m => m.GetProperty("id").GetString()!).ToHashSet(StringComparer.Ordinal);
+    private static HashSet<string> SampleIds { get; } = SampleData.SampleModels.Select(m => m.GetProperty("id").GetString()!)
+        .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// Starts the service as a process, lets it store the first pages, then holds a lock on
@@ -103,10 +106,12 @@ public sealed class ConsumerKilledTests(ITestOutputHelper output) : IAsyncLifeti
     /// rest, kills the process while it waits (the rest sit unacknowledged in its prefetch or in the
     /// queue), releases the lock and starts a new process.
     /// </summary>
-    private async Task<Guid> KillMidPageAndRestartAsync(string project, string service, Func<Task<long>> stored, string blocking, long? storedBeforeBlock = null)
+    private async Task<Guid> KillMidPageAndRestartAsync(string project, string service, Func<Task<long>> stored, string blocking,
+        long? storedBeforeBlock = null)
     {
         var first = Start(project, service);
-        await Eventually.GetAsync(() => _rabbit.MessagesAsync(_vhost, $"{service}-models-observed"), n => n is not null, Patience, $"{service} to bind its queue\n{first.Output}");
+        await Eventually.GetAsync(() => _rabbit.MessagesAsync(_vhost, $"{service}-models-observed"), n => n is not null, Patience,
+            $"{service} to bind its queue\n{first.Output}");
 
         var snapshot = Guid.CreateVersion7();
         var now = DateTimeOffset.UtcNow;
@@ -132,8 +137,10 @@ public sealed class ConsumerKilledTests(ITestOutputHelper output) : IAsyncLifeti
                 {
                     await _bus.Publish(new ModelsObserved(snapshot, i + 1, now, Pages[i]));
                 }
-                await _bus.Publish(new SnapshotCompleted(snapshot, CrawlKind.Full, now, now, Pages.Length, Pages.Sum(p => p.Length), 0, 0, 0, Pages.Length));
-                await Eventually.GetAsync(() => BlockedAsync(service, blocking), n => n > 0, Patience, $"a {service} page to wait on the lock, mid-write");
+                await _bus.Publish(new SnapshotCompleted(snapshot, CrawlKind.Full, now, now, Pages.Length, Pages.Sum(p => p.Length), 0, 0, 0,
+                    Pages.Length));
+                await Eventually.GetAsync(() => BlockedAsync(service, blocking), n => n > 0, Patience,
+                    $"a {service} page to wait on the lock, mid-write");
 
                 await first.KillAsync();
                 afterKill = await stored();
@@ -146,7 +153,8 @@ public sealed class ConsumerKilledTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.True(first.HasExited);
         var queued = await Eventually.GetAsync(() => _rabbit.MessagesAsync(_vhost, $"{service}-models-observed"),
             n => n == Pages.Length - PagesBeforeTheBlock, Patience, "the unacknowledged pages back in the queue");
-        output.WriteLine($"{service} killed with {afterKill} rows stored after {PagesBeforeTheBlock} of {Pages.Length} pages; {queued} pages queued for the next process");
+        output.WriteLine($"{service} killed with {afterKill} rows stored after {PagesBeforeTheBlock} of {Pages.Length} pages; "
+            + $"{queued} pages queued for the next process");
 
         Start(project, service);
         return snapshot;
@@ -164,8 +172,10 @@ public sealed class ConsumerKilledTests(ITestOutputHelper output) : IAsyncLifeti
     {
         await using var connection = new NpgsqlConnection(_database.Admin);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND usename = $1 AND wait_event_type = 'Lock' AND query LIKE $2", connection);
+        await using var command = new NpgsqlCommand("""
+            SELECT count(*) FROM pg_stat_activity
+            WHERE datname = current_database() AND usename = $1 AND wait_event_type = 'Lock' AND query LIKE $2
+            """, connection);
         command.Parameters.AddWithValue(HubPlatform.AppHost.Infrastructure.DatabaseProvisioning.RoleOf(service));
         command.Parameters.AddWithValue($"%INSERT INTO {table}%");
         return (long)(await command.ExecuteScalarAsync())!;

@@ -24,8 +24,10 @@ public class ConsumersTests(ConsumersFixture platform) : IClassFixture<Consumers
         var tree = await Eventually.GetAsync(() => Json(lineage, "/api/lineage/google/gemma-7b"),
             t => t!.Value.GetProperty("descendants").GetProperty("total").GetInt64() == IndependentLineage.Descendants(Parents, "google/gemma-7b"),
             Patience, "lineage to hold the gemma-7b family");
-        Assert.Equal(IndependentLineage.DirectChildren(Parents, "google/gemma-7b"), tree!.Value.GetProperty("children").GetProperty("total").GetInt64());
-        await Eventually.GetAsync(() => platform.Database.CountAsync("search.documents WHERE id NOT LIKE 'cache-test/%'"), n => n == SampleData.SampleModels.Count, Patience, "search documents");
+        Assert.Equal(IndependentLineage.DirectChildren(Parents, "google/gemma-7b"),
+            tree!.Value.GetProperty("children").GetProperty("total").GetInt64());
+        await Eventually.GetAsync(() => platform.Database.CountAsync("search.documents WHERE id NOT LIKE 'cache-test/%'"),
+            n => n == SampleData.SampleModels.Count, Patience, "search documents");
 
         var before = await CountsAsync();
         Assert.Equal(SampleData.SampleModels.Count, await platform.Database.CountAsync($"metrics.model_facts WHERE snapshot_id = '{snapshot}'"));
@@ -54,9 +56,11 @@ public class ConsumersTests(ConsumersFixture platform) : IClassFixture<Consumers
         var expected = roots.ToDictionary(r => r, r => (long)IndependentLineage.Descendants(Parents, r));
 
         var leaderboard = await Eventually.GetAsync(() => Json(lineage, "/api/lineage/leaderboard?k=3"),
-            l => l!.Value.GetArrayLength() == 3 && l.Value.EnumerateArray().All(f => expected.GetValueOrDefault(f.GetProperty("baseModelId").GetString()!) == f.GetProperty("descendants").GetInt64()),
+            l => l!.Value.GetArrayLength() == 3 && l.Value.EnumerateArray()
+                .All(f => expected.GetValueOrDefault(f.GetProperty("baseModelId").GetString()!) == f.GetProperty("descendants").GetInt64()),
             Patience, "the family rollup");
-        Assert.Equal(expected.OrderByDescending(e => e.Value).Select(e => e.Key), leaderboard!.Value.EnumerateArray().Select(f => f.GetProperty("baseModelId").GetString()));
+        Assert.Equal(expected.OrderByDescending(e => e.Value).Select(e => e.Key),
+            leaderboard!.Value.EnumerateArray().Select(f => f.GetProperty("baseModelId").GetString()));
 
         var all = await Json(lineage, "/api/lineage/descendants/microsoft/phi-2?depth=20&limit=1000&sort=downloads");
         Assert.Equal(expected["microsoft/phi-2"], all!.Value.GetProperty("total").GetInt64());
@@ -67,7 +71,8 @@ public class ConsumersTests(ConsumersFixture platform) : IClassFixture<Consumers
         // A grandchild's ancestors reach the root at distance 2.
         var grandchild = Parents.First(p => p.Value.Any(parent => Parents.TryGetValue(parent, out var gp) && gp.Contains("microsoft/phi-2"))).Key;
         var ancestors = await Json(lineage, $"/api/lineage/ancestors/{grandchild}");
-        Assert.Contains(ancestors!.Value.EnumerateArray(), a => a.GetProperty("id").GetString() == "microsoft/phi-2" && a.GetProperty("depth").GetInt32() == 2);
+        Assert.Contains(ancestors!.Value.EnumerateArray(), a => a.GetProperty("id").GetString() == "microsoft/phi-2"
+            && a.GetProperty("depth").GetInt32() == 2);
 
         var graph = await Json(lineage, "/api/lineage/graph/microsoft/phi-2?maxNodes=50&depth=20");
         Assert.True(graph!.Value.GetProperty("truncated").GetBoolean());
@@ -86,13 +91,16 @@ public class ConsumersTests(ConsumersFixture platform) : IClassFixture<Consumers
     {
         await platform.PublishSnapshotAsync(ConsumersFixture.SamplePages, DateTimeOffset.UtcNow);
         // Every distinct text gets a vector (embedded once, stored in the search schema).
-        await Eventually.GetAsync(() => platform.Database.CountAsync("search.documents d WHERE NOT EXISTS (SELECT 1 FROM search.embeddings e WHERE e.text_hash = d.text_hash)"),
+        await Eventually.GetAsync(() =>
+            platform.Database.CountAsync("search.documents d WHERE NOT EXISTS (SELECT 1 FROM search.embeddings e WHERE e.text_hash = d.text_hash)"),
             n => n == 0, TimeSpan.FromMinutes(4), "every document embedded");
-        Assert.Equal(await platform.Database.CountAsync("(SELECT DISTINCT text_hash FROM search.documents) t"), await platform.Database.CountAsync("search.embeddings"));
+        Assert.Equal(await platform.Database.CountAsync("(SELECT DISTINCT text_hash FROM search.documents) t"),
+            await platform.Database.CountAsync("search.embeddings"));
 
         var search = platform.Search.CreateClient();
         await Eventually.GetAsync(() => Json(search, "/api/search/status"),
-            st => st!.Value.GetProperty("indexedVectors").GetInt64() >= st.Value.GetProperty("documents").GetInt64(), Patience, "the index to hold every document");
+            st => st!.Value.GetProperty("indexedVectors").GetInt64() >= st.Value.GetProperty("documents").GetInt64(), Patience,
+            "the index to hold every document");
         // gsm8k is "grade school math": no model names it in words, only by dataset id.
         var gsm8k = SampleData.SampleModels.Where(m => m.GetProperty("tags").EnumerateArray().Any(t => t.GetString() == "dataset:openai/gsm8k"))
             .Select(m => m.GetProperty("id").GetString()!).ToHashSet();
@@ -111,7 +119,8 @@ public class ConsumersTests(ConsumersFixture platform) : IClassFixture<Consumers
         // Filters hold in every mode; sort reorders by popularity.
         foreach (var mode in new[] { "keyword", "semantic", "hybrid" })
         {
-            var filtered = await Json(search, $"/api/search?q=chat%20assistant&mode={mode}&k=20&pipelineTag=text-generation&minDownloads=1&sort=downloads");
+            var filtered = await Json(search,
+                $"/api/search?q=chat%20assistant&mode={mode}&k=20&pipelineTag=text-generation&minDownloads=1&sort=downloads");
             var hits = filtered!.Value.GetProperty("hits").EnumerateArray().ToList();
             Assert.NotEmpty(hits);
             Assert.All(hits, h => Assert.Equal("text-generation", h.GetProperty("pipelineTag").GetString()));
@@ -133,7 +142,8 @@ public class ConsumersTests(ConsumersFixture platform) : IClassFixture<Consumers
             s => s!.Value.GetProperty("ingestedModels").GetInt64() == SampleData.SampleModels.Count, Patience, "metrics to ingest the sample");
 
         var raw = SampleData.SampleModels.Select(m => (Author: m.GetProperty("author").GetString()!, Id: m.GetProperty("id").GetString()!,
-            Downloads: m.GetProperty("downloads").GetInt64(), Pipeline: m.GetProperty("pipeline_tag").ValueKind == JsonValueKind.String ? m.GetProperty("pipeline_tag").GetString() : null)).ToList();
+            Downloads: m.GetProperty("downloads").GetInt64(),
+            Pipeline: m.GetProperty("pipeline_tag").ValueKind == JsonValueKind.String ? m.GetProperty("pipeline_tag").GetString() : null)).ToList();
         var expected = raw.GroupBy(m => m.Author).Select(g => (Org: g.Key, Value: (double)g.Sum(m => m.Downloads)))
             .OrderByDescending(o => o.Value).ThenBy(o => o.Org, StringComparer.Ordinal).ToList();
         var total = expected.Sum(o => o.Value);
@@ -142,17 +152,20 @@ public class ConsumersTests(ConsumersFixture platform) : IClassFixture<Consumers
         Assert.True(rankingResponse.IsSuccessStatusCode, await rankingResponse.Content.ReadAsStringAsync());
         var ranking = await rankingResponse.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(expected.Take(5).Select(o => (o.Org, o.Value)),
-            ranking.GetProperty("top").EnumerateArray().Select(o => (o.GetProperty("organization").GetString()!, o.GetProperty("value").GetDouble())));
+            ranking.GetProperty("top").EnumerateArray().Select(o =>
+                (o.GetProperty("organization").GetString()!, o.GetProperty("value").GetDouble())));
         Assert.Equal(total - expected.Take(5).Sum(o => o.Value), ranking.GetProperty("others").GetProperty("value").GetDouble());
         Assert.Equal(expected[0].Value / total, ranking.GetProperty("top")[0].GetProperty("share").GetDouble(), 9);
 
-        var textGeneration = (await Json(metrics, $"/api/modelverse/organizations?metric=models&k=500&pipelineTag=text-generation&snapshot={snapshot}"))!.Value;
+        var textGeneration = (await Json(metrics,
+            $"/api/modelverse/organizations?metric=models&k=500&pipelineTag=text-generation&snapshot={snapshot}"))!.Value;
         Assert.Equal(raw.Count(m => m.Pipeline == "text-generation"), textGeneration.GetProperty("totalModels").GetInt64());
 
         var treemap = (await Json(metrics, $"/api/modelverse/treemap?metric=downloads&k=3&modelsPerOrganization=2&snapshot={snapshot}"))!.Value;
         var top = treemap[0];
         Assert.Equal(expected[0].Org, top.GetProperty("organization").GetString());
-        Assert.Equal(raw.Where(m => m.Author == expected[0].Org).OrderByDescending(m => m.Downloads).ThenBy(m => m.Id, StringComparer.Ordinal).First().Id,
+        Assert.Equal(
+            raw.Where(m => m.Author == expected[0].Org).OrderByDescending(m => m.Downloads).ThenBy(m => m.Id, StringComparer.Ordinal).First().Id,
             top.GetProperty("models")[0].GetProperty("id").GetString());
         Assert.Equal("others", treemap[treemap.GetArrayLength() - 1].GetProperty("organization").GetString());
 
@@ -201,7 +214,8 @@ public class ConsumersTests(ConsumersFixture platform) : IClassFixture<Consumers
     private async Task<Dictionary<string, long>> CountsAsync()
     {
         var counts = new Dictionary<string, long>();
-        foreach (var table in new[] { "metrics.models", "metrics.model_facts", "metrics.snapshot_pages", "lineage.models", "lineage.edges", "search.documents" })
+        foreach (var table in new[] { "metrics.models", "metrics.model_facts", "metrics.snapshot_pages", "lineage.models", "lineage.edges",
+            "search.documents" })
         {
             counts[table] = await platform.Database.CountAsync(table);
         }

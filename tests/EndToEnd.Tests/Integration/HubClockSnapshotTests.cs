@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using HubPlatform.Contracts;
@@ -11,7 +12,8 @@ namespace HubPlatform.Tests.EndToEnd.Integration;
 /// the HeatMap's "last 52 weeks" are the Hub's last year.
 /// </summary>
 [Collection(ServersCollection.Name)]
-public class HubClockSnapshotTests(EmulatorFactory emulator, ConsumersFixture platform) : IClassFixture<EmulatorFactory>, IClassFixture<ConsumersFixture>
+public class HubClockSnapshotTests(EmulatorFactory emulator, ConsumersFixture platform) : IClassFixture<EmulatorFactory>,
+    IClassFixture<ConsumersFixture>
 {
     [Fact]
     public async Task A_snapshot_of_a_replayed_hub_carries_the_emulators_clock_and_its_HeatMap_shows_the_hubs_last_year()
@@ -31,7 +33,8 @@ public class HubClockSnapshotTests(EmulatorFactory emulator, ConsumersFixture pl
         Assert.NotEmpty(pages);
         Assert.All(pages, p => AssertNear(hubClock, p.ObservedAt));
         AssertNear(hubClock, crawl.GetProperty("snapshotAt").GetDateTimeOffset());
-        Assert.Equal((hubClock - DateTimeOffset.UtcNow).TotalSeconds, crawl.GetProperty("hubClockSkewSeconds").GetDouble(), TimeSpan.FromMinutes(1).TotalSeconds);
+        Assert.Equal((hubClock - DateTimeOffset.UtcNow).TotalSeconds, crawl.GetProperty("hubClockSkewSeconds").GetDouble(),
+            TimeSpan.FromMinutes(1).TotalSeconds);
         Assert.Contains("the Hub's clock", crawl.GetProperty("hubClockWarning").GetString(), StringComparison.OrdinalIgnoreCase);
 
         // The same events into metrics: the HeatMap's window ends on the Hub's day.
@@ -57,7 +60,7 @@ public class HubClockSnapshotTests(EmulatorFactory emulator, ConsumersFixture pl
         Assert.True(ranking.GetArrayLength() > 0, "no organization created a repo in the replayed hub's last 52 weeks");
         var top = ranking[0].GetProperty("name").GetString()!;
         var heatmap = await metrics.GetFromJsonAsync<JsonElement>($"/api/heatmap/organizations/{top}?weeks=52&snapshot={snapshot}");
-        Assert.Equal(hubClock.UtcDateTime.ToString("yyyy-MM-dd"), heatmap.GetProperty("to").GetString());
+        Assert.Equal(hubClock.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), heatmap.GetProperty("to").GetString());
         Assert.True(heatmap.GetProperty("total").GetInt64() > 0);
     }
 

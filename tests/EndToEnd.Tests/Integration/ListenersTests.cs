@@ -36,7 +36,8 @@ public class ListenersTests
         await using var broker = await PrivateRabbitMq.StartAsync(ownEpmd: true);
         var epmd = broker.EpmdPid ?? throw new Xunit.Sdk.XunitException("the node started no epmd of its own");
 
-        var listeners = Listeners.Of(pid => pid == epmd || Listeners.CommandLineAndEnvironment(pid).Contains($"hubtest{broker.Port}@localhost", StringComparison.Ordinal));
+        var listeners = Listeners.Of(pid => pid == epmd || Listeners.CommandLineAndEnvironment(pid)
+            .Contains($"hubtest{broker.Port}@localhost", StringComparison.Ordinal));
 
         Assert.Contains(listeners, l => l.Pid == epmd);
         Assert.Contains(listeners, l => l.Port == broker.Port + 20_000);

@@ -48,7 +48,8 @@ public sealed class PostgresOutageTests(EmulatorFactory emulator, ITestOutputHel
         rig.Hub.HoldOnPage = 4;
         var snapshot = await rig.RequestCrawlAsync();
         await Eventually.GetAsync(async () => Math.Min(await rig.Database.CountAsync($"metrics.model_facts WHERE snapshot_id = '{snapshot}'"),
-                Math.Min(await rig.Database.CountAsync($"lineage.snapshot_pages WHERE snapshot_id = '{snapshot}'"), await rig.Database.CountAsync("search.documents"))),
+                Math.Min(await rig.Database.CountAsync($"lineage.snapshot_pages WHERE snapshot_id = '{snapshot}'"),
+                await rig.Database.CountAsync("search.documents"))),
             n => n > 0, TimeSpan.FromMinutes(1), "the first pages stored by metrics, lineage and search");
         proxy.Cut();
         var cutAt = clock.Elapsed;
@@ -74,7 +75,8 @@ public sealed class PostgresOutageTests(EmulatorFactory emulator, ITestOutputHel
         output.WriteLine($"{clock.Elapsed}: Postgres reachable again; at most {longest} messages waited at once");
 
         var ingested = await Eventually.GetAsync(() => Json(metrics.CreateClient(), $"/api/snapshots/{snapshot}"),
-            s => s?.GetProperty("completedAt").ValueKind == JsonValueKind.String && s.Value.GetProperty("expectedPages").ValueKind == JsonValueKind.Number
+            s => s?.GetProperty("completedAt").ValueKind == JsonValueKind.String
+                && s.Value.GetProperty("expectedPages").ValueKind == JsonValueKind.Number
                  && s.Value.GetProperty("ingestedPages").GetInt32() == s.Value.GetProperty("expectedPages").GetInt32(),
             Patience, "metrics to store every page of the snapshot");
         output.WriteLine($"{clock.Elapsed}: metrics ingested the snapshot");
@@ -82,7 +84,8 @@ public sealed class PostgresOutageTests(EmulatorFactory emulator, ITestOutputHel
             n => n == CrawlerRig.ModelPages, Patience, "lineage to apply every page");
         await Eventually.GetAsync(() => rig.Database.CountAsync("search.documents WHERE repo_type = 'model'"),
             n => n == SampleData.SampleModels.Count, Patience, "search to hold every model");
-        await Eventually.GetAsync(async () => Waiting(await rig.Rabbit.QueuesAsync(rig.VirtualHost)), n => n == 0, TimeSpan.FromMinutes(1), "the redelivery queues to drain");
+        await Eventually.GetAsync(async () => Waiting(await rig.Rabbit.QueuesAsync(rig.VirtualHost)), n => n == 0, TimeSpan.FromMinutes(1),
+            "the redelivery queues to drain");
         output.WriteLine($"{clock.Elapsed}: lineage and search done, redelivery queues empty");
 
         // Nothing lost, nothing twice.

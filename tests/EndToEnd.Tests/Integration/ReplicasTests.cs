@@ -37,7 +37,7 @@ public sealed class ReplicasTests : IAsyncLifetime
             Add("lineage", pages => new ServiceHost<LineageDbContext>("lineage", _database, _vhost, configureServices: Count(pages)));
             Add("search", pages => new ServiceHost<SearchDbContext>("search", _database, _vhost, configureServices: Count(pages)));
         }
-        _bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(ServiceHost<MetricsDbContext>.MessagingFor(_vhost))));
+        _bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(TestServers.MessagingFor(_vhost))));
         await _bus.StartAsync();
     }
 
@@ -53,7 +53,8 @@ public sealed class ReplicasTests : IAsyncLifetime
         {
             await _bus.Publish(new ModelsObserved(snapshot, i + 1, now, pages[i]));
         }
-        await _bus.Publish(new SnapshotCompleted(snapshot, CrawlKind.Full, now, now, pages.Length, SampleData.SampleModels.Count, 0, 0, 0, pages.Length));
+        await _bus.Publish(new SnapshotCompleted(snapshot, CrawlKind.Full, now, now, pages.Length, SampleData.SampleModels.Count, 0, 0, 0,
+            pages.Length));
 
         var metrics = Client("metrics");
         await Eventually.GetAsync(() => Json(metrics, $"/api/snapshots/{snapshot}"),
@@ -63,8 +64,10 @@ public sealed class ReplicasTests : IAsyncLifetime
             l => l?.GetArrayLength() == 3 && l.Value.EnumerateArray().All(f =>
                 IndependentLineage.Descendants(Parents, f.GetProperty("baseModelId").GetString()!) == f.GetProperty("descendants").GetInt64()),
             Patience, "the lineage rollup to match an independent walk");
-        Assert.Equal(roots.OrderByDescending(r => IndependentLineage.Descendants(Parents, r)), leaderboard!.Value.EnumerateArray().Select(f => f.GetProperty("baseModelId").GetString()));
-        await Eventually.GetAsync(() => _database.CountAsync("search.documents"), n => n == SampleData.SampleModels.Count, Patience, "search documents");
+        Assert.Equal(roots.OrderByDescending(r => IndependentLineage.Descendants(Parents, r)),
+            leaderboard!.Value.EnumerateArray().Select(f => f.GetProperty("baseModelId").GetString()));
+        await Eventually.GetAsync(() => _database.CountAsync("search.documents"), n => n == SampleData.SampleModels.Count, Patience,
+            "search documents");
 
         // Each model stored exactly once, whichever replica took its page.
         Assert.Equal(SampleData.SampleModels.Count, await _database.CountAsync($"metrics.model_facts WHERE snapshot_id = '{snapshot}'"));
@@ -73,7 +76,8 @@ public sealed class ReplicasTests : IAsyncLifetime
         // keeps the shared response cache from answering for the other one).
         foreach (var service in new[] { "metrics", "lineage" })
         {
-            var url = service == "metrics" ? "/api/modelverse/organizations?k=5" : "/api/lineage/descendants/microsoft/phi-2?depth=20&limit=1000&sort=downloads";
+            var url = service == "metrics" ? "/api/modelverse/organizations?k=5"
+                : "/api/lineage/descendants/microsoft/phi-2?depth=20&limit=1000&sort=downloads";
             var answers = new List<string>();
             foreach (var (replica, i) in _replicas.Where(r => r.Service == service).Select((r, i) => (r, i)))
             {

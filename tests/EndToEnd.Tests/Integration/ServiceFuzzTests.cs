@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -117,11 +118,13 @@ public sealed class ServiceFuzzTests(ServiceFuzzTests.Services services, ITestOu
         await tcp.ConnectAsync(address.Host, address.Port);
         var stream = tcp.GetStream();
         var parts = target.Split("{}");
-        byte[] request = [.. Encoding.ASCII.GetBytes("GET " + parts[0]), .. hostile, .. Encoding.ASCII.GetBytes(parts[1] + $" HTTP/1.1\r\nHost: {address.Authority}\r\nX-Api-Key: {TestAdminKey.Value}\r\nConnection: close\r\n\r\n")];
+        byte[] request = [.. Encoding.ASCII.GetBytes("GET " + parts[0]), .. hostile,
+            .. Encoding.ASCII.GetBytes(
+                parts[1] + $" HTTP/1.1\r\nHost: {address.Authority}\r\nX-Api-Key: {TestAdminKey.Value}\r\nConnection: close\r\n\r\n")];
         await stream.WriteAsync(request);
         var answer = await new StreamReader(stream, Encoding.Latin1).ReadToEndAsync();
         // "HTTP/1.1 400 Bad Request"
-        return int.Parse(answer.Split(' ')[1]);
+        return int.Parse(answer.Split(' ')[1], CultureInfo.InvariantCulture);
     }
 
     private sealed record Parameter(string Name, string In, bool Typed, bool Required, string Example);
@@ -131,7 +134,8 @@ public sealed class ServiceFuzzTests(ServiceFuzzTests.Services services, ITestOu
         var document = await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         return document.GetProperty("paths").EnumerateObject()
             .Where(p => p.Value.TryGetProperty("get", out _))
-            .Select(p => (p.Name, (p.Value.GetProperty("get").TryGetProperty("parameters", out var ps) ? ps.EnumerateArray().ToArray() : []).Select(Describe).ToArray()))
+            .Select(p => (p.Name, (p.Value.GetProperty("get").TryGetProperty("parameters", out var ps) ? ps.EnumerateArray().ToArray() : [])
+                .Select(Describe).ToArray()))
             .ToList();
     }
 
@@ -197,7 +201,7 @@ public sealed class ServiceFuzzTests(ServiceFuzzTests.Services services, ITestOu
                 [Microsoft.Extensions.Hosting.AdminKey.Setting] = TestAdminKey.Value,
             }));
 
-            _bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(ServiceHost<MetricsDbContext>.MessagingFor(_vhost))));
+            _bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(TestServers.MessagingFor(_vhost))));
             await _bus.StartAsync();
             var observedAt = DateTimeOffset.UtcNow;
             var snapshot = Guid.CreateVersion7(observedAt);
@@ -207,14 +211,17 @@ public sealed class ServiceFuzzTests(ServiceFuzzTests.Services services, ITestOu
             {
                 await _bus.Publish(new ModelsObserved(snapshot, i + 1, observedAt, pages[i]));
             }
-            await _bus.Publish(new SnapshotCompleted(snapshot, CrawlKind.Full, observedAt, observedAt, pages.Count, pages.Sum(p => p.Length), 0, 0, 0, pages.Count));
+            await _bus.Publish(new SnapshotCompleted(snapshot, CrawlKind.Full, observedAt, observedAt, pages.Count, pages.Sum(p => p.Length), 0, 0, 0,
+                pages.Count));
 
             // Every text parameter must reach the queries it feeds: the data they read is there.
             await Eventually.GetAsync(() => Json(metrics, $"/api/snapshots/{snapshot}"),
                 s => s!.Value.GetProperty("ingestedModels").GetInt64() == SampleData.SampleModels.Count, Patience, "metrics to ingest the sample");
-            await Eventually.GetAsync(() => Json(lineage, "/api/lineage/leaderboard?k=1"), l => l!.Value.GetArrayLength() == 1, Patience, "the lineage rollup");
+            await Eventually.GetAsync(() => Json(lineage, "/api/lineage/leaderboard?k=1"), l => l!.Value.GetArrayLength() == 1, Patience,
+                "the lineage rollup");
             await Eventually.GetAsync(() => Json(search, "/api/search/status"),
-                s => s!.Value.GetProperty("models").GetInt64() == SampleData.SampleModels.Count && s.Value.GetProperty("embeddingBacklog").GetInt64() == 0
+                s => s!.Value.GetProperty("models").GetInt64() == SampleData.SampleModels.Count
+                    && s.Value.GetProperty("embeddingBacklog").GetInt64() == 0
                      && s.Value.GetProperty("indexedVectors").GetInt64() > 0,
                 Patience, "search to embed and index the sample");
         }

@@ -22,8 +22,10 @@ public class ApiReferenceTests(PlatformFixture platform)
         await platform.UntilAsync("/api/v1/lineage/microsoft/phi-2", _ => true, "lineage to know phi-2", Patience);
         await platform.UntilAsync("/api/v1/search/similar/microsoft/phi-2", _ => true, "phi-2 to be embedded", Patience);
         var crawls = await platform.UntilAsync("/api/v1/crawls",
-            c => c.EnumerateArray().Any(x => x.GetProperty("status").GetString() == "Completed" && x.GetProperty("kind").GetString() == "Full"), "a full crawl", Patience);
-        var snapshotId = crawls.EnumerateArray().First(x => x.GetProperty("status").GetString() == "Completed" && x.GetProperty("kind").GetString() == "Full")
+            c => c.EnumerateArray().Any(x => x.GetProperty("status").GetString() == "Completed" && x.GetProperty("kind").GetString() == "Full"),
+            "a full crawl", Patience);
+        var snapshotId = crawls.EnumerateArray().First(x => x.GetProperty("status").GetString() == "Completed"
+            && x.GetProperty("kind").GetString() == "Full")
             .GetProperty("snapshotId").GetString()!;
         await platform.UntilAsync("/api/v1/modelverse/organizations?metric=downloads&k=20",
             r => r.GetProperty("totalModels").GetInt64() == SampleData.SampleModels.Count, "metrics to hold the whole sample", Patience);
@@ -31,7 +33,8 @@ public class ApiReferenceTests(PlatformFixture platform)
         var document = await platform.Gateway.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var operations = document.GetProperty("paths").EnumerateObject()
             .Where(p => p.Value.TryGetProperty("get", out _) && !p.Name.StartsWith("/api/v1/admin/", StringComparison.Ordinal))
-            .Select(p => (Path: p.Name, Parameters: p.Value.GetProperty("get").TryGetProperty("parameters", out var ps) ? ps.EnumerateArray().ToArray() : []))
+            .Select(p => (Path: p.Name, Parameters: p.Value.GetProperty("get").TryGetProperty("parameters", out var ps)
+                ? ps.EnumerateArray().ToArray() : []))
             .ToList();
         Assert.True(operations.Count >= 30, $"only {operations.Count} GET operations in the public document");
 

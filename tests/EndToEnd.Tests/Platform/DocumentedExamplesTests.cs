@@ -33,7 +33,8 @@ public partial class DocumentedExamplesTests(PlatformFixture platform, ITestOutp
         {
             // Some answers need a moment (a 409 while a repo's vectors are computed); a real failure stays one.
             var giveUpAt = DateTime.UtcNow.AddSeconds(30);
-            var status = (await Eventually.GetAsync(() => SendAsync(example), s => s is { } code && (int)code is >= 200 and < 300 || DateTime.UtcNow > giveUpAt, Patience, example.Source))!.Value;
+            var status = (await Eventually.GetAsync(() => SendAsync(example),
+                s => s is { } code && (int)code is >= 200 and < 300 || DateTime.UtcNow > giveUpAt, Patience, example.Source))!.Value;
             output.WriteLine($"{(int)status} {example.Method} {example.Path}   ({example.Source})");
             if ((int)status is < 200 or >= 300)
             {
@@ -50,7 +51,8 @@ public partial class DocumentedExamplesTests(PlatformFixture platform, ITestOutp
         using var request = new HttpRequestMessage(example.Method, example.Path);
         if (example.Body is not null)
         {
-            request.Content = new StringContent(example.Body, Encoding.UTF8, example.Headers.GetValueOrDefault("Content-Type", "application/x-www-form-urlencoded"));
+            request.Content = new StringContent(example.Body, Encoding.UTF8,
+                example.Headers.GetValueOrDefault("Content-Type", "application/x-www-form-urlencoded"));
         }
         foreach (var (name, value) in example.Headers.Where(h => h.Key != "Content-Type"))
         {
@@ -72,7 +74,8 @@ public partial class DocumentedExamplesTests(PlatformFixture platform, ITestOutp
             var lines = File.ReadAllLines(file);
             for (var i = 0; i < lines.Length; i++)
             {
-                if (!lines[i].TrimStart().StartsWith("curl ", StringComparison.Ordinal) || !lines[i].Contains("localhost:5100", StringComparison.Ordinal))
+                if (!lines[i].TrimStart().StartsWith("curl ", StringComparison.Ordinal)
+                    || !lines[i].Contains("localhost:5100", StringComparison.Ordinal))
                 {
                     continue;
                 }
@@ -116,7 +119,8 @@ public partial class DocumentedExamplesTests(PlatformFixture platform, ITestOutp
     }
 
     /// <summary>The docs read the admin key from .hub/secrets.json with a shell expression; the platform here was given its key.</summary>
-    private static string AdminKey(string value) => value.Contains("$(", StringComparison.Ordinal) ? ShellExpression().Replace(value, PlatformFixture.AdminKey) : value;
+    private static string AdminKey(string value) => value.Contains("$(", StringComparison.Ordinal)
+        ? ShellExpression().Replace(value, PlatformFixture.AdminKey) : value;
 
     /// <summary>Shell words: single and double quotes group, <c>$( ... )</c> stays one word, <c>#</c> after a space ends the command.</summary>
     private static IEnumerable<string> Words(string command)

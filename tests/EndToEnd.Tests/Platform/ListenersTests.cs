@@ -25,7 +25,8 @@ public class ListenersTests(PlatformFixture platform)
             || Listeners.CommandLineAndEnvironment(pid).Contains(platform.DataDirectory, StringComparison.Ordinal));
 
         // Sanity: the servers and the Erlang distribution port are among them (ports from PlatformFixture).
-        foreach (var port in new[] { PlatformFixture.PostgresPort, PlatformFixture.RedisPort, PlatformFixture.RabbitMqPort, PlatformFixture.RabbitMqPort + 20_000 })
+        foreach (var port in new[] { PlatformFixture.PostgresPort, PlatformFixture.RedisPort, PlatformFixture.RabbitMqPort,
+            PlatformFixture.RabbitMqPort + 20_000 })
         {
             Assert.True(listeners.Any(l => l.Port == port), $"nothing on port {port} among {string.Join(", ", listeners)}");
         }
@@ -39,7 +40,8 @@ public class ListenersTests(PlatformFixture platform)
         var projects = ResourcePids(r => r is ProjectResource);
         Assert.Equal(["crawler", "gateway", "hub-emulator", "lineage", "metrics", "search"], projects.Keys.Order(StringComparer.Ordinal));
         // No developer exception pages: the launch profiles say Development, the AppHost overrides them.
-        Assert.All(projects, p => Assert.Contains("ASPNETCORE_ENVIRONMENT=Production ", Listeners.CommandLineAndEnvironment(p.Value), StringComparison.Ordinal));
+        Assert.All(projects, p => Assert.Contains("ASPNETCORE_ENVIRONMENT=Production ", Listeners.CommandLineAndEnvironment(p.Value),
+            StringComparison.Ordinal));
     }
 
     /// <summary>The process of each resource Aspire started (as its dashboard shows it).</summary>

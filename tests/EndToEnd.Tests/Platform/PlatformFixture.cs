@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting;
@@ -88,7 +89,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             }
             if (commandLine.Contains($"/{projectFolder}/bin/", StringComparison.Ordinal))
             {
-                System.Diagnostics.Process.GetProcessById(int.Parse(pid!)).Kill();
+                System.Diagnostics.Process.GetProcessById(int.Parse(pid!, CultureInfo.InvariantCulture)).Kill();
                 killed++;
             }
         }
@@ -104,8 +105,8 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// </summary>
     public async Task RestartPostgresAsync()
     {
-        var pid = int.Parse(File.ReadLines(Path.Combine(_dataDirectory, "postgres", "postmaster.pid")).First());
-        using (var signal = System.Diagnostics.Process.Start("kill", ["-INT", pid.ToString()]))
+        var pid = int.Parse(File.ReadLines(Path.Combine(_dataDirectory, "postgres", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        using (var signal = System.Diagnostics.Process.Start("kill", ["-INT", pid.ToString(CultureInfo.InvariantCulture)]))
         {
             await signal.WaitForExitAsync();
         }

@@ -60,7 +60,8 @@ public class PlatformTests(PlatformFixture platform)
                 .Count(c => ids.Contains(c.GetProperty("id").GetString()!) && c.GetProperty("readme").ValueKind == JsonValueKind.String)
             : models;
 
-        var cards = await Until("/api/v1/crawls/cards", c => c.GetProperty("repos").GetInt64() == models + SampleData.SampleDatasets.Count && c.GetProperty("backlog").GetInt64() == 0,
+        var cards = await Until("/api/v1/crawls/cards", c => c.GetProperty("repos").GetInt64() == models + SampleData.SampleDatasets.Count
+            && c.GetProperty("backlog").GetInt64() == 0,
             "the card backlog to empty");
         // The sample's datasets have no card in the emulator: every README the crawler read is a model's.
         Assert.Equal(withReadme, cards.GetProperty("withReadme").GetInt64());
@@ -73,7 +74,8 @@ public class PlatformTests(PlatformFixture platform)
         while (true)
         {
             status = await Until("/api/v1/search/status", s => s.GetProperty("embeddingBacklog").GetInt64() == 0
-                && s.GetProperty("cardCoverage").GetProperty("modelCardsEmbedded").GetInt64() == s.GetProperty("cardCoverage").GetProperty("modelsWithCard").GetInt64(),
+                && s.GetProperty("cardCoverage").GetProperty("modelCardsEmbedded").GetInt64() == s.GetProperty("cardCoverage")
+                    .GetProperty("modelsWithCard").GetInt64(),
                 "search to embed every card it holds");
             var cardsNow = status.GetProperty("cards").GetInt64();
             if (cardsNow == cardsBefore)
@@ -155,11 +157,13 @@ public class PlatformTests(PlatformFixture platform)
 
         // Every page published while metrics was dead waited in its queue: the whole sample arrives, once.
         var snapshot = await Until($"/api/v1/snapshots/{snapshotId}",
-            x => x.GetProperty("ingestedModels").GetInt64() == SampleData.SampleModels.Count && x.GetProperty("completedAt").ValueKind != JsonValueKind.Null,
+            x => x.GetProperty("ingestedModels").GetInt64() == SampleData.SampleModels.Count
+                && x.GetProperty("completedAt").ValueKind != JsonValueKind.Null,
             "metrics to ingest the snapshot taken while it was down");
         Assert.Equal(SampleData.SampleModels.Count, snapshot.GetProperty("models").GetInt64());
         // SnapshotIngested from metrics evicts the gateway's cached answer.
-        var phi = await Until("/api/v1/models/microsoft/phi-2", m => m.GetProperty("snapshotId").GetString() == snapshotId, "phi-2 in the new snapshot");
+        var phi = await Until("/api/v1/models/microsoft/phi-2", m => m.GetProperty("snapshotId").GetString() == snapshotId,
+            "phi-2 in the new snapshot");
         Assert.Equal(SampleData.SampleModels.Single(m => m.GetProperty("id").GetString() == "microsoft/phi-2").GetProperty("downloads").GetInt64(),
             phi.GetProperty("downloads").GetInt64());
     }

@@ -35,7 +35,8 @@ public class PublicApiFuzzTests(PlatformFixture platform)
         var document = await platform.Gateway.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var operations = document.GetProperty("paths").EnumerateObject()
             .Where(p => p.Value.TryGetProperty("get", out _))
-            .Select(p => (Path: p.Name, Parameters: p.Value.GetProperty("get").TryGetProperty("parameters", out var ps) ? ps.EnumerateArray().ToArray() : []))
+            .Select(p => (Path: p.Name, Parameters: p.Value.GetProperty("get").TryGetProperty("parameters", out var ps)
+                ? ps.EnumerateArray().ToArray() : []))
             .ToList();
         Assert.True(operations.Count >= 10, $"only {operations.Count} GET operations in the public document");
 
@@ -56,7 +57,8 @@ public class PublicApiFuzzTests(PlatformFixture platform)
                     if (parameter.GetProperty("in").GetString() == "path")
                     {
                         // Catch-all ids keep their slashes; anything else is one escaped segment.
-                        var segment = url.Contains("{**" + name + "}", StringComparison.Ordinal) || url.Contains("{" + name + "}", StringComparison.Ordinal)
+                        var segment = url.Contains("{**" + name + "}", StringComparison.Ordinal)
+                            || url.Contains("{" + name + "}", StringComparison.Ordinal)
                             ? Uri.EscapeDataString(value.Length == 0 ? "x" : value).Replace("%2F", "/") : value;
                         url = url.Replace("{**" + name + "}", segment).Replace("{" + name + "}", segment);
                     }
@@ -83,11 +85,13 @@ public class PublicApiFuzzTests(PlatformFixture platform)
                 if ((int)response.StatusCode >= 400 && body.Length > 0)
                 {
                     Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json",
-                        $"GET {url} answered {(int)response.StatusCode} as {response.Content.Headers.ContentType}: {body[..Math.Min(body.Length, 200)]}");
+                        $"GET {url} answered {(int)response.StatusCode} as {response.Content.Headers.ContentType}: "
+                        + body[..Math.Min(body.Length, 200)]);
                 }
                 if (encodedValue is not null && Refused(encodedValue))
                 {
-                    Assert.True(response.StatusCode == System.Net.HttpStatusCode.BadRequest, $"GET {url} answered {(int)response.StatusCode}, not 400");
+                    Assert.True(response.StatusCode == System.Net.HttpStatusCode.BadRequest,
+                        $"GET {url} answered {(int)response.StatusCode}, not 400");
                     if (body.Length > 0) // else Kestrel refused a NUL in the path first
                     {
                         Assert.Equal(encodedName, JsonDocument.Parse(body).RootElement.GetProperty("parameter").GetString());
@@ -102,7 +106,8 @@ public class PublicApiFuzzTests(PlatformFixture platform)
     public async Task Raw_bytes_in_the_request_line_never_get_a_5xx_from_the_gateway()
     {
         byte[][] hostile = [[0x00], [0xFF], [0xC3, 0x28], [0xED, 0xA0, 0x80], [0x01, 0x1F, 0x7F], [0xC3, 0xA9]];
-        string[] targets = ["/api/v1/models/microsoft/{}", "/api/v1/search?q={}", "/api/v1/lineage/{}", "/api/v1/organizations?search={}", "/openapi/v1.json?x={}", "/{}"];
+        string[] targets = ["/api/v1/models/microsoft/{}", "/api/v1/search?q={}", "/api/v1/lineage/{}", "/api/v1/organizations?search={}",
+            "/openapi/v1.json?x={}", "/{}"];
         foreach (var target in targets)
         {
             foreach (var bytes in hostile)

@@ -29,11 +29,13 @@ public class RecoveryTests(PlatformFixture platform)
         // No manual action: the crawl resumes from its checkpoint, consumers retry, the snapshot arrives whole.
         await Until($"/api/v1/crawls/{snapshotId}", c => c.GetProperty("status").GetString() == "Completed", "the crawl to finish after the restart");
         var snapshot = await Until($"/api/v1/snapshots/{snapshotId}",
-            s => s.GetProperty("ingestedModels").GetInt64() == SampleData.SampleModels.Count && s.GetProperty("completedAt").ValueKind != JsonValueKind.Null,
+            s => s.GetProperty("ingestedModels").GetInt64() == SampleData.SampleModels.Count
+                && s.GetProperty("completedAt").ValueKind != JsonValueKind.Null,
             "metrics to ingest the whole snapshot");
         Assert.Equal(SampleData.SampleModels.Count, snapshot.GetProperty("models").GetInt64());
         await Until("/api/v1/lineage/microsoft/phi-2?after-restart=1", _ => true, "lineage to answer after the restart");
-        await Until("/api/v1/search/status", s => s.GetProperty("documents").GetInt64() >= SampleData.SampleModels.Count, "search to answer after the restart");
+        await Until("/api/v1/search/status", s => s.GetProperty("documents").GetInt64() >= SampleData.SampleModels.Count,
+            "search to answer after the restart");
     }
 
     [Fact]
@@ -73,7 +75,8 @@ public class RecoveryTests(PlatformFixture platform)
                 Assert.False(message.Contains(secret, StringComparison.Ordinal), $"{category} logged a secret: {message}");
             }
         }
-        Assert.True(resources.Any(c => c.EndsWith(".metrics", StringComparison.Ordinal)), "no metrics output among: " + string.Join(", ", resources.Take(30)));
+        Assert.True(resources.Any(c => c.EndsWith(".metrics", StringComparison.Ordinal)),
+            "no metrics output among: " + string.Join(", ", resources.Take(30)));
         Assert.True(lines > 100, $"only {lines} log lines were read");
         foreach (var secret in secrets)
         {

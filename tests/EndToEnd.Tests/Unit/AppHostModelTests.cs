@@ -12,7 +12,8 @@ public sealed class AppHostModelTests
     {
         // Seen on a fresh clone: search took longer to start than the crawler's startup crawl took to run, its
         // queues were bound after the listing pages were published, and RabbitMQ dropped them: no documents.
-        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.HubPlatform_AppHost>(["--Infrastructure:Mode=external"]);
+        await using var builder =
+            await DistributedApplicationTestingBuilder.CreateAsync<Projects.HubPlatform_AppHost>(["--Infrastructure:Mode=external"]);
 
         var crawler = builder.Resources.Single(r => r.Name == "crawler");
         var waitsFor = crawler.Annotations.OfType<WaitAnnotation>()

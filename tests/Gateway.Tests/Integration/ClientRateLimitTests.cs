@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using HubPlatform.Gateway.Caching;
@@ -102,24 +103,27 @@ public sealed class ClientRateLimitTests : IAsyncLifetime
         }
         var over = (await SendAsync(gateway, client)).Response;
         Assert.Equal(429, over.StatusCode);
-        Assert.True(int.TryParse(over.Headers.RetryAfter, out var retryAfter) && retryAfter is > 0 and <= 60, $"Retry-After: {over.Headers.RetryAfter}");
+        Assert.True(int.TryParse(over.Headers.RetryAfter, out var retryAfter) && retryAfter is > 0 and <= 60,
+            $"Retry-After: {over.Headers.RetryAfter}");
         Assert.StartsWith("application/problem+json", over.ContentType);
         var problem = await JsonDocument.ParseAsync(over.Body);
         Assert.Equal("Too many requests", problem.RootElement.GetProperty("title").GetString());
         // Another client has its own budget here too.
         Assert.Equal(404, (await SendAsync(gateway, IPAddress.Parse($"{_v4}.32"))).Response.StatusCode);
         // The switch is logged once, not per request.
-        Assert.Single(logs.Lines, l => l.Category == typeof(RateBudgets).FullName && l.Message.Contains("Redis unreachable", StringComparison.Ordinal));
+        Assert.Single(logs.Lines, l => l.Category == typeof(RateBudgets).FullName
+            && l.Message.Contains("Redis unreachable", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Budgets_go_back_to_Redis_when_it_answers_again()
     {
-        var redisPort = int.Parse(TestServers.Redis.Split(':')[1]);
+        var redisPort = TestServers.RedisPort;
         await using var proxy = new TcpProxy("127.0.0.1", redisPort);
         var logs = new CapturedLogs();
         var database = Random.Shared.Next(16);
-        await using var gateway = Gateway(new() { ["ConnectionStrings:cache"] = $"127.0.0.1:{proxy.Port},connectTimeout=500,defaultDatabase={database}" }, logs);
+        await using var gateway = Gateway(
+            new() { ["ConnectionStrings:cache"] = $"127.0.0.1:{proxy.Port},connectTimeout=500,defaultDatabase={database}" }, logs);
         await FreshMinuteAsync();
         var client = IPAddress.Parse($"{_v4}.41");
         Assert.Equal(404, (await SendAsync(gateway, client)).Response.StatusCode);
@@ -198,7 +202,7 @@ public sealed class ClientRateLimitTests : IAsyncLifetime
         var all = new Dictionary<string, string?>
         {
             ["Gateway:AdminApiKey"] = "the-key",
-            ["Gateway:RateLimit:AnonymousPerMinute"] = Budget.ToString(),
+            ["Gateway:RateLimit:AnonymousPerMinute"] = Budget.ToString(CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in settings ?? [])
         {

@@ -34,8 +34,9 @@ public sealed class DeadLetterReplayTests : IAsyncLifetime
         await _rabbit.CreateVirtualHostAsync(_vhost);
         _metrics = new ServiceHost<MetricsDbContext>("metrics", _database, _vhost);
         _ = _metrics.CreateClient();
-        _gateway = new ServiceHost<RedisOutputCacheStore>("gateway", _database, _vhost, new Dictionary<string, string?> { ["Gateway:AdminApiKey"] = Key });
-        _bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(ServiceHost<MetricsDbContext>.MessagingFor(_vhost))));
+        _gateway = new ServiceHost<RedisOutputCacheStore>("gateway", _database, _vhost,
+            new Dictionary<string, string?> { ["Gateway:AdminApiKey"] = Key });
+        _bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(TestServers.MessagingFor(_vhost))));
         await _bus.StartAsync();
     }
 
@@ -60,10 +61,12 @@ public sealed class DeadLetterReplayTests : IAsyncLifetime
         Assert.Equal(1, summary.GetProperty("messages").GetInt32());
         Assert.Contains("permission denied", summary.GetProperty("sample")[0].GetProperty("reason").GetString());
         Assert.Contains("ModelsObserved", summary.GetProperty("sample")[0].GetProperty("messageType").GetString());
-        Assert.Equal(1, (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/admin/dead-letters/{Queue}")).GetProperty("messages").GetInt32()); // peeking took nothing
+        Assert.Equal(1, (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/admin/dead-letters/{Queue}")).GetProperty("messages")
+            .GetInt32()); // peeking took nothing
 
         // Without the key the route is closed; a bad queue name is a 400.
-        Assert.Equal(HttpStatusCode.Unauthorized, (await _gateway.CreateClient().PostAsync($"/api/v1/admin/dead-letters/{Queue}/replay", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _gateway.CreateClient().PostAsync($"/api/v1/admin/dead-letters/{Queue}/replay", null))
+            .StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync("/api/v1/admin/dead-letters/Metrics;DROP/replay", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync("/api/v1/admin/dead-letters/no-such-queue/replay", null)).StatusCode);
 
@@ -73,7 +76,8 @@ public sealed class DeadLetterReplayTests : IAsyncLifetime
         var replayed = await replay.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(1, replayed.GetProperty("replayed").GetInt32());
         Assert.Equal(0, replayed.GetProperty("remaining").GetInt32());
-        await Eventually.GetAsync(() => _database.CountAsync("metrics.models"), n => n == first.Length + second.Length, Patience, "the replayed page");
+        await Eventually.GetAsync(() => _database.CountAsync("metrics.models"), n => n == first.Length + second.Length, Patience,
+            "the replayed page");
         // The management API's numbers lag a few seconds behind the broker.
         await Eventually.GetAsync(() => _rabbit.MessagesAsync(_vhost, Queue + "_error"), n => n == 0, Patience, "the error queue to be empty");
 

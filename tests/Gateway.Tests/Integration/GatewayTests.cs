@@ -95,7 +95,7 @@ public sealed class GatewayTests : IAsyncLifetime
     {
         // Connected, then silent: Redis calls time out (RedisTimeoutException is a TimeoutException, not a
         // RedisException), which the store once did not catch: its "output cache miss" warning is the proof it did.
-        await using var proxy = new TcpProxy("127.0.0.1", int.Parse(TestServers.Redis.Split(':')[1]));
+        await using var proxy = new TcpProxy("127.0.0.1", TestServers.RedisPort);
         var logs = new CapturedLogs();
         await using var gateway = new ServiceHost<RedisOutputCacheStore>("gateway", _database, _vhost, new Dictionary<string, string?>
         {
@@ -115,7 +115,8 @@ public sealed class GatewayTests : IAsyncLifetime
         proxy.Resume();
         // The first answer above came from the replica's memory (TwoLevelOutputCacheStore); the other two met the
         // stalled Redis and went on without it.
-        Assert.Contains(logs.Lines, l => l.Category == typeof(RedisOutputCacheStore).FullName && l.Message.Contains("output cache miss", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.Category == typeof(RedisOutputCacheStore).FullName
+            && l.Message.Contains("output cache miss", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -95,7 +95,8 @@ public class RepoFileApiTests(EmulatorFactory emulator) : IClassFixture<Emulator
     public async Task A_repo_at_a_revision_is_the_repo(string revision)
     {
         var http = emulator.CreateClient();
-        var info = JsonDocument.Parse(await http.GetStringAsync($"/api/models/microsoft/phi-2/revision/{revision}?expand=sha&expand=downloads")).RootElement;
+        var info = JsonDocument.Parse(await http.GetStringAsync($"/api/models/microsoft/phi-2/revision/{revision}?expand=sha&expand=downloads"))
+            .RootElement;
         Assert.Equal(("microsoft/phi-2", Phi2Sha, Phi2.GetProperty("downloads").GetInt64()),
             (info.GetProperty("id").GetString(), info.GetProperty("sha").GetString(), info.GetProperty("downloads").GetInt64()));
         using var unknown = await http.GetAsync("/api/models/microsoft/phi-2/revision/v9");

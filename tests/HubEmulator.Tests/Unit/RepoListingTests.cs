@@ -76,9 +76,11 @@ public class RepoListingTests(EmulatorFactory emulator) : IClassFixture<Emulator
     [Fact]
     public async Task Expanding_base_models_names_the_relation_and_the_parents()
     {
-        var raw = SampleData.SampleModels.First(m => m.GetProperty("tags").EnumerateArray().Any(t => t.GetString()!.StartsWith("base_model:finetune:")));
+        var raw = SampleData.SampleModels.First(m => m.GetProperty("tags").EnumerateArray()
+            .Any(t => t.GetString()!.StartsWith("base_model:finetune:", StringComparison.Ordinal)));
         var id = raw.GetProperty("id").GetString()!;
-        var parent = raw.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!).First(t => t.StartsWith("base_model:finetune:"))["base_model:finetune:".Length..];
+        var parent = raw.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!)
+            .First(t => t.StartsWith("base_model:finetune:", StringComparison.Ordinal))["base_model:finetune:".Length..];
 
         var model = await GetJson($"/api/models/{id}?expand[]=baseModels");
 

@@ -39,7 +39,7 @@ public class SyntheticHubApiTests(SyntheticEmulatorFactory emulator) : IClassFix
     {
         var top = (await _http.GetFromJsonAsync<JsonElement>("/api/models?limit=1000")).EnumerateArray()
             .SelectMany(m => m.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!))
-            .First(t => t.StartsWith("base_model:finetune:"))["base_model:finetune:".Length..];
+            .First(t => t.StartsWith("base_model:finetune:", StringComparison.Ordinal))["base_model:finetune:".Length..];
         var children = await _http.GetFromJsonAsync<JsonElement>($"/api/models?filter=base_model:finetune:{top}&expand[]=baseModels&limit=50");
         Assert.True(children.GetArrayLength() > 0);
         foreach (var child in children.EnumerateArray())

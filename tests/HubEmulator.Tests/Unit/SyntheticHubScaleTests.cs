@@ -7,7 +7,8 @@ namespace HubPlatform.Tests.HubEmulator.Unit;
 public class SyntheticHubScaleTests
 {
     private static EmulatedHub Hub(int models, int seed, EmulatorClock? clock = null) =>
-        SyntheticHub.Create(new EmulatorOptions { SyntheticModels = models, Seed = seed }, clock ?? new EmulatorClock(EmulatorOptions.SyntheticStart));
+        SyntheticHub.Create(new EmulatorOptions { SyntheticModels = models, Seed = seed },
+            clock ?? new EmulatorClock(EmulatorOptions.SyntheticStart));
 
     private static string[] Everything(EmulatedHub hub) =>
         RepoTypes.All.SelectMany(t => hub.Repos(t).Ordered("_id", false).Select(i => hub.Repos(t).Json(i).ToJsonString())).ToArray();

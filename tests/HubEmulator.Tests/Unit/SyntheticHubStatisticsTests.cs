@@ -89,7 +89,8 @@ public class SyntheticHubStatisticsTests(MidSizeHub hub) : IClassFixture<MidSize
     public void Prepared_tag_filters_agree_with_the_tags_themselves()
     {
         var parents = _existing.Where(i => _models.Traits(i).Kind >= ModelKind.Finetune).Take(20).SelectMany(_models.Parents).Distinct().Take(5);
-        var tags = parents.SelectMany(p => (string[])[$"base_model:{_models.Id(p)}", $"base_model:finetune:{_models.Id(p)}", $"base_model:quantized:{_models.Id(p)}"])
+        var tags = parents.SelectMany(p => (string[])[$"base_model:{_models.Id(p)}", $"base_model:finetune:{_models.Id(p)}",
+            $"base_model:quantized:{_models.Id(p)}"])
             .Concat(["text-generation", "gguf", "mergekit", "license:mit"]);
         foreach (var tag in tags)
         {
@@ -133,7 +134,8 @@ public class SyntheticHubStatisticsTests(MidSizeHub hub) : IClassFixture<MidSize
         var names = Enumerable.Range(0, authors.Count).Select(authors.Name).ToArray();
         Assert.Equal(names.Length, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
         Assert.Contains("meta-llama", names);
-        Assert.Contains(Enumerable.Range(0, authors.Count), a => authors.Kind(a) == AuthorKind.University && authors.FullName(a).StartsWith("University of "));
+        Assert.Contains(Enumerable.Range(0, authors.Count), a => authors.Kind(a) == AuthorKind.University
+            && authors.FullName(a).StartsWith("University of ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -181,10 +183,11 @@ public class SyntheticHubStatisticsTests(MidSizeHub hub) : IClassFixture<MidSize
         var tags = datasets.Ordered("_id", false).Select(i => datasets.Tags(i).ToArray()).ToArray();
         foreach (var prefix in (string[])["task_categories:", "modality:", "size_categories:", "license:", "language:"])
         {
-            Assert.All(tags, t => Assert.Contains(t, tag => tag.StartsWith(prefix)));
+            Assert.All(tags, t => Assert.Contains(t, tag => tag.StartsWith(prefix, StringComparison.Ordinal)));
         }
         var all = tags.SelectMany(t => t).ToHashSet();
-        Assert.Superset(new HashSet<string> { "finance", "medical", "robotics", "science", "modality:image", "modality:audio", "size_categories:n<1K", "size_categories:1M<n<10M" }, all);
+        Assert.Superset(new HashSet<string> { "finance", "medical", "robotics", "science", "modality:image", "modality:audio", "size_categories:n<1K",
+            "size_categories:1M<n<10M" }, all);
     }
 
     [Fact]

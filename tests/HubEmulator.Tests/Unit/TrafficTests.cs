@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -91,7 +92,8 @@ public class TrafficTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
             .UseSetting("Emulator:RateLimit:Enabled", "true")
             .UseSetting("Emulator:RateLimit:Tokens:hf_pro_token", "Pro"));
         var http = limited.CreateClient();
-        foreach (var (path, bucket, quota) in new[] { ("/api/models/microsoft/phi-2", "api", api), ("/microsoft/phi-2/resolve/main/README.md", "resolvers", resolvers), ("/microsoft/phi-2/raw/main/README.md", "pages", pages) })
+        foreach (var (path, bucket, quota) in new[] { ("/api/models/microsoft/phi-2", "api", api),
+            ("/microsoft/phi-2/resolve/main/README.md", "resolvers", resolvers), ("/microsoft/phi-2/raw/main/README.md", "pages", pages) })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
             if (token is not null)
@@ -119,7 +121,8 @@ public class TrafficTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         using var faulty = emulator.WithWebHostBuilder(_ => { });
         var http = faulty.CreateClient();
 
-        (await http.PostAsJsonAsync("/admin/faults", new { errorEveryNth = 3, truncateEveryNth = 4, malformedEveryNth = 5, dropEveryNth = 7 })).EnsureSuccessStatusCode();
+        (await http.PostAsJsonAsync("/admin/faults", new { errorEveryNth = 3, truncateEveryNth = 4, malformedEveryNth = 5, dropEveryNth = 7 }))
+            .EnsureSuccessStatusCode();
         var statuses = new List<string>();
         for (var i = 1; i <= 7; i++)
         {
@@ -201,7 +204,7 @@ public class TrafficTests(EmulatorFactory emulator) : IClassFixture<EmulatorFact
         {
             if (!response.IsSuccessStatusCode)
             {
-                return ((int)response.StatusCode).ToString();
+                return ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
             }
             var body = await response.Content.ReadAsStringAsync();
             try

@@ -28,7 +28,7 @@ public sealed class LineageFixture : IAsyncLifetime
         await Rabbit.CreateVirtualHostAsync(VirtualHost);
         Lineage = new ServiceHost<LineageDbContext>("lineage", Database, VirtualHost);
         Client = Lineage.CreateClient();
-        Bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(ServiceHost<LineageDbContext>.MessagingFor(VirtualHost))));
+        Bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(TestServers.MessagingFor(VirtualHost))));
         await Bus.StartAsync();
     }
 

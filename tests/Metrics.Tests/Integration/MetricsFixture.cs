@@ -45,7 +45,7 @@ public sealed class MetricsFixture : IAsyncLifetime
         Metrics = new ServiceHost<MetricsDbContext>("metrics", Database, VirtualHost,
             new Dictionary<string, string?> { [Microsoft.Extensions.Hosting.AdminKey.Setting] = TestAdminKey.Value });
         _ = Metrics.CreateClient();
-        Bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(ServiceHost<MetricsDbContext>.MessagingFor(VirtualHost))));
+        Bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(TestServers.MessagingFor(VirtualHost))));
         await Bus.StartAsync();
 
         SecondModels = FirstModels.Where((_, i) => i % 10 != 0)

@@ -33,7 +33,7 @@ public sealed class MetricsRetentionTests : IAsyncLifetime
         _metrics = new ServiceHost<MetricsDbContext>("metrics", _database, _virtualHost,
             new Dictionary<string, string?> { ["Metrics:Retention:FullSnapshots"] = "2" });
         _ = _metrics.CreateClient();
-        _bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(ServiceHost<MetricsDbContext>.MessagingFor(_virtualHost))));
+        _bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(TestServers.MessagingFor(_virtualHost))));
         await _bus.StartAsync();
     }
 

@@ -36,7 +36,7 @@ public sealed class SearchFixture : IAsyncLifetime
         await Rabbit.CreateVirtualHostAsync(VirtualHost);
         Search = Host(SearchHost.Settings);
         _ = Search.CreateClient();
-        Bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(ServiceHost<SearchDbContext>.MessagingFor(VirtualHost))));
+        Bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(TestServers.MessagingFor(VirtualHost))));
         await Bus.StartAsync();
 
         var page = 0;

@@ -18,16 +18,21 @@ public sealed class Authors
         ("stanford-crfm", AuthorKind.University), ("ibm-granite", AuthorKind.Company), ("black-forest-labs", AuthorKind.Company),
     ];
 
-    private static readonly string[] CompanyStems = ["Nexa", "Lumen", "Aether", "Quanta", "Vector", "Cobalt", "Helix", "Orbit", "Sable", "Tensor", "Nova", "Polar", "Kite", "Zephyr", "Ember", "Atlas", "Vireo", "Solace", "Arcadia", "Mosaic"];
+    private static readonly string[] CompanyStems = ["Nexa", "Lumen", "Aether", "Quanta", "Vector", "Cobalt", "Helix", "Orbit", "Sable", "Tensor",
+        "Nova", "Polar", "Kite", "Zephyr", "Ember", "Atlas", "Vireo", "Solace", "Arcadia", "Mosaic"];
     private static readonly string[] CompanySuffixes = ["AI", "Labs", "Systems", "Analytics", "Robotics", "ML", "Intelligence", "Tech"];
-    private static readonly string[] Places = ["tartu", "lisbon", "kyoto", "nairobi", "zurich", "delhi", "montreal", "helsinki", "seoul", "lagos", "austin", "bologna", "edinburgh", "tsinghua", "cairo", "sao-paulo", "krakow", "leiden", "osaka", "bogota"];
+    private static readonly string[] Places = ["tartu", "lisbon", "kyoto", "nairobi", "zurich", "delhi", "montreal", "helsinki", "seoul", "lagos",
+        "austin", "bologna", "edinburgh", "tsinghua", "cairo", "sao-paulo", "krakow", "leiden", "osaka", "bogota"];
     private static readonly string[] UniversityGroups = ["nlp", "ml-group", "vision-lab", "speech", "ai-lab", "clinical-nlp"];
     private static readonly string[] InstituteStems = ["institute-for-ai", "research-center", "ai-institute", "computing-institute"];
     private static readonly string[] NonProfitStems = ["open", "free", "common", "public"];
     private static readonly string[] NonProfitSuffixes = ["ai-foundation", "ml-collective", "science-initiative", "data-trust"];
-    private static readonly string[] CommunityStems = ["swahili-nlp", "gguf-makers", "merge-crew", "indic-llm", "arabic-nlp", "roleplay-hub", "local-llm", "bio-ml", "turkish-nlp", "open-speech"];
-    private static readonly string[] FirstNames = ["maria", "wei", "ahmed", "olga", "john", "priya", "kenji", "fatima", "lucas", "aisha", "tom", "mei", "ivan", "sara", "diego", "nina", "omar", "yuki", "emma", "raj"];
-    private static readonly string[] LastNames = ["kim", "smith", "chen", "garcia", "novak", "okafor", "sato", "muller", "rossi", "singh", "khan", "silva", "ivanova", "lee", "nguyen"];
+    private static readonly string[] CommunityStems = ["swahili-nlp", "gguf-makers", "merge-crew", "indic-llm", "arabic-nlp", "roleplay-hub",
+        "local-llm", "bio-ml", "turkish-nlp", "open-speech"];
+    private static readonly string[] FirstNames = ["maria", "wei", "ahmed", "olga", "john", "priya", "kenji", "fatima", "lucas", "aisha", "tom",
+        "mei", "ivan", "sara", "diego", "nina", "omar", "yuki", "emma", "raj"];
+    private static readonly string[] LastNames = ["kim", "smith", "chen", "garcia", "novak", "okafor", "sato", "muller", "rossi", "singh", "khan",
+        "silva", "ivanova", "lee", "nguyen"];
 
     /// <summary>Shares of kinds among accounts that are not well known.</summary>
     private static readonly double[] KindShares = [0.84, 0.05, 0.03, 0.02, 0.015, 0.045];

@@ -43,7 +43,9 @@ public static class DatasetVocabulary
 
     public static readonly string[] Languages = ["en", "en", "en", "zh", "fr", "de", "es", "ja", "ar", "sw", "hi", "ko", "ru", "tr"];
 
-    public static readonly string[] BenchmarkStems = ["MMLU", "GSM", "HellaSwag", "ARC", "TruthfulQA", "HumanEval", "MATH", "GPQA", "BBH", "IFEval", "MedQA", "FinQA", "LegalBench", "SciQ", "RoboArena", "MMMU"];
+    public static readonly string[] BenchmarkStems = ["MMLU", "GSM", "HellaSwag", "ARC", "TruthfulQA", "HumanEval", "MATH", "GPQA", "BBH", "IFEval",
+        "MedQA", "FinQA", "LegalBench", "SciQ", "RoboArena", "MMMU"];
 
-    public static readonly string[] Words = ["corpus", "instructions", "qa", "pairs", "dialogues", "reviews", "captions", "recordings", "episodes", "tables", "preferences", "synthetic", "cleaned", "dedup"];
+    public static readonly string[] Words = ["corpus", "instructions", "qa", "pairs", "dialogues", "reviews", "captions", "recordings", "episodes",
+        "tables", "preferences", "synthetic", "cleaned", "dedup"];
 }

@@ -78,7 +78,8 @@ public static partial class ModelSizes
             throw new InvalidOperationException($"No parameter count for {family.Stem} {size}.");
         }
         // "7b1" is 7.1B (bloom-7b1).
-        var digits = match.Groups[3].Value.Length > 0 && !match.Groups[1].Value.Contains('.') ? $"{match.Groups[1].Value}.{match.Groups[3].Value}" : match.Groups[1].Value;
+        var digits = match.Groups[3].Value.Length > 0 && !match.Groups[1].Value.Contains('.') ? $"{match.Groups[1].Value}.{match.Groups[3].Value}"
+            : match.Groups[1].Value;
         var unit = char.ToLowerInvariant(match.Groups[2].Value[0]) == 'b' ? 1e9 : 1e6;
         return double.Parse(digits, CultureInfo.InvariantCulture) * unit;
     }

@@ -56,10 +56,13 @@ public static class ModelVocabulary
         _ => "transformers",
     };
 
-    public static readonly string[] FinetuneWords = ["Instruct", "chat", "sft", "dpo", "medical", "legal", "finance", "code", "math", "roleplay", "ja", "de", "tr", "ko", "uncensored", "orpo", "reasoning"];
+    public static readonly string[] FinetuneWords = ["Instruct", "chat", "sft", "dpo", "medical", "legal", "finance", "code", "math", "roleplay",
+        "ja", "de", "tr", "ko", "uncensored", "orpo", "reasoning"];
     public static readonly string[] AdapterWords = ["lora", "qlora", "adapter", "lora-r16"];
     public static readonly string[] QuantizedWords = ["GGUF", "AWQ", "GPTQ", "4bit", "8bit", "Q4_K_M-GGUF", "exl2"];
     public static readonly string[] MergeWords = ["slerp", "ties", "dare-ties", "passthrough", "merge"];
-    public static readonly string[] StandaloneWords = ["imdb", "sentiment", "ner", "LunarLander-v2", "squad", "cifar10", "emotion", "spam", "toxic", "pets", "finetuned", "test", "demo", "tiny"];
-    public static readonly string[] StandaloneArchitectures = ["distilbert", "bert-base", "roberta", "ppo", "dqn", "vit", "resnet50", "t5-small", "gpt2", "xlm-roberta", "deberta-v3", "convnext", "my-model"];
+    public static readonly string[] StandaloneWords = ["imdb", "sentiment", "ner", "LunarLander-v2", "squad", "cifar10", "emotion", "spam", "toxic",
+        "pets", "finetuned", "test", "demo", "tiny"];
+    public static readonly string[] StandaloneArchitectures = ["distilbert", "bert-base", "roberta", "ppo", "dqn", "vit", "resnet50", "t5-small",
+        "gpt2", "xlm-roberta", "deberta-v3", "convnext", "my-model"];
 }

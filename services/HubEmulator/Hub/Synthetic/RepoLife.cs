@@ -7,17 +7,17 @@ namespace HubPlatform.HubEmulator.Hub.Synthetic;
 /// </summary>
 public struct RepoLife
 {
-    public int Created;
-    public int Renamed;
-    public int Deleted;
-    public int Author;
-    public int NewAuthor;
+    public int Created { get; set; }
+    public int Renamed { get; set; }
+    public int Deleted { get; set; }
+    public int Author { get; set; }
+    public int NewAuthor { get; set; }
 
     /// <summary>Downloads over 30 days at the repo's peak; 0 for the majority nobody downloads.</summary>
-    public float PeakDownloads;
+    public float PeakDownloads { get; set; }
 
     /// <summary>Days for downloads to halve after release; 0 for repos whose downloads persist.</summary>
-    public float HalfLifeDays;
+    public float HalfLifeDays { get; set; }
 
-    public int Likes;
+    public int Likes { get; set; }
 }

@@ -15,7 +15,8 @@ public static class SyntheticHub
         var datasetTimeline = new Timeline(options.SyntheticDatasets ?? models / 4, clock.Now);
         var datasets = new SyntheticDatasets(options.Seed, datasetTimeline, authors, clock);
         var syntheticModels = new SyntheticModels(options.Seed, modelTimeline, authors, clock, datasets, datasetTimeline);
-        var spaces = new SyntheticSpaces(options.Seed, new Timeline(options.SyntheticSpaces ?? models / 2, clock.Now), authors, clock, syntheticModels, modelTimeline);
+        var spaces = new SyntheticSpaces(options.Seed, new Timeline(options.SyntheticSpaces ?? models / 2, clock.Now), authors, clock,
+            syntheticModels, modelTimeline);
         return new EmulatedHub(
             new Dictionary<RepoType, RepoCollection>
             {

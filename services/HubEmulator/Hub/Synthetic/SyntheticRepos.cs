@@ -28,7 +28,8 @@ public abstract class SyntheticRepos : RepoCollection
     /// <summary>Repos this type draws from when it makes a repo (datasets for models, models for spaces).</summary>
     private readonly SyntheticRepos? _drawsFrom;
 
-    protected SyntheticRepos(RepoType type, int seed, Timeline timeline, Authors authors, EmulatorClock clock, SyntheticRepos? drawsFrom = null) : base(type)
+    protected SyntheticRepos(RepoType type, int seed, Timeline timeline, Authors authors, EmulatorClock clock, SyntheticRepos? drawsFrom = null)
+        : base(type)
     {
         _drawsFrom = drawsFrom;
         Seed = seed;

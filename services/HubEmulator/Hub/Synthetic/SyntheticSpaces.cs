@@ -60,7 +60,9 @@ public sealed class SyntheticSpaces : SyntheticRepos
     protected override string Name(int index)
     {
         var random = Random(index, 5);
-        var topic = _uses[index] is [var model, ..] ? ModelVocabulary.Families[_models.Traits(_models.Traits(model).Root is >= 0 and var root ? root : model).Word].Stem : random.Pick(Words);
+        var topic = _uses[index] is [var model, ..]
+            ? ModelVocabulary.Families[_models.Traits(_models.Traits(model).Root is >= 0 and var root ? root : model).Word].Stem
+            : random.Pick(Words);
         return $"{topic}-{random.Pick(Words)}-{Suffix(index)}";
     }
 

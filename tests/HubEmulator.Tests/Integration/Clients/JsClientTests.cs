@@ -25,13 +25,16 @@ public class JsClientTests
         var endpoint = emulator.ClientOptions.BaseAddress.ToString();
         await Npm("ci --no-audit --no-fund");
 
-        var answer = JsonDocument.Parse(await Run("node", "check.mjs", ("HF_ENDPOINT", endpoint), ("REPO", "microsoft/phi-2"), ("HF_TOKEN", "hf_js_client_test"))).RootElement;
+        var answer = JsonDocument.Parse(await Run("node", "check.mjs", ("HF_ENDPOINT", endpoint), ("REPO", "microsoft/phi-2"),
+            ("HF_TOKEN", "hf_js_client_test"))).RootElement;
 
         var sample = SampleData.SampleModels.Single(m => m.GetProperty("id").GetString() == "microsoft/phi-2");
         using var http = new HttpClient { BaseAddress = emulator.ClientOptions.BaseAddress };
         var readme = await http.GetStringAsync("/microsoft/phi-2/raw/main/README.md");
-        Assert.Equal(("microsoft/phi-2", sample.GetProperty("_id").GetString(), sample.GetProperty("sha").GetString(), sample.GetProperty("downloads").GetInt64()),
-            (answer.GetProperty("name").GetString(), answer.GetProperty("id").GetString(), answer.GetProperty("sha").GetString(), answer.GetProperty("downloads").GetInt64()));
+        Assert.Equal(("microsoft/phi-2", sample.GetProperty("_id").GetString(), sample.GetProperty("sha").GetString(),
+            sample.GetProperty("downloads").GetInt64()),
+            (answer.GetProperty("name").GetString(), answer.GetProperty("id").GetString(), answer.GetProperty("sha").GetString(),
+            answer.GetProperty("downloads").GetInt64()));
         Assert.Equal(sample.GetProperty("pipeline_tag").GetString(), answer.GetProperty("task").GetString());
         Assert.Equal(readme, answer.GetProperty("readme").GetString());
         Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(readme), answer.GetProperty("readmeSize").GetInt64());

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using HubPlatform.Tests.Support;
@@ -79,8 +80,10 @@ public class PythonClientRequestsTests(EmulatorFactory emulator) : IClassFixture
             Assert.Equal(HttpStatusCode.OK, head.StatusCode);
             Assert.Equal(asked == canonical ? 0 : 1, hops);
             var commit = head.Headers.TryGetValues("X-Repo-Commit", out var commits) ? commits.Single() : null;
-            var etag = (head.Headers.TryGetValues("X-Linked-Etag", out var linked) ? linked.Single() : head.Headers.ETag?.ToString())?.Replace("W/", "").Trim('"');
-            var size = head.Headers.TryGetValues("X-Linked-Size", out var linkedSize) ? long.Parse(linkedSize.Single()) : head.Content.Headers.ContentLength;
+            var etag = (head.Headers.TryGetValues("X-Linked-Etag", out var linked) ? linked.Single() : head.Headers.ETag?.ToString())?.Replace("W/",
+                "").Trim('"');
+            var size = head.Headers.TryGetValues("X-Linked-Size", out var linkedSize) ? long.Parse(linkedSize.Single(), CultureInfo.InvariantCulture)
+                : head.Content.Headers.ContentLength;
             var sample = SampleData.SampleModels.Single(m => m.GetProperty("id").GetString() == canonical);
             Assert.Equal(sample.GetProperty("sha").GetString(), commit);
             Assert.Matches("^[0-9a-f]{40}$", etag);
