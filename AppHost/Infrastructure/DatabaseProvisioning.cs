@@ -15,11 +15,16 @@ public static class DatabaseProvisioning
 
     public static string RoleOf(string service) => $"hub_{service}";
 
-    public static Task ProvisionAsync(string adminConnectionString, string database, Func<string, string> passwordFor, CancellationToken cancellationToken) =>
+    public static Task ProvisionAsync(
+        string adminConnectionString, string database, Func<string, string> passwordFor, CancellationToken cancellationToken) =>
         ProvisionAsync(adminConnectionString, database, HubInfrastructure.SchemaOwners, passwordFor, cancellationToken);
 
     public static async Task ProvisionAsync(
-        string adminConnectionString, string database, IReadOnlyList<string> services, Func<string, string> passwordFor, CancellationToken cancellationToken)
+        string adminConnectionString,
+        string database,
+        IReadOnlyList<string> services,
+        Func<string, string> passwordFor,
+        CancellationToken cancellationToken)
     {
         var admin = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = "postgres", Pooling = false };
         await using (var server = new NpgsqlConnection(admin.ConnectionString))
@@ -76,7 +81,9 @@ public static class DatabaseProvisioning
 /// exist, so services that <c>WaitFor</c> it can migrate straight away.
 /// </summary>
 public sealed class PostgresReadyCheck(
-    Func<CancellationToken, Task<string>> adminConnectionString, Func<string, string> passwordFor, IReadOnlyList<string>? services = null) : IHealthCheck
+    Func<CancellationToken, Task<string>> adminConnectionString,
+    Func<string, string> passwordFor,
+    IReadOnlyList<string>? services = null) : IHealthCheck
 {
     private volatile bool _provisioned;
 

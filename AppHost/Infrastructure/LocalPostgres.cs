@@ -33,8 +33,8 @@ public sealed record LocalPostgres(string Name, string DataDirectory, int Port, 
             [service])).ToList();
         if (servers.Select(s => s.Port).Distinct().Count() < servers.Count)
         {
-            throw new InvalidOperationException(
-                $"{PerServiceSetting}: two services' Postgres servers were given one port ({string.Join(", ", servers.Select(s => $"{s.Services[0]} {s.Port}"))}).");
+            var ports = string.Join(", ", servers.Select(s => $"{s.Services[0]} {s.Port}"));
+            throw new InvalidOperationException($"{PerServiceSetting}: two services' Postgres servers were given one port ({ports}).");
         }
         return servers;
     }

@@ -50,8 +50,8 @@ public static class LocalServers
 
         var databases = postgresServers.SelectMany(server => server.Services.Select(s => (Service: s, server.Port))).ToDictionary(
             d => d.Service,
-            d => Connection($"{d.Service}-db",
-                $"Host={Host};Port={d.Port};Database={DatabaseProvisioning.Database};Username={DatabaseProvisioning.RoleOf(d.Service)};Password={secrets.Get(d.Service)}"));
+            d => Connection($"{d.Service}-db", $"Host={Host};Port={d.Port};Database={DatabaseProvisioning.Database};" +
+                $"Username={DatabaseProvisioning.RoleOf(d.Service)};Password={secrets.Get(d.Service)}"));
         return new HubInfrastructure(
             InfrastructureMode.Local,
             [.. postgres, redis, rabbit],
@@ -60,7 +60,8 @@ public static class LocalServers
             Connection("cache", $"{Host}:{redisPort}"));
     }
 
-    private static IResourceBuilder<IResource> AddPostgres(IDistributedApplicationBuilder builder, string dataDirectory, LocalPostgres server, LocalSecrets secrets)
+    private static IResourceBuilder<IResource> AddPostgres(
+        IDistributedApplicationBuilder builder, string dataDirectory, LocalPostgres server, LocalSecrets secrets)
     {
         var bin = builder.Configuration["Infrastructure:PostgresBin"] ?? FindPostgresBin();
         var data = server.DataDirectory;
@@ -77,7 +78,8 @@ public static class LocalServers
             "-c", "shared_preload_libraries=pg_stat_statements"];
         // Postgres refuses to run as root: drop to the postgres user without an intermediate shell.
         var resource = runAsPostgres
-            ? builder.AddExecutable(server.Name, "setpriv", dataDirectory, ["--reuid=postgres", "--regid=postgres", "--init-groups", "--", .. serverArgs])
+            ? builder.AddExecutable(server.Name, "setpriv", dataDirectory,
+                ["--reuid=postgres", "--regid=postgres", "--init-groups", "--", .. serverArgs])
             : builder.AddExecutable(server.Name, serverArgs[0], dataDirectory, serverArgs[1..]);
         // The data folder is made when the server first starts, not when the app model is built: reading the model
         // (its tests, a manifest) runs no initdb.

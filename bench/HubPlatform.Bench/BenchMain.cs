@@ -36,7 +36,8 @@ public static class BenchMain
             await File.WriteAllTextAsync(output, options.Only is null || !File.Exists(output)
                 ? report.ToMarkdown()
                 : report.ReplaceSections(await File.ReadAllTextAsync(output)));
-            Console.WriteLine($"bench: wrote {output} ({report.Sections.Count} sections, {report.NotMeasured.Count} not measured) in {report.Duration:hh\\:mm\\:ss}");
+            Console.WriteLine($"bench: wrote {output} ({report.Sections.Count} sections, {report.NotMeasured.Count} not measured) " +
+                              $"in {report.Duration:hh\\:mm\\:ss}");
         }
         if (options.ScalingPath is not null)
         {
@@ -48,7 +49,8 @@ public static class BenchMain
             }
             else
             {
-                Console.Error.WriteLine($"bench: the ingest was not measured, no scale-out row for {scaling}: {string.Join("; ", report.NotMeasured)}");
+                Console.Error.WriteLine($"bench: the ingest was not measured, no scale-out row for {scaling}: " +
+                                        string.Join("; ", report.NotMeasured));
                 return 1;
             }
         }

@@ -112,7 +112,8 @@ public sealed record BenchOptions
                 "--postgres-per-service" => options with { PostgresPerService = true },
                 "--scaling" => options with { ScalingPath = Value() },
                 _ => throw new ArgumentException($"Unknown option {args[i]}. Usage: ./hub bench [--quick] [--models N] [--runs N] [--vectors 100000,1000000] " +
-                                                 $"[--out docs/BENCHMARKS.md] [--only {string.Join(',', OnlySections)}] [--keep-data] [--ranks ranks.md] " +
+                                                 $"[--out docs/BENCHMARKS.md] [--only {string.Join(',', OnlySections)}] " +
+                                                 "[--keep-data] [--ranks ranks.md] " +
                                                  "[--replicas N] [--postgres-per-service] [--scaling docs/SCALING.md]"),
             };
         }
@@ -125,13 +126,18 @@ public sealed record BenchOptions
             };
         }
         var measured = args.Where((arg, i) => !IsOutput(arg) && (i == 0 || !IsOutput(args[i - 1])));
-        return options with { Command = string.Join(' ', ["./hub bench", .. args]), MeasuredCommand = string.Join(' ', ["./hub bench", .. measured]) };
+        return options with
+        {
+            Command = string.Join(' ', ["./hub bench", .. args]),
+            MeasuredCommand = string.Join(' ', ["./hub bench", .. measured]),
+        };
     }
 
     private static bool IsOutput(string arg) => arg is "--out" or "--scaling";
 
     private static int ParseReplicas(string value) =>
-        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var replicas) && replicas is >= 1 and <= 16
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var replicas)
+        && replicas is >= 1 and <= 16
             ? replicas
             : throw new ArgumentException($"--replicas takes a number from 1 to 16, not '{value}'.");
 

@@ -36,7 +36,9 @@ public sealed class BenchPlatform : IAsyncDisposable
     private BenchPlatform(string dataDirectory, bool keepData, IReadOnlyList<LocalPostgres> postgresServers) =>
         (_dataDirectory, _keepData, PostgresServers) = (dataDirectory, keepData, postgresServers);
 
-    /// <summary>The platform's Postgres servers and the schemas each holds: one for all, or one per service (<c>--postgres-per-service</c>).</summary>
+    /// <summary>
+    /// The platform's Postgres servers and the schemas each holds: one for all, or one per service (<c>--postgres-per-service</c>).
+    /// </summary>
     public IReadOnlyList<LocalPostgres> PostgresServers { get; }
 
     public DistributedApplication App { get; private set; } = null!;
@@ -180,10 +182,13 @@ public sealed class BenchPlatform : IAsyncDisposable
     /// The lines a resource writes to its console log that <paramref name="keep"/> selects, as they come
     /// (the crawler's own account of where a page's time went, for instance), until cancelled.
     /// </summary>
+    /// <remarks>
+    /// The resource's stream merges its replicas' logs; with replicas it did not end when cancelled, so the caller waits for
+    /// the watch only a short while after cancelling it.
+    /// </remarks>
     public async Task WatchLogsAsync(string resource, Func<string, bool> keep, Action<string> line, CancellationToken cancellationToken)
     {
         var logs = App.Services.GetRequiredService<ResourceLoggerService>();
-        // Logs are kept per instance (a project's DCP name, "crawler-abcd1234"); the resource's stream merges its replicas'.
         var model = App.Services.GetRequiredService<DistributedApplicationModel>();
         try
         {

@@ -57,7 +57,8 @@ public sealed class QuorumQueuesTests : IAsyncLifetime
             Assert.Equal(1, ProbeConsumer.Handled[transient]); // handled in its redelivery round
             Assert.Equal(0, ProbeConsumer.Handled[ok]);
             var queue = $"{Service}-probe";
-            await Eventually.GetAsync(() => _rabbit.MessagesAsync(_vhost, queue + "_error"), n => n == 1, TimeSpan.FromSeconds(30), "the failing probe dead-lettered");
+            await Eventually.GetAsync(() => _rabbit.MessagesAsync(_vhost, queue + "_error"), n => n == 1, TimeSpan.FromSeconds(30),
+                "the failing probe dead-lettered");
 
             var types = await _rabbit.QueueTypesAsync(_vhost);
             Assert.Equal("quorum", types[queue]);

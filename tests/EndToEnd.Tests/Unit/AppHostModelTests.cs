@@ -91,7 +91,8 @@ public sealed class AppHostModelTests
             foreach (var server in builder.Resources.OfType<ExecutableResource>().Where(r => r.Name.StartsWith("postgres", StringComparison.Ordinal)))
             {
                 var args = await ArgumentsAsync(server);
-                postgres[server.Name] = (args[args.IndexOf("-D") + 1], int.Parse(args[args.IndexOf("-p") + 1], System.Globalization.CultureInfo.InvariantCulture));
+                var port = int.Parse(args[args.IndexOf("-p") + 1], System.Globalization.CultureInfo.InvariantCulture);
+                postgres[server.Name] = (args[args.IndexOf("-D") + 1], port);
             }
             Assert.Empty(Directory.GetDirectories(data.FullName, "postgres*"));
 
