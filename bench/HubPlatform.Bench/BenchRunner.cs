@@ -24,7 +24,8 @@ public static class BenchRunner
         if (!options.Quick && options.Only is null && !options.VectorCounts.Contains(1_000_000))
         {
             report.NotMeasured.Add("USearch vs exact search at 1M vectors: not in this run (`--vectors`; the default is 100000,1000000). " +
-                                   "Run with `--vectors 100000,1000000` to measure it (the index is built from one thread, as the search service builds it).");
+                                   "Run with `--vectors 100000,1000000` to measure it (the index is built from one thread, as the search service " +
+                                   "builds it).");
         }
 
         if (options.Measures("embedding"))

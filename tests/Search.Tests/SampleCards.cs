@@ -5,7 +5,8 @@ namespace HubPlatform.Tests.Search;
 
 public sealed record SampleCard(string Id, string Readme);
 
-/// <summary>The real model cards of the hub sample, read in place from ../shared/data (tests that use them need <see cref="SharedNeed.Cards"/>).</summary>
+/// <summary>The real model cards of the hub sample, read in place from ../shared/data (tests that use them need
+/// <see cref="SharedNeed.Cards"/>).</summary>
 public static class SampleCards
 {
     private static readonly Lazy<IReadOnlyList<SampleCard>> Cards = new(() =>

@@ -11,7 +11,8 @@ namespace HubPlatform.Bench.Benchmarks;
 /// </summary>
 public static class CrawlQuota
 {
-    public static async Task RunAsync(BenchPlatform platform, BenchOptions options, IngestThroughput.Result unlimited, BenchReport report, CancellationToken ct)
+    public static async Task RunAsync(BenchPlatform platform, BenchOptions options, IngestThroughput.Result unlimited, BenchReport report,
+        CancellationToken ct)
     {
         var section = report.Add("quota", "2b. Crawl under the Hub's free quota");
         await platform.RestartEmulatorAsync(rateLimited: true, ct);
@@ -44,7 +45,8 @@ public static class CrawlQuota
         section.Number("crawlSeconds", seconds).Number("dictatedSeconds", quotaRate).Number("requests", requests).Number("leastSeconds", least)
             .Number("crawlToDictatedRatio", seconds / quotaRate).Number("withinQuotaBound", within ? 1 : 0);
         section.Line($"Emulator restarted with `Emulator:RateLimit:Enabled=true`, {options.QuotaRequests} requests per {w} s window " +
-                     (options.Quick ? "(scaled down for quick mode; the Hub's free quota is 1000 per 300 s)" : "(the Hub's free quota)") + ", same hub, one crawl.")
+                     (options.Quick ? "(scaled down for quick mode; the Hub's free quota is 1000 per 300 s)" : "(the Hub's free quota)")
+                         + ", same hub, one crawl.")
             .Line()
             .Table(["measure", "value"],
             [
@@ -67,7 +69,8 @@ public static class CrawlQuota
                   $"This crawl went at {F(requests / seconds, 2)} pages/s (section 2's: {F(1 / onePage, 2)}); " +
                   (waited > 0
                       ? $"it found windows spent and waited {F(waited, 1)} s for them to reset."
-                      : $"no window saw its {options.QuotaRequests} requests spent at that pace, so it never had to wait (the quota's own rate is {F(options.QuotaRequests / (double)w, 2)} requests/s)."));
+                      : $"no window saw its {options.QuotaRequests} requests spent at that pace, so it never had to wait (the quota's own rate is " +
+                        $"{F(options.QuotaRequests / (double)w, 2)} requests/s)."));
     }
 
     /// <summary>

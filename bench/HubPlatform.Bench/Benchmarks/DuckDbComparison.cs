@@ -35,10 +35,12 @@ public static class DuckDbComparison
         {
             var path = Path.Combine(folder, $"{kind}.parquet");
             var clock = Stopwatch.StartNew();
-            using var response = await platform.Gateway.GetAsync($"{platform.ApiPrefix}/exports/{snapshot}/{kind}.parquet", HttpCompletionOption.ResponseHeadersRead, ct);
+            using var response = await platform.Gateway.GetAsync($"{platform.ApiPrefix}/exports/{snapshot}/{kind}.parquet",
+                HttpCompletionOption.ResponseHeadersRead, ct);
             if (!response.IsSuccessStatusCode)
             {
-                report.NotMeasured.Add($"DuckDB comparison: `GET {platform.ApiPrefix}/exports/{snapshot}/{kind}.parquet` answered {(int)response.StatusCode}.");
+                report.NotMeasured.Add($"DuckDB comparison: `GET {platform.ApiPrefix}/exports/{snapshot}/{kind}.parquet` answered " +
+                                       $"{(int)response.StatusCode}.");
                 return;
             }
             await using (var file = File.Create(path))
@@ -64,16 +66,23 @@ public static class DuckDbComparison
         var to = DateOnly.FromDateTime(startedAt.UtcDateTime);
         // The generated hub's clock may stand before the crawl's: widen the window so it still holds
         // the hub's last 52 weeks of creations (the platform's window always ends on the snapshot's day).
-        var newest = Scalar(duck, "SELECT strftime(max(c), '%Y-%m-%d') FROM (SELECT max(created_at) AS c FROM models UNION ALL SELECT max(created_at) FROM datasets UNION ALL SELECT max(created_at) FROM spaces)");
-        var gapWeeks = newest is null ? 0 : Math.Max(0, (to.DayNumber - DateOnly.ParseExact(newest, "yyyy-MM-dd", CultureInfo.InvariantCulture).DayNumber) / 7);
+        var newest = Scalar(duck,
+            "SELECT strftime(max(c), '%Y-%m-%d') FROM (SELECT max(created_at) AS c FROM models UNION ALL SELECT max(created_at) FROM datasets " +
+            "UNION ALL SELECT max(created_at) FROM spaces)");
+        var gapWeeks = newest is null ? 0 : Math.Max(0,
+            (to.DayNumber - DateOnly.ParseExact(newest, "yyyy-MM-dd", CultureInfo.InvariantCulture).DayNumber) / 7);
         var weeks = Math.Min(520, Weeks + gapWeeks);
         var from = to.AddDays(1 - weeks * 7);
         var created = $"""
-            SELECT author, strftime(created_at, '%Y-%m-%d') AS day, 'model' AS kind FROM models WHERE created_at >= TIMESTAMP '{from:yyyy-MM-dd}' AND created_at < TIMESTAMP '{to.AddDays(1):yyyy-MM-dd}'
-            UNION ALL SELECT author, strftime(created_at, '%Y-%m-%d'), 'dataset' FROM datasets WHERE created_at >= TIMESTAMP '{from:yyyy-MM-dd}' AND created_at < TIMESTAMP '{to.AddDays(1):yyyy-MM-dd}'
-            UNION ALL SELECT author, strftime(created_at, '%Y-%m-%d'), 'space' FROM spaces WHERE created_at >= TIMESTAMP '{from:yyyy-MM-dd}' AND created_at < TIMESTAMP '{to.AddDays(1):yyyy-MM-dd}'
+            SELECT author, strftime(created_at, '%Y-%m-%d') AS day, 'model' AS kind FROM models WHERE created_at >= TIMESTAMP '{from:yyyy-MM-dd}' AND
+                created_at < TIMESTAMP '{to.AddDays(1):yyyy-MM-dd}'
+            UNION ALL SELECT author, strftime(created_at, '%Y-%m-%d'), 'dataset' FROM datasets WHERE created_at >= TIMESTAMP '{from:yyyy-MM-dd}' AND
+                created_at < TIMESTAMP '{to.AddDays(1):yyyy-MM-dd}'
+            UNION ALL SELECT author, strftime(created_at, '%Y-%m-%d'), 'space' FROM spaces WHERE created_at >= TIMESTAMP '{from:yyyy-MM-dd}' AND
+                created_at < TIMESTAMP '{to.AddDays(1):yyyy-MM-dd}'
             """;
-        var ranking = JsonDocument.Parse(await platform.Gateway.GetStringAsync($"{platform.ApiPrefix}/heatmap/ranking?k={K}&weeks={weeks}&snapshot={snapshot}", ct)).RootElement;
+        var ranking = JsonDocument.Parse(await platform.Gateway.GetStringAsync(
+            $"{platform.ApiPrefix}/heatmap/ranking?k={K}&weeks={weeks}&snapshot={snapshot}", ct)).RootElement;
         var busiest = ranking.GetArrayLength() > 0 ? ranking[0].GetProperty("name").GetString()! : "none";
 
         var questions = new List<Question>
@@ -82,14 +91,16 @@ public static class DuckDbComparison
                 $"{platform.ApiPrefix}/modelverse/organizations?metric=downloads&k={K}&snapshot={snapshot}",
                 a => Lines(a.GetProperty("top"), "organization", "value", "models").Append(N(a.GetProperty("total").GetDouble())).ToList(),
                 $"""
-                SELECT * FROM (SELECT author, sum(downloads)::DOUBLE AS value, count(*) AS n FROM models GROUP BY author ORDER BY value DESC, author LIMIT {K})
+                SELECT * FROM (SELECT author, sum(downloads)::DOUBLE AS value, count(*) AS n FROM models GROUP BY author ORDER BY value DESC, author
+                               LIMIT {K})
                 UNION ALL SELECT NULL, sum(downloads)::DOUBLE, NULL FROM models
                 """, "organizations, values, model counts, total"),
             new($"DataVerse: top {K} organizations by downloads",
                 $"{platform.ApiPrefix}/dataverse/organizations?metric=downloads&k={K}&snapshot={snapshot}",
                 a => Lines(a.GetProperty("top"), "organization", "value", "datasets").Append(N(a.GetProperty("total").GetDouble())).ToList(),
                 $"""
-                SELECT * FROM (SELECT author, sum(downloads)::DOUBLE AS value, count(*) AS n FROM datasets GROUP BY author ORDER BY value DESC, author LIMIT {K})
+                SELECT * FROM (SELECT author, sum(downloads)::DOUBLE AS value, count(*) AS n FROM datasets GROUP BY author ORDER BY value DESC,
+                               author LIMIT {K})
                 UNION ALL SELECT NULL, sum(downloads)::DOUBLE, NULL FROM datasets
                 """, "organizations, values, dataset counts, total"),
             new("DataVerse: downloads by task category",
@@ -97,7 +108,8 @@ public static class DuckDbComparison
                 a => Lines(a.GetProperty("items"), "key", "value", "datasets").Append(N(a.GetProperty("total").GetDouble())).ToList(),
                 """
                 SELECT * FROM (SELECT key, sum(downloads)::DOUBLE AS value, count(*) AS n FROM (
-                    SELECT unnest(CASE WHEN task_categories IS NULL OR task_categories = '' THEN ['none'] ELSE string_split(task_categories, ';') END) AS key, downloads FROM datasets)
+                    SELECT unnest(CASE WHEN task_categories IS NULL OR task_categories = '' THEN ['none'] ELSE string_split(task_categories, ';')
+                                  END) AS key, downloads FROM datasets)
                   GROUP BY key ORDER BY value DESC, key)
                 UNION ALL SELECT NULL, sum(downloads)::DOUBLE, NULL FROM datasets
                 """, "categories, downloads, dataset counts, total"),
@@ -105,15 +117,19 @@ public static class DuckDbComparison
                 $"{platform.ApiPrefix}/heatmap/ranking?k={K}&weeks={weeks}&snapshot={snapshot}",
                 a => Lines(a, "name", "models", "datasets", "spaces", "total", "activeDays").ToList(),
                 $"""
-                SELECT author, count(*) FILTER (WHERE kind = 'model'), count(*) FILTER (WHERE kind = 'dataset'), count(*) FILTER (WHERE kind = 'space'),
+                SELECT author, count(*) FILTER (WHERE kind = 'model'), count(*) FILTER (WHERE kind = 'dataset'), count(*) FILTER (WHERE kind =
+                                                                                                                                  'space'),
                        count(*) AS total, count(DISTINCT day)
                 FROM ({created}) GROUP BY author ORDER BY total DESC, author LIMIT {K}
                 """, "organizations, models, datasets, spaces, total, active days"),
             new($"ModelVerse: top {K} organizations by downloads among models of 1B–10B parameters",
-                $"{platform.ApiPrefix}/modelverse/organizations?metric=downloads&k={K}&minParameters={MinParameters}&maxParameters={MaxParameters}&snapshot={snapshot}",
-                a => Lines(a.GetProperty("top"), "organization", "value", "models").Append(N(a.GetProperty("total").GetDouble())).Append(N(a.GetProperty("totalModels").GetDouble())).ToList(),
+                $"{platform.ApiPrefix}/modelverse/organizations?metric=downloads&k={K}" +
+                $"&minParameters={MinParameters}&maxParameters={MaxParameters}&snapshot={snapshot}",
+                a => Lines(a.GetProperty("top"), "organization", "value", "models").Append(N(a.GetProperty("total").GetDouble()))
+                .Append(N(a.GetProperty("totalModels").GetDouble())).ToList(),
                 $"""
-                SELECT * FROM (SELECT author, sum(downloads)::DOUBLE AS value, count(*) AS n FROM models WHERE parameter_count BETWEEN {MinParameters} AND {MaxParameters}
+                SELECT * FROM (SELECT author, sum(downloads)::DOUBLE AS value, count(*) AS n FROM models WHERE parameter_count BETWEEN
+                               {MinParameters} AND {MaxParameters}
                                GROUP BY author ORDER BY value DESC, author LIMIT {K})
                 UNION ALL SELECT NULL, sum(downloads)::DOUBLE, NULL FROM models WHERE parameter_count BETWEEN {MinParameters} AND {MaxParameters}
                 UNION ALL SELECT NULL, count(*), NULL FROM models WHERE parameter_count BETWEEN {MinParameters} AND {MaxParameters}
@@ -124,7 +140,8 @@ public static class DuckDbComparison
                 // The family of a base model: every model reached by following base_model down (each once, however many paths).
                 $"""
                 WITH RECURSIVE edges AS (
-                    SELECT DISTINCT base, id AS model FROM (SELECT id, unnest(string_split(base_model, ';')) AS base FROM models WHERE base_model <> '') WHERE base <> id
+                    SELECT DISTINCT base, id AS model FROM (SELECT id, unnest(string_split(base_model, ';')) AS base FROM models WHERE base_model <>
+                                                            '') WHERE base <> id
                 ),
                 closure(ancestor, descendant) AS (
                     SELECT base, model FROM edges
@@ -193,9 +210,13 @@ public static class DuckDbComparison
             var (duckMs, platformMs, cachedMs) = (Stats.Median(duckTimes), Stats.Median(platformTimes), Stats.Median(cachedTimes));
             (duckSum, platformSum, cachedSum) = (duckSum + duckMs, platformSum + platformMs, cachedSum + cachedMs);
             modelVerse ??= (duckMs, platformMs, cachedMs);
-            var uncachedCell = F(platformMs, 1) + (fromCache.Count > 0 ? $" ({fromCache.Count} of {options.Runs} answered by the {string.Join("/", fromCache.Distinct())} cache)" : "");
-            rows.Add([q.Name, uncachedCell, F(cachedMs, 2), F(duckMs, 1), F(platformMs / duckMs, 2) + "×", same ? $"yes ({q.SameMeans})" : "**no**"]);
-            Console.WriteLine($"bench: {q.Name}: platform {platformMs:F1} ms uncached, {cachedMs:F2} ms cached; DuckDB {duckMs:F1} ms; same answer: {same}");
+            var uncachedCell = F(platformMs, 1) + (fromCache.Count > 0
+                ? $" ({fromCache.Count} of {options.Runs} answered by the {string.Join("/", fromCache.Distinct())} cache)"
+                : "");
+            rows.Add([q.Name, uncachedCell, F(cachedMs, 2), F(duckMs, 1), F(platformMs / duckMs, 2) + "×",
+                same ? $"yes ({q.SameMeans})" : "**no**"]);
+            Console.WriteLine($"bench: {q.Name}: platform {platformMs:F1} ms uncached, {cachedMs:F2} ms cached; DuckDB {duckMs:F1} ms; same " +
+                              $"answer: {same}");
             if (!same)
             {
                 var difference = $"{q.Name} differs: platform ({platformAnswer.Count} rows) {string.Join(" | ", platformAnswer.Take(3))} …; " +
@@ -205,25 +226,36 @@ public static class DuckDbComparison
             }
         }
         // duckDbMs, platformUncachedMs and platformCachedMs are the ModelVerse question's (comparable with earlier runs); the sums cover them all.
-        section.Number("duckDbMs", modelVerse!.Value.Duck).Number("platformUncachedMs", modelVerse.Value.Platform).Number("platformCachedMs", modelVerse.Value.Cached)
+        section.Number("duckDbMs", modelVerse!.Value.Duck).Number("platformUncachedMs", modelVerse.Value.Platform)
+            .Number("platformCachedMs", modelVerse.Value.Cached)
             .Number("duckDbAllMs", duckSum).Number("platformUncachedAllMs", platformSum).Number("platformCachedAllMs", cachedSum)
             .Number("sameAnswer", allSame ? 1 : 0).Number("parquetMb", parquetMb);
-        section.Line($"{Count(questions.Count)} questions over the ingested snapshot. Parquet source: the platform's own exports, `GET {platform.ApiPrefix}/exports/{{snapshot}}/models.parquet`, " +
-                     $"`datasets.parquet` and `spaces.parquet` through the gateway ({parquetMb:F1} MB, fetched in {exportSeconds:F1} s). DuckDB (in process, " +
-                     "`DuckDB.NET.Data.Full`) reads the files on each run; the platform is called through the gateway, uncached (a query string never sent before, " +
-                     "and the admin key with `Cache-Control: no-cache`, so neither the gateway's output cache nor the service's response cache answers; " +
+        section.Line($"{Count(questions.Count)} questions over the ingested snapshot. Parquet source: the platform's own exports, `GET " +
+                     $"{platform.ApiPrefix}/exports/{{snapshot}}/models.parquet`, " +
+                     $"`datasets.parquet` and `spaces.parquet` through the gateway ({parquetMb:F1} MB, fetched in {exportSeconds:F1} s). DuckDB " +
+                     "(in process, " +
+                     "`DuckDB.NET.Data.Full`) reads the files on each run; the platform is called through the gateway, uncached (a query string " +
+                     "never sent before, " +
+                     "and the admin key with `Cache-Control: no-cache`, so neither the gateway's output cache nor the service's response cache " +
+                     "answers; " +
                      "the answer's headers are checked) and cached. " +
-                     $"HeatMap window: {weeks} weeks ending on the snapshot's day ({from:yyyy-MM-dd} … {to:yyyy-MM-dd}; the generated hub's newest repo is from {newest ?? "never"}, so 52 weeks of its activity). " +
-                     $"\"Same answer\": every row of the platform's answer equals DuckDB's (names, sums, counts, in order). Median of {options.Runs} runs.")
+                     $"HeatMap window: {weeks} weeks ending on the snapshot's day ({from:yyyy-MM-dd} … {to:yyyy-MM-dd}; the generated hub's " +
+                     "newest " +
+                     $"repo is from {newest ?? "never"}, so 52 weeks of its activity). " +
+                     "\"Same answer\": every row of the platform's answer equals DuckDB's (names, sums, counts, in order). Median of " +
+                     $"{options.Runs} runs.")
             .Line()
             .Table(["question", "platform uncached ms", "platform cached ms", "DuckDB ms", "platform uncached ÷ DuckDB", "same answer"], rows);
     }
 
     /// <summary>An answer's rows as lines of the named fields (numbers in one invariant form), in the platform's order.</summary>
     private static IEnumerable<string> Lines(JsonElement array, params string[] fields) =>
-        array.EnumerateArray().Select(o => string.Join('\t', fields.Select(f => o.GetProperty(f) is var v && v.ValueKind == JsonValueKind.Number ? N(v.GetDouble()) : v.GetString())));
+        array.EnumerateArray()
+            .Select(o => string.Join('\t',
+                fields.Select(f => o.GetProperty(f) is var v && v.ValueKind == JsonValueKind.Number ? N(v.GetDouble()) : v.GetString())));
 
-    private static string Count(int n) => n switch { 5 => "Five", 6 => "Six", 7 => "Seven", 8 => "Eight", _ => n.ToString(CultureInfo.InvariantCulture) };
+    private static string Count(int n) =>
+        n switch { 5 => "Five", 6 => "Six", 7 => "Seven", 8 => "Eight", _ => n.ToString(CultureInfo.InvariantCulture) };
 
     private static string N(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 

@@ -45,12 +45,14 @@ public static class EmbeddingThroughput
         var relevance = RelevanceSet.Load(Path.Combine(BenchPlatform.RepoRoot, "tests", "Search.Tests", "relevance-set.json"));
         // Quality over the whole sample; in --quick, the expected cards and as many others as distractors.
         var judged = options.Quick
-            ? cards.Where(c => relevance.ExpectedIds.Contains(c.Id)).Concat(cards.Where(c => !relevance.ExpectedIds.Contains(c.Id)).Take(relevance.ExpectedIds.Count)).ToList()
+            ? cards.Where(c => relevance.ExpectedIds.Contains(c.Id))
+                .Concat(cards.Where(c => !relevance.ExpectedIds.Contains(c.Id)).Take(relevance.ExpectedIds.Count)).ToList()
             : cards;
         var timedCards = cards.Take(options.EmbeddingCards).ToList();
 
         var rows = new List<string[]>();
-        var results = new List<(string Label, double TextsPerSecond, double CardsPerSecond, double ChunksPerCard, double Distinct, double Recall, double Mrr)>();
+        var results = new List<(string Label, double TextsPerSecond, double CardsPerSecond, double ChunksPerCard, double Distinct, double Recall,
+            double Mrr)>();
         var ranks = new List<(string Label, IReadOnlyList<int[]> Ranks)>();
         var fp32Vectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (var variant in Variants)
@@ -111,19 +113,27 @@ public static class EmbeddingThroughput
             .Number("recallAt10", now.Recall).Number("recallAt10Before", before.Recall).Number("mrr", now.Mrr).Number("mrrBefore", before.Mrr)
             .Number("backlogHours", FullHubModels * now.ChunksPerCard / now.TextsPerSecond / 3600)
             .Number("backlogHoursDeduplicated", FullHubModels * now.ChunksPerCard * now.Distinct / now.TextsPerSecond / 3600);
-        section.Line($"Throughput: every chunk of the first {timedCards.Count:N0} real cards of `../shared/data/hub-sample/cards.jsonl` (chunked by the search " +
-                     $"service's `CardChunker`: ≤ 256 tokens, ≤ 16 chunks a card), embedded by the service's `SentenceEmbedder` in one call on the CPU " +
-                     $"({Environment.ProcessorCount} cores), median of {options.Runs} runs. fp32 runs length-sorted batches of 32 on every core; int8 runs " +
-                     "one text per run, one run per core (its activations are quantized per run, so texts never share a run and a text's vector is its own). " +
+        section.Line($"Throughput: every chunk of the first {timedCards.Count:N0} real cards of `../shared/data/hub-sample/cards.jsonl` (chunked " +
+                     "by the search " +
+                     "service's `CardChunker`: ≤ 256 tokens, ≤ 16 chunks a card), embedded by the service's `SentenceEmbedder` in one call on " +
+                     "the " +
+                     "CPU " +
+                     $"({Environment.ProcessorCount} cores), median of {options.Runs} runs. fp32 runs length-sorted batches of 32 on every core; " +
+                     "int8 runs " +
+                     "one text per run, one run per core (its activations are quantized per run, so texts never share a run and a text's vector is " +
+                     "its own). " +
                      $"Quality: {relevance.Queries.Count} capability queries written from the cards (`tests/Search.Tests/relevance-set.json`, " +
                      $"{relevance.ExpectedIds.Count} expected models), each card ranked by its best chunk among {judged.Count:N0} cards. " +
                      "Mean cosine to fp32: over every chunk of those cards, how close an int8 way's vector of a text is to fp32's vector of the " +
                      "same text (no query involved: agreement with the model as trained).")
             .Line()
-            .Table(["path", "texts/s", "tokens/s", "cards/s", "tokens per text", "chunks per card", "recall@10", "MRR", "mean cosine to fp32", "full-hub backlog, h (distinct texts)"], rows)
+            .Table(["path", "texts/s", "tokens/s", "cards/s", "tokens per text", "chunks per card", "recall@10", "MRR", "mean cosine to fp32",
+                "full-hub backlog, h (distinct texts)"], rows)
             .Line()
-            .Line($"Cards embedded per second: {F(now.CardsPerSecond / before.CardsPerSecond, 2)}× before; texts per second {F(now.TextsPerSecond / before.TextsPerSecond, 2)}×. " +
-                  $"The full-hub backlog is {FullHubModels:N0} cards × chunks per card × the share of distinct texts (templated cards repeat chunks; " +
+            .Line($"Cards embedded per second: {F(now.CardsPerSecond / before.CardsPerSecond, 2)}× before; texts per second " +
+                  $"{F(now.TextsPerSecond / before.TextsPerSecond, 2)}×. " +
+                  $"The full-hub backlog is {FullHubModels:N0} cards × chunks per card × the share of distinct texts (templated cards repeat " +
+                  "chunks; " +
                   "the service embeds each distinct text once), at this machine's rate.");
         return Task.CompletedTask;
     }

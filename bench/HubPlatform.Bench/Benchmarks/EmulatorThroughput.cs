@@ -42,7 +42,8 @@ public static class EmulatorThroughput
             .Number("modelsServed", served)
             .Number("peakRssMb", usage.PeakRssMb)
             .Number("generationSeconds", Math.Max(generation.TotalSeconds, 0.001));
-        section.Line($"`GET /api/models?limit=1000` followed through the `Link: rel=\"next\"` cursor to the end, one client, the body parsed (as the crawler must).")
+        section.Line("`GET /api/models?limit=1000` followed through the `Link: rel=\"next\"` cursor to the end, one client, the body parsed (as " +
+                     "the crawler must).")
             .Line()
             .Table(["measure", "value"],
             [

@@ -40,8 +40,8 @@ public static class IngestThroughput
     public static async Task<Result> RunAsync(BenchPlatform platform, BenchOptions options, BenchReport report, CancellationToken ct)
     {
         var section = report.Add("ingest", "2. End-to-end ingest: emulator → crawler → RabbitMQ → metrics, lineage, search");
-        await using var listener = await IngestedListener.StartAsync(platform.RabbitMqUri, ct);
-        using var management = platform.RabbitMqManagement();
+        await using var listener = await IngestedListener.StartAsync(BenchPlatform.RabbitMqUri, ct);
+        using var management = BenchPlatform.RabbitMqManagement();
         // A session on each Postgres server: the search, metrics and lineage schemas may each live on their own.
         var servers = new List<NpgsqlConnection>();
         await using var closeServers = new DisposeAll(servers);
@@ -88,7 +88,8 @@ public static class IngestThroughput
         {
             if (clock.Elapsed > options.IngestTimeout)
             {
-                throw new TimeoutException($"Ingest did not finish within {options.IngestTimeout}: crawl {crawlDone}, metrics {metricsDone}, lineage {lineageDone}, search {searchDone}.");
+                throw new TimeoutException($"Ingest did not finish within {options.IngestTimeout}: crawl {crawlDone}, metrics {metricsDone}, " +
+                                           $"lineage {lineageDone}, search {searchDone}.");
             }
             await Task.Delay(interval, ct);
             var now = clock.Elapsed.TotalSeconds;
@@ -127,7 +128,8 @@ public static class IngestThroughput
             // A page in an error queue never arrives by itself: the snapshot cannot complete, so waiting on is pointless.
             if (depths.FirstOrDefault(q => q.Key.EndsWith("_error", StringComparison.Ordinal) && q.Value > 0) is { Key: not null } dead)
             {
-                throw new InvalidOperationException($"{dead.Key} holds {dead.Value} dead-lettered page(s) after {now:F0} s: the snapshot cannot be fully ingested (see that service's log).");
+                throw new InvalidOperationException($"{dead.Key} holds {dead.Value} dead-lettered page(s) after {now:F0} s: the snapshot cannot be " +
+                                                    "fully ingested (see that service's log).");
             }
             foreach (var (queue, depth) in depths)
             {
@@ -143,7 +145,9 @@ public static class IngestThroughput
                 lastPrint = clock.Elapsed;
                 var progress = (Metrics: await StoredModelsAsync(Db("metrics"), "metrics", snapshot, ct),
                     Lineage: await StoredModelsAsync(Db("lineage"), "lineage", snapshot, ct));
-                Console.WriteLine($"bench: {now:F0}s crawled {crawled:N0} ({pages} pages), metrics {progress.Metrics:N0}, lineage {progress.Lineage:N0}, search {documents:N0}{(crawlDone is null ? " (estimate, models and datasets)" : "")}, queued {depths.Values.Sum():N0}");
+                Console.WriteLine($"bench: {now:F0}s crawled {crawled:N0} ({pages} pages), metrics {progress.Metrics:N0}, lineage " +
+                                  $"{progress.Lineage:N0}, search {documents:N0}{(crawlDone is null ? " (estimate, models and datasets)" : "")}, " +
+                                  $"queued {depths.Values.Sum():N0}");
             }
         }
         var cpu = ProcessMonitor.ReadAll(processes).ToDictionary(p => p.Key, p => p.Value.CpuSeconds - cpuBefore[p.Key]);
@@ -172,11 +176,13 @@ public static class IngestThroughput
             .Number("searchModelsPerSecond", crawled / searchDone.Value)
             .Number("totalCpuSeconds", cpu.Values.Sum())
             .Number("peakRssMbMax", peakRss.Values.Max());
-        section.Line($"One full crawl of {crawled:N0} models and {repos - crawled:N0} datasets and spaces ({repos:N0} repos) in {pages:N0} listing pages " +
+        section.Line($"One full crawl of {crawled:N0} models and {repos - crawled:N0} datasets and spaces ({repos:N0} repos) in {pages:N0} listing " +
+                     "pages " +
                      $"of {options.PageSize} (the emulator's rate limit off). " +
                      "A stage is done when metrics and lineage publish `SnapshotIngested` for the snapshot (every announced page stored and the " +
                      "completion seen) and when search holds a document for every crawled model; times count from the crawl request. " +
-                     "One run (a full crawl is the expensive part of the bench); the embedding backlog search builds in the background is measured in section 3.")
+                     "One run (a full crawl is the expensive part of the bench); the embedding backlog search builds in the background is measured " +
+                     "in section 3.")
             .Line()
             .Table(["stage", "done after, s", "models/s"],
             [
@@ -186,18 +192,21 @@ public static class IngestThroughput
                 ["search (documents)", F(searchDone.Value, 1), F(crawled / searchDone.Value)],
                 ["**overall**", F(total, 1), $"**{F(crawled / total)}**"],
             ])
-            .Line("The quota limits requests, and a full crawl lists datasets and spaces too, so the crawler's real measure is pages/s against the quota's requests/s:")
+            .Line("The quota limits requests, and a full crawl lists datasets and spaces too, so the crawler's real measure is pages/s against the " +
+                  "quota's requests/s:")
             .Line()
             .Table(["crawler", "value"],
             [
                 ["listing pages/s (one page = one request)", F(pages / crawlDone.Value, 2)],
                 ["the Hub's free quota, requests/s (1000 per 300 s)", F(QuotaRequestsPerSecond, 2)],
-                ["**pages/s ÷ quota's requests/s** (above 1: the quota, not the crawler, sets a real crawl's pace)", $"**{F(pages / crawlDone.Value / QuotaRequestsPerSecond, 2)}**"],
+                ["**pages/s ÷ quota's requests/s** (above 1: the quota, not the crawler, sets a real crawl's pace)",
+                $"**{F(pages / crawlDone.Value / QuotaRequestsPerSecond, 2)}**"],
                 ["repos/s (models, datasets and spaces)", F(repos / crawlDone.Value)],
                 ["models/s (models only; the crawl also spends requests on datasets and spaces)", F(crawled / crawlDone.Value)],
             ])
             .Line($"Models-only goal from the issue: faster than 1000 requests of 1000 models per 5 minutes ≈ 3,333 models/s: " +
-                  $"overall {F(crawled / total)} models/s is {F(crawled / total / 3333.3, 2)}× that (a ratio that counts only model pages; the pages/s ratio above counts every request).")
+                  $"overall {F(crawled / total)} models/s is {F(crawled / total / 3333.3, 2)}× that (a ratio that counts only model pages; the " +
+                  "pages/s ratio above counts every request).")
             .Line()
             .Line("Where the time goes (CPU seconds used during the ingest; peak RSS = VmHWM, summed over a server's processes):")
             .Line()
@@ -206,14 +215,16 @@ public static class IngestThroughput
                 {
                     c.Key, F(c.Value, 1), F(100 * c.Value / Math.Max(cpu.Values.Sum(), 0.001), 0) + " %", F(peakRss[c.Key]),
                 }))
-            .Line($"CPU available in that time: {F(total * report.Machine.Cores, 0)} core-seconds ({report.Machine.Cores} cores × {F(total, 1)} s); " +
+            .Line($"CPU available in that time: {F(total * report.Machine.Cores, 0)} core-seconds ({report.Machine.Cores} cores × {F(total, 1)} " +
+                  "s); " +
                   $"the platform used {F(cpu.Values.Sum(), 0)}, {F(1000 * cpu.Values.Sum() / Math.Max(pages, 1), 0)} core-ms a listing page. " +
                   "Search's embedding worker holds inference while listing pages arrive (`Search:Embeddings:IngestLull`, 3 s after the last page), " +
                   "so search's CPU here is its consumers' upserts and index sync, not the embedding backlog (section 3).")
             .Line()
             .Line("RabbitMQ queue depths (ready + unacknowledged messages; one message is one page of models), from the management API:")
             .Line()
-            .Table(["queue", "peak depth"], peakQueues.Where(q => q.Value > 0).OrderByDescending(q => q.Value).Select(q => new[] { q.Key, F(q.Value) }))
+            .Table(["queue", "peak depth"], peakQueues.Where(q => q.Value > 0).OrderByDescending(q => q.Value)
+                .Select(q => new[] { q.Key, F(q.Value) }))
             .Line("Total queued over time:")
             .Line()
             .Table(["at, s", "messages queued"], Downsample(queueSamples, 12).Select(s => new[] { F(s.At, 0), F(s.Depths.Values.Sum()) }));
@@ -226,7 +237,8 @@ public static class IngestThroughput
         if (!crawlerLines.IsEmpty)
         {
             section.Line()
-                .Line("The services' own account (their logs): where a listing page's time went in the crawler, and how long metrics' aggregates and lineage's family rollup took once the last page was in:")
+                .Line("The services' own account (their logs): where a listing page's time went in the crawler, and how long metrics' aggregates " +
+                      "and lineage's family rollup took once the last page was in:")
                 .Line();
             foreach (var line in crawlerLines)
             {
@@ -280,7 +292,8 @@ public static class IngestThroughput
             .Table(["service role", "statements", "total s", "share"],
                 roles.Select(r => new[] { r.Role, F(r.Calls), F(r.TotalMs / 1000, 1), F(100 * r.TotalMs / Math.Max(total, 0.001), 0) + " %" }));
         section.Line()
-            .Line($"Postgres time by statement during the ingest (`pg_stat_statements`, execution time of all statements {F(total / 1000, 1)} s; the 20 costliest; " +
+            .Line($"Postgres time by statement during the ingest (`pg_stat_statements`, execution time of all statements {F(total / 1000, 1)} s; " +
+                  "the 20 costliest; " +
                   "a statement's time includes waiting for row locks another page's transaction holds):")
             .Line()
             .Table(["service role", "calls", "total s", "share", "ms/call", "rows", "statement"],
@@ -294,7 +307,7 @@ public static class IngestThroughput
     public static bool CrawlCompleted(JsonElement crawl) =>
         crawl.TryGetProperty("completedAt", out var at) && at.ValueKind == JsonValueKind.String;
 
-    private static IEnumerable<T> Downsample<T>(IReadOnlyList<T> items, int count) =>
+    private static IEnumerable<T> Downsample<T>(List<T> items, int count) =>
         items.Count <= count ? items : Enumerable.Range(0, count).Select(i => items[i * (items.Count - 1) / (count - 1)]);
 
     /// <summary>

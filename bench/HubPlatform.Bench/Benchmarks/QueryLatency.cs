@@ -31,16 +31,21 @@ public static class QueryLatency
         var heatMapWeeks = await HeatMapWeeksAsync(gateway, p, ct);
         if (heatMapWeeks != 52)
         {
-            section.Line($"HeatMap rows use {heatMapWeeks} weeks: the generated hub's clock stands before the crawl's, so it created nothing in the 52 weeks before it.").Line();
+            section.Line($"HeatMap rows use {heatMapWeeks} weeks: the generated hub's clock stands before the crawl's, so it created nothing in " +
+                         "the 52 weeks before it.").Line();
         }
-        section.Line("Metrics answers ModelVerse (unfiltered, by pipeline tag, modality, org type or parameter range), DataVerse organizations and breakdowns " +
-                     "and the HeatMap from per-snapshot pre-aggregates built once the snapshot is fully ingested (a ranking reads its top k by index, the HeatMap " +
+        section.Line("Metrics answers ModelVerse (unfiltered, by pipeline tag, modality, org type or parameter range), DataVerse organizations and " +
+                     "breakdowns " +
+                     "and the HeatMap from per-snapshot pre-aggregates built once the snapshot is fully ingested (a ranking reads its top k by " +
+                     "index, the HeatMap " +
                      "ranking its window's stored top 500); a creation-date filter reads the facts.").Line();
         var endpoints = new List<(string Name, string Url)>
         {
             ("ModelVerse organizations", $"{p}/modelverse/organizations?metric=downloads&k=20"),
-            ("ModelVerse organizations, modality and org type", $"{p}/modelverse/organizations?metric=downloads&k=20&modality=natural-language-processing&orgType=company"),
-            ("ModelVerse organizations, 1B-10B parameters", $"{p}/modelverse/organizations?metric=downloads&k=20&minParameters=1000000000&maxParameters=10000000000"),
+            ("ModelVerse organizations, modality and org type",
+            $"{p}/modelverse/organizations?metric=downloads&k=20&modality=natural-language-processing&orgType=company"),
+            ("ModelVerse organizations, 1B-10B parameters",
+            $"{p}/modelverse/organizations?metric=downloads&k=20&minParameters=1000000000&maxParameters=10000000000"),
             ("ModelVerse treemap", $"{p}/modelverse/treemap?metric=downloads&k=20&modelsPerOrganization=10"),
             ("DataVerse organizations", $"{p}/dataverse/organizations?metric=downloads&k=20"),
             ("DataVerse breakdown", $"{p}/dataverse/breakdown?by=taskCategory&metric=downloads"),
@@ -49,10 +54,12 @@ public static class QueryLatency
         };
         if (largestFamily is not null)
         {
-            endpoints.Add(($"Largest family tree ({largestFamily.Value.Id}, {largestFamily.Value.Descendants:N0} descendants)", $"{p}/lineage/{largestFamily.Value.Id}"));
+            endpoints.Add(($"Largest family tree ({largestFamily.Value.Id}, {largestFamily.Value.Descendants:N0} descendants)",
+                $"{p}/lineage/{largestFamily.Value.Id}"));
             // The tree reads the rolled-up counts; the descendants page and the graph walk live,
             // capped at 50k rows (truncated past it), nearest levels first.
-            endpoints.Add(("Largest family, descendants page (depth 2, by downloads)", $"{p}/lineage/descendants/{largestFamily.Value.Id}?depth=2&sort=downloads&limit=100"));
+            endpoints.Add(("Largest family, descendants page (depth 2, by downloads)",
+                $"{p}/lineage/descendants/{largestFamily.Value.Id}?depth=2&sort=downloads&limit=100"));
             endpoints.Add(("Largest family graph (500 nodes, depth 3)", $"{p}/lineage/graph/{largestFamily.Value.Id}?maxNodes=500&depth=3"));
         }
         else
@@ -74,7 +81,8 @@ public static class QueryLatency
             if (!probe.IsSuccessStatusCode)
             {
                 report.NotMeasured.Add($"{name} (`{url}`): the gateway answered {(int)probe.StatusCode}" +
-                    (probe.StatusCode == System.Net.HttpStatusCode.NotFound ? "; the endpoint is not on main at this run." : " to the first (uncached) request."));
+                    (probe.StatusCode == System.Net.HttpStatusCode.NotFound ? "; the endpoint is not on main at this run." : " to the first " +
+                        "(uncached) request."));
                 continue;
             }
             var isSearch = name == "Hybrid search";
@@ -83,26 +91,37 @@ public static class QueryLatency
                 : url) + (isSearch || url.Contains('?') ? '&' : '?') + $"bench={runId}-{Interlocked.Increment(ref sent)}";
             var cold = await ColdAsync(gateway, url, options.Quick ? 3 : 5, ct);
             var cached = await MedianLoadAsync(options, () => LoadGenerator.RunAsync(gateway, _ => url, options.Concurrency, options.LoadDuration));
-            var uncached = await MedianLoadAsync(options, () => LoadGenerator.RunAsync(misses, Uncached, Math.Min(4, options.Concurrency), options.LoadDuration));
+            var uncached = await MedianLoadAsync(options, () =>
+                LoadGenerator.RunAsync(misses, Uncached, Math.Min(4, options.Concurrency), options.LoadDuration));
             var key = new string(name.Where(char.IsLetter).ToArray());
-            section.Number($"{key}ColdMs", cold).Number($"{key}CachedP50Ms", cached.P50Ms).Number($"{key}UncachedP50Ms", uncached.P50Ms).Number($"{key}CachedRps", cached.RequestsPerSecond);
-            rows.Add([name, F(cold, 1), F(uncached.P50Ms, 1), F(uncached.P95Ms, 1), F(uncached.P99Ms, 1), F(uncached.RequestsPerSecond, 1), Failed(uncached),
+            section.Number($"{key}ColdMs", cold).Number($"{key}CachedP50Ms", cached.P50Ms).Number($"{key}UncachedP50Ms", uncached.P50Ms)
+                .Number($"{key}CachedRps", cached.RequestsPerSecond);
+            rows.Add([name, F(cold, 1), F(uncached.P50Ms, 1), F(uncached.P95Ms, 1), F(uncached.P99Ms, 1), F(uncached.RequestsPerSecond, 1),
+                Failed(uncached),
                 $"{uncached.CacheAnswered:N0} of {uncached.Requests:N0}",
                 F(cached.P50Ms, 2), F(cached.P95Ms, 2), F(cached.P99Ms, 2), F(cached.RequestsPerSecond), Failed(cached)]);
-            Console.WriteLine($"bench: {name}: cold {cold:F1} ms, uncached p50 {uncached.P50Ms:F1} ms, cached p50 {cached.P50Ms:F2} ms, {cached.RequestsPerSecond:F0} req/s");
+            Console.WriteLine($"bench: {name}: cold {cold:F1} ms, uncached p50 {uncached.P50Ms:F1} ms, cached p50 {cached.P50Ms:F2} ms, " +
+                              $"{cached.RequestsPerSecond:F0} req/s");
         }
-        section.Line($"Closed-loop load from the bench ({options.Concurrency} concurrent clients cached, {Math.Min(4, options.Concurrency)} uncached, " +
+        section.Line($"Closed-loop load from the bench ({options.Concurrency} concurrent clients cached, {Math.Min(4, options.Concurrency)} " +
+                     "uncached, " +
                      $"{options.LoadDuration.TotalSeconds:F1} s a run, median of {options.Runs} runs of each percentile). " +
-                     $"Cold: Redis flushed (the gateway's output cache and the services' response caches) before each of {(options.Quick ? 3 : 5)} sequential requests, median: " +
-                     "the answer computed from Postgres. Cache miss under load: a query string never sent before on every request (across the runs too), so the " +
-                     "gateway's output cache misses, and the admin key with `Cache-Control: no-cache`, so the service's response cache computes the answer afresh " +
-                     "(lineage keys its cache on the model, not the query string; search also varies the query text). \"Answered by a cache\" counts the " +
+                     $"Cold: Redis flushed (the gateway's output cache and the services' response caches) before each of {(options.Quick ? 3 : 5)} " +
+                     "sequential requests, median: " +
+                     "the answer computed from Postgres. Cache miss under load: a query string never sent before on every request (across the runs " +
+                     "too), so the " +
+                     "gateway's output cache misses, and the admin key with `Cache-Control: no-cache`, so the service's response cache computes " +
+                     "the answer afresh " +
+                     "(lineage keys its cache on the model, not the query string; search also varies the query text). \"Answered by a cache\" " +
+                     "counts the " +
                      "misses whose headers say a cache gave them anyway (the gateway's `Age`, a service's `X-Response-Cache: hit`). " +
                      "Cached: one URL over and over (the gateway's output cache answers).")
             .Line()
-            .Line("Failed: requests that got no 2xx answer (or none at all), of all sent in the runs; they are left out of the percentiles and req/s.")
+            .Line("Failed: requests that got no 2xx answer (or none at all), of all sent in the runs; they are left out of the percentiles and " +
+                  "req/s.")
             .Line()
-            .Table(["endpoint", "cold ms", "cache miss p50 ms", "p95", "p99", "req/s", "failed", "answered by a cache", "cached p50 ms", "p95", "p99", "req/s", "failed"], rows);
+            .Table(["endpoint", "cold ms", "cache miss p50 ms", "p95", "p99", "req/s", "failed", "answered by a cache", "cached p50 ms", "p95", "p99",
+                "req/s", "failed"], rows);
         await GatewayOverheadAsync(platform, options, section, ct);
     }
 
@@ -118,10 +137,13 @@ public static class QueryLatency
         var rows = new List<string[]>();
         foreach (var concurrency in new[] { 1, options.Concurrency })
         {
-            var straight = await MedianLoadAsync(options, () => LoadGenerator.RunAsync(direct, _ => $"/api/crawls/{id}", concurrency, options.LoadDuration));
-            var proxied = await MedianLoadAsync(options, () => LoadGenerator.RunAsync(platform.Gateway, _ => $"{platform.ApiPrefix}/crawls/{id}", concurrency, options.LoadDuration));
+            var straight = await MedianLoadAsync(options, () =>
+                LoadGenerator.RunAsync(direct, _ => $"/api/crawls/{id}", concurrency, options.LoadDuration));
+            var proxied = await MedianLoadAsync(options,
+                () => LoadGenerator.RunAsync(platform.Gateway, _ => $"{platform.ApiPrefix}/crawls/{id}", concurrency, options.LoadDuration));
             rows.Add([$"{concurrency}", F(straight.P50Ms, 2), F(proxied.P50Ms, 2), F(proxied.P50Ms - straight.P50Ms, 2),
-                F(straight.P99Ms, 2), F(proxied.P99Ms, 2), F(proxied.P99Ms - straight.P99Ms, 2), F(straight.RequestsPerSecond), F(proxied.RequestsPerSecond),
+                F(straight.P99Ms, 2), F(proxied.P99Ms, 2), F(proxied.P99Ms - straight.P99Ms, 2), F(straight.RequestsPerSecond),
+                F(proxied.RequestsPerSecond),
                 $"{Failed(straight)} / {Failed(proxied)}"]);
             if (concurrency == 1)
             {
@@ -131,7 +153,8 @@ public static class QueryLatency
         section.Line("Gateway overhead: `GET /api/crawls/{id}` (uncached route, a primary-key read) straight on the crawler vs through the gateway " +
                      "(YARP, rate limiter, security headers, service discovery).")
             .Line()
-            .Table(["clients", "direct p50 ms", "gateway p50 ms", "added p50", "direct p99 ms", "gateway p99 ms", "added p99", "direct req/s", "gateway req/s", "failed (direct / gateway)"], rows);
+            .Table(["clients", "direct p50 ms", "gateway p50 ms", "added p50", "direct p99 ms", "gateway p99 ms", "added p99", "direct req/s",
+                "gateway req/s", "failed (direct / gateway)"], rows);
     }
 
     /// <summary>Median latency of requests each made right after Redis was emptied.</summary>
@@ -159,8 +182,10 @@ public static class QueryLatency
         {
             results.Add(await run());
         }
-        return new LoadResult(Stats.Median(results.Select(r => r.P50Ms)), Stats.Median(results.Select(r => r.P95Ms)), Stats.Median(results.Select(r => r.P99Ms)),
-            Stats.Median(results.Select(r => r.RequestsPerSecond)), results.Sum(r => r.Requests), results.Sum(r => r.Failures), results.Sum(r => r.CacheAnswered));
+        return new LoadResult(Stats.Median(results.Select(r => r.P50Ms)), Stats.Median(results.Select(r => r.P95Ms)),
+            Stats.Median(results.Select(r => r.P99Ms)),
+            Stats.Median(results.Select(r => r.RequestsPerSecond)), results.Sum(r => r.Requests), results.Sum(r => r.Failures),
+            results.Sum(r => r.CacheAnswered));
     }
 
     private static async Task<(string Id, long Descendants)?> LargestFamilyAsync(HttpClient gateway, string p, CancellationToken ct)

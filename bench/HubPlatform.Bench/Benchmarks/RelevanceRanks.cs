@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace HubPlatform.Bench.Benchmarks;
@@ -16,11 +17,12 @@ public static class RelevanceRanks
         var md = new StringBuilder()
             .AppendLine("# Relevance set: the rank of every expected model")
             .AppendLine()
-            .AppendLine($"Written by `{command}`; the reading of old against new is in [BENCHMARKS.md](BENCHMARKS.md), section 3. " +
-                        "Rank 1 is first; 0 means the card has no chunk. " +
-                        $"Recall@10 / MRR: {string.Join("; ", ways.Select(w => $"{w.Label} {Format(RelevanceSet.Score(w.Ranks))}"))}.")
+            .AppendLine(CultureInfo.InvariantCulture,
+                $"Written by `{command}`; the reading of old against new is in [BENCHMARKS.md](BENCHMARKS.md), section 3. " +
+                $"Rank 1 is first; 0 means the card has no chunk. " +
+                $"Recall@10 / MRR: {string.Join("; ", ways.Select(w => $"{w.Label} {Format(RelevanceSet.Score(w.Ranks))}"))}.")
             .AppendLine()
-            .AppendLine($"## Queries where {ways[^1].Label} differs from {ways[0].Label}")
+            .AppendLine(CultureInfo.InvariantCulture, $"## Queries where {ways[^1].Label} differs from {ways[0].Label}")
             .AppendLine()
             .AppendLine("| query | recall@10 | reciprocal rank | models that moved (rank before → now) |")
             .AppendLine("|---|---|---|---|");
@@ -32,19 +34,20 @@ public static class RelevanceRanks
                 continue;
             }
             var moved = set.Queries[q].Expected.Select((id, i) => (id, i)).Where(e => b[e.i] != n[e.i]).Select(e => $"{e.id} {b[e.i]} → {n[e.i]}");
-            md.AppendLine($"| {set.Queries[q].Query} | {RelevanceSet.Recall(b):F2} → {RelevanceSet.Recall(n):F2} | " +
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {set.Queries[q].Query} | {RelevanceSet.Recall(b):F2} → {RelevanceSet.Recall(n):F2} | " +
                           $"{RelevanceSet.ReciprocalRank(b):F3} → {RelevanceSet.ReciprocalRank(n):F3} | {string.Join("; ", moved)} |");
         }
         md.AppendLine()
             .AppendLine("## Every expected model")
             .AppendLine()
-            .AppendLine($"| query | expected model | {string.Join(" | ", ways.Select(w => w.Label))} |")
-            .AppendLine($"|---|---|{string.Concat(ways.Select(_ => "---:|"))}");
+            .AppendLine(CultureInfo.InvariantCulture, $"| query | expected model | {string.Join(" | ", ways.Select(w => w.Label))} |")
+            .AppendLine(CultureInfo.InvariantCulture, $"|---|---|{string.Concat(ways.Select(_ => "---:|"))}");
         for (var q = 0; q < set.Queries.Count; q++)
         {
             for (var e = 0; e < set.Queries[q].Expected.Length; e++)
             {
-                md.AppendLine($"| {set.Queries[q].Query} | {set.Queries[q].Expected[e]} | {string.Join(" | ", ways.Select(w => w.Ranks[q][e]))} |");
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {set.Queries[q].Query} | {set.Queries[q].Expected[e]} | {string.Join(" | ", ways.Select(w => w.Ranks[q][e]))} |");
             }
         }
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

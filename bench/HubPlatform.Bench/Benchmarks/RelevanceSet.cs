@@ -18,9 +18,11 @@ public sealed class RelevanceSet
 
     public HashSet<string> ExpectedIds => Queries.SelectMany(q => q.Expected).ToHashSet(StringComparer.Ordinal);
 
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     public static RelevanceSet Load(string path)
     {
-        var entries = JsonSerializer.Deserialize<Entry[]>(File.ReadAllText(path), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        var entries = JsonSerializer.Deserialize<Entry[]>(File.ReadAllText(path), Json)!;
         return new(entries.Select(e => (e.Query, e.Expected.Distinct(StringComparer.Ordinal).ToArray())).ToList());
     }
 

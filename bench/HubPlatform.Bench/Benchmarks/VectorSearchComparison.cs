@@ -52,18 +52,23 @@ public static class VectorSearchComparison
             var exactP50 = Stats.Median(exactLatencies);
             section.Number($"recallAt10_{count}", recall).Number($"usearchP50Ms_{count}", annP50).Number($"exactP50Ms_{count}", exactP50)
                 .Number($"buildSeconds_{count}", buildSeconds).Number($"buildThreads_{count}", 1);
-            rows.Add([F(count), F(recall, 3), F(annP50, 3), F(Stats.Percentile(annLatencies, 95), 3), F(exactP50, 2), F(Stats.Percentile(exactLatencies, 95), 2),
+            rows.Add([F(count), F(recall, 3), F(annP50, 3), F(Stats.Percentile(annLatencies, 95), 3), F(exactP50, 2),
+                F(Stats.Percentile(exactLatencies, 95), 2),
                 F(exactP50 / annP50, 0) + "×", F(buildSeconds, 1)]);
             Console.WriteLine($"bench: {count:N0} vectors: recall@10 {recall:F3}, USearch {annP50:F3} ms, exact {exactP50:F2} ms");
         }
         var defaults = new VectorIndexOptions();
-        section.Line($"384-d unit vectors shaped like sentence embeddings (a random 16-d subspace plus noise; uniform random 384-d vectors have no nearest " +
-                     $"neighbours worth finding), {(options.Quick ? 50 : 200)} queries from the same distribution, one query at a time on one thread. " +
-                     $"USearch with the service's defaults: cosine, {defaults.Quantization}, connectivity {defaults.Connectivity}, expansion add {defaults.ExpansionAdd} / search {defaults.ExpansionSearch}. " +
+        section.Line("384-d unit vectors shaped like sentence embeddings (a random 16-d subspace plus noise; uniform random 384-d vectors have no " +
+                     "nearest " +
+                     $"neighbours worth finding), {(options.Quick ? 50 : 200)} queries from the same distribution, one query at a time on one " +
+                     "thread. " +
+                     $"USearch with the service's defaults: cosine, {defaults.Quantization}, connectivity {defaults.Connectivity}, expansion add " +
+                     $"{defaults.ExpansionAdd} / search {defaults.ExpansionSearch}. " +
                      $"The index is built as the service builds it: capacity reserved per batch, then vectors added from one thread. " +
                      "Exact = a SIMD dot product against every vector, top 10 kept.")
             .Line()
-            .Table(["vectors", "recall@10", "USearch p50 ms", "USearch p95 ms", "exact p50 ms", "exact p95 ms", "speed-up (p50)", "index build s"], rows);
+            .Table(["vectors", "recall@10", "USearch p50 ms", "USearch p95 ms", "exact p50 ms", "exact p95 ms", "speed-up (p50)", "index build s"],
+                rows);
         return Task.CompletedTask;
     }
 

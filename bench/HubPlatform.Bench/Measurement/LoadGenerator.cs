@@ -3,9 +3,11 @@ using System.Diagnostics;
 namespace HubPlatform.Bench.Measurement;
 
 /// <summary><c>CacheAnswered</c>: answered requests whose answer a cache gave (see <see cref="CacheAnswers"/>).</summary>
-public sealed record LoadResult(double P50Ms, double P95Ms, double P99Ms, double RequestsPerSecond, int Requests, int Failures, int CacheAnswered = 0);
+public sealed record LoadResult(double P50Ms, double P95Ms, double P99Ms, double RequestsPerSecond, int Requests, int Failures,
+    int CacheAnswered = 0);
 
-/// <summary>Which cache gave an answer, from its headers: the gateway's output cache sets <c>Age</c> on what it replays; a service's response cache says <c>X-Response-Cache: hit</c>.</summary>
+/// <summary>Which cache gave an answer, from its headers: the gateway's output cache sets <c>Age</c> on what it replays; a service's response cache
+/// says <c>X-Response-Cache: hit</c>.</summary>
 public static class CacheAnswers
 {
     public static string? Of(HttpResponseMessage response) =>
@@ -22,7 +24,8 @@ public static class CacheAnswers
 /// </summary>
 public static class LoadGenerator
 {
-    public static async Task<LoadResult> RunAsync(HttpClient client, Func<int, string> url, int concurrency, TimeSpan duration, int maxRequests = int.MaxValue)
+    public static async Task<LoadResult> RunAsync(HttpClient client, Func<int, string> url, int concurrency, TimeSpan duration,
+        int maxRequests = int.MaxValue)
     {
         var latencies = new List<double>();
         var failures = 0;

@@ -45,7 +45,8 @@ public static class ProcessMonitor
             }
         } while (grew);
         var chosen = all.Where(p => members.Contains(p.Pid)).ToList();
-        return new ProcessUsage(chosen.Sum(p => p.CpuSeconds), chosen.Sum(p => p.PeakRssKb) / 1024.0, chosen.Sum(p => p.RssKb) / 1024.0, chosen.Count);
+        return new ProcessUsage(chosen.Sum(p => p.CpuSeconds), chosen.Sum(p => p.PeakRssKb) / 1024.0, chosen.Sum(p => p.RssKb) / 1024.0,
+            chosen.Count);
     }
 
     private sealed record ProcInfo(int Pid, int ParentPid, string CommandLine, double CpuSeconds, long PeakRssKb, long RssKb);

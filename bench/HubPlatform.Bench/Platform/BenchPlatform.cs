@@ -29,6 +29,9 @@ public sealed class BenchPlatform : IAsyncDisposable
     public const int RabbitMqPort = 35702;
     public const int RabbitMqManagementPort = 45702;
 
+    /// <summary>The consumers <c>--replicas N</c> runs N of (the crawler and the gateway stay single).</summary>
+    private static readonly string[] ReplicatedServices = ["metrics", "lineage", "search"];
+
     private readonly string _dataDirectory;
     private readonly bool _keepData;
     private volatile bool _rateLimited;
@@ -52,7 +55,7 @@ public sealed class BenchPlatform : IAsyncDisposable
 
     public Uri ServiceUri(string service) => App.GetEndpoint(service, "http");
 
-    public string RabbitMqUri => $"amqp://guest:guest@127.0.0.1:{RabbitMqPort}/";
+    public static string RabbitMqUri => $"amqp://guest:guest@127.0.0.1:{RabbitMqPort}/";
 
     /// <summary>The superuser's login to one of the platform's Postgres servers (the bench reads every schema and the statistics views).</summary>
     public string PostgresConnectionString(LocalPostgres server) =>
@@ -99,7 +102,7 @@ public sealed class BenchPlatform : IAsyncDisposable
             // No replay folder: the emulator generates a hub (Emulator:Synthetic*) instead.
             "--Emulator:ReplayDirectory=",
             $"--{LocalPostgres.PerServiceSetting}={(options.PostgresPerService ? "true" : "false")}",
-            .. new[] { "metrics", "lineage", "search" }.Select(service => $"--Replicas:{service}={options.Replicas}"),
+            .. ReplicatedServices.Select(service => $"--Replicas:{service}={options.Replicas}"),
         ], cancellationToken);
         // The bench prints its own progress; the AppHost's health checks fail noisily while servers start.
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
@@ -140,8 +143,10 @@ public sealed class BenchPlatform : IAsyncDisposable
             builder.CreateResourceBuilder<ProjectResource>(service).WithEnvironment("Logging__LogLevel__Default", "Warning");
         }
         // ... but the two lines that say how long a snapshot's closing step took (section 2 quotes them).
-        builder.CreateResourceBuilder<ProjectResource>("metrics").WithEnvironment("Logging__LogLevel__HubPlatform.Metrics.IntegrationEvents.SnapshotIngestion", "Information");
-        builder.CreateResourceBuilder<ProjectResource>("lineage").WithEnvironment("Logging__LogLevel__HubPlatform.Lineage.Graph.FamilyRollup", "Information");
+        builder.CreateResourceBuilder<ProjectResource>("metrics")
+            .WithEnvironment("Logging__LogLevel__HubPlatform.Metrics.IntegrationEvents.SnapshotIngestion", "Information");
+        builder.CreateResourceBuilder<ProjectResource>("lineage")
+            .WithEnvironment("Logging__LogLevel__HubPlatform.Lineage.Graph.FamilyRollup", "Information");
 
         App = await builder.BuildAsync(cancellationToken);
         using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -258,7 +263,7 @@ public sealed class BenchPlatform : IAsyncDisposable
         return connection;
     }
 
-    public HttpClient RabbitMqManagement()
+    public static HttpClient RabbitMqManagement()
     {
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{RabbitMqManagementPort}") };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace HubPlatform.Bench.Reporting;
@@ -43,10 +44,12 @@ public sealed class BenchReport(BenchOptions options, MachineInfo machine)
             var number = section.Title.Split(' ')[0];
             var start = text.IndexOf($"\n## {number} ", StringComparison.Ordinal);
             var end = start < 0 ? -1 : text.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-            var md = new StringBuilder().Append($"\n## {section.Title}\n\n");
+            var md = new StringBuilder().Append(CultureInfo.InvariantCulture, $"\n## {section.Title}\n\n");
             var loads = LoadAverages.Where(l => !double.IsNaN(l)).ToList();
-            md.Append($"Re-measured alone on {StartedAt:yyyy-MM-dd HH:mm} UTC with `{Options.Command}` ({Machine.Cores} cores, load average " +
-                      $"{(loads.Count > 0 ? $"{loads.Min():F1} – {loads.Max():F1}" : "unknown")}); the other sections are from the run named at the top.\n\n");
+            md.Append(CultureInfo.InvariantCulture,
+                $"Re-measured alone on {StartedAt:yyyy-MM-dd HH:mm} UTC with `{Options.Command}` ({Machine.Cores} cores, load average " +
+                $"{(loads.Count > 0 ? $"{loads.Min():F1} – {loads.Max():F1}" : "unknown")}); " +
+                $"the other sections are from the run named at the top.\n\n");
             foreach (var line in section.Lines)
             {
                 md.Append(line).Append('\n');
@@ -71,24 +74,28 @@ public sealed class BenchReport(BenchOptions options, MachineInfo machine)
         md.AppendLine();
         md.AppendLine("| machine | |");
         md.AppendLine("|---|---|");
-        md.AppendLine($"| date (UTC) | {StartedAt:yyyy-MM-dd HH:mm} (run took {Duration:hh\\:mm\\:ss}) |");
-        md.AppendLine($"| cores | {Machine.Cores} ({Machine.Cpu}) |");
-        md.AppendLine($"| RAM | {Machine.RamGb:F1} GB |");
-        md.AppendLine($"| OS | {Machine.Os} |");
-        md.AppendLine($"| .NET | {Machine.Runtime} |");
-        md.AppendLine($"| hub size | {Options.Models:N0} models, {Options.Models / 4:N0} datasets, {Options.Models / 2:N0} spaces (generated, seed 42){(Options.Quick ? " — quick mode, tiny sizes: not representative" : "")} |");
-        md.AppendLine($"| runs per measurement | {Options.Runs} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| date (UTC) | {StartedAt:yyyy-MM-dd HH:mm} (run took {Duration:hh\\:mm\\:ss}) |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| cores | {Machine.Cores} ({Machine.Cpu}) |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| RAM | {Machine.RamGb:F1} GB |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| OS | {Machine.Os} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| .NET | {Machine.Runtime} |");
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"| hub size | {Options.Models:N0} models, {Options.Models / 4:N0} datasets, {Options.Models / 2:N0} spaces (generated, seed " +
+            $"42){(Options.Quick ? " — quick mode, tiny sizes: not representative" : "")} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| runs per measurement | {Options.Runs} |");
         var loads = LoadAverages.Where(l => !double.IsNaN(l)).ToList();
         if (loads.Count > 0)
         {
             var noisy = loads.Max() > Machine.Cores * 1.5;
-            md.AppendLine($"| load average during the run | {loads.Min():F1} – {loads.Max():F1} on {Machine.Cores} cores{(noisy ? " (the machine was shared and busy: numbers are noisy, and the bench itself loads every core)" : "")} |");
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| load average during the run | {loads.Min():F1} – {loads.Max():F1} on {Machine.Cores} " +
+                $"cores{(noisy ? " (the machine was shared and busy: numbers are noisy, and the bench itself loads every core)" : "")} |");
         }
         md.AppendLine();
         // Sections run in the order that suits the machine; they read in their numbered order.
         foreach (var section in Sections.OrderBy(s => s.Title, StringComparer.Ordinal))
         {
-            md.AppendLine($"## {section.Title}");
+            md.AppendLine(CultureInfo.InvariantCulture, $"## {section.Title}");
             md.AppendLine();
             foreach (var line in section.Lines)
             {
@@ -104,7 +111,7 @@ public sealed class BenchReport(BenchOptions options, MachineInfo machine)
         }
         foreach (var item in NotMeasured)
         {
-            md.AppendLine($"- {item}");
+            md.AppendLine(CultureInfo.InvariantCulture, $"- {item}");
         }
         return md.ToString();
     }

@@ -8,7 +8,8 @@ public sealed record MachineInfo(int Cores, string Cpu, double RamGb, string Os,
     public static MachineInfo Read() => new(
         Environment.ProcessorCount,
         ReadField("/proc/cpuinfo", "model name", ':') ?? RuntimeInformation.ProcessArchitecture.ToString(),
-        double.Parse((ReadField("/proc/meminfo", "MemTotal", ':') ?? "0 kB").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024 / 1024,
+        double.Parse((ReadField("/proc/meminfo", "MemTotal", ':') ?? "0 kB").Split(' ')[0],
+        System.Globalization.CultureInfo.InvariantCulture) / 1024 / 1024,
         ReadField("/etc/os-release", "PRETTY_NAME", '=')?.Trim('"') ?? RuntimeInformation.OSDescription,
         RuntimeInformation.FrameworkDescription,
         LoadAverageNow());

@@ -8,7 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace HubPlatform.Lineage.Apis;
 
 /// <summary>A page of descendants; <c>Truncated</c>: the walk stopped at its cap, so <c>Total</c> counts the nearest levels only.</summary>
-public sealed record DescendantsPage(string Id, int Depth, string? Relation, string Sort, long Total, int Offset, IReadOnlyList<FamilyMember> Models, bool Truncated);
+public sealed record DescendantsPage(string Id, int Depth, string? Relation, string Sort, long Total, int Offset, IReadOnlyList<FamilyMember> Models,
+    bool Truncated);
 
 public sealed record FamilyGraph(string Id, IReadOnlyList<FamilyMember> Nodes, IReadOnlyList<FamilyEdge> Edges, bool Truncated, long TotalNodes);
 
@@ -24,7 +25,8 @@ public sealed record OrganizationRank(string Author, long BaseModels, long Desce
 /// </summary>
 public static class FamilyApi
 {
-    private static readonly string[] Relations = [RelationInference.Finetune, RelationInference.Adapter, RelationInference.Quantized, RelationInference.Merge];
+    private static readonly string[] Relations = [RelationInference.Finetune, RelationInference.Adapter, RelationInference.Quantized,
+        RelationInference.Merge];
     private static readonly string[] Sorts = ["id", "downloads", "likes", "created"];
 
     public static IEndpointRouteBuilder MapFamilyApi(this IEndpointRouteBuilder app)
@@ -35,7 +37,8 @@ public static class FamilyApi
         api.MapGet("/descendants/{**id}", Descendants).WithName("GetDescendants")
             .WithSummary("A model's descendants level by level: depth limit, relation filter, sort (id, downloads, likes, created), paging")
             .WithDescription(AsOfParameter.Description);
-        api.MapGet("/graph/{**id}", Graph).WithName("GetFamilyGraph").WithSummary("The family as nodes and edges for drawing, capped, with a truncated marker")
+        api.MapGet("/graph/{**id}", Graph).WithName("GetFamilyGraph")
+            .WithSummary("The family as nodes and edges for drawing, capped, with a truncated marker")
             .WithDescription(AsOfParameter.Description);
         api.MapGet("/leaderboard", Leaderboard).WithName("GetBaseModelLeaderboard")
             .WithSummary("Base models ranked by number of descendants or by their descendants' downloads")
@@ -78,7 +81,8 @@ public static class FamilyApi
     }
 
     private static async Task<Results<Ok<FamilyGraph>, ProblemHttpResult>> Graph(
-        string id, LineageDbContext db, FamilyQueries family, ResponseCache cache, CancellationToken ct, int maxNodes = 500, int depth = 3, string? asOf = null)
+        string id, LineageDbContext db, FamilyQueries family, ResponseCache cache, CancellationToken ct, int maxNodes = 500, int depth = 3,
+        string? asOf = null)
     {
         if (!RepoIds.IsValid(id))
         {
@@ -86,7 +90,8 @@ public static class FamilyApi
         }
         if (maxNodes is < 1 or > 5000 || depth is < 1 or > FamilyQueries.MaxDepth)
         {
-            return TypedResults.Problem(title: "Invalid graph size", statusCode: 400, detail: $"maxNodes is 1..5000 and depth 1..{FamilyQueries.MaxDepth}.");
+            return TypedResults.Problem(title: "Invalid graph size", statusCode: 400,
+                detail: $"maxNodes is 1..5000 and depth 1..{FamilyQueries.MaxDepth}.");
         }
         var (moment, problem) = await AsOfParameter.ResolveAsync(asOf, db, ct);
         if (problem is not null)
@@ -107,7 +112,8 @@ public static class FamilyApi
     }
 
     private static async Task<Results<Ok<List<FamilyRank>>, ProblemHttpResult>> Leaderboard(
-        LineageDbContext db, FamilyStatistics statistics, ResponseCache cache, CancellationToken ct, string by = "descendants", int k = 20, string? asOf = null)
+        LineageDbContext db, FamilyStatistics statistics, ResponseCache cache, CancellationToken ct, string by = "descendants", int k = 20,
+        string? asOf = null)
     {
         if (by is not ("descendants" or "downloads") || k is < 1 or > 1000)
         {
@@ -163,9 +169,12 @@ public static class FamilyApi
 
     private static ProblemHttpResult? Invalid(string id, int depth, string? relation, string sort, int offset, int limit) =>
         !RepoIds.IsValid(id) ? InvalidRepoId.Problem()
-        : depth is < 1 or > FamilyQueries.MaxDepth ? TypedResults.Problem(title: "Invalid depth", statusCode: 400, detail: $"depth is 1..{FamilyQueries.MaxDepth}.")
-        : relation is not null && !Relations.Contains(relation) ? TypedResults.Problem(title: "Invalid relation", statusCode: 400, detail: $"relation is one of {string.Join(", ", Relations)}.")
+        : depth is < 1 or > FamilyQueries.MaxDepth ? TypedResults.Problem(title: "Invalid depth", statusCode: 400,
+            detail: $"depth is 1..{FamilyQueries.MaxDepth}.")
+        : relation is not null && !Relations.Contains(relation)
+            ? TypedResults.Problem(title: "Invalid relation", statusCode: 400, detail: $"relation is one of {string.Join(", ", Relations)}.")
         : !Sorts.Contains(sort) ? TypedResults.Problem(title: "Invalid sort", statusCode: 400, detail: $"sort is one of {string.Join(", ", Sorts)}.")
-        : offset < 0 || limit is < 1 or > 1000 ? TypedResults.Problem(title: "Invalid page", statusCode: 400, detail: "offset ≥ 0 and limit 1..1000.")
+        : offset < 0
+            || limit is < 1 or > 1000 ? TypedResults.Problem(title: "Invalid page", statusCode: 400, detail: "offset ≥ 0 and limit 1..1000.")
         : null;
 }

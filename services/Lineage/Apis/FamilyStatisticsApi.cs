@@ -55,31 +55,32 @@ public static class FamilyStatisticsApi
 
     private static async Task<Results<Ok<FamilyRelations>, ProblemHttpResult>> Relations(
         string id, LineageDbContext db, FamilyCounts counts, ResponseCache cache, CancellationToken ct, string? asOf = null) =>
-        await ForFamily(id, asOf, db, ct, moment => cache.GetOrCreateAsync($"relations:{moment.Key}:{id}", async () =>
+        await ForFamily(id, asOf, db, moment => cache.GetOrCreateAsync($"relations:{moment.Key}:{id}", async () =>
         {
             var below = await counts.CountsAsync(id, moment, ct);
             return new FamilyRelations(id, RelationCounts.From(below.Children), RelationCounts.From(below.Descendants), below.Truncated);
-        }));
+        }), ct);
 
     private static async Task<Results<Ok<FamilyGrowth>, ProblemHttpResult>> Growth(
         string id, LineageDbContext db, FamilyStatistics statistics, ResponseCache cache, CancellationToken ct, string? asOf = null) =>
-        await ForFamily(id, asOf, db, ct, moment => cache.GetOrCreateAsync($"growth:{moment.Key}:{id}", async () =>
+        await ForFamily(id, asOf, db, moment => cache.GetOrCreateAsync($"growth:{moment.Key}:{id}", async () =>
         {
             var weeks = await statistics.GrowthAsync(id, moment, ct);
             long running = 0;
             var known = weeks.Where(w => w.Week is not null)
                 .Select(w => new GrowthWeek(w.Week!.Value, w.Models, running += w.Models)).ToList();
-            return new FamilyGrowth(id, known, weeks.Where(w => w.Week is null).Sum(w => w.Models), weeks.Sum(w => w.Models) >= FamilyQueries.WalkCap);
-        }));
+            return new FamilyGrowth(id, known, weeks.Where(w => w.Week is null).Sum(w => w.Models),
+                weeks.Sum(w => w.Models) >= FamilyQueries.WalkCap);
+        }), ct);
 
     private static async Task<Results<Ok<FamilyDepth>, ProblemHttpResult>> Depth(
         string id, LineageDbContext db, FamilyStatistics statistics, ResponseCache cache, CancellationToken ct, string? asOf = null) =>
-        await ForFamily(id, asOf, db, ct, moment => cache.GetOrCreateAsync($"depth:{moment.Key}:{id}", async () =>
+        await ForFamily(id, asOf, db, moment => cache.GetOrCreateAsync($"depth:{moment.Key}:{id}", async () =>
         {
             var (levels, truncated) = await statistics.DepthAsync(id, moment, ct);
             var depth = Summarise(levels);
             return new FamilyDepth(id, depth, depth.MaxDepth >= FamilyQueries.MaxDepth, truncated);
-        }));
+        }), ct);
 
     private static async Task<Results<Ok<HubDepth>, ProblemHttpResult>> HubDepth(
         LineageDbContext db, FamilyStatistics statistics, ResponseCache cache, CancellationToken ct, string? asOf = null)
@@ -121,7 +122,7 @@ public static class FamilyStatisticsApi
     }
 
     private static async Task<Results<Ok<T>, ProblemHttpResult>> ForFamily<T>(
-        string id, string? asOf, LineageDbContext db, CancellationToken ct, Func<GraphAsOf, Task<T>> answer)
+        string id, string? asOf, LineageDbContext db, Func<GraphAsOf, Task<T>> answer, CancellationToken ct)
     {
         if (!RepoIds.IsValid(id))
         {

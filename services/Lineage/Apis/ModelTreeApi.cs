@@ -14,7 +14,8 @@ public sealed record RelationCounts(long Finetunes, long Adapters, long Quantiza
     public static RelationCounts From(IReadOnlyList<RelationCount> counts)
     {
         long Of(string relation) => counts.FirstOrDefault(c => c.Relation == relation)?.Count ?? 0;
-        return new RelationCounts(Of(RelationInference.Finetune), Of(RelationInference.Adapter), Of(RelationInference.Quantized), Of(RelationInference.Merge));
+        return new RelationCounts(Of(RelationInference.Finetune), Of(RelationInference.Adapter), Of(RelationInference.Quantized),
+            Of(RelationInference.Merge));
     }
 }
 
@@ -51,7 +52,8 @@ public static class ModelTreeApi
         }
         var tree = await cache.GetOrCreateAsync($"tree:{moment.Key}:{id.ToLowerInvariant()}", () => LoadAsync(id, moment, family, counts, ct));
         return tree is null
-            ? TypedResults.Problem(new ProblemDetails { Title = "Model not found", Status = 404, Detail = $"'{id}' is neither a crawled model nor a named base model at that time." })
+            ? TypedResults.Problem(new ProblemDetails { Title = "Model not found", Status = 404,
+                Detail = $"'{id}' is neither a crawled model nor a named base model at that time." })
             : TypedResults.Ok(tree);
     }
 

@@ -10,7 +10,8 @@ public sealed record FamilyTotals(
     long ChildFinetunes, long ChildAdapters, long ChildQuantizations, long ChildMerges);
 
 /// <summary>What a rollup stores of one snapshot's graph.</summary>
-public sealed record FamilyRollupResult(IReadOnlyList<FamilyTotals> Families, IReadOnlyList<(int Depth, long Models)> DepthLevels, IReadOnlyList<string> CycleMembers);
+public sealed record FamilyRollupResult(IReadOnlyList<FamilyTotals> Families, IReadOnlyList<(int Depth, long Models)> DepthLevels,
+    IReadOnlyList<string> CycleMembers);
 
 /// <summary>
 /// The rollup's arithmetic over one snapshot's edges, in memory: each base model's descendants (every
@@ -23,7 +24,8 @@ public sealed record FamilyRollupResult(IReadOnlyList<FamilyTotals> Families, IR
 /// </summary>
 public static class FamilyClosure
 {
-    private static readonly string[] Relations = [RelationInference.Finetune, RelationInference.Adapter, RelationInference.Quantized, RelationInference.Merge];
+    private static readonly string[] Relations = [RelationInference.Finetune, RelationInference.Adapter, RelationInference.Quantized,
+        RelationInference.Merge];
 
     /// <param name="edges">The edges holding at the snapshot's date (at most one per model and base).</param>
     /// <param name="downloads">Downloads of the models the graph knows; a descendant missing here is not counted.</param>
@@ -137,7 +139,8 @@ public static class FamilyClosure
                     children[childRelation[e]]++;
                 }
             }
-            families.Add(new FamilyTotals(names[root], descendants, sum, mix[0], mix[1], mix[2], mix[3], children[0], children[1], children[2], children[3]));
+            families.Add(new FamilyTotals(names[root], descendants, sum, mix[0], mix[1], mix[2], mix[3], children[0], children[1], children[2],
+                children[3]));
         }
         return new FamilyRollupResult(families, DepthLevels(count, start, child, from, to), cycles);
     }

@@ -4,7 +4,8 @@ using Microsoft.EntityFrameworkCore;
 namespace HubPlatform.Lineage.Graph;
 
 /// <summary>A model's derivatives by relation: its children and all its descendants.</summary>
-public sealed record TreeCounts(IReadOnlyList<RelationCount> Children, IReadOnlyList<RelationCount> Descendants, bool Truncated, Guid? RolledUpSnapshotId);
+public sealed record TreeCounts(IReadOnlyList<RelationCount> Children, IReadOnlyList<RelationCount> Descendants, bool Truncated,
+    Guid? RolledUpSnapshotId);
 
 /// <summary>
 /// The counts of the model tree. The graph at a moment is exactly the graph of the newest snapshot

@@ -130,7 +130,8 @@ public sealed class FamilyQueries(LineageDbContext db)
             SELECT p.*, t.total AS "Total", t.walked AS "Walked"
             FROM (SELECT (SELECT count(*) FROM members) AS total, (SELECT count(*) FROM walked) AS walked) t
             LEFT JOIN LATERAL (SELECT * FROM members ORDER BY {order}, "Id" OFFSET @offset LIMIT @limit) p ON TRUE
-            """, asOf, Id(id), new NpgsqlParameter("depth", depth), new NpgsqlParameter("relation", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)relation ?? DBNull.Value },
+            """, asOf, Id(id), new NpgsqlParameter("depth", depth),
+                new NpgsqlParameter("relation", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)relation ?? DBNull.Value },
             new NpgsqlParameter("offset", offset), new NpgsqlParameter("limit", limit)).ToListAsync(ct);
         var page = rows.Where(r => r.Id is not null)
             .Select(r => new FamilyMember(r.Id!, r.Relation, r.BaseModelId, r.Depth ?? 0, r.Resolved ?? false, r.Author, r.PipelineTag,

@@ -27,7 +27,8 @@ public sealed class FamilyRollup(LineageDbContext db, ILogger<FamilyRollup> logg
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Two consumers may both see a snapshot finish; the second waits and recomputes the same.
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('lineage:family-rollup'))", cancellationToken);
-        var snapshot = await db.Snapshots.AsNoTracking().Where(s => s.Id == snapshotId).Select(s => new { s.ObservedAt, s.RolledUpAt }).SingleAsync(cancellationToken);
+        var snapshot = await db.Snapshots.AsNoTracking().Where(s => s.Id == snapshotId).Select(s => new { s.ObservedAt, s.RolledUpAt })
+            .SingleAsync(cancellationToken);
         // Done already (two consumers saw the snapshot finish, or a redelivered completion); a
         // removal that changes the graph afterwards clears rolled_up_at, so it is redone then.
         if (snapshot.RolledUpAt is not null && !force)
@@ -49,22 +50,23 @@ public sealed class FamilyRollup(LineageDbContext db, ILogger<FamilyRollup> logg
             """, cancellationToken);
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO lineage.depth_levels (snapshot_id, depth, models)
-            SELECT {snapshotId}, d, n FROM unnest({rollup.DepthLevels.Select(l => l.Depth).ToArray()}, {rollup.DepthLevels.Select(l => l.Models).ToArray()}) AS l(d, n)
+            SELECT {snapshotId}, d, n FROM unnest({rollup.DepthLevels.Select(l => l.Depth).ToArray()},
+                                                  {rollup.DepthLevels.Select(l => l.Models).ToArray()}) AS l(d, n)
             """, cancellationToken);
         var (families, depth) = (rollup.Families.Count, rollup.DepthLevels.Count);
-        await db.Database.ExecuteSqlAsync($"UPDATE lineage.snapshots SET rolled_up_at = now(), family_sizes_pruned_at = NULL WHERE id = {snapshotId}", cancellationToken);
+        await db.Database.ExecuteSqlAsync($"UPDATE lineage.snapshots SET rolled_up_at = now(), family_sizes_pruned_at = NULL WHERE id = {snapshotId}",
+            cancellationToken);
         var pruned = await PruneAsync();
         await transaction.CommitAsync(cancellationToken);
         if (pruned > 0)
         {
-            logger.LogInformation("Family rollup retention: family sizes of {Snapshots} older snapshots dropped", pruned);
+            logger.FamilySizesPruned(pruned);
         }
         if (cycles.Length > 0)
         {
-            logger.LogWarning("Snapshot {SnapshotId}: {Models} models are their own ancestors (cycles of declared lineage)", snapshotId, cycles.Length);
+            logger.CyclesFound(snapshotId, cycles.Length);
         }
-        logger.LogInformation("Family rollup of snapshot {SnapshotId}: {Families} families, {Levels} depth levels in {Seconds:F1}s",
-            snapshotId, families, depth, (DateTime.UtcNow - started).TotalSeconds);
+        logger.RolledUp(snapshotId, families, depth, (DateTime.UtcNow - started).TotalSeconds);
 
         // Retention: family sizes (a row per base model, ~300k a snapshot at 1M models) are kept for
         // the newest snapshots and the newest snapshot of each week; hourly crawls would otherwise

@@ -49,7 +49,8 @@ public sealed class FamilyStatistics(LineageDbContext db, FamilyQueries queries)
             UNION ALL
             SELECT {Walked}, count(*) FROM walked
             """, asOf, FamilyQueries.Id(id)).ToListAsync(ct);
-        return (rows.Where(r => r.Depth != Walked).OrderBy(r => r.Depth).ToList(), rows.Single(r => r.Depth == Walked).Models > FamilyQueries.WalkCap);
+        return (rows.Where(r => r.Depth != Walked).OrderBy(r => r.Depth).ToList(),
+            rows.Single(r => r.Depth == Walked).Models > FamilyQueries.WalkCap);
     }
 
     // The row of DepthAsync's answer that carries the walk's size rather than a level.

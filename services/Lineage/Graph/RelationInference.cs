@@ -44,7 +44,8 @@ public static class RelationInference
             return stated;
         }
         // A self-reference (reported, never an edge) does not make a second parent.
-        if (Bases(model).Count(b => !b.Id.Equals(model.Id, StringComparison.OrdinalIgnoreCase)) > 1 || model.Tags.Contains("merge") || model.Tags.Contains("mergekit"))
+        if (Bases(model).Count(b => !b.Id.Equals(model.Id, StringComparison.OrdinalIgnoreCase)) > 1 || model.Tags.Contains("merge")
+            || model.Tags.Contains("mergekit"))
         {
             return Merge;
         }

@@ -17,7 +17,8 @@ public sealed class SnapshotIngestion(LineageDbContext db, FamilyRollup rollup, 
     /// event made stale (see <c>EdgeStore</c>). <paramref name="graphChanged"/>: this event changed
     /// the snapshot's own graph, so it is redone even if a concurrent rollup just marked it done.
     /// </summary>
-    public async Task FinishIfCompleteAsync(Guid snapshotId, IPublishEndpoint publisher, CancellationToken cancellationToken, bool graphChanged = false)
+    public async Task FinishIfCompleteAsync(Guid snapshotId, IPublishEndpoint publisher, CancellationToken cancellationToken,
+        bool graphChanged = false)
     {
         var progress = new SnapshotProgress(db, LineageDbContext.Schema);
         var stale = await db.Database.SqlQuery<Guid>($"""

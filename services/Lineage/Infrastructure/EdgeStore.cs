@@ -23,7 +23,8 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
     public async Task<IReadOnlyList<string>> ApplyAsync(ModelsObserved page, CancellationToken cancellationToken)
     {
         // The same model twice on a page (the listing shifted under the crawler): the last one wins.
-        var models = page.Models.GroupBy(m => m.Id, StringComparer.Ordinal).Select(g => g.Last()).OrderBy(m => m.Id, StringComparer.Ordinal).ToArray();
+        var models = page.Models.GroupBy(m => m.Id, StringComparer.Ordinal).Select(g => g.Last()).OrderBy(m => m.Id, StringComparer.Ordinal)
+            .ToArray();
         var declared = models.SelectMany(m => RelationInference.Bases(m)
                 .DistinctBy(b => b.Id, StringComparer.Ordinal) // strongest statement first (see ModelParser)
                 .Select(b => new Declared(m.Id, b.Id, RelationInference.Relation(m, b), b.Relation is not null)))
@@ -40,7 +41,8 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
         // idempotent: a page failing afterwards leaves a date it would set again and unresolved
         // nodes it would insert again, named as bases by the page that a redelivery stores.
         var date = await SnapshotDates.DateOfAsync(db, page.SnapshotId, page.ObservedAt, cancellationToken);
-        var parents = edges.Select(e => e.Base).Distinct(StringComparer.Ordinal).Except(ids, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var parents = edges.Select(e => e.Base).Distinct(StringComparer.Ordinal).Except(ids, StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .ToArray();
         if (parents.Length > 0)
         {
             // In key order, so concurrent pages inserting the same new bases wait in one order.
@@ -62,7 +64,8 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
             INSERT INTO lineage.models AS t (id, resolved, author, pipeline_tag, downloads, likes, created_at, first_observed_at, last_observed_at)
             SELECT u.id, TRUE, u.author, u.pipeline_tag, u.downloads, u.likes, u.created_at, {date}, {date}
             FROM unnest({ids}, {models.Select(m => m.Author).ToArray()}, {models.Select(m => m.PipelineTag).ToArray()},
-                        {models.Select(m => m.Downloads).ToArray()}, {models.Select(m => m.Likes).ToArray()}, {models.Select(m => m.CreatedAt).ToArray()})
+                        {models.Select(m => m.Downloads).ToArray()}, {models.Select(m => m.Likes).ToArray()},
+                        {models.Select(m => m.CreatedAt).ToArray()})
                  AS u(id, author, pipeline_tag, downloads, likes, created_at)
             ORDER BY u.id
             ON CONFLICT (id) DO UPDATE SET resolved = TRUE, author = EXCLUDED.author, pipeline_tag = EXCLUDED.pipeline_tag,
@@ -99,18 +102,21 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
             INSERT INTO lineage.edges (model_id, base_model_id, relation, stated, valid_from_snapshot_id, valid_from)
             SELECT n.model_id, n.base_model_id, n.relation, n.stated, {page.SnapshotId}, {date}
             FROM unnest({news.Models}, {news.Bases}, {news.Relations}, {news.Stated}) AS n(model_id, base_model_id, relation, stated)
-            WHERE NOT EXISTS (SELECT 1 FROM lineage.edges e WHERE e.model_id = n.model_id AND e.base_model_id = n.base_model_id AND e.valid_to IS NULL)
+            WHERE NOT EXISTS (SELECT 1 FROM lineage.edges e WHERE e.model_id = n.model_id AND e.base_model_id = n.base_model_id
+                              AND e.valid_to IS NULL)
             ON CONFLICT DO NOTHING
             """, cancellationToken);
         if (selfReferences.Length > 0)
         {
             await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO lineage.self_references (snapshot_id, model_id, relation)
-                SELECT {page.SnapshotId}, u.model_id, u.relation FROM unnest({selfReferences.Select(s => s.Model).ToArray()}, {selfReferences.Select(s => s.Relation).ToArray()}) AS u(model_id, relation)
+                SELECT {page.SnapshotId}, u.model_id, u.relation
+                FROM unnest({selfReferences.Select(s => s.Model).ToArray()}, {selfReferences.Select(s => s.Relation).ToArray()})
+                    AS u(model_id, relation)
                 ON CONFLICT DO NOTHING
                 """, cancellationToken);
-            logger.LogWarning("Snapshot {SnapshotId} page {Page}: {Count} models name themselves as base model ({Models}); not stored as edges",
-                page.SnapshotId, page.Page, selfReferences.Length, string.Join(", ", selfReferences.Select(s => s.Model).Take(10)));
+            logger.SelfReferencesSkipped(page.SnapshotId, page.Page, selfReferences.Length,
+                string.Join(", ", selfReferences.Select(s => s.Model).Take(10)));
         }
         if (opened > 0 || vanished.Count > 0)
         {
@@ -120,7 +126,7 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
         await transaction.CommitAsync(cancellationToken);
         if (stale > 0)
         {
-            logger.LogInformation("Snapshot {SnapshotId} page {Page}: {Stale} models already observed by a later snapshot; their edges kept", page.SnapshotId, page.Page, stale);
+            logger.StaleModelsKept(page.SnapshotId, page.Page, stale);
         }
         return opened > 0 || vanished.Count > 0 ? edges.Select(e => e.Base).Concat(vanished).Distinct(StringComparer.Ordinal).ToArray() : [];
     }
@@ -128,7 +134,8 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
     private static (string[] Models, string[] Bases, string[] Relations, bool[] Stated) Columns(IEnumerable<Declared> edges)
     {
         var list = edges as IReadOnlyCollection<Declared> ?? edges.ToArray();
-        return (list.Select(e => e.Model).ToArray(), list.Select(e => e.Base).ToArray(), list.Select(e => e.Relation).ToArray(), list.Select(e => e.Stated).ToArray());
+        return (list.Select(e => e.Model).ToArray(), list.Select(e => e.Base).ToArray(), list.Select(e => e.Relation).ToArray(),
+            list.Select(e => e.Stated).ToArray());
     }
 
     /// <summary>
@@ -141,7 +148,8 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
             WITH gone AS (
                 SELECT e.model_id, e.base_model_id, e.valid_from_snapshot_id FROM lineage.edges e
                 WHERE e.model_id = ANY({models}) AND e.valid_to IS NULL
-                  AND NOT EXISTS (SELECT 1 FROM unnest({declared.Models}, {declared.Bases}, {declared.Relations}) AS n(model_id, base_model_id, relation)
+                  AND NOT EXISTS (SELECT 1 FROM unnest({declared.Models}, {declared.Bases}, {declared.Relations})
+                                  AS n(model_id, base_model_id, relation)
                                   WHERE n.model_id = e.model_id AND n.base_model_id = e.base_model_id AND n.relation = e.relation)
             ),
             deleted AS (
@@ -166,7 +174,8 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
     /// graphs. Marked not rolled up, so trees walk live and <c>SnapshotIngestion</c> redoes them.
     /// </summary>
     private Task<int> UnrollFromAsync(DateTimeOffset date, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlAsync($"UPDATE lineage.snapshots SET rolled_up_at = NULL WHERE observed_at >= {date} AND rolled_up_at IS NOT NULL", cancellationToken);
+        db.Database.ExecuteSqlAsync($"UPDATE lineage.snapshots SET rolled_up_at = NULL WHERE observed_at >= {date} AND rolled_up_at IS NOT NULL",
+            cancellationToken);
 
     /// <summary>
     /// ReposRemoved: the models leave the graph from this snapshot on. Their own edges close (so
@@ -194,8 +203,7 @@ public sealed class EdgeStore(LineageDbContext db, ILogger<EdgeStore> logger)
             await UnrollFromAsync(date, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        logger.LogInformation("Snapshot {SnapshotId}: {Removed} of {Named} removed models left the graph, {Edges} edges closed",
-            removed.SnapshotId, gone.Length, ids.Length, bases.Count);
+        logger.RemovedModelsLeft(removed.SnapshotId, gone.Length, ids.Length, bases.Count);
         return bases.Distinct(StringComparer.Ordinal).ToArray();
     }
 }

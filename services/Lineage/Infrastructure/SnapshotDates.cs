@@ -14,7 +14,8 @@ public static class SnapshotDates
     /// Once the date is set it is only read, and pages take no lock on the snapshot's row. An event
     /// that fails after setting it leaves the date its redelivery would set.
     /// </summary>
-    public static async Task<DateTimeOffset> DateOfAsync(LineageDbContext db, Guid snapshotId, DateTimeOffset observedAt, CancellationToken cancellationToken)
+    public static async Task<DateTimeOffset> DateOfAsync(LineageDbContext db, Guid snapshotId, DateTimeOffset observedAt,
+        CancellationToken cancellationToken)
     {
         var known = await db.Database.SqlQuery<DateTimeOffset?>($"""
             SELECT observed_at AS "Value" FROM lineage.snapshots WHERE id = {snapshotId}

@@ -11,11 +11,13 @@ public static class DataVerseApi
     {
         var api = app.MapGroup("/api/dataverse").WithTags("DataVerse");
         api.MapGet("/organizations", Organizations).WithName("GetDataVerseOrganizations")
-            .WithSummary("Top-K organizations by dataset downloads, all-time downloads, likes or count, each with its share, and the rest as \"others\"");
+            .WithSummary("Top-K organizations by dataset downloads, all-time downloads, likes or count, each with its share, and the rest as " +
+                         "\"others\"");
         api.MapGet("/treemap", Treemap).WithName("GetDataVerseTreemap")
             .WithSummary("Top-K organizations and their top datasets, as an organization → dataset hierarchy");
         api.MapGet("/breakdown", Breakdown).WithName("GetDataVerseBreakdown")
-            .WithSummary("Datasets by task category, domain, org type, license, modality or size category (a dataset counts under each of its values; share is of the filtered total)");
+            .WithSummary("Datasets by task category, domain, org type, license, modality or size category (a dataset counts under each of its " +
+                         "values; share is of the filtered total)");
         api.MapGet("/top", Top).WithName("GetDataVerseTop")
             .WithSummary("The most downloaded datasets with their task categories, domains and benchmark flag");
         return app;
@@ -35,7 +37,8 @@ public static class DataVerseApi
         if (Problems.First(Invalid(metric, filter), Problems.InRange("k", k, 1, 500)) is { } problem) return problem;
         var (s, missing) = await Problems.SnapshotAsync(snapshots, snapshot, ct);
         if (missing is not null) return missing;
-        return TypedResults.Ok(await cache.GetOrCreateAsync($"dataverse:orgs:{s!.Id}:{request.QueryString}", () => query.TopOrganizationsAsync(s.Id, metric, k, filter, ct)));
+        return TypedResults.Ok(await cache.GetOrCreateAsync($"dataverse:orgs:{s!.Id}:{request.QueryString}",
+            () => query.TopOrganizationsAsync(s.Id, metric, k, filter, ct)));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<DatasetTreemapOrganization>>, ProblemHttpResult>> Treemap(
@@ -72,6 +75,7 @@ public static class DataVerseApi
         if (Problems.InRange("k", k, 1, 500) is { } problem) return problem;
         var (s, missing) = await Problems.SnapshotAsync(snapshots, snapshot, ct);
         if (missing is not null) return missing;
-        return TypedResults.Ok(await cache.GetOrCreateAsync($"dataverse:top:{s!.Id}:{request.QueryString}", () => query.TopDatasetsAsync(s.Id, k, benchmark, ct)));
+        return TypedResults.Ok(await cache.GetOrCreateAsync($"dataverse:top:{s!.Id}:{request.QueryString}",
+            () => query.TopDatasetsAsync(s.Id, k, benchmark, ct)));
     }
 }

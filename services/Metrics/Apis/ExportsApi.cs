@@ -10,7 +10,8 @@ public static class ExportsApi
     public static IEndpointRouteBuilder MapExportsApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/exports").WithTags("Exports").MapGet("/{snapshotId}/{file}", Export).WithName("ExportSnapshot")
-            .WithSummary("A snapshot's models, datasets or spaces as models.parquet, models.csv, datasets.csv, ... (snapshotId may be \"latest\"), streamed");
+            .WithSummary("A snapshot's models, datasets or spaces as models.parquet, models.csv, datasets.csv, ... (snapshotId may be \"latest\"), " +
+                         "streamed");
         return app;
     }
 
@@ -22,7 +23,8 @@ public static class ExportsApi
         Guid? requested = snapshotId == "latest" ? null : Guid.TryParse(snapshotId, out var id) ? id : Guid.Empty;
         if (Problems.First(
                 requested == Guid.Empty ? Problems.BadRequest("Invalid snapshotId", "snapshotId is a snapshot id or \"latest\".") : null,
-                Problems.OneOf("kind", kind, ExportColumns.Kinds.Keys), Problems.OneOf("format", format, SnapshotExporter.Formats)) is { } problem) return problem;
+                Problems.OneOf("kind", kind, ExportColumns.Kinds.Keys),
+                Problems.OneOf("format", format, SnapshotExporter.Formats)) is { } problem) return problem;
         var (s, missing) = await Problems.SnapshotAsync(snapshots, requested, ct);
         if (missing is not null) return missing;
         var contentType = format == "csv" ? "text/csv; charset=utf-8" : "application/vnd.apache.parquet";

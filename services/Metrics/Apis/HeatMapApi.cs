@@ -20,14 +20,14 @@ public static class HeatMapApi
 
     private static async Task<Results<Ok<OrganizationHeatMap>, ProblemHttpResult>> Organization(
         string name, HeatMapQuery query, SnapshotQuery snapshots, ResponseCache cache, HttpRequest request, CancellationToken ct,
-        int weeks = 52, string repoType = "all", Guid? snapshot = null)
+        int weeks = 52, string repoType = RepoTypeParameter.All, Guid? snapshot = null)
     {
-        if (Problems.First(Problems.InRange("weeks", weeks, 1, 520), Problems.OneOf("repoType", repoType, HeatMapQuery.RepoTypes),
+        if (Problems.First(Problems.InRange("weeks", weeks, 1, 520), RepoTypeParameter.OneOrAll(repoType, out var type),
                 RepoIds.IsValid(name + "/x") ? null : Problems.BadRequest("Invalid name", "name is a Hub account or provider group name.")) is { } problem) return problem;
         var (s, missing) = await Problems.SnapshotAsync(snapshots, snapshot, ct);
         if (missing is not null) return missing;
         return TypedResults.Ok(await cache.GetOrCreateAsync($"heatmap:org:{s!.Id}:{name.ToLowerInvariant()}:{request.QueryString}",
-            () => query.OrganizationAsync(s, name, weeks, repoType, ct)));
+            () => query.OrganizationAsync(s, name, weeks, type, ct)));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ActivityRank>>, ProblemHttpResult>> Ranking(

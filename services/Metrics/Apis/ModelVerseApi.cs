@@ -20,7 +20,8 @@ public static class ModelVerseApi
     private static async Task<Results<Ok<OrganizationRanking>, ProblemHttpResult>> Organizations(
         ModelVerseQuery query, ResponseCache cache, HttpRequest request, CancellationToken ct,
         string metric = "downloads", int k = 20, Guid? snapshot = null, string? pipelineTag = null, string? modality = null,
-        long? minParameters = null, long? maxParameters = null, DateTimeOffset? createdFrom = null, DateTimeOffset? createdTo = null, string? orgType = null)
+        long? minParameters = null, long? maxParameters = null, DateTimeOffset? createdFrom = null, DateTimeOffset? createdTo = null,
+        string? orgType = null)
     {
         var filter = new ModelFilter(snapshot, pipelineTag, modality, minParameters, maxParameters, createdFrom, createdTo, orgType);
         if (Invalid(metric, k, filter) is { } problem)
@@ -31,13 +32,15 @@ public static class ModelVerseApi
         {
             return TypedResults.Problem(title: "No snapshot yet", statusCode: 404, detail: "No snapshot has been ingested.");
         }
-        return TypedResults.Ok(await cache.GetOrCreateAsync($"modelverse:orgs:{id}:{request.QueryString}", () => query.TopOrganizationsAsync(id, metric, k, filter, ct)));
+        return TypedResults.Ok(await cache.GetOrCreateAsync($"modelverse:orgs:{id}:{request.QueryString}",
+            () => query.TopOrganizationsAsync(id, metric, k, filter, ct)));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<TreemapOrganization>>, ProblemHttpResult>> Treemap(
         ModelVerseQuery query, ResponseCache cache, HttpRequest request, CancellationToken ct,
         string metric = "downloads", int k = 20, int modelsPerOrganization = 10, Guid? snapshot = null, string? pipelineTag = null,
-        string? modality = null, long? minParameters = null, long? maxParameters = null, DateTimeOffset? createdFrom = null, DateTimeOffset? createdTo = null, string? orgType = null)
+        string? modality = null, long? minParameters = null, long? maxParameters = null, DateTimeOffset? createdFrom = null,
+        DateTimeOffset? createdTo = null, string? orgType = null)
     {
         var filter = new ModelFilter(snapshot, pipelineTag, modality, minParameters, maxParameters, createdFrom, createdTo, orgType);
         if (Invalid(metric, k, filter) is { } problem)
@@ -57,10 +60,15 @@ public static class ModelVerseApi
     }
 
     private static ProblemHttpResult? Invalid(string metric, int k, ModelFilter f) =>
-        !ModelVerseQuery.Metrics.Contains(metric) ? TypedResults.Problem(title: "Invalid metric", statusCode: 400, detail: $"metric is one of {string.Join(", ", ModelVerseQuery.Metrics)}.")
+        !ModelVerseQuery.Metrics.Contains(metric) ? TypedResults.Problem(title: "Invalid metric", statusCode: 400,
+            detail: $"metric is one of {string.Join(", ", ModelVerseQuery.Metrics)}.")
         : k is < 1 or > 500 ? TypedResults.Problem(title: "Invalid k", statusCode: 400, detail: "k is 1..500.")
-        : f.Modality is not null && !Modality.IsKnown(f.Modality) ? TypedResults.Problem(title: "Invalid modality", statusCode: 400, detail: $"modality is one of {string.Join(", ", Modality.PipelineTags.Keys)}.")
-        : f.OrgType is not null && !OrgTypes.IsKnown(f.OrgType) ? TypedResults.Problem(title: "Invalid orgType", statusCode: 400, detail: $"orgType is one of {string.Join(", ", OrgTypes.All)}.")
-        : f.MinParameters > f.MaxParameters || f.CreatedFrom > f.CreatedTo ? TypedResults.Problem(title: "Invalid range", statusCode: 400, detail: "A range's lower bound is above its upper bound.")
+        : f.Modality is not null && !Modality.IsKnown(f.Modality)
+            ? TypedResults.Problem(title: "Invalid modality", statusCode: 400,
+                detail: $"modality is one of {string.Join(", ", Modality.PipelineTags.Keys)}.")
+        : f.OrgType is not null && !OrgTypes.IsKnown(f.OrgType)
+            ? TypedResults.Problem(title: "Invalid orgType", statusCode: 400, detail: $"orgType is one of {string.Join(", ", OrgTypes.All)}.")
+        : f.MinParameters > f.MaxParameters || f.CreatedFrom > f.CreatedTo
+            ? TypedResults.Problem(title: "Invalid range", statusCode: 400, detail: "A range's lower bound is above its upper bound.")
         : null;
 }

@@ -23,10 +23,12 @@ public static class OrganizationsApi
         string? search = null, int k = 50, string? orgType = null, Guid? snapshot = null)
     {
         if (Problems.First(Problems.InRange("k", k, 1, 500), Problems.OneOf("orgType", orgType, OrgTypes.All),
-                search is { Length: > 100 } ? Problems.BadRequest("Invalid search", "search is at most 100 characters.") : null) is { } problem) return problem;
+                search is { Length: > 100 } ? Problems.BadRequest("Invalid search", "search is at most 100 characters.") : null)
+            is { } problem) return problem;
         var (s, missing) = await Problems.SnapshotAsync(snapshots, snapshot, ct);
         if (missing is not null) return missing;
-        return TypedResults.Ok(await cache.GetOrCreateAsync($"orgs:list:{s!.Id}:{request.QueryString}", () => query.ListAsync(s.Id, search, k, orgType, ct)));
+        return TypedResults.Ok(await cache.GetOrCreateAsync($"orgs:list:{s!.Id}:{request.QueryString}",
+            () => query.ListAsync(s.Id, search, k, orgType, ct)));
     }
 
     private static async Task<Results<Ok<OrganizationDetails>, ProblemHttpResult>> Details(

@@ -24,6 +24,7 @@ internal static class Problems
     /// <summary>The first problem of a list of checks, or null when all pass.</summary>
     public static ProblemHttpResult? First(params ProblemHttpResult?[] checks) => checks.FirstOrDefault(c => c is not null);
 
-    public static async Task<(SnapshotRef? Snapshot, ProblemHttpResult? Problem)> SnapshotAsync(SnapshotQuery snapshots, Guid? requested, CancellationToken ct) =>
+    public static async Task<(SnapshotRef? Snapshot, ProblemHttpResult? Problem)> SnapshotAsync(SnapshotQuery snapshots, Guid? requested,
+        CancellationToken ct) =>
         await snapshots.ResolveAsync(requested, ct) is { } snapshot ? (snapshot, null) : (null, NoSnapshot(requested));
 }

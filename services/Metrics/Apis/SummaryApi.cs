@@ -8,7 +8,8 @@ public static class SummaryApi
     public static IEndpointRouteBuilder MapSummaryApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/summary").WithTags("Summary").MapGet("/", Summary).WithName("GetSummary")
-            .WithSummary("A snapshot's headline numbers: totals, share of derivative models, top organizations and model downloads by org type and modality");
+            .WithSummary("A snapshot's headline numbers: totals, share of derivative models, top organizations and model downloads by org type and " +
+                         "modality");
         return app;
     }
 

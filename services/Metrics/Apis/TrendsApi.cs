@@ -40,18 +40,18 @@ public static class TrendsApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<GrowthMonth>>, ProblemHttpResult>> Growth(
-        TrendsQuery query, SnapshotQuery snapshots, ResponseCache cache, CancellationToken ct, string repoType = "model", Guid? snapshot = null)
+        TrendsQuery query, SnapshotQuery snapshots, ResponseCache cache, CancellationToken ct, string repoType = RepoTypeNames.Model, Guid? snapshot = null)
     {
-        if (Problems.OneOf("repoType", repoType, TrendsQuery.RepoTypes) is { } problem) return problem;
+        if (RepoTypeParameter.One(repoType, out var type) is { } problem) return problem;
         var (s, missing) = await Problems.SnapshotAsync(snapshots, snapshot, ct);
         if (missing is not null) return missing;
-        return TypedResults.Ok(await cache.GetOrCreateAsync($"trends:growth:{s!.Id}:{repoType}", () => query.GrowthAsync(s.Id, repoType, ct)));
+        return TypedResults.Ok(await cache.GetOrCreateAsync($"trends:growth:{s!.Id}:{repoType}", () => query.GrowthAsync(s.Id, type, ct)));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ChurnPoint>>, ProblemHttpResult>> Churn(
-        TrendsQuery query, ResponseCache cache, CancellationToken ct, string repoType = "model")
+        TrendsQuery query, ResponseCache cache, CancellationToken ct, string repoType = RepoTypeNames.Model)
     {
-        if (Problems.OneOf("repoType", repoType, TrendsQuery.RepoTypes) is { } problem) return problem;
-        return TypedResults.Ok(await cache.GetOrCreateAsync($"trends:churn:{repoType}", () => query.ChurnAsync(repoType, ct)));
+        if (RepoTypeParameter.One(repoType, out var type) is { } problem) return problem;
+        return TypedResults.Ok(await cache.GetOrCreateAsync($"trends:churn:{repoType}", () => query.ChurnAsync(type, ct)));
     }
 }

@@ -37,7 +37,8 @@ public static class OrgTypes
         ["mit-han-lab"] = University, ["princeton-nlp"] = University, ["cmu-lti"] = University,
     };
 
-    private static readonly string[] UniversityWords = ["university", "universität", "universite", "université", "universidad", "college", "school", "uni"];
+    private static readonly string[] UniversityWords = ["university", "universität", "universite", "université", "universidad", "college", "school",
+        "uni"];
     private static readonly string[] InstituteWords = ["institute", "institut", "research", "lab", "laboratory", "center", "centre"];
     private static readonly string[] NonProfitWords = ["foundation", "nonprofit", "non", "initiative", "trust", "collective", "association", "ngo"];
     private static readonly string[] CommunityWords = ["community", "crew", "makers", "club", "guild", "hub"];
@@ -80,7 +81,8 @@ public static class OrgTypes
         {
             var c = text[i];
             var boundary = !char.IsLetterOrDigit(c)
-                || (char.IsUpper(c) && i > 0 && (char.IsLower(text[i - 1]) || (i + 1 < text.Length && char.IsLower(text[i + 1]) && char.IsUpper(text[i - 1]))));
+                || (char.IsUpper(c) && i > 0
+                    && (char.IsLower(text[i - 1]) || (i + 1 < text.Length && char.IsLower(text[i + 1]) && char.IsUpper(text[i - 1]))));
             if (boundary && word.Length > 0)
             {
                 yield return word.ToString().ToLowerInvariant();

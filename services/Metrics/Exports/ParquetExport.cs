@@ -59,7 +59,8 @@ internal static class ParquetExport
         _ => new DataField<DateTime?>(c.Name),
     };
 
-    private static Task WriteColumnAsync(ParquetRowGroupWriter group, DataField field, ColumnType type, List<object?> values, CancellationToken ct) => type switch
+    private static Task WriteColumnAsync(ParquetRowGroupWriter group, DataField field, ColumnType type, List<object?> values, CancellationToken ct) =>
+        type switch
     {
         ColumnType.Text => group.WriteAsync(field, values.Select(v => (string)v!).ToArray()),
         ColumnType.Integer => group.WriteAsync<long>(field, values.Select(v => (long?)v).ToArray(), cancellationToken: ct),

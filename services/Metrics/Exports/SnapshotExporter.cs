@@ -32,7 +32,7 @@ public sealed class SnapshotExporter(MetricsDbContext db, ILogger<SnapshotExport
             var rows = format == "csv"
                 ? await CsvExport.WriteAsync(reader, columns, output, ct)
                 : await ParquetExport.WriteAsync(reader, columns, output, ct);
-            logger.LogInformation("Exported {Rows} {Kind} of snapshot {SnapshotId} as {Format}", rows, kind, snapshot, format);
+            logger.Exported(rows, kind, snapshot, format);
         }
         finally
         {

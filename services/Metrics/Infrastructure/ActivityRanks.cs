@@ -26,8 +26,10 @@ public static class ActivityRanks
     /// <summary>The longest window the API takes, in weeks.</summary>
     public const int MaxWeeks = 520;
 
-    /// <summary>Fills <paramref name="target"/> (the fresh partition) from the snapshot's repos created per day in <paramref name="createdPerDay"/>.</summary>
-    public static async Task FillAsync(MetricsDbContext db, string createdPerDay, string target, Guid snapshot, DateOnly snapshotDay, CancellationToken ct)
+    /// <summary>Fills <paramref name="target"/> (the fresh partition) from the snapshot's repos created per day in
+    /// <paramref name="createdPerDay"/>.</summary>
+    public static async Task FillAsync(MetricsDbContext db, string createdPerDay, string target, Guid snapshot, DateOnly snapshotDay,
+        CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var weeks = new List<(string Author, long Repos)>[MaxWeeks];
@@ -54,7 +56,8 @@ public static class ActivityRanks
 
         var totals = new Dictionary<string, long>(StringComparer.Ordinal);
         var top = new List<(string Author, long Total)>();
-        await using var import = await connection.BeginBinaryImportAsync($"COPY {target} (snapshot_id, weeks, rank, author, total) FROM STDIN (FORMAT BINARY)", ct);
+        await using var import = await connection.BeginBinaryImportAsync($"COPY {target} (snapshot_id, weeks, rank, author, total) FROM STDIN " +
+                                                                         "(FORMAT BINARY)", ct);
         for (var w = 0; w < MaxWeeks; w++)
         {
             if (weeks[w].Count == 0)

@@ -23,7 +23,7 @@ public sealed class AggregateBackfill(IServiceScopeFactory scopes, ILogger<Aggre
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // An exception leaving a background service stops the host: a backfill that cannot start waits for the next start instead.
-            logger.LogError(ex, "Listing the snapshots whose aggregates are behind failed; their queries read the facts until the next start");
+            logger.ListingBehindAggregatesFailed(ex);
             return;
         }
         foreach (var snapshot in behind)
@@ -33,12 +33,11 @@ public sealed class AggregateBackfill(IServiceScopeFactory scopes, ILogger<Aggre
                 await using var scope = scopes.CreateAsyncScope();
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 await SnapshotAggregates.BuildAsync(scope.ServiceProvider.GetRequiredService<MetricsDbContext>(), snapshot, stoppingToken);
-                logger.LogInformation("Brought the aggregates of snapshot {SnapshotId} to version {Version} in {Seconds:F1}s", snapshot,
-                    SnapshotAggregates.Version, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+                logger.BackfilledAggregates(snapshot, SnapshotAggregates.Version, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogError(ex, "Building the missing aggregates of snapshot {SnapshotId} failed; its queries read the facts until the next start", snapshot);
+                logger.BackfillFailed(ex, snapshot);
             }
         }
     }

@@ -1,3 +1,4 @@
+using HubPlatform.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -15,7 +16,8 @@ internal static class AggregateRows
         modelBuilder.Entity<CreatedPerDay>(c =>
         {
             c.HasKey(x => new { x.SnapshotId, x.Author, x.Day, x.RepoType });
-            c.Property(x => x.RepoType).HasMaxLength(8);
+            // Stored as the type's word ("model"), as the pre-aggregate's SQL writes it and the HeatMap reads it.
+            c.Property(x => x.RepoType).HasMaxLength(8).HasConversion(t => t.Name(), name => RepoTypeNames.Parse(name));
             // The calendar reads one account, matched case-insensitively; the ranking reads activity_ranks, then each ranked author's days by the primary key.
             c.HasIndex(x => new { x.SnapshotId, x.AuthorKey });
         });
@@ -60,9 +62,14 @@ internal static class AggregateRows
     /// One index per metric: (snapshot, [group,] metric DESC, author COLLATE "C"), named <c>ix_{table}_by_{metric}</c>, so
     /// <c>ORDER BY metric DESC, author COLLATE "C" LIMIT k</c> reads k rows. <paramref name="count"/> is the property counting the repos.
     /// </summary>
-    private static void Ranked<T>(EntityTypeBuilder<T> t, string table, string count, string? group = null) where T : class
+    private static void Ranked<T>(EntityTypeBuilder<T> t, string table, string count, string? group = null) where T : RepoNumbers
     {
-        foreach (var (metric, name) in new[] { ("Downloads", "downloads"), ("DownloadsAllTime", "downloads_all_time"), ("Likes", "likes"), (count, "count") })
+        (string Metric, string Name)[] metrics =
+        [
+            (nameof(RepoNumbers.Downloads), "downloads"), (nameof(RepoNumbers.DownloadsAllTime), "downloads_all_time"),
+            (nameof(RepoNumbers.Likes), "likes"), (count, "count"),
+        ];
+        foreach (var (metric, name) in metrics)
         {
             string[] columns = group is null ? ["SnapshotId", metric, "Author"] : ["SnapshotId", group, metric, "Author"];
             t.HasIndex(columns).HasDatabaseName($"ix_{table}_by_{name}")
@@ -70,6 +77,20 @@ internal static class AggregateRows
                 .UseCollation([.. columns.Select(c => c == "Author" ? "C" : null!)]);
         }
     }
+}
+
+/// <summary>
+/// The numbers a ranking orders by, summed over the repos a row counts (a single model's own, for
+/// <see cref="ModelParameterFact"/>). One shape for every aggregate row: <see cref="AggregateRows"/> indexes these
+/// columns, and AggregateMetric names them; the subclasses add their key and their count of repos.
+/// </summary>
+public abstract class RepoNumbers
+{
+    /// <summary>Downloads in the Hub's last 30 days.</summary>
+    public long Downloads { get; set; }
+    /// <summary>Downloads since the repo was created (0 where the Hub gave none).</summary>
+    public long DownloadsAllTime { get; set; }
+    public long Likes { get; set; }
 }
 
 /// <summary>How many repos of a type an author created on a UTC day, among those a snapshot saw.</summary>
@@ -80,83 +101,64 @@ public sealed class CreatedPerDay
     /// <summary>The author lower-cased: Hub account names are case-insensitive, and the calendar is asked by any spelling.</summary>
     public string AuthorKey { get; set; } = "";
     public DateOnly Day { get; set; }
-    /// <summary>"model", "dataset" or "space".</summary>
-    public string RepoType { get; set; } = "";
+    public RepoType RepoType { get; set; }
     public int Repos { get; set; }
 }
 
 /// <summary>One author's models in a snapshot and their summed numbers.</summary>
-public sealed class ModelOrganizationTotal
+public sealed class ModelOrganizationTotal : RepoNumbers
 {
     public Guid SnapshotId { get; set; }
     public string Author { get; set; } = "";
     public long Models { get; set; }
-    public long Downloads { get; set; }
-    public long DownloadsAllTime { get; set; }
-    public long Likes { get; set; }
 }
 
 /// <summary>One author's models of one pipeline tag ("" for none) in a snapshot, and their summed numbers.</summary>
-public sealed class ModelTagTotal
+public sealed class ModelTagTotal : RepoNumbers
 {
     public Guid SnapshotId { get; set; }
     public string Author { get; set; } = "";
     public string PipelineTag { get; set; } = "";
     public long Models { get; set; }
-    public long Downloads { get; set; }
-    public long DownloadsAllTime { get; set; }
-    public long Likes { get; set; }
 }
 
 /// <summary>One author's models of one modality (ModelVerse's grouping of pipeline tags) in a snapshot, and their summed numbers.</summary>
-public sealed class ModelModalityTotal
+public sealed class ModelModalityTotal : RepoNumbers
 {
     public Guid SnapshotId { get; set; }
     public string Author { get; set; } = "";
     public string Modality { get; set; } = "";
     public long Models { get; set; }
-    public long Downloads { get; set; }
-    public long DownloadsAllTime { get; set; }
-    public long Likes { get; set; }
 }
 
 /// <summary>A snapshot's models of one pipeline tag ("" for none), all authors together: the totals of a ranking by tag or modality.</summary>
-public sealed class PipelineTagTotal
+public sealed class PipelineTagTotal : RepoNumbers
 {
     public Guid SnapshotId { get; set; }
     public string PipelineTag { get; set; } = "";
     public long Models { get; set; }
-    public long Downloads { get; set; }
-    public long DownloadsAllTime { get; set; }
-    public long Likes { get; set; }
 }
 
 /// <summary>
 /// A model with a parameter count in a snapshot, with what a ModelVerse ranking needs of it, kept in parameter order:
 /// a parameter range is one index range of this table instead of the snapshot's facts joined to every model.
 /// </summary>
-public sealed class ModelParameterFact
+public sealed class ModelParameterFact : RepoNumbers
 {
     public Guid SnapshotId { get; set; }
     public long ParameterCount { get; set; }
     public string ModelId { get; set; } = "";
     public string Author { get; set; } = "";
     public string? PipelineTag { get; set; }
-    public long Downloads { get; set; }
-    public long DownloadsAllTime { get; set; }
-    public long Likes { get; set; }
 }
 
 /// <summary>One author's models of one parameter size class (an index into ParameterBuckets.All) in a snapshot.</summary>
-public sealed class ParameterBucketTotal
+public sealed class ParameterBucketTotal : RepoNumbers
 {
     public Guid SnapshotId { get; set; }
     public string Author { get; set; } = "";
     public short Bucket { get; set; }
     public long Models { get; set; }
-    public long Downloads { get; set; }
-    public long DownloadsAllTime { get; set; }
-    public long Likes { get; set; }
 }
 
 /// <summary>
@@ -176,27 +178,21 @@ public sealed class ParameterRanking
 }
 
 /// <summary>One author's datasets in a snapshot and their summed numbers.</summary>
-public sealed class DatasetOrganizationTotal
+public sealed class DatasetOrganizationTotal : RepoNumbers
 {
     public Guid SnapshotId { get; set; }
     public string Author { get; set; } = "";
     public long Datasets { get; set; }
-    public long Downloads { get; set; }
-    public long DownloadsAllTime { get; set; }
-    public long Likes { get; set; }
 }
 
 /// <summary>One value of a dataset dimension (a task category, a license...) in a snapshot: its datasets and their summed numbers.</summary>
-public sealed class DatasetDimensionTotal
+public sealed class DatasetDimensionTotal : RepoNumbers
 {
     public Guid SnapshotId { get; set; }
     /// <summary>A key of <see cref="SnapshotAggregates.DatasetDimensions"/>.</summary>
     public string Dimension { get; set; } = "";
     public string Key { get; set; } = "";
     public long Datasets { get; set; }
-    public long Downloads { get; set; }
-    public long DownloadsAllTime { get; set; }
-    public long Likes { get; set; }
 }
 
 /// <summary>

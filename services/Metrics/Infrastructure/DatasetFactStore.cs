@@ -5,7 +5,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace HubPlatform.Metrics.Infrastructure;
 
-/// <summary>A page of datasets: dimensions (with derived domains and benchmark flag) and facts, keyed like models, so a replay changes nothing.</summary>
+/// <summary>A page of datasets: dimensions (with derived domains and benchmark flag) and facts, keyed like models, so a replay changes
+/// nothing.</summary>
 public sealed class DatasetFactStore(MetricsDbContext db)
 {
     private static string Joined(IEnumerable<string> values) => string.Join('\x1f', values);
@@ -23,7 +24,8 @@ public sealed class DatasetFactStore(MetricsDbContext db)
             INSERT INTO metrics.datasets AS t (id, author, created_at, license, task_categories, modalities, size_category, domains,
                                                is_benchmark, languages, last_observed_at, removed_in_snapshot)
             SELECT u.id, u.author, u.created_at, u.license, string_to_array(u.task_categories, E'\x1f'), string_to_array(u.modalities, E'\x1f'),
-                   u.size_category, string_to_array(u.domains, E'\x1f'), u.is_benchmark, string_to_array(u.languages, E'\x1f'), {page.ObservedAt}, NULL
+                   u.size_category, string_to_array(u.domains, E'\x1f'), u.is_benchmark, string_to_array(u.languages, E'\x1f'), {page.ObservedAt},
+                       NULL
             FROM unnest({ids}, {owners}, {d.Select(x => x.CreatedAt).ToArray()}, {d.Select(x => x.License).ToArray()},
                         {d.Select(x => Joined(x.TaskCategories)).ToArray()}, {d.Select(x => Joined(x.Modalities)).ToArray()},
                         {d.Select(x => x.SizeCategory).ToArray()}, {d.Select(x => Joined(DatasetDomains.Of(x))).ToArray()},
@@ -37,7 +39,8 @@ public sealed class DatasetFactStore(MetricsDbContext db)
             WHERE t.last_observed_at <= EXCLUDED.last_observed_at
             """, cancellationToken);
         await FactCopy.CopyAsync(db, "dataset_facts", "dataset_id", page.SnapshotId, page.ObservedAt,
-            d.Select(x => new FactRow(x.Id, x.Downloads, x.DownloadsAllTime, x.Likes, x.TrendingScore)).ToList(), hasDownloads: true, cancellationToken);
+            d.Select(x => new FactRow(x.Id, x.Downloads, x.DownloadsAllTime, x.Likes, x.TrendingScore)).ToList(), hasDownloads: true,
+            cancellationToken);
         await new SnapshotProgress(db, MetricsDbContext.Schema).RecordPageAsync(page.SnapshotId, page.Page, d.Count, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

@@ -45,7 +45,8 @@ public static class FactCopy
         var downloadUpdates = hasDownloads ? "downloads = EXCLUDED.downloads, downloads_all_time = EXCLUDED.downloads_all_time, " : "";
         // Straight into the partition: no routing through the parent per row.
         await db.Database.ExecuteSqlRawAsync($"""
-            INSERT INTO {MetricsDbContext.Schema}.{SnapshotPartitions.PartitionOf(table, snapshot)} (snapshot_id, {key}, {downloads}likes, trending_score, observed_at)
+            INSERT INTO {MetricsDbContext.Schema}.{SnapshotPartitions.PartitionOf(table, snapshot)} (snapshot_id, {key}, {downloads}likes,
+                                                                                                     trending_score, observed_at)
             SELECT @snapshot, s.id, {downloadValues}s.likes, s.trending_score, @observed_at
             FROM {staging} s
             ON CONFLICT (snapshot_id, {key}) DO UPDATE SET

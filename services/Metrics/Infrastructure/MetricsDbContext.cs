@@ -55,7 +55,7 @@ public sealed class MetricsDbContext(DbContextOptions<MetricsDbContext> options)
     }
 
     /// <summary>A repo's dimensions: keyed by id, found by author (organizations, HeatMap) and by creation date (cohorts).</summary>
-    private static void Repo<T>(ModelBuilder modelBuilder) where T : class, IRepoDimensions => modelBuilder.Entity<T>(r =>
+    private static void Repo<T>(ModelBuilder modelBuilder) where T : RepoDimensions => modelBuilder.Entity<T>(r =>
     {
         r.HasKey(x => x.Id);
         r.HasIndex(x => x.Author);
@@ -66,7 +66,7 @@ public sealed class MetricsDbContext(DbContextOptions<MetricsDbContext> options)
     /// A fact table: keyed by (snapshot, repo) and indexed by repo for trends. The keys and index
     /// names must stay what SnapshotPartitions.PartitionBySnapshot recreates on the partitioned table.
     /// </summary>
-    private static void Fact<T>(ModelBuilder modelBuilder, Expression<Func<T, object?>> key, Expression<Func<T, object?>> repo) where T : class =>
+    private static void Fact<T>(ModelBuilder modelBuilder, Expression<Func<T, object?>> key, Expression<Func<T, object?>> repo) where T : RepoFact =>
         modelBuilder.Entity<T>(f =>
         {
             f.HasKey(key);
@@ -74,12 +74,36 @@ public sealed class MetricsDbContext(DbContextOptions<MetricsDbContext> options)
         });
 }
 
-/// <summary>What every repo dimension row has in common.</summary>
-public interface IRepoDimensions
+/// <summary>
+/// What every repo's dimensions row holds, whatever its type: a row per repo as last observed.
+/// <see cref="RemovedInSnapshot"/> is set when a full snapshot no longer saw it.
+/// </summary>
+public abstract class RepoDimensions
 {
-    string Id { get; }
-    string Author { get; }
-    DateTimeOffset? CreatedAt { get; }
+    public string Id { get; set; } = "";
+    public string Author { get; set; } = "";
+    public DateTimeOffset? CreatedAt { get; set; }
+    public string? License { get; set; }
+    public DateTimeOffset LastObservedAt { get; set; }
+    public Guid? RemovedInSnapshot { get; set; }
+}
+
+/// <summary>What a snapshot saw of a repo's popularity, whatever its type (the Hub counts no downloads for spaces).</summary>
+public abstract class RepoFact
+{
+    public Guid SnapshotId { get; set; }
+    public long Likes { get; set; }
+    public double? TrendingScore { get; set; }
+    public DateTimeOffset ObservedAt { get; set; }
+}
+
+/// <summary>A fact of a repo the Hub counts downloads for: a model or a dataset.</summary>
+public abstract class DownloadedRepoFact : RepoFact
+{
+    /// <summary>Downloads in the Hub's last 30 days.</summary>
+    public long Downloads { get; set; }
+    /// <summary>Downloads since the repo was created; null when the Hub did not say.</summary>
+    public long? DownloadsAllTime { get; set; }
 }
 
 public sealed class Snapshot
@@ -108,15 +132,11 @@ public sealed class SnapshotPage
     public int Models { get; set; }
 }
 
-/// <summary>A model's dimensions as last observed. <see cref="RemovedInSnapshot"/> is set when a full snapshot no longer saw it.</summary>
-public sealed class Model : IRepoDimensions
+/// <summary>A model's dimensions as last observed.</summary>
+public sealed class Model : RepoDimensions
 {
-    public string Id { get; set; } = "";
-    public string Author { get; set; } = "";
-    public DateTimeOffset? CreatedAt { get; set; }
     public string? PipelineTag { get; set; }
     public string? LibraryName { get; set; }
-    public string? License { get; set; }
     public long? ParameterCount { get; set; }
     /// <summary>The size class of <see cref="ParameterCount"/> (see ParameterBuckets), null when the Hub gave no safetensors total.</summary>
     public string? ParameterBucket { get; set; }
@@ -129,71 +149,41 @@ public sealed class Model : IRepoDimensions
     public string[] BaseModels { get; set; } = [];
     public string Gated { get; set; } = "false";
     public string[] Languages { get; set; } = [];
-    public DateTimeOffset LastObservedAt { get; set; }
-    public Guid? RemovedInSnapshot { get; set; }
 }
 
 /// <summary>What a snapshot saw of a model's popularity.</summary>
-public sealed class ModelFact
+public sealed class ModelFact : DownloadedRepoFact
 {
-    public Guid SnapshotId { get; set; }
     public string ModelId { get; set; } = "";
-    public long Downloads { get; set; }
-    public long? DownloadsAllTime { get; set; }
-    public long Likes { get; set; }
-    public double? TrendingScore { get; set; }
-    public DateTimeOffset ObservedAt { get; set; }
 }
 
 /// <summary>A dataset's dimensions as last observed, with the domains and benchmark flag the rules derived.</summary>
-public sealed class Dataset : IRepoDimensions
+public sealed class Dataset : RepoDimensions
 {
-    public string Id { get; set; } = "";
-    public string Author { get; set; } = "";
-    public DateTimeOffset? CreatedAt { get; set; }
-    public string? License { get; set; }
     public string[] TaskCategories { get; set; } = [];
     public string[] Modalities { get; set; } = [];
     public string? SizeCategory { get; set; }
     public string[] Domains { get; set; } = [];
     public bool IsBenchmark { get; set; }
     public string[] Languages { get; set; } = [];
-    public DateTimeOffset LastObservedAt { get; set; }
-    public Guid? RemovedInSnapshot { get; set; }
 }
 
 /// <summary>What a snapshot saw of a dataset's popularity.</summary>
-public sealed class DatasetFact
+public sealed class DatasetFact : DownloadedRepoFact
 {
-    public Guid SnapshotId { get; set; }
     public string DatasetId { get; set; } = "";
-    public long Downloads { get; set; }
-    public long? DownloadsAllTime { get; set; }
-    public long Likes { get; set; }
-    public double? TrendingScore { get; set; }
-    public DateTimeOffset ObservedAt { get; set; }
 }
 
 /// <summary>A space's dimensions as last observed.</summary>
-public sealed class Space : IRepoDimensions
+public sealed class Space : RepoDimensions
 {
-    public string Id { get; set; } = "";
-    public string Author { get; set; } = "";
-    public DateTimeOffset? CreatedAt { get; set; }
     public string? Sdk { get; set; }
-    public string? License { get; set; }
-    public DateTimeOffset LastObservedAt { get; set; }
-    public Guid? RemovedInSnapshot { get; set; }
 }
 
 /// <summary>What a snapshot saw of a space (the Hub counts no downloads for spaces).</summary>
-public sealed class SpaceFact
+public sealed class SpaceFact : RepoFact
 {
-    public Guid SnapshotId { get; set; }
     public string SpaceId { get; set; } = "";
-    public long Likes { get; set; }
-    public double? TrendingScore { get; set; }
-    public DateTimeOffset ObservedAt { get; set; }
 }
 
 /// <summary>

@@ -7,8 +7,8 @@ namespace HubPlatform.Metrics.Infrastructure;
 
 /// <summary>
 /// Writes a page of observations: dimensions by a set-based upsert (arrays unnested server-side),
-/// facts by binary COPY into the snapshot's partition (FactCopy), so a 1000-model page is a few round trips. Keys are (snapshot, model) and (model), so a redelivered
-/// page rewrites the same rows with the same values: nothing changes.
+/// facts by binary COPY into the snapshot's partition (FactCopy), so a 1000-model page is a few round trips. Keys are (snapshot, model) and (model),
+/// so a redelivered page rewrites the same rows with the same values: nothing changes.
 /// </summary>
 public sealed class ModelFactStore(MetricsDbContext db)
 {
@@ -32,7 +32,8 @@ public sealed class ModelFactStore(MetricsDbContext db)
                         {m.Select(x => ParameterBuckets.Of(x.ParameterCount)).ToArray()}, {m.Select(x => x.BaseModels.Count > 0).ToArray()},
                         {m.Select(x => string.Join('\x1f', x.BaseModels.Select(b => b.Id))).ToArray()},
                         {m.Select(x => x.Gated).ToArray()}, {m.Select(x => string.Join('\x1f', x.Languages)).ToArray()})
-                 AS u(id, author, created_at, pipeline_tag, library_name, license, parameter_count, parameter_bucket, is_derivative, base_models, gated, languages)
+                 AS u(id, author, created_at, pipeline_tag, library_name, license, parameter_count, parameter_bucket, is_derivative, base_models,
+                      gated, languages)
             ON CONFLICT (id) DO UPDATE SET
                 author = EXCLUDED.author, created_at = EXCLUDED.created_at, pipeline_tag = EXCLUDED.pipeline_tag,
                 library_name = EXCLUDED.library_name, license = EXCLUDED.license, parameter_count = EXCLUDED.parameter_count,
@@ -42,7 +43,8 @@ public sealed class ModelFactStore(MetricsDbContext db)
             WHERE t.last_observed_at <= EXCLUDED.last_observed_at
             """, cancellationToken);
         await FactCopy.CopyAsync(db, "model_facts", "model_id", page.SnapshotId, page.ObservedAt,
-            m.Select(x => new FactRow(x.Id, x.Downloads, x.DownloadsAllTime, x.Likes, x.TrendingScore)).ToList(), hasDownloads: true, cancellationToken);
+            m.Select(x => new FactRow(x.Id, x.Downloads, x.DownloadsAllTime, x.Likes, x.TrendingScore)).ToList(), hasDownloads: true,
+            cancellationToken);
         await new SnapshotProgress(db, MetricsDbContext.Schema).RecordPageAsync(page.SnapshotId, page.Page, m.Count, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

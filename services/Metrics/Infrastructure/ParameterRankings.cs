@@ -36,7 +36,8 @@ public static class ParameterRankings
         var inBucket = Enumerable.Range(0, buckets).Select(_ => new List<int>()).ToArray();
         // The table name is a Guid and fixed strings; the snapshot is a parameter.
         await using (var command = new NpgsqlCommand(
-                         $"SELECT author, bucket, models, downloads, downloads_all_time, likes FROM {bucketTotals} WHERE snapshot_id = @snapshot", connection))
+                         $"SELECT author, bucket, models, downloads, downloads_all_time, likes FROM {bucketTotals} WHERE snapshot_id = @snapshot",
+                         connection))
         {
             command.Parameters.AddWithValue("snapshot", snapshot);
             command.CommandTimeout = (int)SnapshotAggregates.BuildTimeout.TotalSeconds;
@@ -115,7 +116,8 @@ public static class ParameterRankings
     private static List<int> Top(List<int> members, Func<int, long> value, List<string> names)
     {
         // Worst first, so the heap's root is the one a better author replaces.
-        var worstFirst = Comparer<int>.Create((a, b) => value(a) != value(b) ? value(a).CompareTo(value(b)) : string.CompareOrdinal(names[b], names[a]));
+        var worstFirst = Comparer<int>.Create((a, b) =>
+            value(a) != value(b) ? value(a).CompareTo(value(b)) : string.CompareOrdinal(names[b], names[a]));
         var heap = new PriorityQueue<int, int>(worstFirst);
         foreach (var i in members)
         {

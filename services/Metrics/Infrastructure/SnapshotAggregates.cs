@@ -8,7 +8,8 @@ namespace HubPlatform.Metrics.Infrastructure;
 /// Per-snapshot pre-aggregates of the fact tables, shaped so that every default view reads a few rows: a ranking is
 /// an index scan of its top k plus a totals row, not a sort of 200k authors (rows and indexes: <see cref="AggregateRows"/>).
 /// <list type="bullet">
-/// <item><c>created_per_day</c>: repos created per author per UTC day per repo type (HeatMap calendar; provider groups are sums of their members).</item>
+/// <item><c>created_per_day</c>: repos created per author per UTC day per repo type (HeatMap calendar; provider groups are sums of their
+/// members).</item>
 /// <item><c>activity_ranks</c>: the HeatMap ranking of every window the API can ask for (<see cref="ActivityRanks"/>).</item>
 /// <item><c>model_tag_totals</c>, <c>model_modality_totals</c>, <c>model_organization_totals</c>: models, downloads and likes per author
 /// per pipeline tag, per modality and overall (ModelVerse with a pipeline-tag or modality filter, or none), ranked by each metric;
@@ -69,7 +70,8 @@ public static class SnapshotAggregates
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({snapshot.ToString()}, 7))", ct);
-        var state = await db.Snapshots.Where(s => s.Id == snapshot).Select(s => new { s.AggregatedAt, s.AggregatesVersion, s.StartedAt }).SingleAsync(ct);
+        var state = await db.Snapshots.Where(s => s.Id == snapshot).Select(s => new { s.AggregatedAt, s.AggregatesVersion, s.StartedAt })
+            .SingleAsync(ct);
         if (state.AggregatedAt is not null && state.AggregatesVersion >= Version)
         {
             return false;
@@ -159,7 +161,8 @@ public static class SnapshotAggregates
             INSERT INTO {{Partition(table, snapshot)}} (snapshot_id, modality, author, models, downloads, downloads_all_time, likes)
             SELECT {0}, g.modality, t.author, sum(t.models), sum(t.downloads), sum(t.downloads_all_time), sum(t.likes)
             FROM {{Partition("model_tag_totals", snapshot)}} t
-            JOIN (VALUES {{string.Join(", ", Modality.PipelineTags.SelectMany(m => m.Value.Select(tag => $"('{m.Key}', '{tag}')")))}}) g(modality, pipeline_tag)
+            JOIN (VALUES {{string.Join(", ", Modality.PipelineTags.SelectMany(m => m.Value.Select(tag => $"('{m.Key}', '{tag}')")))}})
+                g(modality, pipeline_tag)
               ON g.pipeline_tag = t.pipeline_tag
             GROUP BY g.modality, t.author
             """,
@@ -171,7 +174,8 @@ public static class SnapshotAggregates
             """,
         // In parameter order, so a range's rows are next to each other on disk too.
         "model_parameter_facts" => $$"""
-            INSERT INTO {{Partition(table, snapshot)}} (snapshot_id, parameter_count, model_id, author, pipeline_tag, downloads, downloads_all_time, likes)
+            INSERT INTO {{Partition(table, snapshot)}} (snapshot_id, parameter_count, model_id, author, pipeline_tag, downloads, downloads_all_time,
+                                                        likes)
             SELECT {0}, m.parameter_count, m.id, m.author, m.pipeline_tag, x.downloads, coalesce(x.downloads_all_time, 0), x.likes
             FROM metrics.model_facts x JOIN metrics.models m ON m.id = x.model_id
             WHERE x.snapshot_id = {0} AND m.parameter_count IS NOT NULL
@@ -196,7 +200,8 @@ public static class SnapshotAggregates
             INSERT INTO {{Partition(table, snapshot)}} (snapshot_id, dimension, key, datasets, downloads, downloads_all_time, likes)
             SELECT {0}, k.dimension, k.key, count(*), sum(x.downloads), sum(coalesce(x.downloads_all_time, 0)), sum(x.likes)
             FROM metrics.dataset_facts x JOIN metrics.datasets d ON d.id = x.dataset_id
-            CROSS JOIN LATERAL ({{string.Join(" UNION ALL ", DatasetDimensions.Select(k => $"SELECT '{k.Dimension}', {k.KeySql}"))}}) k(dimension, key)
+            CROSS JOIN LATERAL ({{string.Join(" UNION ALL ", DatasetDimensions.Select(k => $"SELECT '{k.Dimension}', {k.KeySql}"))}})
+                k(dimension, key)
             WHERE x.snapshot_id = {0}
             GROUP BY k.dimension, k.key
             """,

@@ -34,7 +34,8 @@ public sealed class SnapshotRetention(MetricsDbContext db, IOptions<RetentionOpt
     {
         var full = nameof(CrawlKind.Full);
         var complete = db.Snapshots.Where(s => s.CompletedAt != null && s.AggregatedAt != null);
-        var newestFull = await complete.Where(s => s.Kind == full).OrderByDescending(s => s.StartedAt).Select(s => (DateTimeOffset?)s.StartedAt).FirstOrDefaultAsync(ct);
+        var newestFull = await complete.Where(s => s.Kind == full).OrderByDescending(s => s.StartedAt).Select(s => (DateTimeOffset?)s.StartedAt)
+            .FirstOrDefaultAsync(ct);
         if (newestFull is null)
         {
             return [];
@@ -42,12 +43,13 @@ public sealed class SnapshotRetention(MetricsDbContext db, IOptions<RetentionOpt
         var drop = await complete.Where(s => s.Kind != full && s.StartedAt < newestFull).Select(s => s.Id).ToListAsync(ct);
         if (options.Value.FullSnapshots is { } keep)
         {
-            drop.AddRange(await complete.Where(s => s.Kind == full).OrderByDescending(s => s.StartedAt).Skip(Math.Max(keep, 1)).Select(s => s.Id).ToListAsync(ct));
+            drop.AddRange(await complete.Where(s => s.Kind == full).OrderByDescending(s => s.StartedAt).Skip(Math.Max(keep, 1)).Select(s => s.Id)
+                .ToListAsync(ct));
         }
         foreach (var snapshot in drop)
         {
             await DropAsync(snapshot, ct);
-            logger.LogInformation("Retention dropped snapshot {SnapshotId}", snapshot);
+            logger.RetentionDropped(snapshot);
         }
         return drop;
     }

@@ -19,7 +19,8 @@ public sealed class SpaceFactStore(MetricsDbContext db)
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO metrics.spaces AS t (id, author, created_at, sdk, license, last_observed_at, removed_in_snapshot)
             SELECT u.id, u.author, u.created_at, u.sdk, u.license, {page.ObservedAt}, NULL
-            FROM unnest({ids}, {owners}, {s.Select(x => x.CreatedAt).ToArray()}, {s.Select(x => x.Sdk).ToArray()}, {s.Select(x => x.License).ToArray()})
+            FROM unnest({ids}, {owners}, {s.Select(x => x.CreatedAt).ToArray()}, {s.Select(x => x.Sdk).ToArray()},
+                        {s.Select(x => x.License).ToArray()})
                  AS u(id, author, created_at, sdk, license)
             ON CONFLICT (id) DO UPDATE SET
                 author = EXCLUDED.author, created_at = EXCLUDED.created_at, sdk = EXCLUDED.sdk, license = EXCLUDED.license,

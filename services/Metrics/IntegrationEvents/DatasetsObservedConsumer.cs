@@ -4,7 +4,8 @@ using MassTransit;
 
 namespace HubPlatform.Metrics.IntegrationEvents;
 
-public sealed class DatasetsObservedConsumer(DatasetFactStore store, SnapshotIngestion ingestion, ILogger<DatasetsObservedConsumer> logger) : IConsumer<DatasetsObserved>
+public sealed class DatasetsObservedConsumer(DatasetFactStore store, SnapshotIngestion ingestion,
+    ILogger<DatasetsObservedConsumer> logger) : IConsumer<DatasetsObserved>
 {
     public async Task Consume(ConsumeContext<DatasetsObserved> context)
     {
@@ -12,6 +13,6 @@ public sealed class DatasetsObservedConsumer(DatasetFactStore store, SnapshotIng
         SnapshotIngestion.EnsureIds("DatasetsObserved", page.SnapshotId, page.Page, page.Datasets, d => d.Id);
         await store.UpsertAsync(page, context.CancellationToken);
         await ingestion.AnnounceIfCompleteAsync(context, page.SnapshotId);
-        logger.LogDebug("Stored page {Page} of snapshot {SnapshotId}: {Datasets} datasets", page.Page, page.SnapshotId, page.Datasets.Count);
+        logger.StoredDatasetsPage(page.Page, page.SnapshotId, page.Datasets.Count);
     }
 }

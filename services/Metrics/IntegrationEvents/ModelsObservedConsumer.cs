@@ -4,7 +4,8 @@ using MassTransit;
 
 namespace HubPlatform.Metrics.IntegrationEvents;
 
-public sealed class ModelsObservedConsumer(ModelFactStore store, SnapshotIngestion ingestion, ILogger<ModelsObservedConsumer> logger) : IConsumer<ModelsObserved>
+public sealed class ModelsObservedConsumer(ModelFactStore store, SnapshotIngestion ingestion,
+    ILogger<ModelsObservedConsumer> logger) : IConsumer<ModelsObserved>
 {
     public async Task Consume(ConsumeContext<ModelsObserved> context)
     {
@@ -12,6 +13,6 @@ public sealed class ModelsObservedConsumer(ModelFactStore store, SnapshotIngesti
         page.EnsureStorable();
         await store.UpsertAsync(page, context.CancellationToken);
         await ingestion.AnnounceIfCompleteAsync(context, page.SnapshotId);
-        logger.LogDebug("Stored page {Page} of snapshot {SnapshotId}: {Models} models", page.Page, page.SnapshotId, page.Models.Count);
+        logger.StoredModelsPage(page.Page, page.SnapshotId, page.Models.Count);
     }
 }

@@ -4,7 +4,8 @@ using MassTransit;
 
 namespace HubPlatform.Metrics.IntegrationEvents;
 
-public sealed class OrganizationsObservedConsumer(OrganizationStore store, SnapshotIngestion ingestion, ILogger<OrganizationsObservedConsumer> logger) : IConsumer<OrganizationsObserved>
+public sealed class OrganizationsObservedConsumer(OrganizationStore store, SnapshotIngestion ingestion,
+    ILogger<OrganizationsObservedConsumer> logger) : IConsumer<OrganizationsObserved>
 {
     public async Task Consume(ConsumeContext<OrganizationsObserved> context)
     {
@@ -12,6 +13,6 @@ public sealed class OrganizationsObservedConsumer(OrganizationStore store, Snaps
         SnapshotIngestion.EnsureIds("OrganizationsObserved", page.SnapshotId, page.Page, page.Authors, a => a.Name);
         await store.UpsertAsync(page, context.CancellationToken);
         await ingestion.AnnounceIfCompleteAsync(context, page.SnapshotId);
-        logger.LogDebug("Stored page {Page} of snapshot {SnapshotId}: {Authors} author overviews", page.Page, page.SnapshotId, page.Authors.Count);
+        logger.StoredAuthorsPage(page.Page, page.SnapshotId, page.Authors.Count);
     }
 }

@@ -16,13 +16,19 @@ public sealed class ReposRemovedConsumer(MetricsDbContext db) : IConsumer<ReposR
         switch (e.RepoType)
         {
             case RepoType.Model:
-                await db.Database.ExecuteSqlAsync($"UPDATE metrics.models SET removed_in_snapshot = {e.SnapshotId} WHERE id = ANY({ids}) AND last_observed_at < {e.ObservedAt}", ct);
+                await db.Database.ExecuteSqlAsync($"""
+                    UPDATE metrics.models SET removed_in_snapshot = {e.SnapshotId} WHERE id = ANY({ids}) AND last_observed_at < {e.ObservedAt}
+                    """, ct);
                 break;
             case RepoType.Dataset:
-                await db.Database.ExecuteSqlAsync($"UPDATE metrics.datasets SET removed_in_snapshot = {e.SnapshotId} WHERE id = ANY({ids}) AND last_observed_at < {e.ObservedAt}", ct);
+                await db.Database.ExecuteSqlAsync($"""
+                    UPDATE metrics.datasets SET removed_in_snapshot = {e.SnapshotId} WHERE id = ANY({ids}) AND last_observed_at < {e.ObservedAt}
+                    """, ct);
                 break;
             case RepoType.Space:
-                await db.Database.ExecuteSqlAsync($"UPDATE metrics.spaces SET removed_in_snapshot = {e.SnapshotId} WHERE id = ANY({ids}) AND last_observed_at < {e.ObservedAt}", ct);
+                await db.Database.ExecuteSqlAsync($"""
+                    UPDATE metrics.spaces SET removed_in_snapshot = {e.SnapshotId} WHERE id = ANY({ids}) AND last_observed_at < {e.ObservedAt}
+                    """, ct);
                 break;
         }
     }

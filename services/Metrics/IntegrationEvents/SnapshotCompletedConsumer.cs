@@ -17,7 +17,8 @@ public sealed class SnapshotCompletedConsumer(MetricsDbContext db, SnapshotInges
         var expected = e.ModelPages + e.DatasetPages + e.SpacePages + e.OrganizationPages;
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO metrics.snapshots (id, kind, started_at, completed_at, models, datasets, spaces, failed_pages, expected_pages)
-            VALUES ({e.SnapshotId}, {e.Kind.ToString()}, {e.StartedAt}, {e.CompletedAt}, {e.Models}, {e.Datasets}, {e.Spaces}, {e.FailedPages}, {expected})
+            VALUES ({e.SnapshotId}, {e.Kind.ToString()}, {e.StartedAt}, {e.CompletedAt}, {e.Models}, {e.Datasets}, {e.Spaces}, {e.FailedPages},
+                    {expected})
             ON CONFLICT (id) DO UPDATE SET completed_at = EXCLUDED.completed_at, models = EXCLUDED.models, datasets = EXCLUDED.datasets,
                 spaces = EXCLUDED.spaces, failed_pages = EXCLUDED.failed_pages, expected_pages = EXCLUDED.expected_pages
             """, context.CancellationToken);

@@ -19,8 +19,7 @@ public sealed class SnapshotIngestion(MetricsDbContext db, ResponseCache cache, 
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             if (await SnapshotAggregates.BuildAsync(db, snapshotId, context.CancellationToken))
             {
-                logger.LogInformation("Built the aggregates of snapshot {SnapshotId} in {Seconds:F1}s", snapshotId,
-                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+                logger.BuiltAggregates(snapshotId, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
                 await retention.ApplyAsync(context.CancellationToken);
             }
             await cache.InvalidateAllAsync();

@@ -4,7 +4,8 @@ using MassTransit;
 
 namespace HubPlatform.Metrics.IntegrationEvents;
 
-public sealed class SpacesObservedConsumer(SpaceFactStore store, SnapshotIngestion ingestion, ILogger<SpacesObservedConsumer> logger) : IConsumer<SpacesObserved>
+public sealed class SpacesObservedConsumer(SpaceFactStore store, SnapshotIngestion ingestion,
+    ILogger<SpacesObservedConsumer> logger) : IConsumer<SpacesObserved>
 {
     public async Task Consume(ConsumeContext<SpacesObserved> context)
     {
@@ -12,6 +13,6 @@ public sealed class SpacesObservedConsumer(SpaceFactStore store, SnapshotIngesti
         SnapshotIngestion.EnsureIds("SpacesObserved", page.SnapshotId, page.Page, page.Spaces, s => s.Id);
         await store.UpsertAsync(page, context.CancellationToken);
         await ingestion.AnnounceIfCompleteAsync(context, page.SnapshotId);
-        logger.LogDebug("Stored page {Page} of snapshot {SnapshotId}: {Spaces} spaces", page.Page, page.SnapshotId, page.Spaces.Count);
+        logger.StoredSpacesPage(page.Page, page.SnapshotId, page.Spaces.Count);
     }
 }

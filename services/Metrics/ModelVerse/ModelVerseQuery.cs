@@ -12,7 +12,8 @@ public sealed record ModelFilter(
 
 public sealed record OrganizationShare(string Organization, double Value, double Share, long Models);
 
-public sealed record OrganizationRanking(Guid SnapshotId, string Metric, double Total, long TotalModels, IReadOnlyList<OrganizationShare> Top, OrganizationShare Others);
+public sealed record OrganizationRanking(Guid SnapshotId, string Metric, double Total, long TotalModels, IReadOnlyList<OrganizationShare> Top,
+    OrganizationShare Others);
 
 public sealed record TreemapModel(string Id, double Value);
 
@@ -51,7 +52,8 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
         if (f.CreatedFrom is not null) rows = rows.Where(r => r.m.CreatedAt >= f.CreatedFrom);
         if (f.CreatedTo is not null) rows = rows.Where(r => r.m.CreatedAt < f.CreatedTo);
         // An author without a row would be an individual (every author gets one with its first page).
-        if (f.OrgType == OrgTypes.Individual) rows = rows.Where(r => !db.Organizations.Any(o => o.Name == r.m.Author && o.OrgType != OrgTypes.Individual));
+        if (f.OrgType == OrgTypes.Individual) rows = rows.Where(r =>
+            !db.Organizations.Any(o => o.Name == r.m.Author && o.OrgType != OrgTypes.Individual));
         else if (f.OrgType is not null) rows = rows.Where(r => db.Organizations.Any(o => o.Name == r.m.Author && o.OrgType == f.OrgType));
         return rows.Select(r => new Row
         {
@@ -71,7 +73,8 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
         public long Models { get; init; }
     }
 
-    private static OrganizationRanking Ranking(Guid snapshot, string metric, int k, IReadOnlyList<OrganizationRow> sorted, double total, long totalModels)
+    private static OrganizationRanking Ranking(Guid snapshot, string metric, int k, IReadOnlyList<OrganizationRow> sorted, double total,
+        long totalModels)
     {
         double Share(double v) => total > 0 ? v / total : 0;
         var top = sorted.Take(k).Select(o => new OrganizationShare(o.Organization!, o.Value, Share(o.Value), o.Models)).ToList();
@@ -86,10 +89,12 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
         {
             var (top, total, models) = f is { MinParameters: null, MaxParameters: null } ? await FromTotalsAsync(snapshot, metric, k, f, ct)
                 : f is { PipelineTag: null, Modality: null, OrgType: null }
-                  && await new ParameterRange(db).FromRankingsAsync(snapshot, metric, k, f.MinParameters ?? long.MinValue, f.MaxParameters ?? long.MaxValue, ct) is { } ranked
+                  && await new ParameterRange(db)
+                      .FromRankingsAsync(snapshot, metric, k, f.MinParameters ?? long.MinValue, f.MaxParameters ?? long.MaxValue, ct) is { } ranked
                     ? ranked
                     : await FromParameterFactsAsync(snapshot, metric, k, f, ct);
-            return Ranking(snapshot, metric, k, top.Select(t => new OrganizationRow { Organization = t.Key, Value = t.Value, Models = t.Count }).ToList(), total, models);
+            return Ranking(snapshot, metric, k, top.Select(t => new OrganizationRow { Organization = t.Key, Value = t.Value, Models = t.Count })
+                .ToList(), total, models);
         }
         var byOrg = (await Rows(snapshot, metric, f).GroupBy(r => r.Author)
                 .Select(g => new OrganizationRow { Organization = g.Key, Value = g.Sum(r => r.Value), Models = g.LongCount() })
@@ -103,7 +108,8 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
     /// author and modality when a modality does, else per author; the top k through the metric's index. The totals
     /// are the per-tag sums of the snapshot (a few dozen rows), or, with an org type, the filtered authors' sum.
     /// </summary>
-    private async Task<(List<KeyedTotal> Top, double Total, long Models)> FromTotalsAsync(Guid snapshot, string metric, int k, ModelFilter f, CancellationToken ct)
+    private async Task<(List<KeyedTotal> Top, double Total, long Models)> FromTotalsAsync(Guid snapshot, string metric, int k, ModelFilter f,
+        CancellationToken ct)
     {
         var value = AggregateMetric.Column(metric, "t.models");
         var table = f.PipelineTag is not null ? "model_tag_totals" : f.Modality is not null ? "model_modality_totals" : "model_organization_totals";
@@ -111,13 +117,19 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
         {
             sql.Append($" FROM metrics.{from} t WHERE t.snapshot_id = {sql.P(snapshot)}");
             if (f.PipelineTag is not null) sql.Append($" AND t.pipeline_tag = {sql.P(f.PipelineTag)}");
-            if (f.Modality is not null && from != "model_modality_totals") sql.Append($" AND t.pipeline_tag = ANY({sql.P(Modality.PipelineTags[f.Modality])})");
+            if (f.Modality is not null && from != "model_modality_totals")
+            {
+                sql.Append($" AND t.pipeline_tag = ANY({sql.P(Modality.PipelineTags[f.Modality])})");
+            }
             if (f.Modality is not null && from == "model_modality_totals") sql.Append($" AND t.modality = {sql.P(f.Modality)}");
             if (f.OrgType is not null) sql.Append(TopAuthors.OrgType(sql, f.OrgType));
             return sql;
         }
-        var top = TopAuthors.Ranked(Where(new SqlText($"""SELECT t.author AS "Key", ({value})::float8 AS "Value", t.models AS "Count" """), table), value, k);
-        var totals = Where(new SqlText($"""SELECT NULL AS "Key", coalesce(sum({value}), 0)::float8 AS "Value", coalesce(sum(t.models), 0)::bigint AS "Count" """),
+        var top = TopAuthors.Ranked(Where(new SqlText($"""SELECT t.author AS "Key", ({value})::float8 AS "Value", t.models AS "Count" """), table),
+            value, k);
+        var totals = Where(new SqlText($"""
+            SELECT NULL AS "Key", coalesce(sum({value}), 0)::float8 AS "Value", coalesce(sum(t.models), 0)::bigint AS "Count"
+            """),
             f.OrgType is null ? "pipeline_tag_totals" : table);
         return await TopAuthors.ListAsync(top, totals, db, ct);
     }
@@ -126,13 +138,15 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
     /// A parameter range from the snapshot's models with a parameter count, kept in parameter order
     /// (model_parameter_facts): one index range grouped by author, instead of the facts joined to every model.
     /// </summary>
-    private async Task<(List<KeyedTotal> Top, double Total, long Models)> FromParameterFactsAsync(Guid snapshot, string metric, int k, ModelFilter f, CancellationToken ct)
+    private async Task<(List<KeyedTotal> Top, double Total, long Models)> FromParameterFactsAsync(Guid snapshot, string metric, int k, ModelFilter f,
+        CancellationToken ct)
     {
         var value = AggregateMetric.Column(metric, "1");
         var sql = new SqlText($"""
             WITH g AS (SELECT t.author, sum({value})::float8 AS value, count(*) AS models FROM metrics.model_parameter_facts t
             """);
-        sql.Append($" WHERE t.snapshot_id = {sql.P(snapshot)} AND t.parameter_count >= {sql.P(f.MinParameters ?? long.MinValue)} AND t.parameter_count <= {sql.P(f.MaxParameters ?? long.MaxValue)}");
+        sql.Append($" WHERE t.snapshot_id = {sql.P(snapshot)} AND t.parameter_count >= {sql.P(f.MinParameters ?? long.MinValue)} AND " +
+                   $"t.parameter_count <= {sql.P(f.MaxParameters ?? long.MaxValue)}");
         if (f.PipelineTag is not null) sql.Append($" AND t.pipeline_tag = {sql.P(f.PipelineTag)}");
         if (f.Modality is not null) sql.Append($" AND t.pipeline_tag = ANY({sql.P(Modality.PipelineTags[f.Modality])})");
         if (f.OrgType is not null) sql.Append(TopAuthors.OrgType(sql, f.OrgType));
@@ -146,12 +160,14 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
     }
 
     /// <summary>Top organizations with their top models, ready for a treemap (organization → model).</summary>
-    public async Task<IReadOnlyList<TreemapOrganization>> TreemapAsync(Guid snapshot, string metric, int k, int modelsPerOrganization, ModelFilter filter, CancellationToken ct)
+    public async Task<IReadOnlyList<TreemapOrganization>> TreemapAsync(Guid snapshot, string metric, int k, int modelsPerOrganization,
+        ModelFilter filter, CancellationToken ct)
     {
         var ranking = await TopOrganizationsAsync(snapshot, metric, k, filter, ct);
         var organizations = ranking.Top.Select(o => o.Organization).ToArray();
         var models = await Rows(snapshot, metric, filter).Where(r => organizations.Contains(r.Author)).ToListAsync(ct);
-        var byOrg = models.GroupBy(m => m.Author).ToDictionary(g => g.Key, g => g.OrderByDescending(m => m.Value).ThenBy(m => m.ModelId, StringComparer.Ordinal)
+        var byOrg = models.GroupBy(m => m.Author)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(m => m.Value).ThenBy(m => m.ModelId, StringComparer.Ordinal)
             .Take(modelsPerOrganization).Select(m => new TreemapModel(m.ModelId, m.Value)).ToList());
         return ranking.Top.Select(o => new TreemapOrganization(o.Organization, o.Value, byOrg.GetValueOrDefault(o.Organization) ?? []))
             .Append(new TreemapOrganization("others", ranking.Others.Value, []))

@@ -12,7 +12,8 @@ namespace HubPlatform.Metrics.ModelVerse;
 /// </summary>
 internal sealed class ParameterRange(MetricsDbContext db)
 {
-    public async Task<(List<KeyedTotal> Top, double Total, long Models)?> FromRankingsAsync(Guid snapshot, string metric, int k, long min, long max, CancellationToken ct)
+    public async Task<(List<KeyedTotal> Top, double Total, long Models)?> FromRankingsAsync(Guid snapshot, string metric, int k, long min, long max,
+        CancellationToken ct)
     {
         var buckets = Enumerable.Range(0, ParameterBuckets.All.Length).ToArray();
         var lowest = buckets.Where(b => ParameterBuckets.Lowest(b) >= min).DefaultIfEmpty(-1).First();
@@ -25,8 +26,11 @@ internal sealed class ParameterRange(MetricsDbContext db)
         var value = AggregateMetric.Column(metric, "1");
 
         // The range's models outside the run: below its lowest class, above its highest.
-        var ends = new SqlText($"""SELECT t.author AS "Key", sum({value})::float8 AS "Value", count(*) AS "Count" FROM metrics.model_parameter_facts t""");
-        ends.Append($" WHERE t.snapshot_id = {ends.P(snapshot)} AND (t.parameter_count BETWEEN {ends.P(min)} AND {ends.P(ParameterBuckets.Lowest(lowest) - 1)}");
+        var ends = new SqlText($"""
+            SELECT t.author AS "Key", sum({value})::float8 AS "Value", count(*) AS "Count" FROM metrics.model_parameter_facts t
+            """);
+        ends.Append($" WHERE t.snapshot_id = {ends.P(snapshot)} AND (t.parameter_count BETWEEN {ends.P(min)} AND " +
+                    $"{ends.P(ParameterBuckets.Lowest(lowest) - 1)}");
         ends.Append(ParameterBuckets.Highest(highest) < max
             ? $" OR t.parameter_count BETWEEN {ends.P(ParameterBuckets.Highest(highest) + 1)} AND {ends.P(max)}) GROUP BY t.author"
             : ") GROUP BY t.author");
@@ -36,7 +40,9 @@ internal sealed class ParameterRange(MetricsDbContext db)
             return null;
         }
 
-        var run = new SqlText("""SELECT nullif(r.author, '') AS "Key", r.value::float8 AS "Value", r.models AS "Count" FROM metrics.parameter_rankings r""");
+        var run = new SqlText("""
+            SELECT nullif(r.author, '') AS "Key", r.value::float8 AS "Value", r.models AS "Count" FROM metrics.parameter_rankings r
+            """);
         run.Append($" WHERE r.snapshot_id = {run.P(snapshot)} AND r.lowest = {run.P((short)lowest)} AND r.highest = {run.P((short)highest)}");
         run.Append($" AND r.metric = {run.P(name)} AND r.rank <= {run.P((short)(k + outside.Count))}");
         var ranked = await run.ListAsync<KeyedTotal>(db, ct);
@@ -48,8 +54,11 @@ internal sealed class ParameterRange(MetricsDbContext db)
         if (missing.Length > 0)
         {
             var column = AggregateMetric.Column(metric, "t.models");
-            var lookup = new SqlText($"""SELECT t.author AS "Key", sum({column})::float8 AS "Value", sum(t.models)::bigint AS "Count" FROM metrics.parameter_bucket_totals t""");
-            lookup.Append($" WHERE t.snapshot_id = {lookup.P(snapshot)} AND t.author = ANY({lookup.P(missing)}) AND t.bucket BETWEEN {lookup.P((short)lowest)} AND {lookup.P((short)highest)} GROUP BY t.author");
+            var lookup = new SqlText($"""
+                SELECT t.author AS "Key", sum({column})::float8 AS "Value", sum(t.models)::bigint AS "Count" FROM metrics.parameter_bucket_totals t
+                """);
+            lookup.Append($" WHERE t.snapshot_id = {lookup.P(snapshot)} AND t.author = ANY({lookup.P(missing)}) AND t.bucket BETWEEN " +
+                          $"{lookup.P((short)lowest)} AND {lookup.P((short)highest)} GROUP BY t.author");
             foreach (var r in await lookup.ListAsync<KeyedTotal>(db, ct))
             {
                 values[r.Key!] = (r.Value, r.Count);

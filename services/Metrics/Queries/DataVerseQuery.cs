@@ -97,23 +97,29 @@ public sealed class DataVerseQuery(MetricsDbContext db)
     /// Per-organization values: from the snapshot's per-author totals (SnapshotAggregates) when no
     /// filter but org type is set and they are built, else from the facts joined to the datasets.
     /// </summary>
-    private async Task<(List<Group> Sorted, double Total, long Datasets)> ByOrganizationAsync(Guid snapshot, string metric, int k, DatasetFilter f, CancellationToken ct)
+    private async Task<(List<Group> Sorted, double Total, long Datasets)> ByOrganizationAsync(Guid snapshot, string metric, int k, DatasetFilter f,
+        CancellationToken ct)
     {
         if (f is { TaskCategory: null, Domain: null, Modality: null, License: null } && await SnapshotAggregates.IsBuiltAsync(db, snapshot, ct))
         {
             var value = AggregateMetric.Column(metric, "t.datasets");
-            var top = new SqlText($"""SELECT t.author AS "Key", ({value})::float8 AS "Value", t.datasets AS "Count" FROM metrics.dataset_organization_totals t""");
+            var top = new SqlText($"""
+                SELECT t.author AS "Key", ({value})::float8 AS "Value", t.datasets AS "Count" FROM metrics.dataset_organization_totals t
+                """);
             top.Append($" WHERE t.snapshot_id = {top.P(snapshot)}");
             if (f.OrgType is not null) top.Append(TopAuthors.OrgType(top, f.OrgType));
             // Unfiltered, the totals are the license rows of the dimension totals (one license per dataset: a few dozen rows).
-            var totals = new SqlText($"""SELECT NULL AS "Key", coalesce(sum({value}), 0)::float8 AS "Value", coalesce(sum(t.datasets), 0)::bigint AS "Count" """);
+            var totals = new SqlText($"""
+                SELECT NULL AS "Key", coalesce(sum({value}), 0)::float8 AS "Value", coalesce(sum(t.datasets), 0)::bigint AS "Count"
+                """);
             if (f.OrgType is null)
             {
                 totals.Append($" FROM metrics.dataset_dimension_totals t WHERE t.snapshot_id = {totals.P(snapshot)} AND t.dimension = 'license'");
             }
             else
             {
-                totals.Append($" FROM metrics.dataset_organization_totals t WHERE t.snapshot_id = {totals.P(snapshot)}").Append(TopAuthors.OrgType(totals, f.OrgType));
+                totals.Append($" FROM metrics.dataset_organization_totals t WHERE t.snapshot_id = {totals.P(snapshot)}")
+                    .Append(TopAuthors.OrgType(totals, f.OrgType));
             }
             var (ranked, total, datasets) = await TopAuthors.ListAsync(TopAuthors.Ranked(top, value, k), totals, db, ct);
             return (ranked.Select(t => new Group { Key = t.Key!, Value = t.Value, Count = t.Count }).ToList(), total, datasets);
@@ -124,7 +130,8 @@ public sealed class DataVerseQuery(MetricsDbContext db)
         return (all, all.Sum(g => g.Value), all.Sum(g => g.Count));
     }
 
-    public async Task<DatasetOrganizationRanking> TopOrganizationsAsync(Guid snapshot, string metric, int k, DatasetFilter filter, CancellationToken ct)
+    public async Task<DatasetOrganizationRanking> TopOrganizationsAsync(Guid snapshot, string metric, int k, DatasetFilter filter,
+        CancellationToken ct)
     {
         var (byOrg, total, datasets) = await ByOrganizationAsync(snapshot, metric, k, filter, ct);
         double Share(double v) => total > 0 ? v / total : 0;
@@ -142,7 +149,8 @@ public sealed class DataVerseQuery(MetricsDbContext db)
         var sql = new SqlText($"""SELECT d.id AS "Id", d.author AS "Author", ({MetricSql(metric)})::float8 AS "Value" """);
         From(sql, snapshot, filter).Append($" AND d.author = ANY({sql.P(organizations)})");
         var datasets = await sql.ListAsync<Item>(db, ct);
-        var byOrg = datasets.GroupBy(d => d.Author).ToDictionary(g => g.Key, g => g.OrderByDescending(d => d.Value).ThenBy(d => d.Id, StringComparer.Ordinal)
+        var byOrg = datasets.GroupBy(d => d.Author)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(d => d.Value).ThenBy(d => d.Id, StringComparer.Ordinal)
             .Take(datasetsPerOrganization).Select(d => new TreemapDataset(d.Id, d.Value)).ToList());
         return ranking.Top.Select(o => new DatasetTreemapOrganization(o.Organization, o.Value, byOrg.GetValueOrDefault(o.Organization) ?? []))
             .Append(new DatasetTreemapOrganization("others", ranking.Others.Value, []))
@@ -178,14 +186,18 @@ public sealed class DataVerseQuery(MetricsDbContext db)
             WHERE t.snapshot_id = {sql.P(snapshot)} AND t.dimension = 'license'
             """);
         var rows = await sql.ListAsync<KeyedTotal>(db, ct);
-        return (rows.Single(r => r.Key is null).Value, rows.Where(r => r.Key is not null).Select(r => new Group { Key = r.Key!, Value = r.Value, Count = r.Count }).ToList());
+        return (rows.Single(r => r.Key is null).Value, rows.Where(r => r.Key is not null)
+            .Select(r => new Group { Key = r.Key!, Value = r.Value, Count = r.Count }).ToList());
     }
 
-    private async Task<(double Total, List<Group> Groups)> BreakdownFromFactsAsync(Guid snapshot, string by, string metric, DatasetFilter filter, CancellationToken ct)
+    private async Task<(double Total, List<Group> Groups)> BreakdownFromFactsAsync(Guid snapshot, string by, string metric, DatasetFilter filter,
+        CancellationToken ct)
     {
         var totalSql = new SqlText($"""SELECT 'total' AS "Key", coalesce(sum({MetricSql(metric)}), 0)::float8 AS "Value", count(*) AS "Count" """);
         var total = (await From(totalSql, snapshot, filter).ListAsync<Group>(db, ct)).Single().Value;
-        var sql = new SqlText($"""SELECT k.key AS "Key", sum(k.value)::float8 AS "Value", count(*) AS "Count" FROM (SELECT {Keys[by]} AS key, {MetricSql(metric)} AS value """);
+        var sql = new SqlText($"""
+            SELECT k.key AS "Key", sum(k.value)::float8 AS "Value", count(*) AS "Count" FROM (SELECT {Keys[by]} AS key, {MetricSql(metric)} AS value
+            """);
         From(sql, snapshot, filter).Append(") k GROUP BY k.key");
         return (total, await sql.ListAsync<Group>(db, ct));
     }

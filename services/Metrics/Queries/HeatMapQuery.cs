@@ -1,3 +1,4 @@
+using HubPlatform.Contracts;
 using HubPlatform.Metrics.Dimensions;
 using HubPlatform.Metrics.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -18,8 +19,6 @@ public sealed record ActivityRank(string Name, string OrgType, long Models, long
 /// </summary>
 public sealed class HeatMapQuery(MetricsDbContext db)
 {
-    public static readonly string[] RepoTypes = ["all", "model", "dataset", "space"];
-
     private sealed class DayRow
     {
         public string Author { get; init; } = "";
@@ -38,9 +37,10 @@ public sealed class HeatMapQuery(MetricsDbContext db)
     /// <summary>
     /// Repos created per author, day and kind within the window, seen by the snapshot: from the
     /// snapshot's pre-aggregate once it is built (SnapshotAggregates), else (a snapshot still
-    /// being ingested) from its facts joined to the repos.
+    /// being ingested) from its facts joined to the repos. A null <paramref name="repoType"/> is every type.
     /// </summary>
-    private async Task<List<DayRow>> CreatedAsync(Guid snapshot, DateOnly from, DateOnly to, string repoType, string[]? lowerAuthors, CancellationToken ct)
+    private async Task<List<DayRow>> CreatedAsync(
+        Guid snapshot, DateOnly from, DateOnly to, RepoType? repoType, string[]? lowerAuthors, CancellationToken ct)
     {
         var sql = await SnapshotAggregates.IsBuiltAsync(db, snapshot, ct)
             ? FromAggregate(snapshot, from, to, repoType, lowerAuthors)
@@ -48,7 +48,7 @@ public sealed class HeatMapQuery(MetricsDbContext db)
         return await sql.ListAsync<DayRow>(db, ct);
     }
 
-    private static SqlText FromAggregate(Guid snapshot, DateOnly from, DateOnly to, string repoType, string[]? lowerAuthors)
+    private static SqlText FromAggregate(Guid snapshot, DateOnly from, DateOnly to, RepoType? repoType, string[]? lowerAuthors)
     {
         var sql = new SqlText();
         sql.Append($"""
@@ -57,11 +57,11 @@ public sealed class HeatMapQuery(MetricsDbContext db)
             WHERE c.snapshot_id = {sql.P(snapshot)} AND c.day >= {sql.P(from)} AND c.day <= {sql.P(to)}
             """);
         if (lowerAuthors is not null) sql.Append($" AND c.author_key = ANY({sql.P(lowerAuthors)})");
-        if (repoType != "all") sql.Append($" AND c.repo_type = {sql.P(repoType)}");
+        if (repoType is { } type) sql.Append($" AND c.repo_type = {sql.P(type.Name())}");
         return sql;
     }
 
-    private static SqlText FromFacts(Guid snapshot, DateOnly from, DateOnly to, string repoType, string[]? lowerAuthors)
+    private static SqlText FromFacts(Guid snapshot, DateOnly from, DateOnly to, RepoType? repoType, string[]? lowerAuthors)
     {
         var sql = new SqlText();
         var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
@@ -69,33 +69,27 @@ public sealed class HeatMapQuery(MetricsDbContext db)
         var (s, f, e) = (sql.P(snapshot), sql.P(start), sql.P(end));
         var authors = lowerAuthors is null ? "" : $" AND lower(r.author) = ANY({sql.P(lowerAuthors)})";
         var parts = new List<string>();
-        foreach (var (kind, facts, repos, key) in new[]
-                 {
-                     ("model", "model_facts", "models", "model_id"), ("dataset", "dataset_facts", "datasets", "dataset_id"),
-                     ("space", "space_facts", "spaces", "space_id"),
-                 })
+        foreach (var t in RepoTables.All.Where(t => repoType is null || t.Type == repoType))
         {
-            if (repoType == "all" || repoType == kind)
-            {
-                parts.Add($"""
-                    SELECT r.author, to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, '{kind}' AS kind
-                    FROM metrics.{facts} x JOIN metrics.{repos} r ON r.id = x.{key}
-                    WHERE x.snapshot_id = {s} AND r.created_at >= {f} AND r.created_at < {e}{authors}
-                    """);
-            }
+            parts.Add($"""
+                SELECT r.author, to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, '{t.Type.Name()}' AS kind
+                FROM metrics.{t.Facts} x JOIN metrics.{t.Repos} r ON r.id = x.{t.Key}
+                WHERE x.snapshot_id = {s} AND r.created_at >= {f} AND r.created_at < {e}{authors}
+                """);
         }
         sql.Append($"""SELECT c.author AS "Author", c.day AS "Day", c.kind AS "Kind", count(*) AS "Count" FROM ({string.Join(" UNION ALL ", parts)}) c GROUP BY c.author, c.day, c.kind""");
         return sql;
     }
 
-    public async Task<OrganizationHeatMap> OrganizationAsync(SnapshotRef snapshot, string name, int weeks, string repoType, CancellationToken ct)
+    /// <summary>The calendar of an organization or provider group; a null <paramref name="repoType"/> counts every type.</summary>
+    public async Task<OrganizationHeatMap> OrganizationAsync(SnapshotRef snapshot, string name, int weeks, RepoType? repoType, CancellationToken ct)
     {
         var isGroup = ProviderGroups.IsGroup(name);
         var members = isGroup ? ProviderGroups.Members[name] : [name];
         var (from, to) = Window(snapshot.At, weeks);
         var rows = await CreatedAsync(snapshot.Id, from, to, repoType, members.Select(m => m.ToLowerInvariant()).ToArray(), ct);
         var days = rows.GroupBy(r => r.Day).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new HeatMapDay(g.Key, Count(g, "model"), Count(g, "dataset"), Count(g, "space")))
+            .Select(g => new HeatMapDay(g.Key, Count(g, RepoType.Model), Count(g, RepoType.Dataset), Count(g, RepoType.Space)))
             .ToList();
         return new OrganizationHeatMap(name, isGroup, members, from.ToString("yyyy-MM-dd"), to.ToString("yyyy-MM-dd"), rows.Sum(r => r.Count), days);
     }
@@ -109,7 +103,7 @@ public sealed class HeatMapQuery(MetricsDbContext db)
             return await RankingFromRanksAsync(snapshot.Id, from, to, k, weeks, orgType, ct)
                    ?? await RankingFromAggregateAsync(snapshot.Id, from, to, k, orgType, ct);
         }
-        var sql = FromFacts(snapshot.Id, from, to, "all", null);
+        var sql = FromFacts(snapshot.Id, from, to, repoType: null, lowerAuthors: null);
         var rows = new SqlText($"""
             SELECT r."Author" AS "Name", coalesce(o.org_type, '{OrgTypes.Individual}') AS "OrgType",
                    sum(r."Count") FILTER (WHERE r."Kind" = 'model')::bigint AS "Models",
@@ -215,5 +209,5 @@ public sealed class HeatMapQuery(MetricsDbContext db)
         public long ActiveDays { get; init; }
     }
 
-    private static long Count(IEnumerable<DayRow> rows, string kind) => rows.Where(r => r.Kind == kind).Sum(r => r.Count);
+    private static long Count(IEnumerable<DayRow> rows, RepoType type) => rows.Where(r => r.Kind == type.Name()).Sum(r => r.Count);
 }

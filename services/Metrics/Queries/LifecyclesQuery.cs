@@ -11,7 +11,8 @@ public sealed record PersistentModel(string Id, int AgeWeeks, long Downloads);
 
 public sealed record FadingModel(string Id, int AgeWeeks, long Peak, long Downloads);
 
-public sealed record Lifecycles(IReadOnlyList<LifecycleCohort> Cohorts, double? HalfLifeWeeks, IReadOnlyList<PersistentModel> Persistent, IReadOnlyList<FadingModel> Fading);
+public sealed record Lifecycles(IReadOnlyList<LifecycleCohort> Cohorts, double? HalfLifeWeeks, IReadOnlyList<PersistentModel> Persistent,
+    IReadOnlyList<FadingModel> Fading);
 
 /// <summary>
 /// "The brief and wondrous life of open models": downloads against a model's age. Every fact
@@ -63,7 +64,8 @@ public sealed class LifecyclesQuery(MetricsDbContext db)
         var at = observed.P(snapshot.At);
         var observations = await observed.Append($"""
             SELECT o.cohort AS "Cohort", o.age AS "AgeWeeks", count(*) AS "Models",
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY o.downloads) AS "MedianDownloads", count(*) FILTER (WHERE o.downloads > 0) AS "Downloaded"
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY o.downloads) AS "MedianDownloads", count(*) FILTER (WHERE o.downloads > 0) AS
+                       "Downloaded"
             FROM (SELECT {label} AS cohort, floor(extract(epoch FROM s.started_at - m.created_at) / 604800)::int AS age, f.downloads
                   FROM metrics.model_facts f JOIN metrics.models m ON m.id = f.model_id JOIN metrics.snapshots s ON s.id = f.snapshot_id
                   WHERE s.kind = 'Full' AND s.started_at <= {at} AND m.created_at IS NOT NULL AND m.created_at <= s.started_at) o

@@ -54,7 +54,8 @@ public sealed class OrganizationsQuery(MetricsDbContext db)
                 SELECT p.author, 0, 0, 1, 0, 0, f.likes
                 FROM metrics.space_facts f JOIN metrics.spaces p ON p.id = f.space_id WHERE f.snapshot_id = {s})
             SELECT o.name AS "Name", o.type AS "Type", o.fullname AS "Fullname", o.org_type AS "OrgType", o.provider_group AS "ProviderGroup",
-                   o.is_verified AS "IsVerified", sum(r.models)::bigint AS "Models", sum(r.datasets)::bigint AS "Datasets", sum(r.spaces)::bigint AS "Spaces",
+                   o.is_verified AS "IsVerified", sum(r.models)::bigint AS "Models", sum(r.datasets)::bigint AS "Datasets", sum(r.spaces)::bigint AS
+                       "Spaces",
                    sum(r.downloads)::bigint AS "Downloads", sum(r.all_time)::bigint AS "DownloadsAllTime", sum(r.likes)::bigint AS "Likes"
             FROM r JOIN metrics.organizations o ON o.name = r.author
             WHERE true

@@ -26,7 +26,8 @@ internal sealed class SqlText
     public SqlText Append(SqlText inner, string after)
     {
         var offset = _values.Count;
-        var text = System.Text.RegularExpressions.Regex.Replace(inner._text.ToString(), @"\{(\d+)\}", m => $"{{{int.Parse(m.Groups[1].Value) + offset}}}");
+        var text = System.Text.RegularExpressions.Regex.Replace(inner._text.ToString(), @"\{(\d+)\}",
+            m => $"{{{int.Parse(m.Groups[1].Value) + offset}}}");
         _text.Append(text).Append(after);
         _values.AddRange(inner._values);
         return this;

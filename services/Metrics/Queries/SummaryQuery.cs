@@ -38,7 +38,8 @@ public sealed class SummaryQuery(MetricsDbContext db)
             SELECT 'models' AS "Key", count(*) AS "Value" FROM metrics.model_facts WHERE snapshot_id = {s}
             UNION ALL SELECT 'datasets', count(*) FROM metrics.dataset_facts WHERE snapshot_id = {s}
             UNION ALL SELECT 'spaces', count(*) FROM metrics.space_facts WHERE snapshot_id = {s}
-            UNION ALL SELECT 'derivatives', count(*) FROM metrics.model_facts f JOIN metrics.models m ON m.id = f.model_id WHERE f.snapshot_id = {s} AND m.is_derivative
+            UNION ALL SELECT 'derivatives', count(*) FROM metrics.model_facts f JOIN metrics.models m ON m.id = f.model_id WHERE f.snapshot_id = {s}
+                AND m.is_derivative
             UNION ALL SELECT 'organizations', count(DISTINCT a.author) FROM (
                 SELECT m.author FROM metrics.model_facts f JOIN metrics.models m ON m.id = f.model_id WHERE f.snapshot_id = {s}
                 UNION ALL SELECT d.author FROM metrics.dataset_facts f JOIN metrics.datasets d ON d.id = f.dataset_id WHERE f.snapshot_id = {s}
@@ -52,7 +53,8 @@ public sealed class SummaryQuery(MetricsDbContext db)
         var total = byAuthor.Sum(a => a.Downloads);
         double Share(long v) => total > 0 ? (double)v / total : 0;
 
-        var modalityOf = Modality.PipelineTags.SelectMany(m => m.Value.Select(t => (Tag: t, Modality: m.Key))).ToDictionary(x => x.Tag, x => x.Modality);
+        var modalityOf = Modality.PipelineTags.SelectMany(m => m.Value.Select(t => (Tag: t, Modality: m.Key)))
+            .ToDictionary(x => x.Tag, x => x.Modality);
         var modalities = byTag.GroupBy(t => modalityOf.GetValueOrDefault(t.Key) ?? "unknown")
             .Select(g => new ModalityModels(g.Key, g.Sum(t => t.Models), g.Sum(t => t.Downloads)))
             .OrderByDescending(m => m.Downloads).ThenBy(m => m.Modality, StringComparer.Ordinal).ToList();
@@ -60,7 +62,9 @@ public sealed class SummaryQuery(MetricsDbContext db)
             c["models"] > 0 ? (double)c["derivatives"] / c["models"] : 0,
             byAuthor.OrderByDescending(a => a.Downloads).ThenBy(a => a.Key, StringComparer.Ordinal).Take(10)
                 .Select(a => new OrganizationDownloads(a.Key, a.Downloads, Share(a.Downloads))).ToList(),
-            OrgTypes.All.Select(t => new OrgTypeDownloads(t, byOrgType.FirstOrDefault(x => x.Key == t)?.Downloads ?? 0, Share(byOrgType.FirstOrDefault(x => x.Key == t)?.Downloads ?? 0)))
+            OrgTypes.All.Select(t =>
+            new OrgTypeDownloads(t, byOrgType.FirstOrDefault(x => x.Key == t)?.Downloads ?? 0,
+            Share(byOrgType.FirstOrDefault(x => x.Key == t)?.Downloads ?? 0)))
                 .OrderByDescending(t => t.Downloads).ThenBy(t => t.OrgType, StringComparer.Ordinal).ToList(),
             modalities);
     }

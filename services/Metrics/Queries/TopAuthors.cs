@@ -24,7 +24,8 @@ internal static class TopAuthors
     /// <paramref name="top"/> selects the ranked rows (Key, Value, Count) in order, <paramref name="totals"/> the one
     /// totals row (NULL, Value, Count); both are complete statements with their own parameters.
     /// </summary>
-    public static Task<(List<KeyedTotal> Top, double Value, long Repos)> ListAsync(SqlText top, SqlText totals, MetricsDbContext db, CancellationToken ct) =>
+    public static Task<(List<KeyedTotal> Top, double Value, long Repos)> ListAsync(SqlText top, SqlText totals, MetricsDbContext db,
+        CancellationToken ct) =>
         ListAsync(new SqlText("(").Append(top, ") UNION ALL (").Append(totals, ")"), db, ct);
 
     /// <summary>A statement whose rows are the ranked rows (Key, Value, Count) and one totals row (NULL, Value, Count).</summary>

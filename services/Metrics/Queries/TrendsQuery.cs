@@ -1,3 +1,4 @@
+using HubPlatform.Contracts;
 using HubPlatform.Metrics.Dimensions;
 using HubPlatform.Metrics.Infrastructure;
 
@@ -24,16 +25,6 @@ public sealed record ChurnPoint(Guid SnapshotId, string Kind, DateTimeOffset At,
 /// <summary>Time series across snapshots: a repo's numbers, an organization's, the hub's growth and churn.</summary>
 public sealed class TrendsQuery(MetricsDbContext db)
 {
-    public static readonly string[] RepoTypes = ["model", "dataset", "space"];
-
-    /// <summary>The facts table, repo table and key column of a repo type (fixed strings, never input).</summary>
-    private static (string Facts, string Repos, string Key) Tables(string repoType) => repoType switch
-    {
-        "dataset" => ("dataset_facts", "datasets", "dataset_id"),
-        "space" => ("space_facts", "spaces", "space_id"),
-        _ => ("model_facts", "models", "model_id"),
-    };
-
     private sealed class PointRow
     {
         public Guid SnapshotId { get; init; }
@@ -110,16 +101,17 @@ public sealed class TrendsQuery(MetricsDbContext db)
         {
             return null;
         }
-        long Of(IEnumerable<OrgRow> g, string kind) => g.Where(r => r.Kind == kind).Sum(r => r.Count);
+        long Of(IEnumerable<OrgRow> g, RepoType type) => g.Where(r => r.Kind == type.Name()).Sum(r => r.Count);
         return new OrganizationTrend(name, rows.GroupBy(r => (r.SnapshotId, r.At)).OrderBy(g => g.Key.At)
-            .Select(g => new OrganizationPoint(g.Key.SnapshotId, g.Key.At, Of(g, "model"), Of(g, "dataset"), Of(g, "space"), g.Sum(r => r.Downloads), g.Sum(r => r.Likes)))
+            .Select(g => new OrganizationPoint(g.Key.SnapshotId, g.Key.At, Of(g, RepoType.Model), Of(g, RepoType.Dataset), Of(g, RepoType.Space),
+                g.Sum(r => r.Downloads), g.Sum(r => r.Likes)))
             .ToList());
     }
 
     /// <summary>Repos the snapshot saw, by the UTC month they were created (repos without a creation date are left out).</summary>
-    public async Task<IReadOnlyList<GrowthMonth>> GrowthAsync(Guid snapshot, string repoType, CancellationToken ct)
+    public async Task<IReadOnlyList<GrowthMonth>> GrowthAsync(Guid snapshot, RepoType repoType, CancellationToken ct)
     {
-        var (facts, repos, key) = Tables(repoType);
+        var (_, facts, repos, key) = RepoTables.Of(repoType);
         var sql = new SqlText();
         sql.Append($"""
             SELECT to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS "Month", count(*) AS "Created"
@@ -137,9 +129,9 @@ public sealed class TrendsQuery(MetricsDbContext db)
     /// appear and the next full snapshot does not count them again. Removed: only a full snapshot
     /// can tell (an incremental one sees just changes), compared with the previous full snapshot.
     /// </summary>
-    public async Task<IReadOnlyList<ChurnPoint>> ChurnAsync(string repoType, CancellationToken ct)
+    public async Task<IReadOnlyList<ChurnPoint>> ChurnAsync(RepoType repoType, CancellationToken ct)
     {
-        var (facts, _, key) = Tables(repoType);
+        var (_, facts, _, key) = RepoTables.Of(repoType);
         var sql = new SqlText($"""
             WITH s AS (SELECT sn.id, sn.kind, sn.started_at,
                               (SELECT p.id FROM metrics.snapshots p WHERE p.kind = 'Full' AND p.started_at < sn.started_at

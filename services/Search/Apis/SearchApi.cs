@@ -48,7 +48,7 @@ public static class SearchApi
 
     private static async Task<Results<Ok<SearchResults>, ProblemHttpResult>> Search(
         SearchDbContext db, ResponseCache cache, SentenceEmbedder embedder, VectorIndex index, IOptions<SemanticSearchOptions> semanticOptions,
-        CancellationToken ct, string? q = null, int k = 10, string mode = "hybrid", string sort = "relevance", string repoType = SearchRepoTypes.Model,
+        CancellationToken ct, string? q = null, int k = 10, string mode = "hybrid", string sort = "relevance", string repoType = RepoTypeNames.Model,
         string? pipelineTag = null, string? library = null, string? license = null, string? author = null,
         long? minDownloads = null, long? minLikes = null, DateTimeOffset? createdAfter = null,
         long? minParameters = null, long? maxParameters = null)
@@ -57,7 +57,7 @@ public static class SearchApi
         {
             return TypedResults.Problem(title: "Invalid query", statusCode: 400, detail: $"q is required and at most {MaxQueryLength} characters.");
         }
-        if (Invalid(k, repoType) is { } invalid)
+        if (Invalid(k, repoType, out var type) is { } invalid)
         {
             return invalid;
         }
@@ -77,7 +77,7 @@ public static class SearchApi
         {
             return TypedResults.Problem(title: "Invalid filter", statusCode: 400, detail: "minParameters is at most maxParameters.");
         }
-        var filters = new SearchFilters(repoType, pipelineTag, library, license, author, minDownloads, minLikes, createdAfter, minParameters, maxParameters);
+        var filters = new SearchFilters(type, pipelineTag, library, license, author, minDownloads, minLikes, createdAfter, minParameters, maxParameters);
         return TypedResults.Ok(await cache.GetOrCreateAsync($"search:{mode}:{k}:{sort}:{filters}:{q}", async () =>
         {
             var keyword = mode == "semantic" ? [] : await SearchQueries.KeywordAsync(db, q, filters, mode == "keyword" ? k : Candidates, ct);
@@ -98,40 +98,41 @@ public static class SearchApi
                 "trending" => hits.OrderByDescending(h => h.TrendingScore ?? double.NegativeInfinity).ThenBy(h => h.Id, StringComparer.Ordinal).ToList(),
                 _ => hits,
             };
-            return new SearchResults(q, mode, repoType, hits, partial);
+            return new SearchResults(q, mode, type.Name(), hits, partial);
         }, TimeSpan.FromMinutes(10)));
     }
 
     private static async Task<Results<Ok<SimilarResults>, ProblemHttpResult>> Similar(
-        string id, SearchDbContext db, ResponseCache cache, VectorIndex index, CancellationToken ct, int k = 10, string repoType = SearchRepoTypes.Model)
+        string id, SearchDbContext db, ResponseCache cache, VectorIndex index, CancellationToken ct, int k = 10, string repoType = RepoTypeNames.Model)
     {
         if (!RepoIds.IsValid(id))
         {
             return InvalidRepoId.Problem();
         }
-        if (Invalid(k, repoType) is { } invalid)
+        if (Invalid(k, repoType, out var type) is { } invalid)
         {
             return invalid;
         }
-        if (!await db.Documents.AsNoTracking().AnyAsync(d => d.RepoType == repoType && d.Id == id, ct))
+        var stored = type.Name();
+        if (!await db.Documents.AsNoTracking().AnyAsync(d => d.RepoType == stored && d.Id == id, ct))
         {
-            return TypedResults.Problem(title: "Unknown repo", statusCode: 404, detail: $"Search holds no {repoType} '{id}'.");
+            return TypedResults.Problem(title: "Unknown repo", statusCode: 404, detail: $"Search holds no {stored} '{id}'.");
         }
-        var keys = await VectorRows.KeysOfAsync(db, repoType, id, ct);
+        var keys = await VectorRows.KeysOfAsync(db, type, id, ct);
         var vectors = await VectorRows.VectorsAsync(db, [.. keys], ct);
         if (vectors.Count == 0)
         {
             return TypedResults.Problem(title: "Not embedded yet", statusCode: 409,
                 detail: $"'{id}' has no vector yet; the embedding worker will get to it (see /api/search/status).");
         }
-        return TypedResults.Ok(await cache.GetOrCreateAsync($"similar:{repoType}:{k}:{id}", async () =>
+        return TypedResults.Ok(await cache.GetOrCreateAsync($"similar:{stored}:{k}:{id}", async () =>
         {
             // Every text of the repo is a query; another repo scores as its best pair, and repos sharing one of
             // its texts (the same card template) come first. Its own keys come back first, so each query asks for that many more.
             var wanted = Math.Clamp(k * 10 + keys.Count, MinAnnCandidates, MaxAnnCandidates);
             var matches = vectors.SelectMany(v => index.Search(v.Vector, wanted));
-            var hits = await SearchQueries.ReposOfAsync(db, matches, SearchFilters.Only(repoType), k, excludeId: id, ct);
-            return new SimilarResults(id, repoType, hits);
+            var hits = await SearchQueries.ReposOfAsync(db, matches, SearchFilters.Only(type), k, excludeId: id, ct);
+            return new SimilarResults(id, stored, hits);
         }, TimeSpan.FromMinutes(10)));
     }
 
@@ -149,10 +150,10 @@ public static class SearchApi
             FROM search.cards c JOIN search.documents d ON d.repo_type = c.repo_type AND d.id = c.id
             GROUP BY c.repo_type
             """).ToDictionaryAsync(c => c.RepoType, ct);
-        var models = byType.GetValueOrDefault(SearchRepoTypes.Model);
-        var datasets = byType.GetValueOrDefault(SearchRepoTypes.Dataset);
-        var modelCards = cards.GetValueOrDefault(SearchRepoTypes.Model) ?? new CardCounts(SearchRepoTypes.Model, 0, 0);
-        var datasetCards = cards.GetValueOrDefault(SearchRepoTypes.Dataset) ?? new CardCounts(SearchRepoTypes.Dataset, 0, 0);
+        var models = byType.GetValueOrDefault(RepoTypeNames.Model);
+        var datasets = byType.GetValueOrDefault(RepoTypeNames.Dataset);
+        var modelCards = cards.GetValueOrDefault(RepoTypeNames.Model) ?? new CardCounts(RepoTypeNames.Model, 0, 0);
+        var datasetCards = cards.GetValueOrDefault(RepoTypeNames.Dataset) ?? new CardCounts(RepoTypeNames.Dataset, 0, 0);
         var backlog = await VectorRows.BacklogAsync(db, ct);
         var rate = progress.TextsPerSecond();
         double? eta = backlog == 0 ? 0 : rate > 0 ? Math.Round(backlog / rate.Value / 3600, 3) : null;
@@ -171,10 +172,20 @@ public static class SearchApi
 
     private static double Share(long part, long whole) => whole == 0 ? 0 : Math.Round(part / (double)whole, 4);
 
-    private static ProblemHttpResult? Invalid(int k, string repoType) =>
-        k is < 1 or > MaxK ? TypedResults.Problem(title: "Invalid k", statusCode: 400, detail: $"k is between 1 and {MaxK}.")
-        : !SearchRepoTypes.All.Contains(repoType) ? TypedResults.Problem(title: "Invalid repoType", statusCode: 400, detail: "repoType is model or dataset.")
-        : null;
+    private static ProblemHttpResult? Invalid(int k, string repoType, out RepoType type)
+    {
+        var repoTypeProblem = RepoTypeProblem(repoType, out type);
+        return k is < 1 or > MaxK ? TypedResults.Problem(title: "Invalid k", statusCode: 400, detail: $"k is between 1 and {MaxK}.") : repoTypeProblem;
+    }
+
+    /// <summary>
+    /// The <c>repoType</c> query parameter as the enum: it binds as the documented word ("model", "dataset") and is read here,
+    /// so an unknown word (or "space", which search does not hold) is a 400 problem naming the allowed words.
+    /// </summary>
+    public static ProblemHttpResult? RepoTypeProblem(string repoType, out RepoType type) =>
+        RepoTypeNames.TryParse(repoType, out type) && SearchRepoTypes.IsSearched(type) ? null
+        : TypedResults.Problem(title: "Invalid repoType", statusCode: 400,
+            detail: $"repoType is {string.Join(" or ", SearchRepoTypes.All.Select(t => t.Name()))}.");
 
     /// <summary>
     /// The k repos most similar in meaning that pass the filters, and whether the search stopped short. Filters

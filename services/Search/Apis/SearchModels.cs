@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using HubPlatform.Contracts;
 
 namespace HubPlatform.Search.Apis;
 
@@ -56,10 +57,10 @@ public sealed record CardCoverage(
 
 /// <summary>Filters every mode applies; null means "any". <see cref="RepoType"/> is always set (model by default).</summary>
 public sealed record SearchFilters(
-    string RepoType, string? PipelineTag, string? Library, string? License, string? Author, long? MinDownloads, long? MinLikes,
+    RepoType RepoType, string? PipelineTag, string? Library, string? License, string? Author, long? MinDownloads, long? MinLikes,
     DateTimeOffset? CreatedAfter, long? MinParameters, long? MaxParameters)
 {
-    public static SearchFilters Only(string repoType) => new(repoType, null, null, null, null, null, null, null, null, null);
+    public static SearchFilters Only(RepoType repoType) => new(repoType, null, null, null, null, null, null, null, null, null);
 
     /// <summary>True when anything beyond the repo type narrows the results.</summary>
     public bool Narrows => this != Only(RepoType);

@@ -1,3 +1,4 @@
+using HubPlatform.Contracts;
 using HubPlatform.Search.Index;
 using HubPlatform.Search.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -130,7 +131,7 @@ public static class SearchQueries
 
     private static NpgsqlParameter[] Parameters(SearchFilters f) =>
     [
-        new("repo_type", f.RepoType),
+        new("repo_type", f.RepoType.Name()),
         new("pipeline_tag", NpgsqlDbType.Text) { Value = (object?)f.PipelineTag ?? DBNull.Value },
         new("library", NpgsqlDbType.Text) { Value = (object?)f.Library ?? DBNull.Value },
         new("license", NpgsqlDbType.Text) { Value = (object?)f.License ?? DBNull.Value },

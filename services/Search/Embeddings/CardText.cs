@@ -136,7 +136,8 @@ public static partial class CardText
     // A template line whose value was never filled in ("- **Developed by:** [More Information Needed]"), or the
     // template's own words: its title when no model id was given, its stock description of an auto-generated card.
     [GeneratedRegex(@"more information needed|^\s*(cite \S+ as:|use the code below to get started with the model\.?)\s*$|" +
-                    @"^#\s+model card for model id\s*$|^this is the model card of a 🤗 transformers model that has been pushed on the hub\.", RegexOptions.IgnoreCase)]
+                    @"^#\s+model card for model id\s*$|^this is the model card of a 🤗 transformers model that has been pushed on the hub\.",
+                        RegexOptions.IgnoreCase)]
     private static partial Regex Placeholder();
 
     // The Trainer's card states its final evaluation numbers, one "- name: value" line each, as its training results table does.

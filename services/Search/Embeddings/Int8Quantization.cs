@@ -25,7 +25,8 @@ public static class Int8Quantization
         var model = ModelProto.Parser.ParseFrom(fp32Model);
         var graph = model.Graph;
         var weights = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        var uses = graph.Node.SelectMany(n => n.Input).GroupBy(i => i, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var uses = graph.Node.SelectMany(n => n.Input).GroupBy(i => i, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var quantized = 0;
         for (var i = 0; i < graph.Node.Count; i++)
         {
@@ -84,9 +85,11 @@ public static class Int8Quantization
                 q[k * columns + n] = unchecked((byte)(sbyte)Math.Clamp(MathF.Round(w[k * columns + n] / scales[n]), -127, 127));
             }
         }
-        var values = new TensorProto { Name = weight.Name + "_int8", DataType = (int)TensorProto.Types.DataType.Int8, RawData = ByteString.CopyFrom(q) };
+        var values = new TensorProto { Name = weight.Name + "_int8", DataType = (int)TensorProto.Types.DataType.Int8,
+            RawData = ByteString.CopyFrom(q) };
         values.Dims.Add(weight.Dims);
-        var scaleTensor = new TensorProto { Name = weight.Name + "_scale", DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(scales.AsSpan())) };
+        var scaleTensor = new TensorProto { Name = weight.Name + "_scale", DataType = (int)TensorProto.Types.DataType.Float,
+            RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(scales.AsSpan())) };
         scaleTensor.Dims.Add(columns);
         return (values, scaleTensor);
     }

@@ -38,7 +38,8 @@ public static class OnnxExecutionProviders
         catch (OnnxRuntimeException e)
         {
             throw new InvalidOperationException(
-                $"{EmbeddingOptions.Section}:ExecutionProvider is cuda, but CUDA device {options.CudaDeviceId} is not usable (driver or CUDA libraries missing?): {e.Message}", e);
+                $"{EmbeddingOptions.Section}:ExecutionProvider is cuda, but CUDA device {options.CudaDeviceId} is not usable (driver or CUDA " +
+                $"libraries missing?): {e.Message}", e);
         }
     }
 }

@@ -48,7 +48,8 @@ public sealed class SentenceEmbedder : IDisposable
         ExecutionProvider = OnnxExecutionProviders.Append(sessionOptions, settings);
         var model = MiniLmModelFiles.ReadModel();
         _session = new InferenceSession(
-            Precision == EmbeddingPrecision.Int8 ? Int8Quantization.Quantize(model, settings.QuantizeFeedForwardOutput).Model : model, sessionOptions);
+            Precision == EmbeddingPrecision.Int8 ? Int8Quantization.Quantize(model, settings.QuantizeFeedForwardOutput).Model : model,
+            sessionOptions);
     }
 
     public WordPieceTokenizer Tokenizer { get; }

@@ -13,7 +13,8 @@ public sealed class VectorIndexOptions
     /// </summary>
     public string? Path { get; set; }
 
-    public string? ResolvedPath => string.IsNullOrWhiteSpace(Path) ? null : Path.Replace("{replica}", Environment.MachineName, StringComparison.Ordinal);
+    public string? ResolvedPath =>
+        string.IsNullOrWhiteSpace(Path) ? null : Path.Replace("{replica}", Environment.MachineName, StringComparison.Ordinal);
 
     /// <summary>HNSW edges per node (M). More edges: better recall, more memory, slower inserts.</summary>
     public int Connectivity { get; set; } = 16;

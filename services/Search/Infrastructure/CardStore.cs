@@ -14,8 +14,9 @@ public sealed class CardStore(SearchDbContext db, CardChunker chunker)
     // Enough prose for keyword search: the tail of long cards is tables, logs and citations.
     public const int MaxCardTextLength = 20_000;
 
-    public async Task<int> UpsertAsync(string repoType, CardsFetched page, CancellationToken cancellationToken)
+    public async Task<int> UpsertAsync(CardsFetched page, CancellationToken cancellationToken)
     {
+        var repoType = page.RepoType.Name();
         var cards = page.Cards.GroupBy(c => c.Id, StringComparer.Ordinal).Select(g => g.Last()).ToArray();
         var texts = cards.Select(c => Truncate(CardText.ToPlainText(c.Text ?? ""))).ToArray();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

@@ -17,13 +17,14 @@ public sealed record DocumentRow(
 public sealed class DocumentStore(SearchDbContext db)
 {
     public Task UpsertAsync(ModelsObserved page, CancellationToken cancellationToken) =>
-        UpsertAsync(SearchRepoTypes.Model, page.ObservedAt, page.Models.Select(DocumentText.Row).ToArray(), cancellationToken);
+        UpsertAsync(RepoType.Model, page.ObservedAt, page.Models.Select(DocumentText.Row).ToArray(), cancellationToken);
 
     public Task UpsertAsync(DatasetsObserved page, CancellationToken cancellationToken) =>
-        UpsertAsync(SearchRepoTypes.Dataset, page.ObservedAt, page.Datasets.Select(DocumentText.Row).ToArray(), cancellationToken);
+        UpsertAsync(RepoType.Dataset, page.ObservedAt, page.Datasets.Select(DocumentText.Row).ToArray(), cancellationToken);
 
-    private async Task UpsertAsync(string repoType, DateTimeOffset observedAt, DocumentRow[] m, CancellationToken cancellationToken)
+    private async Task UpsertAsync(RepoType type, DateTimeOffset observedAt, DocumentRow[] m, CancellationToken cancellationToken)
     {
+        var repoType = type.Name();
         // A page listing a repo twice keeps its last row: one statement may not update a row twice.
         m = m.GroupBy(x => x.Id, StringComparer.Ordinal).Select(g => g.Last()).ToArray();
         await db.Database.ExecuteSqlAsync($"""
@@ -68,8 +69,9 @@ public sealed class DocumentStore(SearchDbContext db)
     /// embeddings table (another repo may share the text), and every replica drops the keys from its index
     /// at its next comparison with the database; until then a query simply finds no document for them.
     /// </summary>
-    public async Task<int> RemoveAsync(string repoType, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    public async Task<int> RemoveAsync(RepoType type, IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
+        var repoType = type.Name();
         var idArray = ids.ToArray();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var removed = await db.Database.ExecuteSqlAsync(
@@ -81,19 +83,10 @@ public sealed class DocumentStore(SearchDbContext db)
     }
 }
 
-/// <summary>The repo types search holds, in the words stored in <c>repo_type</c> and accepted by the API.</summary>
+/// <summary>The repo types search holds (spaces are not searched); <c>repo_type</c> stores their words (<see cref="RepoTypeNames"/>).</summary>
 public static class SearchRepoTypes
 {
-    public const string Model = "model";
-    public const string Dataset = "dataset";
+    public static IReadOnlyList<RepoType> All { get; } = [RepoType.Model, RepoType.Dataset];
 
-    public static IReadOnlyList<string> All { get; } = [Model, Dataset];
-
-    /// <summary>The stored word for a contract's repo type; spaces are not searched.</summary>
-    public static string? Of(RepoType type) => type switch
-    {
-        RepoType.Model => Model,
-        RepoType.Dataset => Dataset,
-        _ => null,
-    };
+    public static bool IsSearched(RepoType type) => All.Contains(type);
 }

@@ -15,7 +15,7 @@ public static class DocumentText
     /// pipelineTag filter and facts work for both kinds.
     /// </summary>
     public static DocumentRow Row(DatasetObservation dataset) => new(
-        dataset.Id, dataset.Author, dataset.TaskCategories.FirstOrDefault(), null, dataset.License, dataset.Tags, For(dataset),
+        dataset.Id, dataset.Author, dataset.TaskCategories is [var task, ..] ? task : null, null, dataset.License, dataset.Tags, For(dataset),
         dataset.Downloads, dataset.Likes, dataset.CreatedAt, null, dataset.TrendingScore, new EmbeddingText(ForEmbedding(dataset)));
 
     /// <summary>

@@ -14,12 +14,12 @@ public sealed class CardsFetchedConsumer(CardStore cards, ResponseCache cache, I
         {
             throw new FormatException($"CardsFetched page {page.Page} of snapshot {page.SnapshotId} has a card without an id.");
         }
-        if (SearchRepoTypes.Of(page.RepoType) is not { } repoType)
+        if (!SearchRepoTypes.IsSearched(page.RepoType))
         {
-            logger.LogDebug("Cards of {RepoType} are not searched; page {Page} skipped", page.RepoType, page.Page);
+            logger.CardsNotSearched(page.RepoType, page.Page);
             return;
         }
-        await cards.UpsertAsync(repoType, page, context.CancellationToken);
+        await cards.UpsertAsync(page, context.CancellationToken);
         await cache.InvalidateAllAsync();
     }
 }

@@ -14,12 +14,12 @@ public sealed class ReposRemovedConsumer(DocumentStore documents, ResponseCache 
         {
             throw new FormatException($"ReposRemoved of snapshot {message.SnapshotId} has an empty id.");
         }
-        if (SearchRepoTypes.Of(message.RepoType) is not { } repoType || message.Ids.Count == 0)
+        if (!SearchRepoTypes.IsSearched(message.RepoType) || message.Ids.Count == 0)
         {
             return;
         }
-        var removed = await documents.RemoveAsync(repoType, message.Ids, context.CancellationToken);
-        logger.LogInformation("Removed {Removed} of {Ids} {RepoType} documents gone from the Hub", removed, message.Ids.Count, repoType);
+        var removed = await documents.RemoveAsync(message.RepoType, message.Ids, context.CancellationToken);
+        logger.RemovedDocuments(removed, message.Ids.Count, message.RepoType.Name());
         await cache.InvalidateAllAsync();
     }
 }

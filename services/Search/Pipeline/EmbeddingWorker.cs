@@ -78,7 +78,7 @@ public sealed class EmbeddingWorker(
             }
             catch (Exception ex)
             {
-                logger.LogWarning(ex, "Embedding pipeline step failed; retrying");
+                logger.StepFailed(ex);
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
             }
         }
@@ -113,9 +113,9 @@ public sealed class EmbeddingWorker(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         for (var i = 0; i < batch.Length; i++)
         {
-            await db.Database.ExecuteSqlAsync(
-                $"INSERT INTO search.embeddings (text_hash, vector, created_at) VALUES ({batch[i].TextHash}, {vectors[i]}, {now}) ON CONFLICT DO NOTHING",
-                cancellationToken);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO search.embeddings (text_hash, vector, created_at) VALUES ({batch[i].TextHash}, {vectors[i]}, {now}) ON CONFLICT DO NOTHING
+                """, cancellationToken);
         }
         // Rows read by a replica before this vector existed were skipped; the new version brings them back.
         var settled = batch.Select(b => b.TextHash).Concat(waiting.Where(t => t.Stored).Select(t => t.TextHash)).ToArray();
@@ -128,7 +128,7 @@ public sealed class EmbeddingWorker(
             _lastBacklogCount = DateTime.UtcNow;
             var backlog = await VectorRows.BacklogAsync(db, cancellationToken);
             progress.SetBacklog(backlog);
-            logger.LogInformation("Embedded {Texts} texts; {Backlog} waiting", batch.Length, backlog);
+            logger.Embedded(batch.Length, backlog);
         }
         return settled.Length;
     }
@@ -185,7 +185,7 @@ public sealed class EmbeddingWorker(
         {
             progress.AddRepaired(repaired);
             await cache.InvalidateAllAsync();
-            logger.LogInformation("Index compared with the database ({Scope}): {Vectors} vectors repaired", recentOnly ? "recent versions" : "all", repaired);
+            logger.IndexRepaired(recentOnly ? "recent versions" : "all", repaired);
         }
         return repaired;
     }
@@ -212,7 +212,7 @@ public sealed class EmbeddingWorker(
         var caughtUp = await scope.ServiceProvider.GetRequiredService<DocumentStore>().CatchUpCardTextAsync(cancellationToken);
         if (caughtUp > 0)
         {
-            logger.LogInformation("{Documents} documents got the card text they missed", caughtUp);
+            logger.CardTextCaughtUp(caughtUp);
         }
     }
 
@@ -223,7 +223,7 @@ public sealed class EmbeddingWorker(
         if (indexOptions.Value.ResolvedPath is { } path)
         {
             IndexFiles.Save(index, state, path);
-            logger.LogInformation("Vector index saved to {Path}: {Vectors} vectors up to version {Watermark}", path, index.Count, state.Watermark);
+            logger.IndexSaved(path, index.Count, state.Watermark);
         }
     }
 }

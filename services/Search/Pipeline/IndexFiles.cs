@@ -32,18 +32,18 @@ public static class IndexFiles
             index = VectorIndex.Load(path, options);
             if (!state.TryLoad(IndexState.PathFor(path)) || state.Count != index.Count)
             {
-                logger.LogWarning("Vector index {Path} has no matching state file; rebuilding it from the stored vectors.", path);
+                logger.IndexStateMismatch(path);
                 state.Clear();
                 index.Dispose();
                 return VectorIndex.Create(options);
             }
-            logger.LogInformation("Vector index {Path} loaded: {Vectors} vectors up to version {Watermark}", path, index.Count, state.Watermark);
+            logger.IndexLoaded(path, index.Count, state.Watermark);
             return index;
         }
         catch (Exception e) when (e is USearchException or InvalidDataException)
         {
             // A damaged file must not stop the service: it starts empty and is rebuilt from the database.
-            logger.LogWarning(e, "Vector index {Path} could not be loaded; starting empty.", path);
+            logger.IndexUnreadable(e, path);
             index?.Dispose();
             state.Clear();
             return VectorIndex.Create(options);

@@ -30,7 +30,8 @@ public sealed class IndexState
         lock (_lock) { return _versions.TryGetValue(key, out var v) ? v : null; }
     }
 
-    /// <summary>Records the keys now in the index (with the highest row version that names each) and, when given, moves the watermark up to <paramref name="advanceTo"/>.</summary>
+    /// <summary>Records the keys now in the index (with the highest row version that names each) and, when given, moves the watermark up to
+    /// <paramref name="advanceTo"/>.</summary>
     public void Indexed(IEnumerable<(ulong Key, long Version)> vectors, long? advanceTo)
     {
         lock (_lock)

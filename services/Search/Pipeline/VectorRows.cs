@@ -1,3 +1,4 @@
+using HubPlatform.Contracts;
 using Microsoft.EntityFrameworkCore;
 using HubPlatform.Search.Infrastructure;
 
@@ -98,11 +99,11 @@ public static class VectorRows
             """).ToListAsync(ct);
 
     /// <summary>The vector keys of a repo's texts: its document's and its card chunks'.</summary>
-    public static Task<List<long>> KeysOfAsync(SearchDbContext db, string repoType, string id, CancellationToken ct) =>
+    public static Task<List<long>> KeysOfAsync(SearchDbContext db, RepoType type, string id, CancellationToken ct) =>
         db.Database.SqlQuery<long>($"""
             SELECT DISTINCT e.key AS "Value"
-            FROM (SELECT text_hash FROM search.documents WHERE repo_type = {repoType} AND id = {id}
-                  UNION ALL SELECT text_hash FROM search.chunks WHERE repo_type = {repoType} AND id = {id}) v
+            FROM (SELECT text_hash FROM search.documents WHERE repo_type = {type.Name()} AND id = {id}
+                  UNION ALL SELECT text_hash FROM search.chunks WHERE repo_type = {type.Name()} AND id = {id}) v
             JOIN search.embeddings e ON e.text_hash = v.text_hash
             """).ToListAsync(ct);
 }

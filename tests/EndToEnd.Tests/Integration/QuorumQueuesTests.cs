@@ -14,7 +14,7 @@ namespace HubPlatform.Tests.EndToEnd.Integration;
 /// from a wait queue after a transient failure (TTL and dead-lettering on a quorum queue).
 /// </summary>
 [Collection(ServersCollection.Name)]
-public sealed class QuorumQueuesTests : IAsyncLifetime
+public sealed class QuorumQueuesTests : IAsyncLifetime, IDisposable
 {
     private const string Service = "quorumprobe";
     private readonly Rabbit _rabbit = new();
@@ -22,11 +22,9 @@ public sealed class QuorumQueuesTests : IAsyncLifetime
 
     public Task InitializeAsync() => _rabbit.CreateVirtualHostAsync(_vhost);
 
-    public async Task DisposeAsync()
-    {
-        await _rabbit.DeleteVirtualHostAsync(_vhost);
-        _rabbit.Dispose();
-    }
+    public Task DisposeAsync() => _rabbit.DeleteVirtualHostAsync(_vhost);
+
+    public void Dispose() => _rabbit.Dispose();
 
     [Fact]
     public async Task With_the_setting_every_queue_is_a_quorum_queue_and_messages_flow_fail_and_come_back()

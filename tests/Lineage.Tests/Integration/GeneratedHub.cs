@@ -36,9 +36,10 @@ public sealed class GeneratedHub
         Weeks.Add(week1);
 
         var week2 = new List<HubModel>(week1);
-        foreach (var index in Pick(week2, 25, m => m.Bases.Count > 0 && !m.Id.StartsWith("odd/")))
+        foreach (var index in Pick(week2, 25, m => m.Bases.Count > 0 && !m.Id.StartsWith("odd/", StringComparison.Ordinal)))
         {
-            week2[index] = Derivative(week2[..index]) with { Id = week2[index].Id, CreatedAt = week2[index].CreatedAt, Downloads = week2[index].Downloads };
+            week2[index] = Derivative(week2[..index]) with { Id = week2[index].Id, CreatedAt = week2[index].CreatedAt,
+                Downloads = week2[index].Downloads };
         }
         for (var i = 0; i < 40; i++)
         {
@@ -48,7 +49,8 @@ public sealed class GeneratedHub
         Weeks.Add(week2);
 
         var week3 = new List<HubModel>(week2);
-        var removed = Pick(week3, 15, m => m.Bases.Count > 0 && !m.Id.StartsWith("odd/")).Select(i => week3[i].Id).ToHashSet();
+        var removed = Pick(week3, 15, m => m.Bases.Count > 0 && !m.Id.StartsWith("odd/", StringComparison.Ordinal)).Select(i => week3[i].Id)
+            .ToHashSet();
         week3.RemoveAll(m => removed.Contains(m.Id));
         for (var i = 0; i < 10; i++)
         {

@@ -36,7 +36,8 @@ public class GeneratedHubLineageTests(LineageFixture lineage) : IClassFixture<Li
             {
                 await CheckHubWideAsync(reference, asOf);
                 var families = GeneratedHub.Roots.Concat(GeneratedHub.Ghosts).Append("odd/cycle-a")
-                    .Concat(reference.Bases.Where(b => b.StartsWith("user")).OrderBy(b => b, StringComparer.Ordinal).Take(3));
+                    .Concat(reference.Bases.Where(b => b.StartsWith("user", StringComparison.Ordinal)).OrderBy(b => b, StringComparer.Ordinal)
+                        .Take(3));
                 foreach (var id in families)
                 {
                     await CheckFamilyAsync(reference, id, asOf);
@@ -53,17 +54,20 @@ public class GeneratedHubLineageTests(LineageFixture lineage) : IClassFixture<Li
         Assert.Equal(levels.Select(l => (l.Key, l.Value)), Levels(depth.GetProperty("depth")));
         Assert.Equal(inCyclesOnly, depth.GetProperty("inCyclesOnly").GetInt64());
         Assert.Equal(levels.Keys.Max(), depth.GetProperty("depth").GetProperty("maxDepth").GetInt32());
-        Assert.Equal(levels.Sum(l => (double)l.Key * l.Value) / levels.Values.Sum(), depth.GetProperty("depth").GetProperty("meanDepth").GetDouble(), 9);
+        Assert.Equal(levels.Sum(l => (double)l.Key * l.Value) / levels.Values.Sum(), depth.GetProperty("depth").GetProperty("meanDepth").GetDouble(),
+            9);
 
         var cycles = await lineage.GetAsync($"/api/lineage/stats/cycles?asOf={asOf}");
-        Assert.Equal(reference.CycleMembers().Order(StringComparer.Ordinal), cycles.GetProperty("cycleMembers").EnumerateArray().Select(c => c.GetString()!));
+        Assert.Equal(reference.CycleMembers().Order(StringComparer.Ordinal),
+            cycles.GetProperty("cycleMembers").EnumerateArray().Select(c => c.GetString()!));
         Assert.Equal(reference.SelfReferences.Order(StringComparer.Ordinal),
             cycles.GetProperty("selfReferences").EnumerateArray().Select(c => c.GetProperty("modelId").GetString()!));
 
         var leaderboard = await lineage.GetAsync($"/api/lineage/leaderboard?k=10&asOf={asOf}");
         var sizes = reference.Bases.ToDictionary(b => b, b => (long)reference.Descendants(b).Count);
         Assert.Equal(sizes.Values.OrderDescending().Take(10), leaderboard.EnumerateArray().Select(f => f.GetProperty("descendants").GetInt64()));
-        Assert.All(leaderboard.EnumerateArray(), f => Assert.Equal(sizes[f.GetProperty("baseModelId").GetString()!], f.GetProperty("descendants").GetInt64()));
+        Assert.All(leaderboard.EnumerateArray(),
+            f => Assert.Equal(sizes[f.GetProperty("baseModelId").GetString()!], f.GetProperty("descendants").GetInt64()));
     }
 
     private async Task CheckFamilyAsync(ReferenceHub reference, string id, string asOf)
@@ -78,7 +82,8 @@ public class GeneratedHubLineageTests(LineageFixture lineage) : IClassFixture<Li
         var tree = await lineage.GetAsync($"/api/lineage/{id}?asOf={asOf}");
         Assert.Equal(reference.Models.ContainsKey(id), tree.GetProperty("resolved").GetBoolean());
         Assert.Equal(reference.BasesOf(id).Select(b => (b.Base, b.Relation)).Order(),
-            tree.GetProperty("baseModels").EnumerateArray().Select(b => (b.GetProperty("id").GetString()!, b.GetProperty("relation").GetString()!)).Order());
+            tree.GetProperty("baseModels").EnumerateArray().Select(b => (b.GetProperty("id").GetString()!, b.GetProperty("relation").GetString()!))
+            .Order());
         AssertRelations(reference.ChildRelations(id), tree.GetProperty("children"));
         AssertRelations(reference.DescendantRelations(id), tree.GetProperty("descendants"));
 
@@ -88,15 +93,18 @@ public class GeneratedHubLineageTests(LineageFixture lineage) : IClassFixture<Li
         var walk = await lineage.GetAsync($"/api/lineage/descendants/{id}?depth=20&limit=1000&asOf={asOf}");
         Assert.Equal(descendants.Count, walk.GetProperty("total").GetInt64());
         Assert.Equal(descendants.Select(d => (d.Key, d.Value)).OrderBy(d => d.Key, StringComparer.Ordinal),
-            walk.GetProperty("models").EnumerateArray().Select(m => (m.GetProperty("id").GetString()!, m.GetProperty("depth").GetInt32())).OrderBy(d => d.Item1, StringComparer.Ordinal));
+            walk.GetProperty("models").EnumerateArray().Select(m => (m.GetProperty("id").GetString()!, m.GetProperty("depth").GetInt32()))
+            .OrderBy(d => d.Item1, StringComparer.Ordinal));
 
         var depth = await lineage.GetAsync($"/api/lineage/families/depth/{id}?asOf={asOf}");
-        Assert.Equal(descendants.Values.GroupBy(d => d).OrderBy(g => g.Key).Select(g => (g.Key, (long)g.Count())), Levels(depth.GetProperty("depth")));
+        Assert.Equal(descendants.Values.GroupBy(d => d).OrderBy(g => g.Key).Select(g => (g.Key, (long)g.Count())),
+            Levels(depth.GetProperty("depth")));
 
         var growth = await lineage.GetAsync($"/api/lineage/families/growth/{id}?asOf={asOf}");
         var weeks = reference.GrowthPerWeek(id);
         Assert.Equal(weeks.Select(w => (w.Key, w.Value)),
-            growth.GetProperty("weeks").EnumerateArray().Select(w => (w.GetProperty("week").GetDateTimeOffset(), w.GetProperty("created").GetInt64())));
+            growth.GetProperty("weeks").EnumerateArray()
+            .Select(w => (w.GetProperty("week").GetDateTimeOffset(), w.GetProperty("created").GetInt64())));
         Assert.Equal(descendants.Keys.Count(d => !reference.Models.ContainsKey(d)), growth.GetProperty("unknownCreated").GetInt64());
         if (weeks.Count > 0)
         {
@@ -109,7 +117,8 @@ public class GeneratedHubLineageTests(LineageFixture lineage) : IClassFixture<Li
             var deepest = descendants.OrderByDescending(d => d.Value).ThenBy(d => d.Key, StringComparer.Ordinal).First();
             var ancestors = await lineage.GetAsync($"/api/lineage/ancestors/{deepest.Key}?asOf={asOf}");
             Assert.Equal(reference.Ancestors(deepest.Key).Select(a => (a.Key, a.Value)).OrderBy(a => a.Key, StringComparer.Ordinal),
-                ancestors.EnumerateArray().Select(a => (a.GetProperty("id").GetString()!, a.GetProperty("depth").GetInt32())).OrderBy(a => a.Item1, StringComparer.Ordinal));
+                ancestors.EnumerateArray().Select(a => (a.GetProperty("id").GetString()!, a.GetProperty("depth").GetInt32()))
+                .OrderBy(a => a.Item1, StringComparer.Ordinal));
         }
     }
 

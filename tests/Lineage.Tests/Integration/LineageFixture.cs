@@ -46,18 +46,22 @@ public sealed class LineageFixture : IAsyncLifetime
     {
         foreach (var (queue, published) in _published)
         {
-            await Eventually.GetAsync(async () => (long?)await Rabbit.AcknowledgedAsync(VirtualHost, queue), n => n >= published, Patience, $"{queue} to be consumed");
+            await Eventually.GetAsync(async () => (long?)await Rabbit.AcknowledgedAsync(VirtualHost, queue), n => n >= published, Patience,
+                $"{queue} to be consumed");
         }
     }
 
     // MassTransit's kebab-case endpoint names, prefixed with the service (see AddHubMessaging).
-    private static string QueueOf<T>() => "lineage-" + string.Concat(typeof(T).Name.Select((c, i) => i > 0 && char.IsUpper(c) ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+    private static string QueueOf<T>() => "lineage-"
+        + string.Concat(typeof(T).Name.Select((c, i) => i > 0 && char.IsUpper(c) ? "-"
+            + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
     /// <summary>
     /// Publishes one snapshot as the crawler would (removals, pages, completion) and waits until
     /// lineage has applied and rolled it up. Snapshots go one after another, like weekly crawls.
     /// </summary>
-    public async Task<Guid> PublishSnapshotAsync(DateTimeOffset date, IReadOnlyList<ModelObservation[]> pages, IReadOnlyCollection<string>? removed = null)
+    public async Task<Guid> PublishSnapshotAsync(DateTimeOffset date, IReadOnlyList<ModelObservation[]> pages,
+        IReadOnlyCollection<string>? removed = null)
     {
         var id = Guid.CreateVersion7(date);
         await Bus.Publish(new SnapshotStarted(id, CrawlKind.Full, date, "test"));
@@ -79,7 +83,8 @@ public sealed class LineageFixture : IAsyncLifetime
 
     /// <summary>Waits until every page published so far is applied (pages of a snapshot still open).</summary>
     public Task WaitForPagesAsync(Guid snapshot, int pages) =>
-        Eventually.GetAsync(() => Database.CountAsync($"lineage.snapshot_pages WHERE snapshot_id = '{snapshot}'"), n => n == pages, Patience, "the pages to be applied");
+        Eventually.GetAsync(() => Database.CountAsync($"lineage.snapshot_pages WHERE snapshot_id = '{snapshot}'"), n => n == pages, Patience,
+            "the pages to be applied");
 
     public async Task<JsonElement> GetAsync(string url)
     {

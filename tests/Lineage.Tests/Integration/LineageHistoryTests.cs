@@ -72,13 +72,17 @@ public class LineageHistoryTests(LineageFixture lineage) : IClassFixture<Lineage
         var week1 = new ReferenceHub([child, grandchild, parent]);
         var resolved = await lineage.GetAsync("/api/lineage/late/child");
         Assert.True(Assert.Single(resolved.GetProperty("baseModels").EnumerateArray()).GetProperty("resolved").GetBoolean());
-        Assert.Equal(week1.Ancestors("late/grandchild").Select(a => (a.Key, a.Value, week1.Models.ContainsKey(a.Key))).Order(), await AncestorsAsync("late/grandchild", ""));
+        Assert.Equal(week1.Ancestors("late/grandchild").Select(a => (a.Key, a.Value, week1.Models.ContainsKey(a.Key))).Order(),
+            await AncestorsAsync("late/grandchild", ""));
 
         // The next snapshot crawls the root; as of the first one it is still missing.
-        var second = await lineage.PublishSnapshotAsync(date.AddDays(7), [[child.ToObservation(), grandchild.ToObservation(), parent.ToObservation(), root.ToObservation()]]);
+        var second = await lineage.PublishSnapshotAsync(date.AddDays(7),
+            [[child.ToObservation(), grandchild.ToObservation(), parent.ToObservation(), root.ToObservation()]]);
         var week2 = new ReferenceHub([child, grandchild, parent, root]);
-        Assert.Equal(week2.Ancestors("late/grandchild").Select(a => (a.Key, a.Value, week2.Models.ContainsKey(a.Key))).Order(), await AncestorsAsync("late/grandchild", second.ToString()));
-        Assert.Equal(week1.Ancestors("late/grandchild").Select(a => (a.Key, a.Value, week1.Models.ContainsKey(a.Key))).Order(), await AncestorsAsync("late/grandchild", snapshot.ToString()));
+        Assert.Equal(week2.Ancestors("late/grandchild").Select(a => (a.Key, a.Value, week2.Models.ContainsKey(a.Key))).Order(),
+            await AncestorsAsync("late/grandchild", second.ToString()));
+        Assert.Equal(week1.Ancestors("late/grandchild").Select(a => (a.Key, a.Value, week1.Models.ContainsKey(a.Key))).Order(),
+            await AncestorsAsync("late/grandchild", snapshot.ToString()));
         Assert.Contains(await AncestorsAsync("late/grandchild", snapshot.ToString()), a => a.Item1 == "late/root" && !a.Item3);
     }
 
@@ -100,17 +104,21 @@ public class LineageHistoryTests(LineageFixture lineage) : IClassFixture<Lineage
         {
             var walk = await lineage.GetAsync($"/api/lineage/descendants/{id}?depth=20&limit=1000");
             Assert.Equal(reference.Descendants(id).Select(d => (d.Key, d.Value)).Order(),
-                walk.GetProperty("models").EnumerateArray().Select(m => (m.GetProperty("id").GetString()!, m.GetProperty("depth").GetInt32())).Order());
-            Assert.Equal(reference.Ancestors(id).Select(a => (a.Key, a.Value, reference.Models.ContainsKey(a.Key))).Order(), await AncestorsAsync(id, ""));
+                walk.GetProperty("models").EnumerateArray().Select(m => (m.GetProperty("id").GetString()!, m.GetProperty("depth").GetInt32()))
+                .Order());
+            Assert.Equal(reference.Ancestors(id).Select(a => (a.Key, a.Value, reference.Models.ContainsKey(a.Key))).Order(),
+                await AncestorsAsync(id, ""));
             var tree = await lineage.GetAsync($"/api/lineage/{id}");
             Assert.Equal(reference.DescendantRelations(id).Values.Sum(), tree.GetProperty("descendants").GetProperty("total").GetInt64());
         }
         Assert.Equal(reference.BasesOf("loop/self").Select(b => (b.Base, b.Relation)), Bases(await lineage.GetAsync("/api/lineage/loop/self")));
 
         var report = await lineage.GetAsync($"/api/lineage/stats/cycles?asOf={snapshot}");
-        var members = report.GetProperty("cycleMembers").EnumerateArray().Select(c => c.GetString()!).Where(c => c.StartsWith("loop/")).ToHashSet();
+        var members = report.GetProperty("cycleMembers").EnumerateArray().Select(c => c.GetString()!)
+            .Where(c => c.StartsWith("loop/", StringComparison.Ordinal)).ToHashSet();
         Assert.Equal(reference.CycleMembers(), members);
-        Assert.Equal(reference.SelfReferences, report.GetProperty("selfReferences").EnumerateArray().Select(s => s.GetProperty("modelId").GetString()!).Where(s => s.StartsWith("loop/")).ToHashSet());
+        Assert.Equal(reference.SelfReferences, report.GetProperty("selfReferences").EnumerateArray()
+            .Select(s => s.GetProperty("modelId").GetString()!).Where(s => s.StartsWith("loop/", StringComparison.Ordinal)).ToHashSet());
     }
 
     [Fact]
@@ -119,8 +127,10 @@ public class LineageHistoryTests(LineageFixture lineage) : IClassFixture<Lineage
         var start = Monday.AddDays(90);
         List<HubModel[]> weeks =
         [
-            [Model("hist/r1"), Model("hist/r2"), Model("hist/m1", ("hist/r1", "finetune")), Model("hist/m2", ("hist/m1", "adapter")), Model("hist/m3", ("hist/r1", "quantized"))],
-            [Model("hist/r1"), Model("hist/r2"), Model("hist/m1", ("hist/r2", "finetune")), Model("hist/m2", ("hist/m1", "adapter")), Model("hist/m3", ("hist/r1", "finetune"))],
+            [Model("hist/r1"), Model("hist/r2"), Model("hist/m1", ("hist/r1", "finetune")), Model("hist/m2", ("hist/m1", "adapter")),
+            Model("hist/m3", ("hist/r1", "quantized"))],
+            [Model("hist/r1"), Model("hist/r2"), Model("hist/m1", ("hist/r2", "finetune")), Model("hist/m2", ("hist/m1", "adapter")),
+            Model("hist/m3", ("hist/r1", "finetune"))],
             [Model("hist/r1"), Model("hist/r2"), Model("hist/m1", ("hist/r2", "finetune")), Model("hist/m3", ("hist/r1", "finetune"))],
         ];
         var pages = weeks.Select(w => w.Select(m => m.ToObservation()).ToArray()).ToList();
@@ -132,7 +142,8 @@ public class LineageHistoryTests(LineageFixture lineage) : IClassFixture<Lineage
         }
 
         // One row per stretch of snapshots an edge held: a triple that comes back after a gap would be a new one.
-        var versions = weeks.Select(w => new ReferenceHub(w)).Select(r => r.Models.Keys.SelectMany(m => r.BasesOf(m).Select(b => (m, b.Base, b.Relation))).ToHashSet()).ToList();
+        var versions = weeks.Select(w => new ReferenceHub(w))
+            .Select(r => r.Models.Keys.SelectMany(m => r.BasesOf(m).Select(b => (m, b.Base, b.Relation))).ToHashSet()).ToList();
         var expectedRows = versions[0].Count + versions.Zip(versions.Skip(1)).Sum(p => p.Second.Except(p.First).Count());
         Assert.Equal(expectedRows, await lineage.Database.CountAsync("lineage.edges WHERE model_id LIKE 'hist/%'"));
         Assert.Equal(versions[^1].Count, await lineage.Database.CountAsync("lineage.edges WHERE model_id LIKE 'hist/%' AND valid_to IS NULL"));
@@ -145,10 +156,13 @@ public class LineageHistoryTests(LineageFixture lineage) : IClassFixture<Lineage
                 foreach (var root in new[] { "hist/r1", "hist/r2", "hist/m1" })
                 {
                     var walk = await lineage.GetAsync($"/api/lineage/descendants/{root}?depth=20&asOf={Uri.EscapeDataString(asOf)}");
-                    Assert.Equal(reference.Descendants(root).Keys.Order(), walk.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).Order());
+                    Assert.Equal(reference.Descendants(root).Keys.Order(),
+                        walk.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).Order());
                     var tree = await lineage.GetAsync($"/api/lineage/{root}?asOf={Uri.EscapeDataString(asOf)}");
-                    Assert.Equal(reference.ChildRelations(root).GetValueOrDefault("quantized"), tree.GetProperty("children").GetProperty("quantizations").GetInt64());
-                    Assert.Equal(reference.ChildRelations(root).GetValueOrDefault("finetune"), tree.GetProperty("children").GetProperty("finetunes").GetInt64());
+                    Assert.Equal(reference.ChildRelations(root).GetValueOrDefault("quantized"),
+                        tree.GetProperty("children").GetProperty("quantizations").GetInt64());
+                    Assert.Equal(reference.ChildRelations(root).GetValueOrDefault("finetune"),
+                        tree.GetProperty("children").GetProperty("finetunes").GetInt64());
                 }
                 var m2 = await lineage.GetAsync($"/api/lineage/hist/m2?asOf={Uri.EscapeDataString(asOf)}");
                 Assert.Equal(reference.Models.ContainsKey("hist/m2"), m2.GetProperty("resolved").GetBoolean());
@@ -179,10 +193,12 @@ public class LineageHistoryTests(LineageFixture lineage) : IClassFixture<Lineage
 
     private async Task<List<(string, int, bool)>> AncestorsAsync(string id, string asOf) =>
         (await lineage.GetAsync($"/api/lineage/ancestors/{id}?asOf={asOf}")).EnumerateArray()
-            .Select(a => (a.GetProperty("id").GetString()!, a.GetProperty("depth").GetInt32(), a.GetProperty("resolved").GetBoolean())).Order().ToList();
+            .Select(a => (a.GetProperty("id").GetString()!, a.GetProperty("depth").GetInt32(), a.GetProperty("resolved").GetBoolean())).Order()
+                .ToList();
 
     private static IEnumerable<(string, string)> Bases(JsonElement tree) =>
-        tree.GetProperty("baseModels").EnumerateArray().Select(b => (b.GetProperty("id").GetString()!, b.GetProperty("relation").GetString()!)).Order();
+        tree.GetProperty("baseModels").EnumerateArray().Select(b => (b.GetProperty("id").GetString()!, b.GetProperty("relation").GetString()!))
+            .Order();
 
     private static HubModel Model(string id, params (string Base, string? Relation)[] bases) =>
         new(id, bases, Monday.AddDays(-bases.Length), 1000 + id.Length);

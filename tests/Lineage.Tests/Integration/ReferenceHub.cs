@@ -3,7 +3,8 @@ using HubPlatform.Contracts;
 namespace HubPlatform.Tests.Lineage.Integration;
 
 /// <summary>A model of a generated hub: the bases it names (relation null = left to inference) and what the Hub lists about it.</summary>
-public sealed record HubModel(string Id, IReadOnlyList<(string Base, string? Relation)> Bases, DateTimeOffset CreatedAt, long Downloads, IReadOnlyList<string>? Tags = null)
+public sealed record HubModel(string Id, IReadOnlyList<(string Base, string? Relation)> Bases, DateTimeOffset CreatedAt, long Downloads,
+    IReadOnlyList<string>? Tags = null)
 {
     public ModelObservation ToObservation() => new(
         Id, Id.Split('/')[0], null, CreatedAt, CreatedAt, false, "false", false, Downloads, null, 0, null, "text-generation", "transformers",

@@ -38,7 +38,8 @@ public class RollupRetentionTests(LineageFixture lineage) : IClassFixture<Lineag
         var expectedKept = kept.Select(i => snapshots[i]).ToHashSet();
         var withSizes = (await lineage.Database.QueryAsync<Guid>("SELECT DISTINCT snapshot_id FROM lineage.family_sizes")).ToHashSet();
         Assert.Equal(expectedKept, withSizes);
-        var marked = (await lineage.Database.QueryAsync<Guid>("SELECT id FROM lineage.snapshots WHERE family_sizes_pruned_at IS NOT NULL")).ToHashSet();
+        var marked = (await lineage.Database.QueryAsync<Guid>("SELECT id FROM lineage.snapshots WHERE family_sizes_pruned_at IS NOT NULL"))
+            .ToHashSet();
         Assert.Equal(snapshots.Except(expectedKept).ToHashSet(), marked);
 
         for (var i = 0; i < snapshots.Count; i++)

@@ -27,7 +27,8 @@ public sealed class GeneratedHubEvents
         Spaces = SpaceJson.Select(Space).ToArray();
         var authors = hub.Authors!;
         var names = Datasets.Select(d => d.Author).Concat(Spaces.Select(s => s.Author)).Distinct().Order(StringComparer.Ordinal).ToArray();
-        Overviews = names.Select(n => EmulatorOverview.Organization(hub, n) ?? EmulatorOverview.User(hub, n)).OfType<JsonObject>().Select(Overview).ToArray();
+        Overviews = names.Select(n => EmulatorOverview.Organization(hub, n) ?? EmulatorOverview.User(hub, n)).OfType<JsonObject>().Select(Overview)
+            .ToArray();
         Kinds = names.ToDictionary(n => n, n => authors.Kind(authors.Find(n)));
     }
 
@@ -61,7 +62,8 @@ public sealed class GeneratedHubEvents
     {
         var tags = Tags(d);
         var id = d["id"]!.GetValue<string>();
-        return new DatasetObservation(id, d["author"]!.GetValue<string>(), d["sha"]?.GetValue<string>(), Date(d["createdAt"]), Date(d["lastModified"]),
+        return new DatasetObservation(id, d["author"]!.GetValue<string>(), d["sha"]?.GetValue<string>(), Date(d["createdAt"]),
+            Date(d["lastModified"]),
             false, "false", false, Long(d["downloads"])!.Value, null, Long(d["likes"])!.Value, Number(d["trendingScore"]), tags,
             Typed(tags, "license").FirstOrDefault(), Typed(tags, "language"), Typed(tags, "task_categories"), Typed(tags, "modality"),
             Typed(tags, "size_categories").FirstOrDefault(), Typed(tags, "format"), d["cardData"]?["pretty_name"]?.GetValue<string>(),

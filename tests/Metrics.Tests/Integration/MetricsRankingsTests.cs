@@ -31,7 +31,9 @@ public class MetricsRankingsTests(MetricsFixture platform) : IClassFixture<Metri
 
     private async Task<MetricsFixture> BuiltAsync()
     {
-        await Eventually.GetAsync(() => platform.Database.CountAsync($"metrics.snapshots WHERE aggregates_version = {SnapshotAggregates.Version} AND id IN ('{platform.First}', '{platform.Second}')"),
+        await Eventually.GetAsync(() =>
+            platform.Database.CountAsync($"metrics.snapshots WHERE aggregates_version = {SnapshotAggregates.Version} AND id IN " +
+                                         $"('{platform.First}', '{platform.Second}')"),
             n => n == 2, Patience, "both full snapshots' aggregates");
         return platform;
     }
@@ -70,7 +72,8 @@ public class MetricsRankingsTests(MetricsFixture platform) : IClassFixture<Metri
         string TypeOf(ModelObservation m) => orgTypes.GetValueOrDefault(Owner(m.Id), "individual");
         // natural-language-processing as the Hub's task page groups it, written out here.
         string[] nlp = ["text-classification", "token-classification", "table-question-answering", "question-answering", "zero-shot-classification",
-            "translation", "summarization", "feature-extraction", "text-generation", "text2text-generation", "fill-mask", "sentence-similarity", "text-ranking"];
+            "translation", "summarization", "feature-extraction", "text-generation", "text2text-generation", "fill-mask", "sentence-similarity",
+            "text-ranking"];
         var tag = models.Where(m => m.PipelineTag is not null).GroupBy(m => m.PipelineTag!).OrderByDescending(g => g.Count()).First().Key;
         foreach (var metric in new[] { "downloads", "downloadsAllTime", "likes", "count" })
         {
@@ -79,7 +82,8 @@ public class MetricsRankingsTests(MetricsFixture platform) : IClassFixture<Metri
                          ($"snapshot={p.First}", _ => true),
                          ($"snapshot={p.First}&pipelineTag={tag}", m => m.PipelineTag == tag),
                          ($"snapshot={p.First}&modality=natural-language-processing", m => nlp.Contains(m.PipelineTag)),
-                         ($"snapshot={p.First}&modality=natural-language-processing&orgType=company", m => nlp.Contains(m.PipelineTag) && TypeOf(m) == "company"),
+                         ($"snapshot={p.First}&modality=natural-language-processing&orgType=company",
+                         m => nlp.Contains(m.PipelineTag) && TypeOf(m) == "company"),
                          ($"snapshot={p.First}&orgType=individual", m => TypeOf(m) == "individual"),
                          ($"snapshot={p.First}&pipelineTag={tag}&modality=audio", _ => false),
                      })
@@ -132,13 +136,16 @@ public class MetricsRankingsTests(MetricsFixture platform) : IClassFixture<Metri
         {
             foreach (var orgType in new string?[] { null, "individual", "company", "university" })
             {
-                var datasets = p.Hub.Datasets.Where(d => orgType is null || orgTypes.GetValueOrDefault(Owner(d.Id), "individual") == orgType).ToList();
+                var datasets = p.Hub.Datasets.Where(d => orgType is null || orgTypes.GetValueOrDefault(Owner(d.Id), "individual") == orgType)
+                    .ToList();
                 double V(DatasetObservation d) => metric switch { "downloads" => d.Downloads, "likes" => d.Likes, _ => 1 };
                 var expected = datasets.GroupBy(d => Owner(d.Id)).Select(g => (Org: g.Key, Value: g.Sum(V), Count: g.LongCount()))
                     .OrderByDescending(o => o.Value).ThenBy(o => o.Org, StringComparer.Ordinal).Take(15).ToList();
-                var answer = await Json(metrics, $"/api/dataverse/organizations?metric={metric}&k=15&snapshot={p.First}" + (orgType is null ? "" : $"&orgType={orgType}"));
+                var answer = await Json(metrics, $"/api/dataverse/organizations?metric={metric}&k=15&snapshot={p.First}"
+                    + (orgType is null ? "" : $"&orgType={orgType}"));
                 Assert.Equal(expected, answer.GetProperty("top").EnumerateArray()
-                    .Select(o => (o.GetProperty("organization").GetString()!, o.GetProperty("value").GetDouble(), o.GetProperty("datasets").GetInt64())));
+                    .Select(o => (o.GetProperty("organization").GetString()!, o.GetProperty("value").GetDouble(),
+                        o.GetProperty("datasets").GetInt64())));
                 Assert.Equal(datasets.Sum(V), answer.GetProperty("total").GetDouble());
                 Assert.Equal(datasets.Count, answer.GetProperty("totalDatasets").GetInt64());
             }
@@ -158,7 +165,8 @@ public class MetricsRankingsTests(MetricsFixture platform) : IClassFixture<Metri
             .Where(r => r.CreatedAt is not null)
             .Select(r => (r.Author, Day: DateOnly.FromDateTime(r.CreatedAt!.Value.UtcDateTime), r.Kind))
             .ToList();
-        Assert.True(created.Select(r => r.Author).Distinct().Count() > ActivityRanks.Kept, "more authors than a window keeps, so the cut is exercised");
+        Assert.True(created.Select(r => r.Author).Distinct().Count() > ActivityRanks.Kept,
+            "more authors than a window keeps, so the cut is exercised");
         foreach (var weeks in new[] { 1, 2, 3, 5, 13, 26, 52, 53, 104, 260, 520 })
         {
             var from = to.AddDays(1 - weeks * 7);
@@ -170,13 +178,20 @@ public class MetricsRankingsTests(MetricsFixture platform) : IClassFixture<Metri
                     var expected = window.Where(r => orgType is null || orgTypes.GetValueOrDefault(r.Author, "individual") == orgType)
                         .GroupBy(r => r.Author)
                         .Select(g => (Name: g.Key, Models: g.LongCount(r => r.Kind == "model"), Datasets: g.LongCount(r => r.Kind == "dataset"),
-                            Spaces: g.LongCount(r => r.Kind == "space"), Total: g.LongCount(), ActiveDays: g.Select(r => r.Day).Distinct().LongCount()))
+                            Spaces: g.LongCount(r => r.Kind == "space"), Total: g.LongCount(),
+                            ActiveDays: g.Select(r => r.Day).Distinct().LongCount()))
                         .OrderByDescending(r => r.Total).ThenBy(r => r.Name, StringComparer.Ordinal).Take(k).ToList();
-                    var answer = await Json(metrics, $"/api/heatmap/ranking?k={k}&weeks={weeks}&snapshot={p.First}" + (orgType is null ? "" : $"&orgType={orgType}"));
-                    var got = answer.EnumerateArray().Select(r => (r.GetProperty("name").GetString()!, r.GetProperty("models").GetInt64(), r.GetProperty("datasets").GetInt64(),
+                    var answer = await Json(metrics, $"/api/heatmap/ranking?k={k}&weeks={weeks}&snapshot={p.First}"
+                        + (orgType is null ? "" : $"&orgType={orgType}"));
+                    var got = answer.EnumerateArray()
+                        .Select(r => (r.GetProperty("name").GetString()!, r.GetProperty("models").GetInt64(), r.GetProperty("datasets").GetInt64(),
                         r.GetProperty("spaces").GetInt64(), r.GetProperty("total").GetInt64(), r.GetProperty("activeDays").GetInt64())).ToList();
-                    Assert.True(expected.SequenceEqual(got), $"{weeks} weeks, {orgType ?? "any org type"}, k={k}: expected {string.Join(", ", expected.Take(3))} …, got {string.Join(", ", got.Take(3))} …");
-                    Assert.All(answer.EnumerateArray(), r => Assert.Equal(orgTypes.GetValueOrDefault(r.GetProperty("name").GetString()!, "individual"), r.GetProperty("orgType").GetString()));
+                    Assert.True(expected.SequenceEqual(got),
+                        $"{weeks} weeks, {orgType ?? "any org type"}, k={k}: expected {string.Join(", ", expected.Take(3))} …, got " +
+                        $"{string.Join(", ", got.Take(3))} …");
+                    Assert.All(answer.EnumerateArray(),
+                        r => Assert.Equal(orgTypes.GetValueOrDefault(r.GetProperty("name").GetString()!, "individual"),
+                            r.GetProperty("orgType").GetString()));
                 }
             }
         }
@@ -203,24 +218,28 @@ public class MetricsRankingsTests(MetricsFixture platform) : IClassFixture<Metri
     {
         var p = await BuiltAsync();
         var metrics = p.Metrics.CreateClient();
-        string[] added = ["activity_ranks", "model_modality_totals", "pipeline_tag_totals", "model_parameter_facts", "parameter_bucket_totals", "parameter_rankings"];
+        string[] added = ["activity_ranks", "model_modality_totals", "pipeline_tag_totals", "model_parameter_facts", "parameter_bucket_totals",
+            "parameter_rankings"];
         await using (var connection = new Npgsql.NpgsqlConnection(platform.Database.Admin))
         {
             await connection.OpenAsync();
             // As the RankedAggregates migration leaves a snapshot aggregated before it.
-            var sql = string.Concat(added.Select(t => $"DROP TABLE metrics.{t}_{p.Second:N};")) + $"UPDATE metrics.snapshots SET aggregates_version = 1 WHERE id = '{p.Second}'";
+            var sql = string.Concat(added.Select(t => $"DROP TABLE metrics.{t}_{p.Second:N};"))
+                + $"UPDATE metrics.snapshots SET aggregates_version = 1 WHERE id = '{p.Second}'";
             await using var command = new Npgsql.NpgsqlCommand(sql, connection);
             await command.ExecuteNonQueryAsync();
         }
         var uncached = $"snapshot={p.Second}&modality=natural-language-processing&x={Guid.NewGuid():N}";
         string[] nlp = ["text-classification", "token-classification", "table-question-answering", "question-answering", "zero-shot-classification",
-            "translation", "summarization", "feature-extraction", "text-generation", "text2text-generation", "fill-mask", "sentence-similarity", "text-ranking"];
+            "translation", "summarization", "feature-extraction", "text-generation", "text2text-generation", "fill-mask", "sentence-similarity",
+            "text-ranking"];
         await AssertModelVerseAsync(metrics, uncached, p.SecondModels.Where(m => nlp.Contains(m.PipelineTag)), "downloads", 10);
 
         var backfill = ActivatorUtilities.CreateInstance<AggregateBackfill>(p.Metrics.Services);
         await backfill.StartAsync(CancellationToken.None);
         await backfill.ExecuteTask!;
-        Assert.Equal(1, await platform.Database.CountAsync($"metrics.snapshots WHERE id = '{p.Second}' AND aggregates_version = {SnapshotAggregates.Version}"));
+        Assert.Equal(1,
+            await platform.Database.CountAsync($"metrics.snapshots WHERE id = '{p.Second}' AND aggregates_version = {SnapshotAggregates.Version}"));
         foreach (var table in added)
         {
             Assert.Equal(1, await platform.Database.CountAsync($"pg_inherits WHERE inhrelid = 'metrics.{table}_{p.Second:N}'::regclass"));

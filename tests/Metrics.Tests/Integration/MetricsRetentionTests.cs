@@ -24,7 +24,7 @@ public sealed class MetricsRetentionTests : IAsyncLifetime
     private readonly string _virtualHost = "retention-" + Guid.NewGuid().ToString("N")[..8];
     private ServiceHost<MetricsDbContext> _metrics = null!;
     private IBusControl _bus = null!;
-    private readonly IReadOnlyList<ModelObservation> _models = SampleData.SampleModels.Take(60).Select(ModelParser.Parse).ToArray();
+    private readonly ModelObservation[] _models = SampleData.SampleModels.Take(60).Select(ModelParser.Parse).ToArray();
 
     public async Task InitializeAsync()
     {
@@ -38,7 +38,7 @@ public sealed class MetricsRetentionTests : IAsyncLifetime
     }
 
     /// <summary>Publishes a crawl of <paramref name="models"/> and waits until metrics built its aggregates (retention runs just after).</summary>
-    private async Task<Guid> CrawlAsync(CrawlKind kind, DateTimeOffset at, IReadOnlyList<ModelObservation> models)
+    private async Task<Guid> CrawlAsync(CrawlKind kind, DateTimeOffset at, List<ModelObservation> models)
     {
         var id = Guid.CreateVersion7(at);
         await _bus.Publish(new SnapshotStarted(id, kind, at, "test"));
@@ -49,7 +49,8 @@ public sealed class MetricsRetentionTests : IAsyncLifetime
             await _bus.Publish(p);
         }
         await _bus.Publish(new SnapshotCompleted(id, kind, at, at, pages.Count, models.Count, 0, 0, 0, pages.Count, 0, 0, 0));
-        await Eventually.GetAsync(() => _database.CountAsync($"metrics.snapshots WHERE id = '{id}' AND aggregated_at IS NOT NULL"), n => n == 1, Patience,
+        await Eventually.GetAsync(() => _database.CountAsync($"metrics.snapshots WHERE id = '{id}' AND aggregated_at IS NOT NULL"), n => n == 1,
+            Patience,
             $"metrics to ingest {kind} snapshot {id}");
         return id;
     }
@@ -63,7 +64,8 @@ public sealed class MetricsRetentionTests : IAsyncLifetime
         {
             var at = Start.AddDays(7 * week);
             // Each week sees one more model downloaded ten times more, so every snapshot's numbers differ.
-            var full = await CrawlAsync(CrawlKind.Full, at, _models.Select((m, i) => i == week ? m with { Downloads = m.Downloads * 10 + 1 } : m).ToList());
+            var full = await CrawlAsync(CrawlKind.Full, at, _models.Select((m, i) => i == week ? m with { Downloads = m.Downloads * 10 + 1 } : m)
+                .ToList());
             var incremental = await CrawlAsync(CrawlKind.Incremental, at.AddHours(1), _models.Take(3).ToList());
             (week == 0 ? dropped : kept).Add(full);
             (week == 2 ? kept : dropped).Add(incremental);
@@ -93,10 +95,11 @@ public sealed class MetricsRetentionTests : IAsyncLifetime
         Assert.Equal(kept.Count, await _database.CountAsync("(SELECT DISTINCT snapshot_id FROM metrics.model_organization_totals) x"));
 
         // What stays is whole: the newest full snapshot's facts and its ModelVerse totals are its own observations'.
-        Assert.Equal(_models.Count, await _database.CountAsync($"metrics.model_facts WHERE snapshot_id = '{newest}'"));
-        var ranking = System.Text.Json.JsonDocument.Parse(await metrics.GetStringAsync($"/api/modelverse/organizations?metric=downloads&snapshot={newest}")).RootElement;
+        Assert.Equal(_models.Length, await _database.CountAsync($"metrics.model_facts WHERE snapshot_id = '{newest}'"));
+        var ranking = System.Text.Json.JsonDocument.Parse(
+            await metrics.GetStringAsync($"/api/modelverse/organizations?metric=downloads&snapshot={newest}")).RootElement;
         Assert.Equal(_models.Select((m, i) => i == 2 ? m.Downloads * 10 + 1 : m.Downloads).Sum(), (long)ranking.GetProperty("total").GetDouble());
-        Assert.Equal(_models.Count, ranking.GetProperty("totalModels").GetInt64());
+        Assert.Equal(_models.Length, ranking.GetProperty("totalModels").GetInt64());
         // The default snapshot is the newest full one.
         var latest = System.Text.Json.JsonDocument.Parse(await metrics.GetStringAsync("/api/modelverse/organizations?metric=downloads")).RootElement;
         Assert.Equal(newest, latest.GetProperty("snapshotId").GetGuid());

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -40,13 +41,15 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
             .OrderByDescending(o => o.Value).ThenBy(o => o.Org, StringComparer.Ordinal).ToList();
         var ranking = await Json(metrics, $"/api/dataverse/organizations?metric=downloads&k=5&{q}");
         Assert.Equal(expected.Take(5).Select(o => (o.Org, o.Value, o.Count)),
-            ranking.GetProperty("top").EnumerateArray().Select(o => (o.GetProperty("organization").GetString()!, o.GetProperty("value").GetDouble(), o.GetProperty("datasets").GetInt64())));
+            ranking.GetProperty("top").EnumerateArray()
+            .Select(o => (o.GetProperty("organization").GetString()!, o.GetProperty("value").GetDouble(), o.GetProperty("datasets").GetInt64())));
         Assert.Equal(expected.Skip(5).Sum(o => o.Value), ranking.GetProperty("others").GetProperty("value").GetDouble());
         Assert.Equal(datasets.Count, ranking.GetProperty("totalDatasets").GetInt64());
         Assert.Equal(expected[0].Value / expected.Sum(o => o.Value), ranking.GetProperty("top")[0].GetProperty("share").GetDouble(), 9);
 
         var treemap = await Json(metrics, $"/api/dataverse/treemap?metric=likes&k=2&datasetsPerOrganization=3&{q}");
-        var topByLikes = datasets.GroupBy(d => Owner(d.Id)).OrderByDescending(g => g.Sum(d => d.Likes)).ThenBy(g => g.Key, StringComparer.Ordinal).First();
+        var topByLikes = datasets.GroupBy(d => Owner(d.Id)).OrderByDescending(g => g.Sum(d => d.Likes)).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .First();
         Assert.Equal(topByLikes.Key, treemap[0].GetProperty("organization").GetString());
         Assert.Equal(topByLikes.OrderByDescending(d => d.Likes).Take(3).Select(d => (double)d.Likes),
             treemap[0].GetProperty("datasets").EnumerateArray().Select(d => d.GetProperty("value").GetDouble()));
@@ -65,7 +68,8 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
         Assert.Equal(expectedBenchmarks.Select(d => d.Downloads), benchmarks.EnumerateArray().Select(d => d.GetProperty("downloads").GetInt64()));
         Assert.All(benchmarks.EnumerateArray(), d => Assert.True(d.GetProperty("isBenchmark").GetBoolean()));
         var top = await Json(metrics, $"/api/dataverse/top?k=3&{q}");
-        Assert.Equal(datasets.OrderByDescending(d => d.Downloads).Take(3).Select(d => d.Downloads), top.EnumerateArray().Select(d => d.GetProperty("downloads").GetInt64()));
+        Assert.Equal(datasets.OrderByDescending(d => d.Downloads).Take(3).Select(d => d.Downloads),
+            top.EnumerateArray().Select(d => d.GetProperty("downloads").GetInt64()));
     }
 
     [Fact]
@@ -94,15 +98,17 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
             .Concat(platform.Hub.Datasets.Select(d => (Author: Owner(d.Id), d.CreatedAt, Kind: "dataset")))
             .Concat(platform.Hub.Spaces.Select(s => (Author: Owner(s.Id), s.CreatedAt, Kind: "space")))
             .Where(r => r.CreatedAt is { } c && DateOnly.FromDateTime(c.UtcDateTime) >= from && DateOnly.FromDateTime(c.UtcDateTime) <= to)
-            .Select(r => (r.Author, Day: DateOnly.FromDateTime(r.CreatedAt!.Value.UtcDateTime).ToString("yyyy-MM-dd"), r.Kind))
+            .Select(r => (r.Author, Day: DateOnly.FromDateTime(r.CreatedAt!.Value.UtcDateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                r.Kind))
             .ToList();
         var busiest = created.GroupBy(r => r.Author).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First();
 
         var heatmap = await Json(metrics, $"/api/heatmap/organizations/{busiest.Key}?weeks=52&snapshot={platform.First}");
-        Assert.Equal(from.ToString("yyyy-MM-dd"), heatmap.GetProperty("from").GetString());
+        Assert.Equal(from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), heatmap.GetProperty("from").GetString());
         Assert.Equal(busiest.Count(), heatmap.GetProperty("total").GetInt64());
         Assert.Equal(busiest.GroupBy(r => r.Day).OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => (g.Key, g.LongCount(r => r.Kind == "model"), g.LongCount(r => r.Kind == "dataset"), g.LongCount(r => r.Kind == "space"))),
+                .Select(g => (g.Key, g.LongCount(r => r.Kind == "model"), g.LongCount(r => r.Kind == "dataset"),
+                    g.LongCount(r => r.Kind == "space"))),
             heatmap.GetProperty("days").EnumerateArray().Select(d => (d.GetProperty("date").GetString()!, d.GetProperty("models").GetInt64(),
                 d.GetProperty("datasets").GetInt64(), d.GetProperty("spaces").GetInt64())));
 
@@ -111,13 +117,17 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
 
         var meta = await Json(metrics, $"/api/heatmap/organizations/meta?weeks=52&snapshot={platform.First}");
         Assert.True(meta.GetProperty("isProviderGroup").GetBoolean());
-        Assert.Equal(created.Count(r => r.Author.Equals("facebook", StringComparison.OrdinalIgnoreCase) || r.Author.Equals("meta-llama", StringComparison.OrdinalIgnoreCase)),
+        Assert.Equal(created.Count(r => r.Author.Equals("facebook", StringComparison.OrdinalIgnoreCase)
+            || r.Author.Equals("meta-llama", StringComparison.OrdinalIgnoreCase)),
             meta.GetProperty("total").GetInt64());
 
         var ranking = await Json(metrics, $"/api/heatmap/ranking?k=5&weeks=52&snapshot={platform.First}");
-        var expected = created.GroupBy(r => r.Author).Select(g => (Name: g.Key, Total: g.LongCount(), ActiveDays: g.Select(r => r.Day).Distinct().LongCount()))
+        var expected = created.GroupBy(r => r.Author)
+            .Select(g => (Name: g.Key, Total: g.LongCount(), ActiveDays: g.Select(r => r.Day).Distinct().LongCount()))
             .OrderByDescending(r => r.Total).ThenBy(r => r.Name, StringComparer.Ordinal).Take(5);
-        Assert.Equal(expected, ranking.EnumerateArray().Select(r => (r.GetProperty("name").GetString()!, r.GetProperty("total").GetInt64(), r.GetProperty("activeDays").GetInt64())));
+        Assert.Equal(expected,
+            ranking.EnumerateArray()
+                .Select(r => (r.GetProperty("name").GetString()!, r.GetProperty("total").GetInt64(), r.GetProperty("activeDays").GetInt64())));
     }
 
     [Fact]
@@ -138,7 +148,8 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
         {
             var e = expected.Single(x => x.Name == o.GetProperty("name").GetString());
             Assert.Equal((e.Models, e.Datasets, e.Spaces, e.Likes),
-                (o.GetProperty("models").GetInt64(), o.GetProperty("datasets").GetInt64(), o.GetProperty("spaces").GetInt64(), o.GetProperty("likes").GetInt64()));
+                (o.GetProperty("models").GetInt64(), o.GetProperty("datasets").GetInt64(), o.GetProperty("spaces").GetInt64(),
+                o.GetProperty("likes").GetInt64()));
         }
         var searched = await Json(metrics, $"/api/organizations?search=goog&k=50&snapshot={platform.First}");
         Assert.Equal(expected.Where(o => o.Name.Contains("goog", StringComparison.OrdinalIgnoreCase)).Select(o => o.Name).Order(),
@@ -146,9 +157,11 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
 
         var google = await Json(metrics, $"/api/organizations/Google?snapshot={platform.First}");
         var g = expected.Single(x => x.Name == "google");
-        Assert.Equal((g.Models, g.Datasets, g.Spaces, g.Downloads), (google.GetProperty("models").GetInt64(), google.GetProperty("datasets").GetInt64(),
+        Assert.Equal((g.Models, g.Datasets, g.Spaces, g.Downloads),
+            (google.GetProperty("models").GetInt64(), google.GetProperty("datasets").GetInt64(),
             google.GetProperty("spaces").GetInt64(), google.GetProperty("downloads").GetInt64()));
-        Assert.Equal(platform.FirstModels.Where(m => Owner(m.Id) == "google").Max(m => m.Downloads), google.GetProperty("topModels")[0].GetProperty("downloads").GetInt64());
+        Assert.Equal(platform.FirstModels.Where(m => Owner(m.Id) == "google").Max(m => m.Downloads),
+            google.GetProperty("topModels")[0].GetProperty("downloads").GetInt64());
 
         var summary = await Json(metrics, $"/api/summary?snapshot={platform.First}");
         var models = platform.FirstModels;
@@ -160,7 +173,8 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
         var modelDownloads = models.Sum(m => m.Downloads);
         var topOrg = models.GroupBy(m => Owner(m.Id)).OrderByDescending(x => x.Sum(m => m.Downloads)).First();
         Assert.Equal(topOrg.Key, summary.GetProperty("topOrganizations")[0].GetProperty("name").GetString());
-        Assert.Equal((double)topOrg.Sum(m => m.Downloads) / modelDownloads, summary.GetProperty("topOrganizations")[0].GetProperty("share").GetDouble(), 9);
+        Assert.Equal((double)topOrg.Sum(m => m.Downloads) / modelDownloads,
+            summary.GetProperty("topOrganizations")[0].GetProperty("share").GetDouble(), 9);
         Assert.Equal(modelDownloads, summary.GetProperty("downloadsByOrgType").EnumerateArray().Sum(t => t.GetProperty("downloads").GetInt64()));
         Assert.Equal(models.Count, summary.GetProperty("modalities").EnumerateArray().Sum(m => m.GetProperty("models").GetInt64()));
         Assert.Equal(models.Count(m => m.PipelineTag == "text-generation" || m.PipelineTag == "text2text-generation" || m.PipelineTag == "fill-mask"
@@ -168,7 +182,8 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
                 || m.PipelineTag == "feature-extraction" || m.PipelineTag == "sentence-similarity" || m.PipelineTag == "summarization"
                 || m.PipelineTag == "translation" || m.PipelineTag == "zero-shot-classification" || m.PipelineTag == "table-question-answering"
                 || m.PipelineTag == "text-ranking"),
-            summary.GetProperty("modalities").EnumerateArray().Single(m => m.GetProperty("modality").GetString() == "natural-language-processing").GetProperty("models").GetInt64());
+            summary.GetProperty("modalities").EnumerateArray().Single(m => m.GetProperty("modality").GetString() == "natural-language-processing")
+            .GetProperty("models").GetInt64());
     }
 
     [Fact]
@@ -178,19 +193,22 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
         var phi = await Json(metrics, "/api/trends/models/microsoft/phi-2");
         var downloads = platform.FirstModels.Single(m => m.Id == "microsoft/phi-2").Downloads;
         Assert.Equal([(platform.First.ToString(), downloads), (platform.Second.ToString(), downloads * 2)],
-            phi.GetProperty("points").EnumerateArray().Select(p => (p.GetProperty("snapshotId").GetString()!, p.GetProperty("downloads").GetInt64())));
+            phi.GetProperty("points").EnumerateArray()
+            .Select(p => (p.GetProperty("snapshotId").GetString()!, p.GetProperty("downloads").GetInt64())));
 
         var microsoft = await Json(metrics, "/api/trends/organizations/microsoft");
         Assert.Equal([platform.FirstModels.Count(m => Owner(m.Id) == "microsoft"), platform.SecondModels.Count(m => Owner(m.Id) == "microsoft")],
             microsoft.GetProperty("points").EnumerateArray().Select(p => (int)p.GetProperty("models").GetInt64()));
 
         // The incremental crawl is no point of an organization's trend (it saw only what changed).
-        Assert.DoesNotContain(microsoft.GetProperty("points").EnumerateArray(), p => p.GetProperty("snapshotId").GetString() == platform.Incremental.ToString());
+        Assert.DoesNotContain(microsoft.GetProperty("points").EnumerateArray(),
+            p => p.GetProperty("snapshotId").GetString() == platform.Incremental.ToString());
 
         // A model the incremental crawl saw again has three points, each saying its kind.
         var revisited = platform.IncrementalModels[0];
         var trend = await Json(metrics, $"/api/trends/models/{revisited.Id}");
-        Assert.Equal([("Full", platform.FirstModels.Single(m => m.Id == revisited.Id).Downloads), ("Full", platform.SecondModels.Single(m => m.Id == revisited.Id).Downloads),
+        Assert.Equal([("Full", platform.FirstModels.Single(m => m.Id == revisited.Id).Downloads),
+            ("Full", platform.SecondModels.Single(m => m.Id == revisited.Id).Downloads),
                 ("Incremental", revisited.Downloads)],
             trend.GetProperty("points").EnumerateArray().Select(p => (p.GetProperty("kind").GetString()!, p.GetProperty("downloads").GetInt64())));
 
@@ -199,9 +217,11 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
         var firstIds = platform.FirstModels.Select(m => m.Id).ToHashSet();
         var secondIds = platform.SecondModels.Select(m => m.Id).ToHashSet();
         var incrementalIds = platform.IncrementalModels.Select(m => m.Id).ToHashSet();
-        Assert.Equal([("Full", firstIds.Count, firstIds.Count, (long?)0), ("Full", secondIds.Count, secondIds.Count(id => !firstIds.Contains(id)), firstIds.Count(id => !secondIds.Contains(id))),
+        Assert.Equal([("Full", firstIds.Count, firstIds.Count, (long?)0),
+            ("Full", secondIds.Count, secondIds.Count(id => !firstIds.Contains(id)), firstIds.Count(id => !secondIds.Contains(id))),
                 ("Incremental", incrementalIds.Count, incrementalIds.Count(id => !firstIds.Contains(id) && !secondIds.Contains(id)), null)],
-            churn.EnumerateArray().Select(p => (p.GetProperty("kind").GetString()!, (int)p.GetProperty("total").GetInt64(), (int)p.GetProperty("added").GetInt64(),
+            churn.EnumerateArray()
+            .Select(p => (p.GetProperty("kind").GetString()!, (int)p.GetProperty("total").GetInt64(), (int)p.GetProperty("added").GetInt64(),
                 p.GetProperty("removed").ValueKind == JsonValueKind.Null ? (long?)null : p.GetProperty("removed").GetInt64())));
 
         // The snapshot list can keep to one kind, so hourly crawls do not crowd out the weekly ones.
@@ -209,10 +229,12 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
         Assert.Equal([platform.Second.ToString(), platform.First.ToString()], full.EnumerateArray().Select(x => x.GetProperty("id").GetString()!));
 
         var growth = await Json(metrics, "/api/trends/growth?repoType=dataset");
-        var months = platform.Hub.Datasets.Where(d => d.CreatedAt is not null).GroupBy(d => d.CreatedAt!.Value.UtcDateTime.ToString("yyyy-MM"))
+        var months = platform.Hub.Datasets.Where(d => d.CreatedAt is not null)
+            .GroupBy(d => d.CreatedAt!.Value.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture))
             .OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, (long)g.Count())).ToList();
         Assert.Equal(months, growth.EnumerateArray().Select(m => (m.GetProperty("month").GetString()!, m.GetProperty("created").GetInt64())));
-        Assert.Equal(platform.Hub.Datasets.Count(d => d.CreatedAt is not null), growth[growth.GetArrayLength() - 1].GetProperty("cumulative").GetInt64());
+        Assert.Equal(platform.Hub.Datasets.Count(d => d.CreatedAt is not null),
+            growth[growth.GetArrayLength() - 1].GetProperty("cumulative").GetInt64());
     }
 
     [Fact]
@@ -222,7 +244,8 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
         await AssertLifecyclesAsync("/api/lifecycles?cohort=quarter", platform.FirstModels.Select(m => (Model: m, At: MetricsFixture.FirstAt))
             .Concat(platform.SecondModels.Select(m => (Model: m, At: MetricsFixture.SecondAt))));
         // Asked for the first snapshot, the answer knows nothing of the second.
-        await AssertLifecyclesAsync($"/api/lifecycles?cohort=quarter&snapshot={platform.First}", platform.FirstModels.Select(m => (Model: m, At: MetricsFixture.FirstAt)));
+        await AssertLifecyclesAsync($"/api/lifecycles?cohort=quarter&snapshot={platform.First}",
+            platform.FirstModels.Select(m => (Model: m, At: MetricsFixture.FirstAt)));
     }
 
     private async Task AssertLifecyclesAsync(string url, IEnumerable<(ModelObservation Model, DateTimeOffset At)> observed)
@@ -243,7 +266,8 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
             var expected = group.GroupBy(f => f.Age).OrderBy(a => a.Key)
                 .Select(a => (a.Key, Median(a.Select(f => (double)f.Downloads)), (double)a.Count(f => f.Downloads > 0) / a.Count())).ToList();
             var actual = cohort.GetProperty("points").EnumerateArray()
-                .Select(p => (p.GetProperty("ageWeeks").GetInt32(), p.GetProperty("medianDownloads").GetDouble(), p.GetProperty("shareDownloaded").GetDouble())).ToList();
+                .Select(p => (p.GetProperty("ageWeeks").GetInt32(), p.GetProperty("medianDownloads").GetDouble(),
+                    p.GetProperty("shareDownloaded").GetDouble())).ToList();
             Assert.Equal(expected.Count, actual.Count);
             for (var i = 0; i < expected.Count; i++)
             {
@@ -253,7 +277,8 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
             }
         }
         // Fading: phi-2 doubled, so nothing the second snapshot saw fell below a tenth of its peak except... none.
-        Assert.All(lifecycles.GetProperty("fading").EnumerateArray(), f => Assert.True(f.GetProperty("downloads").GetInt64() * 10 < f.GetProperty("peak").GetInt64()));
+        Assert.All(lifecycles.GetProperty("fading").EnumerateArray(),
+            f => Assert.True(f.GetProperty("downloads").GetInt64() * 10 < f.GetProperty("peak").GetInt64()));
     }
 
     [Fact]
@@ -273,7 +298,7 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
         foreach (var row in rows.Skip(1))
         {
             var d = byId[row[id]];
-            Assert.Equal(d.Downloads, long.Parse(row[downloadsColumn]));
+            Assert.Equal(d.Downloads, long.Parse(row[downloadsColumn], CultureInfo.InvariantCulture));
             Assert.Equal(string.Join(';', TagValues(d, "task_categories")), row[tasks]);
         }
 
@@ -307,8 +332,10 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
     [Fact]
     public async Task Replaying_a_whole_snapshot_changes_nothing()
     {
-        var tables = new[] { "metrics.models", "metrics.model_facts", "metrics.datasets", "metrics.dataset_facts", "metrics.spaces", "metrics.space_facts",
-            "metrics.organizations", "metrics.snapshot_pages", "metrics.organizations WHERE org_type = 'company'", "metrics.datasets WHERE is_benchmark" };
+        var tables = new[] { "metrics.models", "metrics.model_facts", "metrics.datasets", "metrics.dataset_facts", "metrics.spaces",
+            "metrics.space_facts",
+            "metrics.organizations", "metrics.snapshot_pages", "metrics.organizations WHERE org_type = 'company'",
+            "metrics.datasets WHERE is_benchmark" };
         async Task<Dictionary<string, long>> CountsAsync()
         {
             var counts = new Dictionary<string, long>();
@@ -327,7 +354,8 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
         {
             await platform.Bus.Publish(page, page.GetType());
         }
-        foreach (var queue in new[] { "metrics-models-observed", "metrics-datasets-observed", "metrics-spaces-observed", "metrics-organizations-observed" })
+        foreach (var queue in new[] { "metrics-models-observed", "metrics-datasets-observed", "metrics-spaces-observed",
+            "metrics-organizations-observed" })
         {
             await Eventually.GetAsync(() => platform.Rabbit.MessagesAsync(platform.VirtualHost, queue), n => n == 0, Patience, $"{queue} to drain");
         }
@@ -342,8 +370,10 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
         {
             // Every snapshot got a partition of every fact table (made by its first page or its SnapshotStarted).
             // (The incremental crawl has no dataset or space pages: its SnapshotStarted makes those, and may be consumed after its pages.)
-            var expected = new[] { platform.First, platform.Second, platform.Incremental }.Select(x => $"{table}_{x:N}").Order(StringComparer.Ordinal).ToList();
-            await Eventually.GetAsync(async () => await PartitionsAsync(table), names => names.SequenceEqual(expected), Patience, $"a partition of {table} per snapshot");
+            var expected = new[] { platform.First, platform.Second, platform.Incremental }.Select(x => $"{table}_{x:N}")
+                .Order(StringComparer.Ordinal).ToList();
+            await Eventually.GetAsync(async () => await PartitionsAsync(table), names => names.SequenceEqual(expected), Patience,
+                $"a partition of {table} per snapshot");
             // The parent is partitioned and holds no rows itself; each partition holds exactly its snapshot's rows.
             Assert.Equal(1, await platform.Database.CountAsync($"pg_class WHERE oid = 'metrics.{table}'::regclass AND relkind = 'p'"));
             Assert.Equal(kinds, await platform.Database.CountAsync($"(SELECT DISTINCT snapshot_id FROM metrics.{table}) x"));
@@ -360,7 +390,8 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
         await using var connection = new Npgsql.NpgsqlConnection(platform.Database.Admin);
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand(
-            $"SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'metrics.{table}'::regclass ORDER BY c.relname COLLATE \"C\"", connection);
+            $"SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'metrics.{table}'::regclass ORDER BY " +
+            "c.relname COLLATE \"C\"", connection);
         await using var reader = await command.ExecuteReaderAsync();
         var names = new List<string>();
         while (await reader.ReadAsync())
@@ -401,7 +432,8 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
     }
 
     private static IEnumerable<(string Key, double Value, long Datasets)> Items(JsonElement breakdown) =>
-        breakdown.GetProperty("items").EnumerateArray().Select(i => (i.GetProperty("key").GetString()!, i.GetProperty("value").GetDouble(), i.GetProperty("datasets").GetInt64()));
+        breakdown.GetProperty("items").EnumerateArray()
+            .Select(i => (i.GetProperty("key").GetString()!, i.GetProperty("value").GetDouble(), i.GetProperty("datasets").GetInt64()));
 
     private static double Median(IEnumerable<double> values)
     {
@@ -437,7 +469,8 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
     [Fact]
     public async Task DataVerse_breakdowns_answer_from_the_aggregates_like_a_grouping_of_the_generated_hub()
     {
-        await Eventually.GetAsync(() => platform.Database.CountAsync($"metrics.snapshots WHERE aggregated_at IS NOT NULL AND id = '{platform.First}'"),
+        await Eventually.GetAsync(() =>
+            platform.Database.CountAsync($"metrics.snapshots WHERE aggregated_at IS NOT NULL AND id = '{platform.First}'"),
             n => n == 1, Patience, "the first snapshot's aggregates");
         var metrics = platform.Metrics.CreateClient();
         var q = $"snapshot={platform.First}";
@@ -457,19 +490,23 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
     private static async Task AssertBreakdownsAsync(HttpClient metrics, string q, IReadOnlyList<DatasetObservation> datasets)
     {
         var byTask = await Json(metrics, $"/api/dataverse/breakdown?by=taskCategory&metric=count&{q}");
-        var expectedTasks = datasets.SelectMany(d => TagValues(d, "task_categories")).GroupBy(t => t).ToDictionary(g => g.Key, g => (double)g.Count());
+        var expectedTasks = datasets.SelectMany(d => TagValues(d, "task_categories")).GroupBy(t => t)
+            .ToDictionary(g => g.Key, g => (double)g.Count());
         Assert.Equal(expectedTasks.OrderBy(e => e.Key), Items(byTask).ToDictionary(i => i.Key, i => i.Value).OrderBy(e => e.Key));
         Assert.Equal(datasets.Count, byTask.GetProperty("total").GetDouble());
 
         var byLicense = await Json(metrics, $"/api/dataverse/breakdown?by=license&metric=downloads&{q}");
-        var expectedLicenses = datasets.GroupBy(d => TagValues(d, "license").FirstOrDefault() ?? "none").ToDictionary(g => g.Key, g => (double)g.Sum(d => d.Downloads));
+        var expectedLicenses = datasets.GroupBy(d => TagValues(d, "license").FirstOrDefault() ?? "none")
+            .ToDictionary(g => g.Key, g => (double)g.Sum(d => d.Downloads));
         Assert.Equal(expectedLicenses.OrderBy(e => e.Key), Items(byLicense).ToDictionary(i => i.Key, i => i.Value).OrderBy(e => e.Key));
 
         // Domains: the generator tags a dataset with its domain ("medical" is healthcare); a benchmark it
         // names after MedQA or FinQA is about that domain whatever its tags.
         var byDomain = Items(await Json(metrics, $"/api/dataverse/breakdown?by=domain&metric=count&{q}")).ToDictionary(i => i.Key, i => i.Datasets);
-        Assert.Equal(datasets.Count(d => d.Tags.Contains("finance") || d.Id.Split('/')[1].StartsWith("FinQA-", StringComparison.Ordinal)), byDomain.GetValueOrDefault("finance"));
-        Assert.Equal(datasets.Count(d => d.Tags.Contains("medical") || d.Id.Split('/')[1].StartsWith("MedQA-", StringComparison.Ordinal)), byDomain.GetValueOrDefault("healthcare"));
+        Assert.Equal(datasets.Count(d => d.Tags.Contains("finance") || d.Id.Split('/')[1].StartsWith("FinQA-", StringComparison.Ordinal)),
+            byDomain.GetValueOrDefault("finance"));
+        Assert.Equal(datasets.Count(d => d.Tags.Contains("medical") || d.Id.Split('/')[1].StartsWith("MedQA-", StringComparison.Ordinal)),
+            byDomain.GetValueOrDefault("healthcare"));
         Assert.True(byDomain["finance"] > 0 && byDomain["healthcare"] > 0);
 
         // domain=none is the breakdown's "none" bucket, the datasets without a domain, in every view.
@@ -485,7 +522,8 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
     public async Task Aggregates_are_built_once_per_ingested_snapshot_and_add_up_like_the_raw_observations()
     {
         var snapshots = new[] { platform.First, platform.Second, platform.Incremental };
-        await Eventually.GetAsync(() => platform.Database.CountAsync($"metrics.snapshots WHERE aggregated_at IS NOT NULL AND id IN ('{string.Join("','", snapshots)}')"),
+        await Eventually.GetAsync(() =>
+            platform.Database.CountAsync($"metrics.snapshots WHERE aggregated_at IS NOT NULL AND id IN ('{string.Join("','", snapshots)}')"),
             n => n == 3, Patience, "every ingested snapshot's aggregates");
 
         // Repos created per author, UTC day and type, from the observations the first snapshot published.
@@ -528,25 +566,30 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
 
         // The incremental crawl's aggregates hold only what it saw.
         Assert.Equal(platform.IncrementalModels.Count,
-            (await RowsAsync($"SELECT sum(models)::text FROM metrics.model_organization_totals WHERE snapshot_id = '{platform.Incremental}'")).Single() is var n ? long.Parse(n) : 0);
+            (await RowsAsync($"SELECT sum(models)::text FROM metrics.model_organization_totals WHERE snapshot_id = '{platform.Incremental}'"))
+            .Single() is var n ? long.Parse(n, CultureInfo.InvariantCulture) : 0);
     }
 
     [Fact]
     public async Task ModelVerse_answers_from_the_aggregates_like_the_raw_facts_with_and_without_filters()
     {
-        await Eventually.GetAsync(() => platform.Database.CountAsync($"metrics.snapshots WHERE aggregated_at IS NOT NULL AND id = '{platform.Second}'"),
+        await Eventually.GetAsync(() =>
+            platform.Database.CountAsync($"metrics.snapshots WHERE aggregated_at IS NOT NULL AND id = '{platform.Second}'"),
             n => n == 1, Patience, "the second snapshot's aggregates");
         var metrics = platform.Metrics.CreateClient();
-        var tag = platform.SecondModels.Where(m => m.PipelineTag is not null).GroupBy(m => m.PipelineTag!).OrderByDescending(g => g.Count()).First().Key;
+        var tag = platform.SecondModels.Where(m => m.PipelineTag is not null).GroupBy(m => m.PipelineTag!).OrderByDescending(g => g.Count())
+            .First().Key;
         foreach (var (query, models) in new[]
                  {
                      ("", platform.SecondModels.ToList()),
                      ($"&pipelineTag={tag}", platform.SecondModels.Where(m => m.PipelineTag == tag).ToList()),
                      // A creation-date filter is answered from the facts: the same numbers for the models it keeps.
-                     ("&createdFrom=2000-01-01", platform.SecondModels.Where(m => m.CreatedAt >= new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero)).ToList()),
+                     ("&createdFrom=2000-01-01",
+                         platform.SecondModels.Where(m => m.CreatedAt >= new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero)).ToList()),
                  })
         {
-            var expected = models.GroupBy(m => Owner(m.Id)).Select(g => (Name: g.Key, Value: (double)g.Sum(m => m.Downloads), Models: (long)g.Count()))
+            var expected = models.GroupBy(m => Owner(m.Id))
+                .Select(g => (Name: g.Key, Value: (double)g.Sum(m => m.Downloads), Models: (long)g.Count()))
                 .OrderByDescending(o => o.Value).ThenBy(o => o.Name, StringComparer.Ordinal).Take(10).ToList();
             var answer = await Json(metrics, $"/api/modelverse/organizations?metric=downloads&k=10&snapshot={platform.Second}{query}");
             Assert.Equal(models.Count, answer.GetProperty("totalModels").GetInt64());

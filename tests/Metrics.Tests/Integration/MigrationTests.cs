@@ -21,7 +21,8 @@ public class MigrationTests
             var health = await Task.WhenAll(replicas.Select(r => Task.Run(() => r.CreateClient().GetStringAsync("/health"))));
             Assert.All(health, h => Assert.Equal("Healthy", h));
             // Each of the schema's migrations applied once (the history's key would refuse a second row; a second run of one would have failed).
-            var migrations = typeof(MetricsDbContext).Assembly.GetTypes().Count(t => t.IsSubclassOf(typeof(Microsoft.EntityFrameworkCore.Migrations.Migration)));
+            var migrations = typeof(MetricsDbContext).Assembly.GetTypes()
+                .Count(t => t.IsSubclassOf(typeof(Microsoft.EntityFrameworkCore.Migrations.Migration)));
             Assert.NotEqual(0, migrations);
             Assert.Equal(migrations, await database.CountAsync("metrics.__ef_migrations_history"));
             Assert.Equal(0, await database.CountAsync("metrics.model_facts"));

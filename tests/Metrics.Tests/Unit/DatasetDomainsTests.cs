@@ -84,7 +84,8 @@ public class DatasetDomainsTests(ITestOutputHelper output)
         // Each miss is one the metadata cannot show (see the comments above); a new one is a regression.
         Assert.True(wrong.Length <= HandChecked.Length / 10, string.Join("\n", wrong));
         // The benchmark flag is right on every one of them.
-        Assert.Equal(HandChecked.Where(h => h.Benchmark).Select(h => h.Id), HandChecked.Where(h => DatasetDomains.IsBenchmark(Sample[h.Id])).Select(h => h.Id));
+        Assert.Equal(HandChecked.Where(h => h.Benchmark).Select(h => h.Id),
+            HandChecked.Where(h => DatasetDomains.IsBenchmark(Sample[h.Id])).Select(h => h.Id));
         // No dataset the hand says has no domain gets one: a domain is never a guess.
         Assert.All(HandChecked.Where(h => h.Domains == ""), h => Assert.Empty(DatasetDomains.Of(Sample[h.Id])));
     }
@@ -95,7 +96,8 @@ public class DatasetDomainsTests(ITestOutputHelper output)
         var with = Sample.Values.Count(d => DatasetDomains.Of(d).Length > 0);
         output.WriteLine($"{with} of {Sample.Count} real datasets get a domain; by domain: " + string.Join(", ",
             Sample.Values.SelectMany(DatasetDomains.Of).GroupBy(d => d).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}")));
-        output.WriteLine($"{Sample.Values.Count(DatasetDomains.IsBenchmark)} are benchmarks: " + string.Join(", ", Sample.Values.Where(DatasetDomains.IsBenchmark).Select(d => d.Id)));
+        output.WriteLine($"{Sample.Values.Count(DatasetDomains.IsBenchmark)} are benchmarks: "
+            + string.Join(", ", Sample.Values.Where(DatasetDomains.IsBenchmark).Select(d => d.Id)));
         // The sample's task categories and card languages come through the parser (the rules read them).
         Assert.Contains("code", Sample["bigcode/the-stack"].Languages);
         Assert.Equal(["math"], DatasetDomains.Of(Sample["openai/gsm8k"]));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -30,8 +31,10 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
     /// <item>ThisIs-Developer/Llama-2-GGML-Medical-Chatbot: a medical chatbot answering patients' questions.</item>
     /// <item>VaisakhKrishna/Llama-2-Emotional-ChatBot: an empathetic chatbot that detects emotions (mental health support).</item>
     /// <item>DongkiKim/Mol-Llama-2-7b-chat: molecular understanding with 2D and 3D molecule encoders.</item>
-    /// <item>SaborDay/Phi2_RCT1M-ft-heading: classifies sentences of randomized clinical trial abstracts into Background, Methods, Results, Conclusion.</item>
-    /// <item>Sohaibsoussi/llama-2-7b-miniDoctor: a card of front matter only (tag medical, patient–doctor chatbot dataset): found by its metadata document.</item>
+    /// <item>SaborDay/Phi2_RCT1M-ft-heading: classifies sentences of randomized clinical trial abstracts into Background, Methods, Results,
+    /// Conclusion.</item>
+    /// <item>Sohaibsoussi/llama-2-7b-miniDoctor: a card of front matter only (tag medical, patient–doctor chatbot dataset): found by its metadata
+    /// document.</item>
     /// </list>
     /// </summary>
     public static readonly (string Query, string Expected)[] CapabilityQueries =
@@ -89,7 +92,8 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         foreach (var (query, expected) in ParaphraseQueries)
         {
             // Independently of the service: no word of the query is in the repo's raw card or metadata.
-            var raw = (SampleCards.Get(expected).Readme + " " + SampleData.SampleModels.Single(m => m.GetProperty("id").GetString() == expected).GetRawText()).ToLowerInvariant();
+            var raw = (SampleCards.Get(expected).Readme + " " + SampleData.SampleModels.Single(m => m.GetProperty("id").GetString() == expected)
+                .GetRawText()).ToLowerInvariant();
             var words = Words().Matches(query.ToLowerInvariant()).Select(m => m.Value).Except(StopWords).ToArray();
             Assert.All(words, w => Assert.DoesNotMatch($@"\b{Regex.Escape(w)}\b", raw));
 
@@ -114,8 +118,10 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         var raw = SampleData.SampleModels.Single(m => m.GetProperty("id").GetString() == "SaborDay/Phi2_RCT1M-ft-heading");
         Assert.Equal(raw.GetProperty("downloads").GetInt64(), hit.GetProperty("downloads").GetInt64());
         Assert.Equal(raw.GetProperty("likes").GetInt64(), hit.GetProperty("likes").GetInt64());
-        Assert.Equal(DateTimeOffset.Parse(raw.GetProperty("createdAt").GetString()!), hit.GetProperty("createdAt").GetDateTimeOffset());
-        Assert.Equal(ParameterCount(raw), hit.GetProperty("parameters").ValueKind == JsonValueKind.Null ? null : hit.GetProperty("parameters").GetInt64());
+        Assert.Equal(DateTimeOffset.Parse(raw.GetProperty("createdAt").GetString()!, CultureInfo.InvariantCulture),
+            hit.GetProperty("createdAt").GetDateTimeOffset());
+        Assert.Equal(ParameterCount(raw), hit.GetProperty("parameters").ValueKind == JsonValueKind.Null ? null : hit.GetProperty("parameters")
+            .GetInt64());
     }
 
     [Fact]
@@ -143,7 +149,8 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         var search = platform.Search.CreateClient();
         const long min = 2_000_000_000, max = 3_000_000_000;
         // Independently of the crawler's parser: safetensors.total in the raw JSON.
-        var inRange = SampleData.SampleModels.Where(m => ParameterCount(m) is >= min and <= max).Select(m => m.GetProperty("id").GetString()!).ToHashSet();
+        var inRange = SampleData.SampleModels.Where(m => ParameterCount(m) is >= min and <= max).Select(m => m.GetProperty("id").GetString()!)
+            .ToHashSet();
         Assert.NotEmpty(inRange);
         foreach (var mode in new[] { "keyword", "semantic", "hybrid" })
         {
@@ -172,14 +179,18 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
     public async Task Datasets_are_searched_apart_from_models_and_removed_repos_leave_search()
     {
         var search = platform.Search.CreateClient();
-        var dataset = new DatasetObservation("search-test/patient-doctor-dialogues", "search-test", null, DateTimeOffset.UtcNow, null, false, "False", false,
-            42, null, 3, null, ["task_categories:question-answering", "language:en"], "mit", ["en"], ["question-answering"], ["text"], "1K<n<10K", ["json"],
+        var dataset = new DatasetObservation("search-test/patient-doctor-dialogues", "search-test", null, DateTimeOffset.UtcNow, null, false, "False",
+            false,
+            42, null, 3, null, ["task_categories:question-answering", "language:en"], "mit", ["en"], ["question-answering"], ["text"], "1K<n<10K",
+            ["json"],
             "Patient doctor dialogues", "Conversations between patients and doctors about symptoms and treatments.");
         await platform.Bus.Publish(new DatasetsObserved(platform.Snapshot, 10_000, DateTimeOffset.UtcNow, [dataset]));
         await platform.Bus.Publish(new CardsFetched(platform.Snapshot, 10_001, DateTimeOffset.UtcNow, RepoType.Dataset,
-            [new RepoCard(dataset.Id, null, "---\nlicense: mit\n---\n# Patient doctor dialogues\n\nReal-sounding consultations in which a doctor asks about symptoms.")]));
+            [new RepoCard(dataset.Id, null,
+            "---\nlicense: mit\n---\n# Patient doctor dialogues\n\nReal-sounding consultations in which a doctor asks about symptoms.")]));
 
-        var found = await Eventually.GetAsync(async () => (List<string>?)await IdsAsync(search, "/api/search?q=conversations%20with%20a%20doctor&repoType=dataset&k=5"),
+        var found = await Eventually.GetAsync(async () =>
+            (List<string>?)await IdsAsync(search, "/api/search?q=conversations%20with%20a%20doctor&repoType=dataset&k=5"),
             ids => ids.Contains(dataset.Id), SearchHost.Patience, "the dataset to be searchable");
         Assert.Single(found);
         Assert.DoesNotContain(dataset.Id, await IdsAsync(search, "/api/search?q=conversations%20with%20a%20doctor&k=50"));
@@ -187,11 +198,13 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
 
         // A model of the same name is not touched by removing the dataset.
         await platform.Bus.Publish(new ReposRemoved(platform.Snapshot, DateTimeOffset.UtcNow, RepoType.Dataset, [dataset.Id]));
-        await Eventually.GetAsync(async () => (List<string>?)await IdsAsync(search, "/api/search?q=conversations%20with%20a%20doctor&repoType=dataset&k=5&mode=keyword"),
+        await Eventually.GetAsync(async () =>
+            (List<string>?)await IdsAsync(search, "/api/search?q=conversations%20with%20a%20doctor&repoType=dataset&k=5&mode=keyword"),
             ids => ids.Count == 0, SearchHost.Patience, "the dataset to leave search");
         Assert.Equal(0, await platform.Database.CountAsync($"search.chunks WHERE id = '{dataset.Id}'"));
         Assert.Empty(await IdsAsync(search, "/api/search?q=conversations%20with%20a%20doctor&repoType=dataset&k=5&mode=semantic"));
-        Assert.Equal(SampleData.SampleModels.Count, await platform.Database.CountAsync("search.documents WHERE repo_type = 'model' AND id NOT LIKE 'search-test/%'"));
+        Assert.Equal(SampleData.SampleModels.Count,
+            await platform.Database.CountAsync("search.documents WHERE repo_type = 'model' AND id NOT LIKE 'search-test/%'"));
     }
 
     [NeedsSharedDataFact(SharedNeed.Cards)]
@@ -203,15 +216,19 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         var embeddings = await platform.Database.CountAsync("search.embeddings");
 
         var card = SampleCards.Get(id);
-        await platform.Bus.Publish(new CardsFetched(platform.Snapshot, 20_000, DateTimeOffset.UtcNow, RepoType.Model, [new RepoCard(id, null, card.Readme)]));
-        await Eventually.GetAsync(() => platform.Rabbit.MessagesAsync(platform.VirtualHost, "search-cards-fetched"), n => n == 0, SearchHost.Patience, "the card to be consumed");
+        await platform.Bus.Publish(new CardsFetched(platform.Snapshot, 20_000, DateTimeOffset.UtcNow, RepoType.Model,
+            [new RepoCard(id, null, card.Readme)]));
+        await Eventually.GetAsync(() => platform.Rabbit.MessagesAsync(platform.VirtualHost, "search-cards-fetched"), n => n == 0, SearchHost.Patience,
+            "the card to be consumed");
         Assert.Equal(versions, await ChunkVersionsAsync(id));
         Assert.Equal(embeddings, await platform.Database.CountAsync("search.embeddings"));
 
         // A new last paragraph changes the last chunk only.
         var changed = card.Readme + "\n\nNow also answers questions about Kubernetes operators written in Rust.";
-        await platform.Bus.Publish(new CardsFetched(platform.Snapshot, 20_001, DateTimeOffset.UtcNow.AddSeconds(1), RepoType.Model, [new RepoCard(id, null, changed)]));
-        var after = await Eventually.GetAsync(async () => (List<long>?)await ChunkVersionsAsync(id), v => v.SequenceEqual(versions) is false, SearchHost.Patience, "the chunks to change");
+        await platform.Bus.Publish(new CardsFetched(platform.Snapshot, 20_001, DateTimeOffset.UtcNow.AddSeconds(1), RepoType.Model,
+            [new RepoCard(id, null, changed)]));
+        var after = await Eventually.GetAsync(async () => (List<long>?)await ChunkVersionsAsync(id), v => v.SequenceEqual(versions) is false,
+            SearchHost.Patience, "the chunks to change");
         Assert.Equal(1, versions.Count(v => !after.Contains(v)));
         await platform.WaitUntilIndexedAsync(search);
     }
@@ -242,7 +259,8 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
 
         // The OpenAPI document says what the field means.
         var document = await SearchHost.Json(bounded.CreateClient(), "/openapi/v1.json");
-        var partial = document!.Value.GetProperty("components").GetProperty("schemas").GetProperty("SearchResults").GetProperty("properties").GetProperty("partial");
+        var partial = document!.Value.GetProperty("components").GetProperty("schemas").GetProperty("SearchResults").GetProperty("properties")
+            .GetProperty("partial");
         Assert.Contains("Search:Semantic:MaxCandidates", partial.GetProperty("description").GetString());
     }
 
@@ -278,8 +296,10 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         // Texts no row names any more (a changed card's old chunk, a removed repo's) leave at the full comparison.
         await platform.Search.Services.GetRequiredService<EmbeddingWorker>().CompareWithDatabaseAsync(recentOnly: false, CancellationToken.None);
 
-        var rows = await ScalarAsync<long>("SELECT count(*) FROM (SELECT text_hash FROM search.documents UNION ALL SELECT text_hash FROM search.chunks) t");
-        var distinct = await ScalarAsync<long>("SELECT count(DISTINCT text_hash) FROM (SELECT text_hash FROM search.documents UNION ALL SELECT text_hash FROM search.chunks) t");
+        var rows = await ScalarAsync<long>("SELECT count(*) FROM (SELECT text_hash FROM search.documents UNION ALL SELECT text_hash FROM " +
+                                           "search.chunks) t");
+        var distinct = await ScalarAsync<long>("SELECT count(DISTINCT text_hash) FROM (SELECT text_hash FROM search.documents UNION ALL SELECT " +
+                                               "text_hash FROM search.chunks) t");
         output.WriteLine($"{rows} rows, {distinct} distinct texts");
         // The sample's templated cards repeat chunks, so one vector per row would hold more.
         Assert.True(distinct < rows);
@@ -296,7 +316,8 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         var copy = ConsumersFixture.SamplePages.SelectMany(p => p).Single(m => m.Id == "Federic/LLM-to-SQL") with { Id = "search-test/late-commit" };
         await platform.Bus.Publish(new ModelsObserved(platform.Snapshot, 30_000, DateTimeOffset.UtcNow, [copy]));
         var own = await Eventually.GetAsync(async () => (long?)await ScalarAsync<long>("""
-                SELECT coalesce(max(e.key), 0) FROM search.documents d JOIN search.embeddings e ON e.text_hash = d.text_hash WHERE d.id = 'search-test/late-commit'
+                SELECT coalesce(max(e.key), 0) FROM search.documents d JOIN search.embeddings e ON e.text_hash = d.text_hash WHERE d.id =
+                    'search-test/late-commit'
                 """),
             k => k > 0 && index.Contains((ulong)k), SearchHost.Patience, "the copy's text to be indexed") ?? 0;
         var late = state.Watermark - 3;
@@ -320,12 +341,14 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         // The repo leaves the Hub: its texts (no other repo names them) leave the index at the full comparison,
         // while the model it was copied from keeps its own.
         await platform.Bus.Publish(new ReposRemoved(platform.Snapshot, DateTimeOffset.UtcNow, RepoType.Model, ["search-test/late-commit"]));
-        await Eventually.GetAsync(() => platform.Database.CountAsync("search.documents WHERE id = 'search-test/late-commit'"), n => n == 0, SearchHost.Patience, "the copy to be removed");
+        await Eventually.GetAsync(() => platform.Database.CountAsync("search.documents WHERE id = 'search-test/late-commit'"), n => n == 0,
+            SearchHost.Patience, "the copy to be removed");
         await worker.CompareWithDatabaseAsync(recentOnly: false, CancellationToken.None);
         Assert.False(index.Contains((ulong)lateKey));
         Assert.False(index.Contains((ulong)own));
         Assert.Null(state.VersionOf((ulong)lateKey));
-        var original = await ScalarAsync<long>("SELECT e.key FROM search.documents d JOIN search.embeddings e ON e.text_hash = d.text_hash WHERE d.id = 'Federic/LLM-to-SQL'");
+        var original = await ScalarAsync<long>("SELECT e.key FROM search.documents d JOIN search.embeddings e ON e.text_hash = d.text_hash WHERE " +
+                                               "d.id = 'Federic/LLM-to-SQL'");
         Assert.True(index.Contains((ulong)original));
     }
 
@@ -347,14 +370,16 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
             // Independently of the service: the sample's models by OpenLLM-Ro, each scored by its best stored vector.
             const string author = "OpenLLM-Ro";
             var expected = new Dictionary<string, double>();
-            foreach (var id in SampleData.SampleModels.Select(m => m.GetProperty("id").GetString()!).Where(id => id.StartsWith(author + "/", StringComparison.Ordinal)))
+            foreach (var id in SampleData.SampleModels.Select(m => m.GetProperty("id").GetString()!)
+                .Where(id => id.StartsWith(author + "/", StringComparison.Ordinal)))
             {
                 expected[id] = (await StoredVectorsAsync(id)).Max(v => Embedders.Cosine(q, v));
             }
             Assert.Equal(5, expected.Count);
 
             var hits = (await SearchHost.Json(search, $"/api/search?q={Uri.EscapeDataString(query)}&mode=semantic&k=10&author={author}"))!.Value
-                .GetProperty("hits").EnumerateArray().Select(h => (Id: h.GetProperty("id").GetString()!, Score: h.GetProperty("score").GetDouble())).ToList();
+                .GetProperty("hits").EnumerateArray().Select(h => (Id: h.GetProperty("id").GetString()!, Score: h.GetProperty("score").GetDouble()))
+                    .ToList();
             output.WriteLine(string.Join(", ", hits.Select(h => $"{h.Id} {h.Score:F3} (expected {expected.GetValueOrDefault(h.Id):F3})")));
             Assert.Equal(expected.Keys.Order(), hits.Select(h => h.Id).Order());
             // Half-precision vectors in the index: scores agree to about 1e-3.
@@ -382,17 +407,20 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         var search = platform.Search.CreateClient();
         var template = ConsumersFixture.SamplePages.SelectMany(p => p).Single(m => m.Id == "Federic/LLM-to-SQL");
         // Trending scores as the Hub lists them (the sample has none): one repo without a score sorts last.
-        var models = new (string Id, double? Trending)[] { ("search-test/trend-steady", 5.5), ("search-test/trend-rising", 48), ("search-test/trend-quiet", null), ("search-test/trend-warm", 12.25) }
+        var models = new (string Id, double? Trending)[] { ("search-test/trend-steady", 5.5), ("search-test/trend-rising", 48),
+            ("search-test/trend-quiet", null), ("search-test/trend-warm", 12.25) }
             .Select(m => template with { Id = m.Id, Author = "search-test-trend", TrendingScore = m.Trending }).ToArray();
         await platform.Bus.Publish(new ModelsObserved(platform.Snapshot, 40_000, DateTimeOffset.UtcNow, models));
 
         const string url = "/api/search?q=trend&mode=keyword&k=10&author=search-test-trend";
-        await Eventually.GetAsync(async () => (List<string>?)await IdsAsync(search, url), ids => ids.Count == models.Length, SearchHost.Patience, "the trending models to be stored");
+        await Eventually.GetAsync(async () => (List<string>?)await IdsAsync(search, url), ids => ids.Count == models.Length, SearchHost.Patience,
+            "the trending models to be stored");
         var hits = (await SearchHost.Json(search, url + "&sort=trending"))!.Value.GetProperty("hits").EnumerateArray().ToList();
         var expected = models.OrderByDescending(m => m.TrendingScore ?? double.MinValue).Select(m => m.Id).ToList();
         Assert.Equal(expected, hits.Select(h => h.GetProperty("id").GetString()));
         Assert.Equal(models.OrderByDescending(m => m.TrendingScore ?? double.MinValue).Select(m => m.TrendingScore),
-            hits.Select(h => h.GetProperty("trendingScore").ValueKind == JsonValueKind.Null ? (double?)null : h.GetProperty("trendingScore").GetDouble()));
+            hits.Select(h => h.GetProperty("trendingScore").ValueKind == JsonValueKind.Null ? (double?)null : h.GetProperty("trendingScore")
+            .GetDouble()));
     }
 
     private static float[] Near(float[] q, Random random)
@@ -412,7 +440,8 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         await using var connection = new NpgsqlConnection(platform.Database.Admin);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
-            SELECT e.vector FROM (SELECT text_hash FROM search.documents WHERE id = @id UNION ALL SELECT text_hash FROM search.chunks WHERE id = @id) v
+            SELECT e.vector FROM (SELECT text_hash FROM search.documents WHERE id = @id UNION ALL SELECT text_hash FROM search.chunks WHERE id = @id)
+                v
             JOIN search.embeddings e ON e.text_hash = v.text_hash
             """, connection);
         command.Parameters.AddWithValue("id", id);
@@ -429,7 +458,9 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
     private async Task DiagnoseAsync(HttpClient search, string query, string expected)
     {
         var semantic = await SearchHost.Json(search, $"/api/search?q={Uri.EscapeDataString(query)}&k=10&mode=semantic");
-        output.WriteLine("  semantic: " + string.Join(", ", semantic!.Value.GetProperty("hits").EnumerateArray().Select(h => $"{h.GetProperty("id").GetString()} {h.GetProperty("score").GetDouble():F3}")));
+        output.WriteLine("  semantic: "
+            + string.Join(", ", semantic!.Value.GetProperty("hits").EnumerateArray()
+                .Select(h => $"{h.GetProperty("id").GetString()} {h.GetProperty("score").GetDouble():F3}")));
         var keyword = await IdsAsync(search, $"/api/search?q={Uri.EscapeDataString(query)}&k=10&mode=keyword");
         output.WriteLine("  keyword: " + string.Join(", ", keyword));
         var index = platform.Search.Services.GetRequiredService<HubPlatform.Search.Index.VectorIndex>();
@@ -438,7 +469,8 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         await using var connection = new NpgsqlConnection(platform.Database.Admin);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
-            SELECT coalesce(e.key, -1), e.vector FROM (SELECT text_hash FROM search.documents WHERE id = @id UNION ALL SELECT text_hash FROM search.chunks WHERE id = @id) v
+            SELECT coalesce(e.key, -1), e.vector FROM (SELECT text_hash FROM search.documents WHERE id = @id UNION ALL SELECT text_hash FROM
+                                                       search.chunks WHERE id = @id) v
             LEFT JOIN search.embeddings e ON e.text_hash = v.text_hash
             """, connection);
         command.Parameters.AddWithValue("id", expected);
@@ -447,10 +479,11 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
         {
             var key = reader.GetInt64(0);
             var vector = reader.IsDBNull(1) ? null : (float[])reader.GetValue(1);
-            output.WriteLine($"  {expected} key {key}: in index {index.Contains((ulong)key)}, cosine {(vector is null ? "no vector" : Embedders.Cosine(q, vector).ToString("F3"))}");
+            output.WriteLine($"  {expected} key {key}: in index {index.Contains((ulong)key)}, cosine " +
+                             $"{(vector is null ? "no vector" : Embedders.Cosine(q, vector).ToString("F3", CultureInfo.InvariantCulture))}");
         }
         var exact = index.Search(q, 2000);
-        output.WriteLine($"  ANN top-2000 has {exact.Count} keys, best {exact.FirstOrDefault().Similarity:F3}");
+        output.WriteLine($"  ANN top-2000 has {exact.Count} keys, best {(exact.Count > 0 ? exact[0].Similarity : 0):F3}");
     }
 
     private async Task<T> ScalarAsync<T>(string sql)
@@ -465,7 +498,8 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
     {
         await using var connection = new NpgsqlConnection(platform.Database.Admin);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT vector_version FROM search.chunks WHERE repo_type = 'model' AND id = @id ORDER BY ordinal", connection);
+        await using var command = new NpgsqlCommand("SELECT vector_version FROM search.chunks WHERE repo_type = 'model' AND id = @id ORDER BY " +
+                                                    "ordinal", connection);
         command.Parameters.AddWithValue("id", id);
         await using var reader = await command.ExecuteReaderAsync();
         var versions = new List<long>();
@@ -477,7 +511,8 @@ public partial class SearchCardsTests(SearchFixture platform, ITestOutputHelper 
     }
 
     private static long? ParameterCount(JsonElement model) =>
-        model.TryGetProperty("safetensors", out var s) && s.ValueKind == JsonValueKind.Object && s.TryGetProperty("total", out var total) && total.ValueKind == JsonValueKind.Number
+        model.TryGetProperty("safetensors", out var s) && s.ValueKind == JsonValueKind.Object && s.TryGetProperty("total", out var total)
+            && total.ValueKind == JsonValueKind.Number
             ? total.GetInt64() : null;
 
     private static async Task<List<string>> IdsAsync(HttpClient search, string url)

@@ -48,7 +48,8 @@ public sealed class SearchFixture : IAsyncLifetime
         {
             await Bus.Publish(new CardsFetched(Snapshot, ++page, ObservedAt, RepoType.Model, cards));
         }
-        await Eventually.GetAsync(() => Database.CountAsync("search.cards"), n => n == CardPages.SelectMany(p => p).Select(c => c.Id).Distinct().Count(), SearchHost.Patience, "every card stored");
+        await Eventually.GetAsync(() => Database.CountAsync("search.cards"),
+            n => n == CardPages.SelectMany(p => p).Select(c => c.Id).Distinct().Count(), SearchHost.Patience, "every card stored");
         await WaitUntilIndexedAsync(Search.CreateClient());
     }
 
@@ -57,7 +58,9 @@ public sealed class SearchFixture : IAsyncLifetime
     /// <summary>Every text embedded, and this replica's index has read every document and chunk (its watermark is past them all).</summary>
     public async Task<JsonElement> WaitUntilIndexedAsync(HttpClient search)
     {
-        await Eventually.GetAsync(() => Database.CountAsync("(SELECT text_hash FROM search.documents UNION SELECT text_hash FROM search.chunks) t WHERE NOT EXISTS (SELECT 1 FROM search.embeddings e WHERE e.text_hash = t.text_hash)"),
+        await Eventually.GetAsync(() =>
+            Database.CountAsync("(SELECT text_hash FROM search.documents UNION SELECT text_hash FROM search.chunks) t WHERE NOT EXISTS (SELECT 1 " +
+                                "FROM search.embeddings e WHERE e.text_hash = t.text_hash)"),
             n => n == 0, SearchHost.Patience, "every document and chunk embedded");
         var latest = await LatestVersionAsync();
         return await Eventually.GetAsync(() => SearchHost.Json(search, "/api/search/status"),
@@ -70,7 +73,8 @@ public sealed class SearchFixture : IAsyncLifetime
         await using var connection = new NpgsqlConnection(Database.Admin);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT coalesce(max(vector_version), 0) FROM (SELECT vector_version FROM search.documents UNION ALL SELECT vector_version FROM search.chunks) v", connection);
+            "SELECT coalesce(max(vector_version), 0) FROM (SELECT vector_version FROM search.documents UNION ALL SELECT vector_version FROM " +
+            "search.chunks) v", connection);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 

@@ -36,7 +36,8 @@ public class CardChunkerTests
     [Fact]
     public void Splits_a_long_card_into_several_chunks_and_keeps_paragraphs_whole()
     {
-        var paragraphs = Enumerable.Range(0, 40).Select(i => $"Paragraph {i} explains how the adapter was trained on conversations about topic {i}.").ToArray();
+        var paragraphs = Enumerable.Range(0, 40).Select(i => $"Paragraph {i} explains how the adapter was trained on conversations about topic {i}.")
+            .ToArray();
         var chunks = Chunker().Chunk(string.Join("\n\n", paragraphs));
 
         Assert.InRange(chunks.Count, 3, 10);
@@ -54,5 +55,5 @@ public class CardChunkerTests
     public void A_card_with_only_front_matter_has_no_chunks() =>
         Assert.Empty(Chunker().Chunk(SampleCards.Get("Sohaibsoussi/llama-2-7b-miniDoctor").Readme));
 
-    private static IEnumerable<string> Words(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+    private static string[] Words(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
 }

@@ -80,7 +80,8 @@ public class CardTextTests
             """;
 
         Assert.Equal(
-            "# phi-2-samsum\n\nThis model is a fine-tuned version of microsoft/phi-2 on the samsum dataset.\n\n## Intended uses & limitations\n\nSummarizes dialogues.",
+            "# phi-2-samsum\n\nThis model is a fine-tuned version of microsoft/phi-2 on the samsum dataset.\n\n## Intended uses & " +
+            "limitations\n\nSummarizes dialogues.",
             CardText.ToPlainText(readme));
     }
 

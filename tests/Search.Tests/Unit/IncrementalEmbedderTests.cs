@@ -17,7 +17,8 @@ public class IncrementalEmbedderTests
     [Fact]
     public void Embeds_identical_texts_once()
     {
-        EmbeddingText[] texts = [new("This model is a fine-tuned version of microsoft/phi-2."), new("Trained with TRL."), new("This model is a fine-tuned version of microsoft/phi-2.")];
+        EmbeddingText[] texts = [new("This model is a fine-tuned version of microsoft/phi-2."), new("Trained with TRL."),
+            new("This model is a fine-tuned version of microsoft/phi-2.")];
 
         var vectors = _embedder.EmbedNew(texts);
 

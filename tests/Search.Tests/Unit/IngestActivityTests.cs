@@ -36,7 +36,8 @@ public sealed class IngestActivityTests
     public void A_running_crawl_holds_inference_between_its_pages_until_it_completes()
     {
         var time = new ManualTime();
-        var activity = new IngestActivity(time, Options.Create(new EmbeddingOptions { IngestLull = TimeSpan.FromSeconds(3), CrawlSilence = TimeSpan.FromMinutes(30) }));
+        var activity = new IngestActivity(time,
+            Options.Create(new EmbeddingOptions { IngestLull = TimeSpan.FromSeconds(3), CrawlSilence = TimeSpan.FromMinutes(30) }));
         var crawl = Guid.NewGuid();
 
         activity.CrawlStarted(crawl);
@@ -56,7 +57,8 @@ public sealed class IngestActivityTests
     public void A_crawl_that_never_completes_holds_inference_only_for_the_silence_after_its_last_page()
     {
         var time = new ManualTime();
-        var activity = new IngestActivity(time, Options.Create(new EmbeddingOptions { IngestLull = TimeSpan.FromSeconds(3), CrawlSilence = TimeSpan.FromMinutes(30) }));
+        var activity = new IngestActivity(time,
+            Options.Create(new EmbeddingOptions { IngestLull = TimeSpan.FromSeconds(3), CrawlSilence = TimeSpan.FromMinutes(30) }));
 
         activity.CrawlStarted(Guid.NewGuid());
         activity.PageStored();

@@ -54,7 +54,8 @@ public class SentenceEmbedderTests(ITestOutputHelper output)
     public void Padding_in_a_batch_does_not_change_a_vector(EmbeddingPrecision precision)
     {
         var embedder = Embedders.Of(precision);
-        string[] texts = ["Short.", "A much longer sentence about fine-tuning a base model with LoRA adapters on a chat dataset.", "Medium length text here."];
+        string[] texts = ["Short.", "A much longer sentence about fine-tuning a base model with LoRA adapters on a chat dataset.",
+            "Medium length text here."];
         var batched = embedder.Embed(texts);
         for (var i = 0; i < texts.Length; i++)
         {
@@ -92,7 +93,8 @@ public class SentenceEmbedderTests(ITestOutputHelper output)
     public void Refuses_cuda_where_this_onnx_runtime_has_none_instead_of_running_on_cpu_silently()
     {
         // The CPU build of ONNX Runtime is referenced; a GPU host swaps in Microsoft.ML.OnnxRuntime.Gpu.
-        var error = Assert.Throws<InvalidOperationException>(() => Embedders.Create(new EmbeddingOptions { ExecutionProvider = EmbeddingExecutionProvider.Cuda }));
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            Embedders.Create(new EmbeddingOptions { ExecutionProvider = EmbeddingExecutionProvider.Cuda }));
         Assert.Contains("ExecutionProvider is cuda", error.Message);
         Assert.Contains("CPUExecutionProvider", error.Message);
     }
@@ -130,11 +132,13 @@ public class SentenceEmbedderTests(ITestOutputHelper output)
         Assert.Equal(chunks.Length, vectors.Length);
         Assert.All(vectors, v => Assert.InRange(MathF.Sqrt(v.Sum(x => x * x)), 0.9999f, 1.0001f));
         // Information only: this machine is shared, so no assertion on time.
-        output.WriteLine($"{chunks.Length} chunks of 100 cards in {clock.Elapsed.TotalSeconds:F1} s: {chunks.Length / clock.Elapsed.TotalSeconds:F1} texts/s");
+        output.WriteLine($"{chunks.Length} chunks of 100 cards in {clock.Elapsed.TotalSeconds:F1} s: " +
+                         $"{chunks.Length / clock.Elapsed.TotalSeconds:F1} texts/s");
 
         var queries = SampleData.SampleModels.Select(m => m.GetProperty("id").GetString()!.Replace('/', ' ').Replace('-', ' ')).ToArray();
         clock.Restart();
         Assert.Equal(queries.Length, _embedder.Embed(queries).Length);
-        output.WriteLine($"{queries.Length} query-length texts (model ids) in {clock.Elapsed.TotalSeconds:F1} s: {queries.Length / clock.Elapsed.TotalSeconds:F0} texts/s");
+        output.WriteLine($"{queries.Length} query-length texts (model ids) in {clock.Elapsed.TotalSeconds:F1} s: " +
+                         $"{queries.Length / clock.Elapsed.TotalSeconds:F0} texts/s");
     }
 }

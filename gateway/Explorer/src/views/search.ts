@@ -17,6 +17,8 @@ interface Results {
   query?: string;
   mode?: string;
   hits: Hit[];
+  /** Semantic search stopped widening at its bound (Search:Semantic:MaxCandidates) before k repos passed the filters. */
+  partial?: boolean;
 }
 
 /** Semantic Search: ?q= with filters and sort, or ?similar=<id> for "more like this". */
@@ -115,6 +117,16 @@ export const searchView: View = {
                 signal,
               );
           const hits = Array.isArray(results) ? results : results.hits;
+          if (!Array.isArray(results) && results.partial) {
+            body.append(
+              h(
+                'p',
+                { class: 'muted partial', role: 'note', 'data-testid': 'partial' },
+                'Semantic search looked at part of the index only (it stops widening at its bound), so more repos may match: ' +
+                  'these are the best of what it looked at. Fewer filters, or keyword mode, look further.',
+              ),
+            );
+          }
           if (hits.length === 0) {
             body.append(h('p', { class: 'muted empty' }, 'Nothing found. Try other words or fewer filters.'));
             return;
