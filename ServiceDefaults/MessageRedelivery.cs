@@ -34,16 +34,19 @@ public sealed class MessageRedelivery : IAsyncDisposable
 
     private readonly Uri _broker;
     private readonly ILogger _logger;
+    private readonly bool _quorum;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly HashSet<string> _declared = [];
     private IConnection? _connection;
     private IChannel? _channel;
 
-    public MessageRedelivery(Uri broker, IReadOnlyList<TimeSpan> intervals, ILogger logger)
+    /// <param name="quorum">The wait queues as quorum queues (<c>Messaging:QuorumQueues</c>), like the consumers' own queues.</param>
+    public MessageRedelivery(Uri broker, IReadOnlyList<TimeSpan> intervals, ILogger logger, bool quorum = false)
     {
         _broker = broker;
         Intervals = intervals;
         _logger = logger;
+        _quorum = quorum;
     }
 
     public IReadOnlyList<TimeSpan> Intervals { get; }
@@ -144,12 +147,19 @@ public sealed class MessageRedelivery : IAsyncDisposable
             {
                 await channel.ExchangeDeclareAsync(wait, ExchangeType.Fanout, durable: true, autoDelete: false,
                     cancellationToken: context.CancellationToken);
-                await channel.QueueDeclareAsync(wait, durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?>
+                var arguments = new Dictionary<string, object?>
                 {
                     ["x-message-ttl"] = (long)delay.TotalMilliseconds,
                     // The default exchange routes by queue name: the routing key below is the consumer's queue.
                     ["x-dead-letter-exchange"] = "",
-                }, cancellationToken: context.CancellationToken);
+                };
+                if (_quorum)
+                {
+                    // Message TTL and dead-lettering on quorum queues need RabbitMQ 3.10 or later.
+                    arguments["x-queue-type"] = "quorum";
+                }
+                await channel.QueueDeclareAsync(wait, durable: true, exclusive: false, autoDelete: false, arguments,
+                    cancellationToken: context.CancellationToken);
                 await channel.QueueBindAsync(wait, wait, "", cancellationToken: context.CancellationToken);
             }
             // Confirmed (and routed: mandatory) before this returns, so the original may be acknowledged.

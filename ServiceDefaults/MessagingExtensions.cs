@@ -21,6 +21,14 @@ public static class MessagingExtensions
     /// </summary>
     public const int DefaultPageConcurrency = 4;
 
+    /// <summary>
+    /// <c>Messaging:QuorumQueues</c> (default false): the services' queues, their error queues and the redelivery wait queues
+    /// are RabbitMQ quorum queues, replicated across a cluster's nodes by Raft, instead of classic queues that live on one
+    /// node. For a RabbitMQ cluster (docs/SCALING.md); a broker cannot change a queue's type, so switching on a broker that
+    /// already has the classic queues means deleting them (or a new virtual host) first.
+    /// </summary>
+    public const string QuorumQueuesSetting = "Messaging:QuorumQueues";
+
     public static int PageConcurrency(this IHostApplicationBuilder builder) =>
         Math.Max(1, builder.Configuration.GetValue("Messaging:PageConcurrency", DefaultPageConcurrency));
 
@@ -34,8 +42,9 @@ public static class MessagingExtensions
                 $"ConnectionStrings:{ConnectionName} is not set: the AppHost passes it, or set it to amqp://user:password@host:port.");
 
         var intervals = MessageRedelivery.ParseIntervals(builder.Configuration[MessageRedelivery.Setting]);
+        var quorum = builder.Configuration.GetValue(QuorumQueuesSetting, false);
         builder.Services.AddSingleton(services => new MessageRedelivery(new Uri(connectionString), intervals,
-            services.GetRequiredService<ILoggerFactory>().CreateLogger<MessageRedelivery>()));
+            services.GetRequiredService<ILoggerFactory>().CreateLogger<MessageRedelivery>(), quorum));
 
         builder.Services.AddMassTransit(bus =>
         {
@@ -44,6 +53,10 @@ public static class MessagingExtensions
 
             bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {
+                if (quorum && endpoint is IRabbitMqReceiveEndpointConfigurator rabbitEndpoint)
+                {
+                    rabbitEndpoint.SetQuorumQueue();
+                }
                 // Outside the retries below: a message whose retries all met an outage (Postgres
                 // down longer than ~21 s) waits in a broker queue and comes back after 30 s, 1, 2,
                 // 5 and 10 minutes (Messaging:RedeliveryIntervals) before it is dead-lettered.

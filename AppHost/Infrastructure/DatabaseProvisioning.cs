@@ -6,7 +6,8 @@ namespace HubPlatform.AppHost.Infrastructure;
 /// <summary>
 /// One database, one schema per service, one login role per service that owns its schema and
 /// nothing else: the metrics role cannot read the search schema. Idempotent; rotates passwords
-/// to the ones given.
+/// to the ones given. A server may hold every service's schema (the default) or only some
+/// (<c>Infrastructure:PostgresPerService</c>: one each).
 /// </summary>
 public static class DatabaseProvisioning
 {
@@ -14,10 +15,15 @@ public static class DatabaseProvisioning
 
     public static string RoleOf(string service) => $"hub_{service}";
 
-    public static Task ProvisionAsync(string adminConnectionString, Func<string, string> passwordFor, CancellationToken cancellationToken) =>
-        ProvisionAsync(adminConnectionString, Database, passwordFor, cancellationToken);
+    public static Task ProvisionAsync(
+        string adminConnectionString, string database, Func<string, string> passwordFor, CancellationToken cancellationToken) =>
+        ProvisionAsync(adminConnectionString, database, HubInfrastructure.SchemaOwners, passwordFor, cancellationToken);
 
-    public static async Task ProvisionAsync(string adminConnectionString, string database, Func<string, string> passwordFor,
+    public static async Task ProvisionAsync(
+        string adminConnectionString,
+        string database,
+        IReadOnlyList<string> services,
+        Func<string, string> passwordFor,
         CancellationToken cancellationToken)
     {
         var admin = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = "postgres", Pooling = false };
@@ -34,7 +40,7 @@ public static class DatabaseProvisioning
         await using var db = new NpgsqlConnection(admin.ConnectionString);
         await db.OpenAsync(cancellationToken);
         await ExecuteAsync(db, $"REVOKE ALL ON DATABASE \"{database}\" FROM PUBLIC; REVOKE ALL ON SCHEMA public FROM PUBLIC", cancellationToken);
-        foreach (var service in HubInfrastructure.SchemaOwners)
+        foreach (var service in services)
         {
             var role = RoleOf(service);
             // Passwords are hex (LocalSecrets) or operator-chosen; quote_literal keeps either safe.
@@ -75,7 +81,10 @@ public static class DatabaseProvisioning
 /// Postgres counts as healthy for the platform once it accepts logins and the schemas and roles
 /// exist, so services that <c>WaitFor</c> it can migrate straight away.
 /// </summary>
-public sealed class PostgresReadyCheck(Func<CancellationToken, Task<string>> adminConnectionString, Func<string, string> passwordFor) : IHealthCheck
+public sealed class PostgresReadyCheck(
+    Func<CancellationToken, Task<string>> adminConnectionString,
+    Func<string, string> passwordFor,
+    IReadOnlyList<string>? services = null) : IHealthCheck
 {
     private volatile bool _provisioned;
 
@@ -86,7 +95,8 @@ public sealed class PostgresReadyCheck(Func<CancellationToken, Task<string>> adm
             var connectionString = await adminConnectionString(cancellationToken);
             if (!_provisioned)
             {
-                await DatabaseProvisioning.ProvisionAsync(connectionString, passwordFor, cancellationToken);
+                await DatabaseProvisioning.ProvisionAsync(
+                    connectionString, DatabaseProvisioning.Database, services ?? HubInfrastructure.SchemaOwners, passwordFor, cancellationToken);
                 _provisioned = true;
             }
             var unpooled = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };

@@ -4,6 +4,7 @@ namespace HubPlatform.AppHost.Infrastructure;
 /// External mode (CI, production): servers run elsewhere. Configuration gives
 /// <c>ConnectionStrings:{crawler,metrics,lineage,search}-db</c> (one login role each, provisioned
 /// by the operator or <c>./hub servers</c>), <c>ConnectionStrings:messaging</c> and <c>ConnectionStrings:cache</c>.
+/// Each service reads only its own connection string, so they may name one server or a server each (docs/SCALING.md).
 /// </summary>
 public static class ExternalServers
 {

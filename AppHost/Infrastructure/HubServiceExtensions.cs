@@ -18,12 +18,26 @@ public static class HubServiceExtensions
             .WithReference(infrastructure.DatabaseFor(name), "hubdb")
             .WithReference(infrastructure.Messaging, "messaging")
             .WithReference(infrastructure.Cache, "cache")
+            .WithMessagingSettings()
             .WithHttpHealthCheck("/health");
         foreach (var server in infrastructure.Servers)
         {
             service.WaitFor(server);
         }
         return service;
+    }
+
+    /// <summary>
+    /// The broker-wide settings every bus of the platform must agree on, passed on when the AppHost is given them
+    /// (<c>./hub up --Messaging:QuorumQueues=true</c>): a queue declared classic by one service and quorum by another fails.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithMessagingSettings(this IResourceBuilder<ProjectResource> project)
+    {
+        if (project.ApplicationBuilder.Configuration["Messaging:QuorumQueues"] is { Length: > 0 } quorum)
+        {
+            project.WithEnvironment("Messaging__QuorumQueues", quorum);
+        }
+        return project;
     }
 
     /// <summary>

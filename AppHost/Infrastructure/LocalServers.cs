@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -36,40 +37,39 @@ public static class LocalServers
         var redisPort = config.GetValue("Infrastructure:RedisPort", 36379);
         var rabbitPort = config.GetValue("Infrastructure:RabbitMqPort", 35672);
 
-        var postgres = AddPostgres(builder, dataDirectory, postgresPort, secrets);
+        var postgresServers = LocalPostgres.Plan(config, dataDirectory, postgresPort);
+        var postgres = postgresServers.Select(server => AddPostgres(builder, dataDirectory, server, secrets)).ToList();
         var redis = builder.AddExecutable("redis", "redis-server", dataDirectory,
-                "--port", redisPort.ToString(), "--bind", Host, "--dir", dataDirectory, "--save", "", "--appendonly", "no")
+                "--port", redisPort.ToString(CultureInfo.InvariantCulture), "--bind", Host, "--dir", dataDirectory,
+                "--save", "", "--appendonly", "no")
             .WithHealthCheck(AddTcpCheck(builder, "redis", redisPort));
         var rabbit = AddRabbitMq(builder, dataDirectory, rabbitPort);
 
         IResourceBuilder<IResourceWithConnectionString> Connection(string name, string value) =>
             builder.AddResource(new ConnectionStringResource(name, ReferenceExpression.Create($"{value}"))).ExcludeFromManifest();
 
-        var databases = HubInfrastructure.SchemaOwners.ToDictionary(s => s, s => Connection($"{s}-db",
-            $"Host={Host};Port={postgresPort};Database={DatabaseProvisioning.Database};"
-            + $"Username={DatabaseProvisioning.RoleOf(s)};Password={secrets.Get(s)}"));
+        var databases = postgresServers.SelectMany(server => server.Services.Select(s => (Service: s, server.Port))).ToDictionary(
+            d => d.Service,
+            d => Connection($"{d.Service}-db", $"Host={Host};Port={d.Port};Database={DatabaseProvisioning.Database};" +
+                $"Username={DatabaseProvisioning.RoleOf(d.Service)};Password={secrets.Get(d.Service)}"));
         return new HubInfrastructure(
             InfrastructureMode.Local,
-            [postgres, redis, rabbit],
+            [.. postgres, redis, rabbit],
             service => databases[service],
             Connection("messaging", $"amqp://guest:guest@{Host}:{rabbitPort}/"),
             Connection("cache", $"{Host}:{redisPort}"));
     }
 
-    private static IResourceBuilder<IResource> AddPostgres(IDistributedApplicationBuilder builder, string dataDirectory, int port,
-        LocalSecrets secrets)
+    private static IResourceBuilder<IResource> AddPostgres(
+        IDistributedApplicationBuilder builder, string dataDirectory, LocalPostgres server, LocalSecrets secrets)
     {
         var bin = builder.Configuration["Infrastructure:PostgresBin"] ?? FindPostgresBin();
-        var data = Path.Combine(dataDirectory, "postgres");
+        var data = server.DataDirectory;
         var superuserPassword = secrets.Get("postgres");
         var runAsPostgres = Environment.UserName == "root";
-        if (!File.Exists(Path.Combine(data, "PG_VERSION")))
-        {
-            InitDb(bin, dataDirectory, data, superuserPassword, runAsPostgres);
-        }
 
-        string[] serverArgs = [Path.Combine(bin, "postgres"), "-D", data, "-p", port.ToString(), "-c", $"listen_addresses={Host}",
-            "-c", "unix_socket_directories=", "-c", "max_connections=300", "-c", "fsync=off",
+        string[] serverArgs = [Path.Combine(bin, "postgres"), "-D", data, "-p", server.Port.ToString(CultureInfo.InvariantCulture),
+            "-c", $"listen_addresses={Host}", "-c", "unix_socket_directories=", "-c", "max_connections=300", "-c", "fsync=off",
             // A crawl writes a few GB of rows and index entries. With 256 MB of buffers and the default 1 GB of WAL
             // between checkpoints, backends wrote out dirty pages themselves and every checkpoint made the next
             // change of each page log the whole page; fsync is off anyway, so full-page images protect nothing here.
@@ -78,19 +78,30 @@ public static class LocalServers
             "-c", "shared_preload_libraries=pg_stat_statements"];
         // Postgres refuses to run as root: drop to the postgres user without an intermediate shell.
         var resource = runAsPostgres
-            ? builder.AddExecutable("postgres", "setpriv", dataDirectory,
+            ? builder.AddExecutable(server.Name, "setpriv", dataDirectory,
                 ["--reuid=postgres", "--regid=postgres", "--init-groups", "--", .. serverArgs])
-            : builder.AddExecutable("postgres", serverArgs[0], dataDirectory, serverArgs[1..]);
+            : builder.AddExecutable(server.Name, serverArgs[0], dataDirectory, serverArgs[1..]);
+        // The data folder is made when the server first starts, not when the app model is built: reading the model
+        // (its tests, a manifest) runs no initdb.
+        resource.OnBeforeResourceStarted((_, _, _) =>
+        {
+            if (!File.Exists(Path.Combine(data, "PG_VERSION")))
+            {
+                InitDb(bin, dataDirectory, data, superuserPassword, runAsPostgres);
+            }
+            return Task.CompletedTask;
+        });
 
-        var admin = $"Host={Host};Port={port};Username=postgres;Password={superuserPassword};Database=postgres;Timeout=5";
-        builder.Services.AddHealthChecks().AddCheck("postgres-ready", new PostgresReadyCheck(_ => Task.FromResult(admin), secrets.Get));
-        return resource.WithHealthCheck("postgres-ready");
+        var admin = $"Host={Host};Port={server.Port};Username=postgres;Password={superuserPassword};Database=postgres;Timeout=5";
+        var check = $"{server.Name}-ready";
+        builder.Services.AddHealthChecks().AddCheck(check, new PostgresReadyCheck(_ => Task.FromResult(admin), secrets.Get, server.Services));
+        return resource.WithHealthCheck(check);
     }
 
     private static void InitDb(string bin, string dataDirectory, string data, string password, bool runAsPostgres)
     {
         Directory.CreateDirectory(data);
-        var passwordFile = Path.Combine(dataDirectory, "postgres.pw");
+        var passwordFile = Path.Combine(dataDirectory, Path.GetFileName(data) + ".pw");
         File.WriteAllText(passwordFile, password);
         if (runAsPostgres)
         {
@@ -130,7 +141,7 @@ public static class LocalServers
             .WithEnvironment("HOME", home)
             .WithEnvironment("RABBITMQ_NODENAME", "hub" + port + "@localhost")
             .WithEnvironment("RABBITMQ_NODE_IP_ADDRESS", Host)
-            .WithEnvironment("RABBITMQ_NODE_PORT", port.ToString())
+            .WithEnvironment("RABBITMQ_NODE_PORT", port.ToString(CultureInfo.InvariantCulture))
             .WithEnvironment("RABBITMQ_MNESIA_BASE", Path.Combine(home, "mnesia"))
             .WithEnvironment("RABBITMQ_LOG_BASE", Path.Combine(home, "log"))
             .WithEnvironment("RABBITMQ_LOGS", "-")

@@ -61,10 +61,35 @@ public sealed record BenchOptions
     /// <summary>How long the whole ingest may take before the bench gives up on it.</summary>
     public TimeSpan IngestTimeout { get; init; } = TimeSpan.FromMinutes(40);
 
-    public string OutputPath { get; init; } = "docs/BENCHMARKS.md";
+    /// <summary>The report to write; null for a scale-out run given no <c>--out</c> (its row goes to <see cref="ScalingPath"/> only).</summary>
+    public string? OutputPath { get; init; } = "docs/BENCHMARKS.md";
+
+    /// <summary><c>--replicas N</c>: N replicas each of metrics, lineage and search (<c>Replicas:{service}</c>).</summary>
+    public int Replicas { get; init; } = 1;
+
+    /// <summary><c>--postgres-per-service</c>: a Postgres server per schema owner (<c>Infrastructure:PostgresPerService</c>).</summary>
+    public bool PostgresPerService { get; init; }
+
+    /// <summary>
+    /// <c>--scaling path</c>: also write this run's ingest as a row of the scale-out table there (docs/SCALING.md). A run with
+    /// <c>--replicas</c> or <c>--postgres-per-service</c> does so by default and writes no other report unless <c>--out</c> is
+    /// given, so a variant never replaces section 2 of docs/BENCHMARKS.md, which measures the default deployment.
+    /// </summary>
+    public string? ScalingPath { get; init; }
+
+    /// <summary>Whether this run deploys the platform otherwise than <c>./hub up</c> does by default.</summary>
+    public bool ScalesOut => Replicas > 1 || PostgresPerService;
+
+    /// <summary>The deployment in words, for the scale-out table.</summary>
+    public string Deployment =>
+        $"{(Replicas > 1 ? $"{Replicas} replicas each of metrics, lineage, search" : "1 replica each")}, " +
+        $"{(PostgresPerService ? "a Postgres server per service" : "one Postgres server")}";
 
     /// <summary>The command line, written into the report so anyone can run the same thing.</summary>
     public string Command { get; init; } = "./hub bench";
+
+    /// <summary>The command without where it writes (<c>--out</c>, <c>--scaling</c>): what was measured, the key of a scale-out row.</summary>
+    public string MeasuredCommand { get; init; } = "./hub bench";
 
     public static BenchOptions Parse(string[] args)
     {
@@ -85,14 +110,38 @@ public sealed record BenchOptions
                 "--only" => options with { Only = ParseOnly(Value()) },
                 "--keep-data" => options with { KeepData = true },
                 "--ranks" => options with { RanksPath = Path.GetFullPath(Value()) },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Usage: ./hub bench [--quick] [--models N] [--runs N] [--vectors " +
-                                                 "100000,1000000] " +
-                                                 $"[--out docs/BENCHMARKS.md] [--only {string.Join(',', OnlySections)}] [--keep-data] [--ranks " +
-                                                 "ranks.md]"),
+                "--replicas" => options with { Replicas = ParseReplicas(Value()) },
+                "--postgres-per-service" => options with { PostgresPerService = true },
+                "--scaling" => options with { ScalingPath = Value() },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Usage: ./hub bench [--quick] [--models N] [--runs N] [--vectors 100000,1000000] " +
+                                                 $"[--out docs/BENCHMARKS.md] [--only {string.Join(',', OnlySections)}] " +
+                                                 "[--keep-data] [--ranks ranks.md] " +
+                                                 "[--replicas N] [--postgres-per-service] [--scaling docs/SCALING.md]"),
             };
         }
-        return options with { Command = string.Join(' ', ["./hub bench", .. args]) };
+        if (options.ScalesOut)
+        {
+            options = options with
+            {
+                OutputPath = args.Contains("--out") ? options.OutputPath : null,
+                ScalingPath = options.ScalingPath ?? "docs/SCALING.md",
+            };
+        }
+        var measured = args.Where((arg, i) => !IsOutput(arg) && (i == 0 || !IsOutput(args[i - 1])));
+        return options with
+        {
+            Command = string.Join(' ', ["./hub bench", .. args]),
+            MeasuredCommand = string.Join(' ', ["./hub bench", .. measured]),
+        };
     }
+
+    private static bool IsOutput(string arg) => arg is "--out" or "--scaling";
+
+    private static int ParseReplicas(string value) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var replicas)
+        && replicas is >= 1 and <= 16
+            ? replicas
+            : throw new ArgumentException($"--replicas takes a number from 1 to 16, not '{value}'.");
 
     private static HashSet<string> ParseOnly(string value)
     {

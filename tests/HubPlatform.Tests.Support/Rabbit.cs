@@ -47,6 +47,14 @@ public sealed class Rabbit : IDisposable
             q => q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0);
     }
 
+    /// <summary>Every queue of a virtual host with its type (classic, quorum, stream).</summary>
+    public async Task<Dictionary<string, string>> QueueTypesAsync(string vhost)
+    {
+        var queues = await _http.GetFromJsonAsync<JsonElement>($"/api/queues/{vhost}?columns=name,type");
+        return queues.EnumerateArray().ToDictionary(q => q.GetProperty("name").GetString()!,
+            q => q.TryGetProperty("type", out var t) ? t.GetString() ?? "" : "", StringComparer.Ordinal);
+    }
+
     /// <summary>
     /// Deliveries the queue's consumers acknowledged so far (faulted ones too: they move to the
     /// error queue). The management API refreshes it every few seconds, so wait for it to reach a

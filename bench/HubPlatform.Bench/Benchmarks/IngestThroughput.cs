@@ -3,6 +3,7 @@ using System.Text.Json;
 using HubPlatform.Bench.Measurement;
 using HubPlatform.Bench.Platform;
 using HubPlatform.Bench.Reporting;
+using Npgsql;
 
 namespace HubPlatform.Bench.Benchmarks;
 
@@ -17,7 +18,8 @@ public static class PlatformProcesses
         ("lineage", Path.Combine(BenchPlatform.RepoRoot, "services/Lineage/bin/")),
         ("search", Path.Combine(BenchPlatform.RepoRoot, "services/Search/bin/")),
         ("gateway", Path.Combine(BenchPlatform.RepoRoot, "gateway/Gateway/bin/")),
-        ("postgres (all backends)", Path.Combine(platform.DataDirectory, "postgres")),
+        // Each Postgres server by its data folder (its command line's "-D folder -p"); one for all, or one per service.
+        .. platform.PostgresServers.Select(server => ($"{server.Name} (all backends)", server.DataDirectory + " ")),
         ("rabbitmq", Path.Combine(platform.DataDirectory, "rabbitmq")),
         ("redis", $"127.0.0.1:{BenchPlatform.RedisPort}"),
     ];
@@ -40,13 +42,25 @@ public static class IngestThroughput
         var section = report.Add("ingest", "2. End-to-end ingest: emulator → crawler → RabbitMQ → metrics, lineage, search");
         await using var listener = await IngestedListener.StartAsync(BenchPlatform.RabbitMqUri, ct);
         using var management = BenchPlatform.RabbitMqManagement();
-        await using var db = await platform.OpenDatabaseAsync(ct);
+        // A session on each Postgres server: the search, metrics and lineage schemas may each live on their own.
+        var servers = new List<NpgsqlConnection>();
+        await using var closeServers = new DisposeAll(servers);
+        foreach (var server in platform.PostgresServers)
+        {
+            servers.Add(await platform.OpenDatabaseAsync(server, ct));
+        }
+        NpgsqlConnection Db(string service) => servers[platform.PostgresServers.ToList().IndexOf(platform.PostgresServerOf(service))];
+        var db = Db("search");
         var processes = PlatformProcesses.All(platform);
         var cpuBefore = ProcessMonitor.ReadAll(processes).ToDictionary(p => p.Key, p => p.Value.CpuSeconds);
         var peakRss = processes.ToDictionary(p => p.Name, _ => 0.0);
         var documentsBefore = await SearchModelDocumentsAsync(db, ct);
         long documents = 0;
-        var statementsCounted = await PostgresStatements.ResetAsync(db, ct);
+        var statementsCounted = true;
+        foreach (var server in servers)
+        {
+            statementsCounted &= await PostgresStatements.ResetAsync(server, ct);
+        }
         var activity = new PostgresActivity();
 
         // The crawler's own account of a page's time (fetch, parse, commit, waits), logged at the end of each listing.
@@ -104,7 +118,11 @@ public static class IngestThroughput
             {
                 searchDone = now;
             }
-            await activity.SampleAsync(db, ct);
+            foreach (var server in servers)
+            {
+                await activity.SampleAsync(server, ct);
+            }
+            activity.Swept();
             var depths = await QueueDepthsAsync(management, ct);
             queueSamples.Add((now, depths));
             // A page in an error queue never arrives by itself: the snapshot cannot complete, so waiting on is pointless.
@@ -125,7 +143,8 @@ public static class IngestThroughput
             if (print)
             {
                 lastPrint = clock.Elapsed;
-                var progress = await StoredModelsAsync(db, snapshot, ct);
+                var progress = (Metrics: await StoredModelsAsync(Db("metrics"), "metrics", snapshot, ct),
+                    Lineage: await StoredModelsAsync(Db("lineage"), "lineage", snapshot, ct));
                 Console.WriteLine($"bench: {now:F0}s crawled {crawled:N0} ({pages} pages), metrics {progress.Metrics:N0}, lineage " +
                                   $"{progress.Lineage:N0}, search {documents:N0}{(crawlDone is null ? " (estimate, models and datasets)" : "")}, " +
                                   $"queued {depths.Values.Sum():N0}");
@@ -135,7 +154,15 @@ public static class IngestThroughput
         // The services log their closing step just before announcing it: give those lines a moment to arrive.
         await Task.Delay(TimeSpan.FromSeconds(2), ct);
         await stopWatching.CancelAsync();
-        await watching;
+        try
+        {
+            // A log stream that does not end when cancelled must not hold the measured ingest back.
+            await watching.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        }
+        catch (TimeoutException)
+        {
+            Console.WriteLine("bench: a service's log watch did not stop when asked; going on without it");
+        }
         var total = new[] { crawlDone!.Value, metricsDone!.Value, lineageDone!.Value, searchDone!.Value }.Max();
 
         section.Number("models", crawled)
@@ -220,8 +247,21 @@ public static class IngestThroughput
         }
         if (statementsCounted)
         {
-            await StatementsAsync(section, db, ct);
+            await StatementsAsync(section, servers, ct);
         }
+        report.ScaleOutRow = new ScaleOutRow(
+            options.MeasuredCommand,
+            options.Deployment,
+            report.StartedAt,
+            $"{report.Machine.Cores} cores, load {LoadRange(report.LoadAverages)}",
+            crawled,
+            total,
+            pages / crawlDone.Value,
+            1000 * cpu.Values.Sum() / Math.Max(pages, 1),
+            cpu.Where(c => c.Value >= 0.5).OrderByDescending(c => c.Value)
+                .Select(c => (c.Key.Replace(" (all backends)", "", StringComparison.Ordinal), c.Value)).ToList(),
+            string.Join("; ", activity.Summary().Take(4).Select(a => $"{a.Role} {F(a.Active, 2)} ({F(a.OnCpu, 2)}; {a.TopWaits})")),
+            string.Join("; ", peakQueues.Where(q => q.Value > 0).OrderByDescending(q => q.Value).Take(3).Select(q => $"{q.Key} {q.Value}")));
         return new Result(snapshot, crawlDone.Value, crawled, pages);
     }
 
@@ -230,11 +270,22 @@ public static class IngestThroughput
     /// Postgres' part of the ingest split by statement. Execution time is CPU plus waits: for row
     /// locks held by a concurrent page's transaction, and for I/O (fsync is off locally).
     /// </summary>
-    private static async Task StatementsAsync(BenchSection section, Npgsql.NpgsqlConnection db, CancellationToken ct)
+    private static async Task StatementsAsync(BenchSection section, IReadOnlyList<NpgsqlConnection> servers, CancellationToken ct)
     {
-        var total = await PostgresStatements.TotalMsAsync(db, ct);
-        var top = await PostgresStatements.TopAsync(db, 20, ct);
-        var roles = await PostgresStatements.ByRoleAsync(db, ct);
+        // Summed over the servers: each counts its own statements (a role, hence a service, lives on one server;
+        // the bench's own superuser statements run on each).
+        double total = 0;
+        var top = new List<PostgresStatements.Statement>();
+        var roles = new List<(string Role, long Calls, double TotalMs)>();
+        foreach (var server in servers)
+        {
+            total += await PostgresStatements.TotalMsAsync(server, ct);
+            top.AddRange(await PostgresStatements.TopAsync(server, 20, ct));
+            roles.AddRange(await PostgresStatements.ByRoleAsync(server, ct));
+        }
+        top = [.. top.OrderByDescending(s => s.TotalMs).Take(20)];
+        roles = [.. roles.GroupBy(r => r.Role, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Sum(r => r.Calls), g.Sum(r => r.TotalMs))).OrderByDescending(r => r.Item3)];
         section.Line()
             .Line("Statement time by service role (execution time, so waits included):")
             .Line()
@@ -285,15 +336,31 @@ public static class IngestThroughput
             q => q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0);
     }
 
-    private static async Task<(long Metrics, long Lineage)> StoredModelsAsync(Npgsql.NpgsqlConnection db, Guid snapshot, CancellationToken ct)
+    /// <summary>Models a service (metrics or lineage, whose schemas both keep a snapshot_pages table) stored of the snapshot so far.</summary>
+    private static async Task<long> StoredModelsAsync(NpgsqlConnection db, string schema, Guid snapshot, CancellationToken ct)
     {
-        await using var command = new Npgsql.NpgsqlCommand(
-            "SELECT (SELECT coalesce(sum(models), 0) FROM metrics.snapshot_pages WHERE snapshot_id = $1)::bigint, " +
-            "(SELECT coalesce(sum(models), 0) FROM lineage.snapshot_pages WHERE snapshot_id = $1)::bigint", db);
+        await using var command = new NpgsqlCommand(
+            $"SELECT coalesce(sum(models), 0)::bigint FROM {schema}.snapshot_pages WHERE snapshot_id = $1", db);
         command.Parameters.AddWithValue(snapshot);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return (reader.GetInt64(0), reader.GetInt64(1));
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private static string LoadRange(IEnumerable<double> loads)
+    {
+        var known = loads.Where(l => !double.IsNaN(l)).ToList();
+        return known.Count > 0 ? $"{known.Min():F1}–{known.Max():F1}" : "unknown";
+    }
+
+    /// <summary>Closes the sessions opened on each server.</summary>
+    private sealed class DisposeAll(List<NpgsqlConnection> connections) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var connection in connections)
+            {
+                await connection.DisposeAsync();
+            }
+        }
     }
 
     private static string F(double v, int d = 0) => BenchSection.F(v, d);

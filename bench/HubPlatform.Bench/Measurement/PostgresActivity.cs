@@ -14,7 +14,10 @@ public sealed class PostgresActivity
 
     public int Sweeps { get; private set; }
 
-    /// <summary>Reads every active session once (a few ms) and counts it by role and what it waits on.</summary>
+    /// <summary>
+    /// Reads every active session of one server once (a few ms) and counts it by role and what it waits on; with several
+    /// servers, each is sampled and then the sweep counted once (<see cref="Swept"/>).
+    /// </summary>
     public async Task SampleAsync(NpgsqlConnection db, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("""
@@ -29,8 +32,10 @@ public sealed class PostgresActivity
             var key = (reader.GetString(0), reader.GetString(1));
             _samples[key] = _samples.GetValueOrDefault(key) + reader.GetInt64(2);
         }
-        Sweeps++;
     }
+
+    /// <summary>One sweep over every server is done.</summary>
+    public void Swept() => Sweeps++;
 
     /// <summary>
     /// Per role: average sessions running a statement (on the CPU or waiting), and the most frequent

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using HubPlatform.AppHost.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -20,17 +22,27 @@ public sealed class BenchPlatform : IAsyncDisposable
 {
     public const string AdminKey = "bench-admin-key";
 
-    // Never the test servers' (45432/46479/35682), the E2E test's (45532/46479/35692) or ./hub up's (35432/36379/35672).
+    // Never the test servers' (45432/46379/35682), the E2E test's (45532/46479/35692) or ./hub up's (35432/36379/35672).
+    // With --postgres-per-service the services' servers take the next four ports (45633-45636), which nothing else uses either.
     public const int PostgresPort = 45632;
     public const int RedisPort = 46579;
     public const int RabbitMqPort = 35702;
     public const int RabbitMqManagementPort = 45702;
 
+    /// <summary>The consumers <c>--replicas N</c> runs N of (the crawler and the gateway stay single).</summary>
+    private static readonly string[] ReplicatedServices = ["metrics", "lineage", "search"];
+
     private readonly string _dataDirectory;
     private readonly bool _keepData;
     private volatile bool _rateLimited;
 
-    private BenchPlatform(string dataDirectory, bool keepData) => (_dataDirectory, _keepData) = (dataDirectory, keepData);
+    private BenchPlatform(string dataDirectory, bool keepData, IReadOnlyList<LocalPostgres> postgresServers) =>
+        (_dataDirectory, _keepData, PostgresServers) = (dataDirectory, keepData, postgresServers);
+
+    /// <summary>
+    /// The platform's Postgres servers and the schemas each holds: one for all, or one per service (<c>--postgres-per-service</c>).
+    /// </summary>
+    public IReadOnlyList<LocalPostgres> PostgresServers { get; }
 
     public DistributedApplication App { get; private set; } = null!;
 
@@ -45,8 +57,12 @@ public sealed class BenchPlatform : IAsyncDisposable
 
     public static string RabbitMqUri => $"amqp://guest:guest@127.0.0.1:{RabbitMqPort}/";
 
-    public string PostgresConnectionString =>
-        $"Host=127.0.0.1;Port={PostgresPort};Username=postgres;Password={Secret("postgres")};Database=hub;Timeout=15;Command Timeout=600";
+    /// <summary>The superuser's login to one of the platform's Postgres servers (the bench reads every schema and the statistics views).</summary>
+    public string PostgresConnectionString(LocalPostgres server) =>
+        $"Host=127.0.0.1;Port={server.Port};Username=postgres;Password={Secret("postgres")};Database=hub;Timeout=15;Command Timeout=600";
+
+    /// <summary>The server that holds a service's schema.</summary>
+    public LocalPostgres PostgresServerOf(string service) => PostgresServers.Single(s => s.Services.Contains(service));
 
     /// <summary>A piece of the servers' command lines that only this platform's servers have.</summary>
     public string DataDirectory => _dataDirectory;
@@ -54,7 +70,12 @@ public sealed class BenchPlatform : IAsyncDisposable
     public static async Task<BenchPlatform> StartAsync(BenchOptions options, CancellationToken cancellationToken)
     {
         var dataDirectory = Path.Combine(RepoRoot, ".hub", "bench-" + Guid.NewGuid().ToString("N")[..8]);
-        var platform = new BenchPlatform(dataDirectory, options.KeepData);
+        // The same plan the AppHost makes from the same setting, so the bench knows which server holds which schema.
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [LocalPostgres.PerServiceSetting] = options.PostgresPerService ? "true" : "false",
+        }).Build();
+        var platform = new BenchPlatform(dataDirectory, options.KeepData, LocalPostgres.Plan(settings, dataDirectory, PostgresPort));
         try
         {
             await platform.StartAppAsync(options, cancellationToken);
@@ -80,6 +101,8 @@ public sealed class BenchPlatform : IAsyncDisposable
             $"--Parameters:admin-api-key={AdminKey}",
             // No replay folder: the emulator generates a hub (Emulator:Synthetic*) instead.
             "--Emulator:ReplayDirectory=",
+            $"--{LocalPostgres.PerServiceSetting}={(options.PostgresPerService ? "true" : "false")}",
+            .. ReplicatedServices.Select(service => $"--Replicas:{service}={options.Replicas}"),
         ], cancellationToken);
         // The bench prints its own progress; the AppHost's health checks fail noisily while servers start.
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
@@ -164,14 +187,17 @@ public sealed class BenchPlatform : IAsyncDisposable
     /// The lines a resource writes to its console log that <paramref name="keep"/> selects, as they come
     /// (the crawler's own account of where a page's time went, for instance), until cancelled.
     /// </summary>
+    /// <remarks>
+    /// The resource's stream merges its replicas' logs; with replicas it did not end when cancelled, so the caller waits for
+    /// the watch only a short while after cancelling it.
+    /// </remarks>
     public async Task WatchLogsAsync(string resource, Func<string, bool> keep, Action<string> line, CancellationToken cancellationToken)
     {
         var logs = App.Services.GetRequiredService<ResourceLoggerService>();
-        // Logs are kept per instance (a project's DCP name, "crawler-abcd1234"), not per resource name.
-        var instance = App.ResourceNotifications.TryGetCurrentState(resource, out var state) ? state.ResourceId : resource;
+        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
         try
         {
-            await foreach (var batch in logs.WatchAsync(instance).WithCancellation(cancellationToken))
+            await foreach (var batch in logs.WatchAsync(model.Resources.Single(r => r.Name == resource)).WithCancellation(cancellationToken))
             {
                 foreach (var log in batch.Where(l => keep(l.Content)))
                 {
@@ -226,9 +252,13 @@ public sealed class BenchPlatform : IAsyncDisposable
         }
     }
 
-    public async Task<NpgsqlConnection> OpenDatabaseAsync(CancellationToken cancellationToken)
+    /// <summary>A superuser session on the Postgres server that holds <paramref name="service"/>'s schema.</summary>
+    public Task<NpgsqlConnection> OpenDatabaseAsync(string service, CancellationToken cancellationToken) =>
+        OpenDatabaseAsync(PostgresServerOf(service), cancellationToken);
+
+    public async Task<NpgsqlConnection> OpenDatabaseAsync(LocalPostgres server, CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnection(PostgresConnectionString);
+        var connection = new NpgsqlConnection(PostgresConnectionString(server));
         await connection.OpenAsync(cancellationToken);
         return connection;
     }

@@ -22,6 +22,9 @@ public sealed class BenchReport(BenchOptions options, MachineInfo machine)
     /// <summary>Load averages sampled during the run: the machine is shared, so this says how noisy it was.</summary>
     public List<double> LoadAverages { get; } = [];
 
+    /// <summary>The ingest as a row of docs/SCALING.md's scale-out table (<c>--scaling</c>), once it was measured.</summary>
+    public ScaleOutRow? ScaleOutRow { get; set; }
+
     public BenchSection Add(string key, string title)
     {
         var section = new BenchSection(key, title);
