@@ -113,8 +113,8 @@ public sealed record BenchOptions
                 "--replicas" => options with { Replicas = ParseReplicas(Value()) },
                 "--postgres-per-service" => options with { PostgresPerService = true },
                 "--scaling" => options with { ScalingPath = Value() },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Usage: ./hub bench [--quick] [--models N] [--runs N] [--vectors 100000,1000000] " +
-                                                 $"[--out docs/BENCHMARKS.md] [--only {string.Join(',', OnlySections)}] " +
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Usage: ./hub bench [--quick] [--models N] [--runs N] " +
+                                                 $"[--vectors 100000,1000000] [--out docs/BENCHMARKS.md] [--only {string.Join(',', OnlySections)}] " +
                                                  "[--keep-data] [--ranks ranks.md] " +
                                                  "[--replicas N] [--postgres-per-service] [--scaling docs/SCALING.md]"),
             };

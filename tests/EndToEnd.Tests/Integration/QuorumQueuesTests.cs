@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using HubPlatform.Lineage.Infrastructure;
 using HubPlatform.Tests.Support;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -32,7 +31,7 @@ public sealed class QuorumQueuesTests : IAsyncLifetime, IDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:messaging"] = ServiceHost<LineageDbContext>.MessagingFor(_vhost),
+            ["ConnectionStrings:messaging"] = TestServers.MessagingFor(_vhost),
             [MessagingExtensions.QuorumQueuesSetting] = "true",
             [MessageRedelivery.Setting] = "00:00:01",
         });
