@@ -85,11 +85,17 @@ public static class Int8Quantization
                 q[k * columns + n] = unchecked((byte)(sbyte)Math.Clamp(MathF.Round(w[k * columns + n] / scales[n]), -127, 127));
             }
         }
-        var values = new TensorProto { Name = weight.Name + "_int8", DataType = (int)TensorProto.Types.DataType.Int8,
-            RawData = ByteString.CopyFrom(q) };
+        var values = new TensorProto
+        {
+            Name = weight.Name + "_int8", DataType = (int)TensorProto.Types.DataType.Int8,
+            RawData = ByteString.CopyFrom(q)
+        };
         values.Dims.Add(weight.Dims);
-        var scaleTensor = new TensorProto { Name = weight.Name + "_scale", DataType = (int)TensorProto.Types.DataType.Float,
-            RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(scales.AsSpan())) };
+        var scaleTensor = new TensorProto
+        {
+            Name = weight.Name + "_scale", DataType = (int)TensorProto.Types.DataType.Float,
+            RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(scales.AsSpan()))
+        };
         scaleTensor.Dims.Add(columns);
         return (values, scaleTensor);
     }

@@ -47,7 +47,15 @@ public sealed class DocumentStore(SearchDbContext db)
             ON CONFLICT (repo_type, id) DO UPDATE SET
                 author = EXCLUDED.author, pipeline_tag = EXCLUDED.pipeline_tag, library_name = EXCLUDED.library_name,
                 license = EXCLUDED.license, tags = EXCLUDED.tags, tag_text = EXCLUDED.tag_text, text = EXCLUDED.text,
-                card_text = EXCLUDED.card_text, card_fetched_at = EXCLUDED.card_fetched_at,
+                -- The later card wins. This page read search.cards when its statement began; a card committed since then
+                -- has already written its newer text into this row (CardStore), and the row lock made this update wait
+                -- for it. A repo's card row is never deleted while its document lives, so no card read means the older.
+                card_text = CASE WHEN t.card_fetched_at > EXCLUDED.card_fetched_at
+                                   OR (EXCLUDED.card_fetched_at IS NULL AND t.card_fetched_at IS NOT NULL)
+                                 THEN t.card_text ELSE EXCLUDED.card_text END,
+                card_fetched_at = CASE WHEN t.card_fetched_at > EXCLUDED.card_fetched_at
+                                         OR (EXCLUDED.card_fetched_at IS NULL AND t.card_fetched_at IS NOT NULL)
+                                       THEN t.card_fetched_at ELSE EXCLUDED.card_fetched_at END,
                 downloads = EXCLUDED.downloads, likes = EXCLUDED.likes, created_at = EXCLUDED.created_at, parameters = EXCLUDED.parameters,
                 trending_score = EXCLUDED.trending_score, last_observed_at = EXCLUDED.last_observed_at,
                 embedding_text = EXCLUDED.embedding_text, text_hash = EXCLUDED.text_hash,

@@ -212,6 +212,8 @@ public sealed class EmbeddingWorker(
         var caughtUp = await scope.ServiceProvider.GetRequiredService<DocumentStore>().CatchUpCardTextAsync(cancellationToken);
         if (caughtUp > 0)
         {
+            // Answers computed while those documents lacked their card are cached for up to 30 minutes: they go too.
+            await cache.InvalidateAllAsync();
             logger.CardTextCaughtUp(caughtUp);
         }
     }
