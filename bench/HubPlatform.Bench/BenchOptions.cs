@@ -103,9 +103,10 @@ public sealed record BenchOptions
                 "--quick" => options,
                 "--models" => options with { Models = int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--runs" => options with { Runs = int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture) },
-                "--vectors" =>
-                options with { VectorCounts = Value().Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture))
-                .ToArray() },
+                "--vectors" => options with
+                {
+                    VectorCounts = Value().Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+                },
                 "--out" => options with { OutputPath = Value() },
                 "--only" => options with { Only = ParseOnly(Value()) },
                 "--keep-data" => options with { KeepData = true },

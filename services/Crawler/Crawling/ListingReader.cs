@@ -226,12 +226,14 @@ public sealed class ListingReader(HubClient hub, CrawlerOptions options, TimePro
     /// compares them.
     /// </summary>
     private static OutboxMessage Event(Guid snapshot, RepoType type, int page, DateTimeOffset observedAt, DateTimeOffset local,
-        List<ListedRepo> repos) => type switch
+        List<ListedRepo> repos)
     {
-        RepoType.Model =>
-            Outbox.Message(new ModelsObserved(snapshot, page, observedAt, repos.Select(r => (ModelObservation)r.Observation).ToArray()), local),
-        RepoType.Dataset =>
-            Outbox.Message(new DatasetsObserved(snapshot, page, observedAt, repos.Select(r => (DatasetObservation)r.Observation).ToArray()), local),
-        _ => Outbox.Message(new SpacesObserved(snapshot, page, observedAt, repos.Select(r => (SpaceObservation)r.Observation).ToArray()), local),
-    };
+        T[] Observations<T>() => repos.Select(r => (T)r.Observation).ToArray();
+        return type switch
+        {
+            RepoType.Model => Outbox.Message(new ModelsObserved(snapshot, page, observedAt, Observations<ModelObservation>()), local),
+            RepoType.Dataset => Outbox.Message(new DatasetsObserved(snapshot, page, observedAt, Observations<DatasetObservation>()), local),
+            _ => Outbox.Message(new SpacesObserved(snapshot, page, observedAt, Observations<SpaceObservation>()), local),
+        };
+    }
 }

@@ -52,8 +52,11 @@ public static class ModelTreeApi
         }
         var tree = await cache.GetOrCreateAsync($"tree:{moment.Key}:{id.ToLowerInvariant()}", () => LoadAsync(id, moment, family, counts, ct));
         return tree is null
-            ? TypedResults.Problem(new ProblemDetails { Title = "Model not found", Status = 404,
-                Detail = $"'{id}' is neither a crawled model nor a named base model at that time." })
+            ? TypedResults.Problem(new ProblemDetails
+            {
+                Title = "Model not found", Status = 404,
+                Detail = $"'{id}' is neither a crawled model nor a named base model at that time."
+            })
             : TypedResults.Ok(tree);
     }
 

@@ -61,11 +61,11 @@ internal static class ParquetExport
 
     private static Task WriteColumnAsync(ParquetRowGroupWriter group, DataField field, ColumnType type, List<object?> values, CancellationToken ct) =>
         type switch
-    {
-        ColumnType.Text => group.WriteAsync(field, values.Select(v => (string)v!).ToArray()),
-        ColumnType.Integer => group.WriteAsync<long>(field, values.Select(v => (long?)v).ToArray(), cancellationToken: ct),
-        ColumnType.Real => group.WriteAsync<double>(field, values.Select(v => (double?)v).ToArray(), cancellationToken: ct),
-        ColumnType.Boolean => group.WriteAsync<bool>(field, values.Select(v => (bool?)v).ToArray(), cancellationToken: ct),
-        _ => group.WriteAsync<DateTime>(field, values.Select(v => (DateTime?)v).ToArray(), cancellationToken: ct),
-    };
+        {
+            ColumnType.Text => group.WriteAsync(field, values.Select(v => (string)v!).ToArray()),
+            ColumnType.Integer => group.WriteAsync<long>(field, values.Select(v => (long?)v).ToArray(), cancellationToken: ct),
+            ColumnType.Real => group.WriteAsync<double>(field, values.Select(v => (double?)v).ToArray(), cancellationToken: ct),
+            ColumnType.Boolean => group.WriteAsync<bool>(field, values.Select(v => (bool?)v).ToArray(), cancellationToken: ct),
+            _ => group.WriteAsync<DateTime>(field, values.Select(v => (DateTime?)v).ToArray(), cancellationToken: ct),
+        };
 }

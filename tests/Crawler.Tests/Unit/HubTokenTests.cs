@@ -23,8 +23,11 @@ public class HubTokenTests
         var hub = new RecordingHub();
         var services = new ServiceCollection()
             .AddLogging(l => l.AddProvider(logs).SetMinimumLevel(LogLevel.Trace))
-            .AddSingleton(new HubOptions { Endpoint = new Uri("https://huggingface.co"), Token = Token, MaxAttemptsPerPage = 2,
-                FirstBackoff = TimeSpan.FromMilliseconds(1) })
+            .AddSingleton(new HubOptions
+            {
+                Endpoint = new Uri("https://huggingface.co"), Token = Token, MaxAttemptsPerPage = 2,
+                FirstBackoff = TimeSpan.FromMilliseconds(1)
+            })
             .AddSingleton(new RateLimitPacer(TimeProvider.System));
         services.AddHttpClient<HubClient>().ConfigurePrimaryHttpMessageHandler(() => hub);
         await using var provider = services.BuildServiceProvider();

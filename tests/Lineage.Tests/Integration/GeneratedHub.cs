@@ -38,8 +38,12 @@ public sealed class GeneratedHub
         var week2 = new List<HubModel>(week1);
         foreach (var index in Pick(week2, 25, m => m.Bases.Count > 0 && !m.Id.StartsWith("odd/", StringComparison.Ordinal)))
         {
-            week2[index] = Derivative(week2[..index]) with { Id = week2[index].Id, CreatedAt = week2[index].CreatedAt,
-                Downloads = week2[index].Downloads };
+            week2[index] = Derivative(week2[..index]) with
+            {
+                Id = week2[index].Id,
+                CreatedAt = week2[index].CreatedAt,
+                Downloads = week2[index].Downloads
+            };
         }
         for (var i = 0; i < 40; i++)
         {
