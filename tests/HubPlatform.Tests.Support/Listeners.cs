@@ -69,7 +69,12 @@ public static class Listeners
     {
         // /proc/{pid}/stat: "pid (comm) state ppid ...": comm may hold spaces and parentheses.
         var stat = Read($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var end = stat.LastIndexOf(')');
+        if (end < 0 || end + 2 > stat.Length)
+        {
+            return 0; // the process ended while the listeners were read
+        }
+        var fields = stat[(end + 2)..].Split(' ');
         return fields.Length > 1 && int.TryParse(fields[1], CultureInfo.InvariantCulture, out var parent) ? parent : 0;
     }
 
