@@ -11,6 +11,7 @@ var adminKey = builder.AddAdminApiKey();
 var data = HubData.From(builder);
 var emulator = data.Configure(builder.AddProject<Projects.HubEmulator>("hub-emulator"))
     .InProduction()
+    .WithEndpointProxies()
     .WithEnvironment("Admin__ApiKey", adminKey);
 
 // The query services know the key too: with it, Cache-Control: no-cache makes them compute an answer afresh (ResponseCache).
@@ -28,6 +29,7 @@ var crawler = builder.AddHubService<Projects.Crawler>("crawler", infrastructure)
 builder.AddProject<Projects.Gateway>("gateway")
     .InProduction()
     .WithReplicas(builder.ReplicasOf("gateway"))
+    .WithEndpointProxies()
     .WithEnvironment("Gateway__AdminApiKey", adminKey)
     .WithReference(infrastructure.Messaging, "messaging")
     .WithMessagingSettings()

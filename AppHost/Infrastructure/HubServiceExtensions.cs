@@ -15,6 +15,7 @@ public static class HubServiceExtensions
         var service = builder.AddProject<TProject>(name)
             .InProduction()
             .WithReplicas(builder.ReplicasOf(name))
+            .WithEndpointProxies()
             .WithReference(infrastructure.DatabaseFor(name), "hubdb")
             .WithReference(infrastructure.Messaging, "messaging")
             .WithReference(infrastructure.Cache, "cache")
@@ -70,6 +71,28 @@ public static class HubServiceExtensions
             builder.Configuration["Parameters:admin-api-key"]
                 ?? new LocalSecrets(Path.GetFullPath("../.hub", builder.AppHostDirectory)).Get("admin-api-key"),
             secret: true);
+
+    /// <summary>
+    /// Aspire's orchestrator (DCP) puts a proxy of its own in front of every endpoint by default, so a replica set shares
+    /// one address and a restarted process keeps its port. A deployment has no such proxy (the platform's own gateway and
+    /// a cluster's service routing take its place), and locally it costs every request a copy through one more process:
+    /// 58 % of the machine during the bench's cached loads went to that and other work outside the platform.
+    /// <c>Endpoints:Proxied=false</c> lets a single-replica project listen on its endpoint itself; a replica set keeps
+    /// the proxy, which is what spreads its requests.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithEndpointProxies(this IResourceBuilder<ProjectResource> project)
+    {
+        var builder = project.ApplicationBuilder;
+        var replicas = project.Resource.TryGetLastAnnotation<ReplicaAnnotation>(out var annotation) ? annotation.Replicas : 1;
+        if (!builder.Configuration.GetValue(ProxiedSetting, true) && replicas == 1)
+        {
+            project.WithEndpointProxySupport(false);
+        }
+        return project;
+    }
+
+    /// <summary>The setting that turns the orchestrator's endpoint proxies off for single-replica projects.</summary>
+    public const string ProxiedSetting = "Endpoints:Proxied";
 
     public static int ReplicasOf(this IDistributedApplicationBuilder builder, string service) =>
         Math.Max(1, builder.Configuration.GetValue($"Replicas:{service}", 1));

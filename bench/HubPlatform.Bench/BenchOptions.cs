@@ -71,6 +71,13 @@ public sealed record BenchOptions
     public bool PostgresPerService { get; init; }
 
     /// <summary>
+    /// <c>--endpoint-proxies</c>: keep Aspire's orchestrator proxy in front of every endpoint, as <c>./hub up</c> does. By
+    /// default the bench runs without them (<c>Endpoints:Proxied=false</c>): a deployment has no such proxy, and on two
+    /// cores its copies of every request were part of what the bench measured.
+    /// </summary>
+    public bool EndpointProxies { get; init; }
+
+    /// <summary>
     /// <c>--scaling path</c>: also write this run's ingest as a row of the scale-out table there (docs/SCALING.md). A run with
     /// <c>--replicas</c> or <c>--postgres-per-service</c> does so by default and writes no other report unless <c>--out</c> is
     /// given, so a variant never replaces section 2 of docs/BENCHMARKS.md, which measures the default deployment.
@@ -83,7 +90,8 @@ public sealed record BenchOptions
     /// <summary>The deployment in words, for the scale-out table.</summary>
     public string Deployment =>
         $"{(Replicas > 1 ? $"{Replicas} replicas each of metrics, lineage, search" : "1 replica each")}, " +
-        $"{(PostgresPerService ? "a Postgres server per service" : "one Postgres server")}";
+        $"{(PostgresPerService ? "a Postgres server per service" : "one Postgres server")}" +
+        (EndpointProxies ? ", the orchestrator's endpoint proxies" : "");
 
     /// <summary>The command line, written into the report so anyone can run the same thing.</summary>
     public string Command { get; init; } = "./hub bench";
@@ -113,11 +121,12 @@ public sealed record BenchOptions
                 "--ranks" => options with { RanksPath = Path.GetFullPath(Value()) },
                 "--replicas" => options with { Replicas = ParseReplicas(Value()) },
                 "--postgres-per-service" => options with { PostgresPerService = true },
+                "--endpoint-proxies" => options with { EndpointProxies = true },
                 "--scaling" => options with { ScalingPath = Value() },
                 _ => throw new ArgumentException($"Unknown option {args[i]}. Usage: ./hub bench [--quick] [--models N] [--runs N] " +
                                                  $"[--vectors 100000,1000000] [--out docs/BENCHMARKS.md] [--only {string.Join(',', OnlySections)}] " +
                                                  "[--keep-data] [--ranks ranks.md] " +
-                                                 "[--replicas N] [--postgres-per-service] [--scaling docs/SCALING.md]"),
+                                                 "[--replicas N] [--postgres-per-service] [--endpoint-proxies] [--scaling docs/SCALING.md]"),
             };
         }
         if (options.ScalesOut)

@@ -102,12 +102,15 @@ public sealed class BenchPlatform : IAsyncDisposable
             // No replay folder: the emulator generates a hub (Emulator:Synthetic*) instead.
             "--Emulator:ReplayDirectory=",
             $"--{LocalPostgres.PerServiceSetting}={(options.PostgresPerService ? "true" : "false")}",
+            $"--{HubServiceExtensions.ProxiedSetting}={(options.EndpointProxies ? "true" : "false")}",
             .. ReplicatedServices.Select(service => $"--Replicas:{service}={options.Replicas}"),
         ], cancellationToken);
         // The bench prints its own progress; the AppHost's health checks fail noisily while servers start.
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
-            .AddFilter("Aspire.Hosting", LogLevel.Error));
+            .AddFilter("Aspire.Hosting", LogLevel.Error)
+            // The testing builder's HttpClients log four lines a request: a cached load of a million requests would time the logging.
+            .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning));
 
         builder.CreateResourceBuilder<ProjectResource>("hub-emulator").WithEnvironment(context =>
         {

@@ -83,6 +83,9 @@ public sealed class BenchReport(BenchOptions options, MachineInfo machine)
             $"| hub size | {Options.Models:N0} models, {Options.Models / 4:N0} datasets, {Options.Models / 2:N0} spaces (generated, seed " +
             $"42){(Options.Quick ? " — quick mode, tiny sizes: not representative" : "")} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| runs per measurement | {Options.Runs} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| endpoints | {(Options.EndpointProxies
+            ? "behind the orchestrator's proxies (`--endpoint-proxies`, as `./hub up`)"
+            : "each process listening itself (`Endpoints:Proxied=false`; no orchestrator proxy, as in a deployment)")} |");
         var loads = LoadAverages.Where(l => !double.IsNaN(l)).ToList();
         if (loads.Count > 0)
         {
