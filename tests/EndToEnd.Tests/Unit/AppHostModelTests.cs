@@ -57,6 +57,28 @@ public sealed class AppHostModelTests
         Assert.Equal(4, servers.Values.Select(s => s.Username).Distinct(StringComparer.Ordinal).Count());
     }
 
+    [Fact]
+    public async Task Without_endpoint_proxies_a_single_process_listens_itself_and_a_replica_set_keeps_the_proxy()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.HubPlatform_AppHost>(
+            ["--Infrastructure:Mode=external", $"--{HubServiceExtensions.ProxiedSetting}=false", "--Replicas:search=2"]);
+
+        bool Proxied(string name) => builder.Resources.Single(r => r.Name == name).Annotations.OfType<ProxySupportAnnotation>()
+            .LastOrDefault()?.ProxyEnabled ?? true;
+
+        Assert.All(new[] { "hub-emulator", "crawler", "metrics", "lineage", "gateway" }, name => Assert.False(Proxied(name), name));
+        Assert.True(Proxied("search"));
+    }
+
+    [Fact]
+    public async Task By_default_every_endpoint_is_behind_the_orchestrators_proxy()
+    {
+        await using var builder =
+            await DistributedApplicationTestingBuilder.CreateAsync<Projects.HubPlatform_AppHost>(["--Infrastructure:Mode=external"]);
+
+        Assert.DoesNotContain(builder.Resources, r => r.Annotations.OfType<ProxySupportAnnotation>().Any(a => !a.ProxyEnabled));
+    }
+
     /// <summary>An executable's command-line arguments as the AppHost gave them (all plain strings here).</summary>
     private static async Task<List<string>> ArgumentsAsync(ExecutableResource executable)
     {
