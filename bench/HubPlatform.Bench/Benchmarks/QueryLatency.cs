@@ -74,7 +74,9 @@ public static class QueryLatency
         // Never the same query string twice in the whole run (three runs of each row included), so the gateway's output cache cannot answer.
         var runId = Guid.NewGuid().ToString("N")[..6];
         var sent = 0;
-        using var misses = new HttpClient { BaseAddress = gateway.BaseAddress, Timeout = gateway.Timeout };
+        // The loads ask as a browser does, for a compressed body, and read it as sent (not inflated, as load tools do).
+        using var browser = BrowserClient(platform.Gateway);
+        using var misses = BrowserClient(platform.Gateway);
         misses.DefaultRequestHeaders.Add("X-Api-Key", BenchPlatform.AdminKey);
         misses.DefaultRequestHeaders.CacheControl = new System.Net.Http.Headers.CacheControlHeaderValue { NoCache = true };
         var rows = new List<string[]>();
@@ -94,8 +96,9 @@ public static class QueryLatency
                 ? $"{p}/search?q={Uri.EscapeDataString(SearchQueries[i % SearchQueries.Length])}&mode=hybrid&k=10"
                 : url) + (isSearch || url.Contains('?') ? '&' : '?') + $"bench={runId}-{Interlocked.Increment(ref sent)}";
             var cold = await ColdAsync(gateway, url, options.Quick ? 3 : 5, ct);
+            var bytes = (await browser.GetByteArrayAsync(url, ct)).Length;
             var cached = await cpu.MeasureAsync(() =>
-                MedianLoadAsync(options, () => LoadGenerator.RunAsync(gateway, _ => url, options.Concurrency, options.LoadDuration)));
+                MedianLoadAsync(options, () => LoadGenerator.RunAsync(browser, _ => url, options.Concurrency, options.LoadDuration)));
             var uncached = await MedianLoadAsync(options, () =>
                 LoadGenerator.RunAsync(misses, Uncached, Math.Min(4, options.Concurrency), options.LoadDuration));
             var key = new string(name.Where(char.IsLetter).ToArray());
@@ -104,7 +107,7 @@ public static class QueryLatency
             rows.Add([name, F(cold, 1), F(uncached.P50Ms, 1), F(uncached.P95Ms, 1), F(uncached.P99Ms, 1), F(uncached.RequestsPerSecond, 1),
                 Failed(uncached),
                 $"{uncached.CacheAnswered:N0} of {uncached.Requests:N0}",
-                F(cached.P50Ms, 2), F(cached.P95Ms, 2), F(cached.P99Ms, 2), F(cached.RequestsPerSecond), Failed(cached)]);
+                F(cached.P50Ms, 2), F(cached.P95Ms, 2), F(cached.P99Ms, 2), F(cached.RequestsPerSecond), Failed(cached), $"{bytes:N0}"]);
             Console.WriteLine($"bench: {name}: cold {cold:F1} ms, uncached p50 {uncached.P50Ms:F1} ms, cached p50 {cached.P50Ms:F2} ms, " +
                               $"{cached.RequestsPerSecond:F0} req/s");
         }
@@ -121,13 +124,14 @@ public static class QueryLatency
                      "counts the " +
                      "misses whose headers say a cache gave them anyway (the gateway's `Age`, a service's `X-Response-Cache: hit`). " +
                      "Cached: one URL over and over (the gateway's output cache answers). Every load comes from plain `HttpClient`s, " +
-                     "without the logging handlers of the AppHost's client factory.")
+                     "without the logging handlers of the AppHost's client factory, asking as a browser does (`Accept-Encoding: gzip, deflate, " +
+                     "br`) and reading the body as sent; bytes: the cached answer's body on the wire.")
             .Line()
             .Line("Failed: requests that got no 2xx answer (or none at all), of all sent in the runs; they are left out of the percentiles and " +
                   "req/s.")
             .Line()
             .Table(["endpoint", "cold ms", "cache miss p50 ms", "p95", "p99", "req/s", "failed", "answered by a cache", "cached p50 ms", "p95", "p99",
-                "req/s", "failed"], rows);
+                "req/s", "failed", "bytes"], rows);
         WriteCpu(section, cpu);
         await GatewayOverheadAsync(platform, options, section, ct);
     }
@@ -202,6 +206,13 @@ public static class QueryLatency
     }
 
     private static HttpClient PlainClient(HttpClient like) => new() { BaseAddress = like.BaseAddress, Timeout = like.Timeout };
+
+    private static HttpClient BrowserClient(HttpClient like)
+    {
+        var client = PlainClient(like);
+        client.DefaultRequestHeaders.AcceptEncoding.ParseAdd("gzip, deflate, br");
+        return client;
+    }
 
     private static string Failed(LoadResult result) => $"{result.Failures:N0} of {result.Requests + result.Failures:N0}";
 
