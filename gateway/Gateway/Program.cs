@@ -19,9 +19,11 @@ app.UseProxyErrorsAsProblemDetails();
 // The client's own address behind a trusted proxy: what the rate limits key on.
 app.UseTrustedProxies();
 app.UseClientRateLimit();
-app.UseExplorerAssets();
 app.UseAdminApiKey();
 app.UseOutputCache();
+// Inside the output cache: it stores the compressed bodies, so a cached answer costs no compression.
+app.UseResponseCompression();
+app.UseExplorerAssets();
 app.MapPublicApiDocument();
 app.MapDeadLettersApi();
 app.MapExplorer();

@@ -1,3 +1,5 @@
+using HubPlatform.Gateway.Compression;
+
 namespace HubPlatform.Gateway.Caching;
 
 /// <summary>
@@ -19,6 +21,8 @@ public static class CachePolicies
         services.AddSingleton<Microsoft.AspNetCore.OutputCaching.IOutputCacheStore>(sp => sp.GetRequiredService<TwoLevelOutputCacheStore>());
         services.AddOutputCache(options =>
         {
+            // Every cached answer is keyed by the content coding it is stored in (the compression runs inside the cache).
+            options.AddBasePolicy(new ContentCodingCachePolicy());
             // Event-evicted data may live long; the lifetimes bound staleness if an event is missed.
             options.AddPolicy(Metrics, policy => policy.Expire(TimeSpan.FromMinutes(30)).Tag(Metrics));
             options.AddPolicy(Lineage, policy => policy.Expire(TimeSpan.FromMinutes(30)).Tag(Lineage));

@@ -14,6 +14,9 @@ public sealed class ReplicaCacheOptions
     /// </summary>
     public TimeSpan Lifetime { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The memory the entries may take, in megabytes (a 500-node lineage graph is about 100 KB); zero turns the level off.</summary>
+    /// <summary>
+    /// The memory the entries may take, in megabytes (a 500-node lineage graph is about 200 KB, a few tens of KB as it is
+    /// stored for a client that takes br or gzip); zero turns the level off.
+    /// </summary>
     public int SizeLimitMegabytes { get; set; } = 64;
 }

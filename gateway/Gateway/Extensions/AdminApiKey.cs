@@ -54,7 +54,7 @@ public static class AdminApiKey
         return app;
     }
 
-    private static bool IsAdminRoute(HttpRequest request) =>
+    public static bool IsAdminRoute(HttpRequest request) =>
         request.Path.StartsWithSegments(PublicApi.Prefix + "/admin")
         || (request.Path.StartsWithSegments(PublicApi.Prefix + "/crawls") && !HttpMethods.IsGet(request.Method)
             && !HttpMethods.IsHead(request.Method));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using HubPlatform.Gateway.Admin;
 using HubPlatform.Gateway.Caching;
+using HubPlatform.Gateway.Compression;
 using HubPlatform.Gateway.IntegrationEvents;
 using HubPlatform.Gateway.OpenApi;
 using HubPlatform.Gateway.RateLimiting;
@@ -15,10 +16,12 @@ public static class GatewayServiceExtensions
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddTransforms(PublicApi.AddVersionTransform)
+            .AddTransforms(GatewayCompression.AskServicesForIdentity)
             .AddServiceDiscoveryDestinationResolver();
 
         builder.AddHubCache("gateway");
         builder.Services.AddGatewayOutputCache();
+        builder.Services.AddGatewayCompression();
         builder.AddHubMessaging("gateway", bus =>
         {
             bus.AddConsumer<SnapshotIngestedConsumer>();

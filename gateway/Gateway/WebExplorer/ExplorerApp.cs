@@ -1,4 +1,5 @@
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace HubPlatform.Gateway.WebExplorer;
@@ -25,6 +26,11 @@ public static class ExplorerApp
 
     public static WebApplication UseExplorerAssets(this WebApplication app)
     {
+        app.Use((context, next) =>
+        {
+            CompareIfNoneMatchWeakly(context.Request);
+            return next();
+        });
         app.UseStaticFiles(new StaticFileOptions
         {
             OnPrepareResponse = context =>
@@ -38,6 +44,23 @@ public static class ExplorerApp
             },
         });
         return app;
+    }
+
+    /// <summary>
+    /// If-None-Match compares weakly (RFC 9110 §13.1.2) but the static-files middleware compares strongly, and a compressed
+    /// asset's ETag is weak (GatewayCompressionProvider: its bytes are not the file's): the request's tags are made strong,
+    /// or revalidating a compressed asset would never get its 304. Only the explorer's files are concerned: /api is left alone.
+    /// </summary>
+    private static void CompareIfNoneMatchWeakly(HttpRequest request)
+    {
+        var ifNoneMatch = request.Headers.IfNoneMatch;
+        if (StringValues.IsNullOrEmpty(ifNoneMatch) || request.Path.StartsWithSegments("/api")
+            || !EntityTagHeaderValue.TryParseList(ifNoneMatch, out var tags) || !tags.Any(tag => tag.IsWeak))
+        {
+            return;
+        }
+        request.Headers.IfNoneMatch = new StringValues(
+            tags.Select(tag => tag.IsWeak ? new EntityTagHeaderValue(tag.Tag).ToString() : tag.ToString()).ToArray());
     }
 
     public static WebApplication MapExplorer(this WebApplication app)
