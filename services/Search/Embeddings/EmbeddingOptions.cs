@@ -51,6 +51,14 @@ public sealed class EmbeddingOptions
     /// <summary>Threads ONNX Runtime uses inside one run; 0 keeps its default (one per core).</summary>
     public int IntraOpThreads { get; set; }
 
+    /// <summary>
+    /// The nice value (Linux CPU priority, 1 to 19) the embedding backlog's inference runs at, on its own threads: any
+    /// thread answering a request at normal priority takes the cores from it. 19, the lowest, by default; 0 runs it
+    /// at normal priority. Query embeddings always run at the request's priority. Other systems get the lowest
+    /// managed thread priority instead.
+    /// </summary>
+    public int BacklogNice { get; set; } = 19;
+
     /// <summary>Embeds a card's template and trainer machinery too (hyperparameters, framework versions, placeholders); off by default.</summary>
     public bool KeepCardBoilerplate { get; set; }
 

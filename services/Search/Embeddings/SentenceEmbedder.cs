@@ -44,6 +44,8 @@ public sealed class SentenceEmbedder : IDisposable
         {
             sessionOptions.IntraOpNumThreads = settings.IntraOpThreads > 0 ? settings.IntraOpThreads : 1;
         }
+        // ONNX Runtime's default (0) is one thread per physical core: a pool unless that is one.
+        HasIntraOpPool = sessionOptions.IntraOpNumThreads != 1;
         _parallelRuns = Precision == EmbeddingPrecision.Int8 ? Environment.ProcessorCount : 1;
         ExecutionProvider = OnnxExecutionProviders.Append(sessionOptions, settings);
         var model = MiniLmModelFiles.ReadModel();
@@ -59,12 +61,25 @@ public sealed class SentenceEmbedder : IDisposable
 
     public EmbeddingPrecision Precision { get; }
 
+    /// <summary>
+    /// Whether runs use ONNX Runtime's own intra-op threads besides the calling one. That pool is made with the
+    /// session, by the thread creating it, and on Linux its threads keep that thread's priority for good.
+    /// </summary>
+    public bool HasIntraOpPool { get; }
+
     public float[] Embed(string text) => Embed([text])[0];
 
     /// <summary>One normalised float[384] per text, in the order given.</summary>
-    public float[][] Embed(IReadOnlyList<string> texts)
+    public float[][] Embed(IReadOnlyList<string> texts) => Embed(texts, TaskScheduler.Default);
+
+    /// <summary>
+    /// As <see cref="Embed(IReadOnlyList{string})"/>, with int8's parallel runs (one text each) on
+    /// <paramref name="scheduler"/>'s threads besides the calling one.
+    /// </summary>
+    public float[][] Embed(IReadOnlyList<string> texts, TaskScheduler scheduler)
     {
         ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(scheduler);
         var tokenized = new long[texts.Count][];
         for (var i = 0; i < texts.Count; i++)
         {
@@ -76,7 +91,8 @@ public sealed class SentenceEmbedder : IDisposable
             // Int8 quantizes a run's activations with one scale for the whole run, so texts batched together
             // (and their padding) would change each other's vectors. One text per run keeps a text's vector
             // its own, wastes nothing on padding, and runs on every core at once.
-            Parallel.For(0, texts.Count, new ParallelOptions { MaxDegreeOfParallelism = _parallelRuns }, i => EmbedBatch([i], tokenized, vectors));
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = _parallelRuns, TaskScheduler = scheduler };
+            Parallel.For(0, texts.Count, parallel, i => EmbedBatch([i], tokenized, vectors));
             return vectors;
         }
         // Batching texts of similar length keeps padding (wasted compute) small, as sentence-transformers does.

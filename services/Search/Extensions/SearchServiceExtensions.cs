@@ -45,6 +45,7 @@ public static class SearchServiceExtensions
         builder.Services.AddSingleton(sp => sp.GetRequiredService<SentenceEmbedder>().Tokenizer);
         builder.Services.AddSingleton<CardChunker>();
         builder.Services.AddSingleton<IncrementalEmbedder>();
+        builder.Services.AddSingleton<BacklogEmbedder>();
         builder.Services.AddSingleton<IndexState>();
         builder.Services.AddSingleton(sp => IndexFiles.LoadOrCreate(
             sp.GetRequiredService<IOptions<VectorIndexOptions>>().Value, sp.GetRequiredService<IndexState>(),

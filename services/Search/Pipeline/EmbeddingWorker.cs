@@ -15,7 +15,7 @@ namespace HubPlatform.Search.Pipeline;
 /// </summary>
 public sealed class EmbeddingWorker(
     IServiceScopeFactory scopes,
-    SentenceEmbedder embedder,
+    BacklogEmbedder backlogEmbedder,
     VectorIndex index,
     IndexState state,
     EmbeddingProgress progress,
@@ -108,7 +108,7 @@ public sealed class EmbeddingWorker(
             return 0;
         }
         var batch = waiting.Where(t => !t.Stored).Take(EmbedBatch).ToArray();
-        var vectors = batch.Length == 0 ? [] : embedder.Embed(batch.Select(b => b.Text).ToArray());
+        var vectors = batch.Length == 0 ? [] : backlogEmbedder.Embed(batch.Select(b => b.Text).ToArray());
         var now = DateTimeOffset.UtcNow;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         for (var i = 0; i < batch.Length; i++)

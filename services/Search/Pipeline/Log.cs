@@ -26,4 +26,11 @@ internal static partial class Log
 
     [LoggerMessage(LogLevel.Information, "Vector index saved to {Path}: {Vectors} vectors up to version {Watermark}")]
     public static partial void IndexSaved(this ILogger logger, string path, long vectors, long watermark);
+
+    [LoggerMessage(LogLevel.Information, "Embedding backlog inference runs at nice {Nice} on {Threads} threads (own ONNX session: {OwnSession})")]
+    public static partial void BacklogPriority(this ILogger logger, int nice, int threads, bool ownSession);
+
+    [LoggerMessage(LogLevel.Warning,
+        "The embedding backlog's threads could not lower their priority to nice {Nice} (errno {Errno}); they run at normal priority")]
+    public static partial void BacklogPriorityRefused(this ILogger logger, int nice, int errno);
 }
