@@ -95,7 +95,7 @@ public static class QueryLatency
             string Uncached(int i) => (isSearch
                 ? $"{p}/search?q={Uri.EscapeDataString(SearchQueries[i % SearchQueries.Length])}&mode=hybrid&k=10"
                 : url) + (isSearch || url.Contains('?') ? '&' : '?') + $"bench={runId}-{Interlocked.Increment(ref sent)}";
-            var cold = await ColdAsync(gateway, url, options.Quick ? 3 : 5, ct);
+            var cold = await ColdAsync(misses, Uncached, options.Quick ? 3 : 5, ct);
             var bytes = (await browser.GetByteArrayAsync(url, ct)).Length;
             var cached = await cpu.MeasureAsync(() =>
                 MedianLoadAsync(options, () => LoadGenerator.RunAsync(browser, _ => url, options.Concurrency, options.LoadDuration)));
@@ -114,9 +114,10 @@ public static class QueryLatency
         section.Line($"Closed-loop load from the bench ({options.Concurrency} concurrent clients cached, {Math.Min(4, options.Concurrency)} " +
                      "uncached, " +
                      $"{options.LoadDuration.TotalSeconds:F1} s a run, median of {options.Runs} runs of each percentile). " +
-                     $"Cold: Redis flushed (the gateway's output cache and the services' response caches) before each of {(options.Quick ? 3 : 5)} " +
-                     "sequential requests, median: " +
-                     "the answer computed from Postgres. Cache miss under load: a query string never sent before on every request (across the runs " +
+                     $"Cold: {(options.Quick ? 3 : 5)} single requests one after another, median, each after Redis was flushed (the gateway's " +
+                     "shared output cache and the services' response caches) and sent as the cache misses below are (a query string never sent " +
+                     "before, `no-cache` with the admin key), so no cache answers (checked on every answer's headers): the answer computed from " +
+                     "Postgres on an otherwise idle gateway. Cache miss under load: a query string never sent before on every request (across the runs " +
                      "too), so the " +
                      "gateway's output cache misses, and the admin key with `Cache-Control: no-cache`, so the service's response cache computes " +
                      "the answer afresh " +
@@ -169,18 +170,28 @@ public static class QueryLatency
                 "gateway req/s", "failed (direct / gateway)"], rows);
     }
 
-    /// <summary>Median latency of requests each made right after Redis was emptied.</summary>
-    private static async Task<double> ColdAsync(HttpClient gateway, string url, int runs, CancellationToken ct)
+    /// <summary>
+    /// Median latency of single requests, one after another, that no cache answers: Redis emptied before each (the services'
+    /// response caches, the gateway's shared level), a query string never sent before (the gateway's per-replica memory level,
+    /// which an emptied Redis does not reach) and <c>Cache-Control: no-cache</c> with the admin key (<paramref name="misses"/>).
+    /// A request a cache answered anyway throws: the column would be a cache's time.
+    /// </summary>
+    private static async Task<double> ColdAsync(HttpClient misses, Func<int, string> uncached, int runs, CancellationToken ct)
     {
         var times = new List<double>();
         for (var i = 0; i < runs; i++)
         {
             await RedisFlush.FlushAllAsync(BenchPlatform.RedisPort, ct);
+            var url = uncached(i);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            using var response = await gateway.GetAsync(url, ct);
+            using var response = await misses.GetAsync(url, ct);
             await response.Content.LoadIntoBufferAsync(ct);
             response.EnsureSuccessStatusCode();
             times.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (CacheAnswers.Of(response) is { } cache)
+            {
+                throw new InvalidOperationException($"A cold request was answered by the {cache} cache: {url}");
+            }
         }
         return Stats.Median(times);
     }
