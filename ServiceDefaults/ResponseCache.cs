@@ -21,17 +21,48 @@ public sealed class ResponseCache(IConnectionMultiplexer redis, string serviceNa
     public const string Header = "X-Response-Cache";
 
     private static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(30);
+    // One request reads the generation once: whatever it resolved under it (GenerationAsync) and its cached answer agree.
+    private static readonly object GenerationItem = new();
     private readonly string _generationKey = $"{serviceName}:generation";
+
+    /// <summary>
+    /// The generation this request's answers are cached under (read from Redis once per request), or null when Redis does
+    /// not answer. What is remembered under a generation stays true until the next invalidation.
+    /// </summary>
+    public async Task<long?> GenerationAsync()
+    {
+        var context = http.HttpContext;
+        if (context?.Items.TryGetValue(GenerationItem, out var known) == true)
+        {
+            return (long?)known;
+        }
+        long? generation;
+        try
+        {
+            generation = (long?)await redis.GetDatabase().StringGetAsync(_generationKey) ?? 0;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.AnsweredUncached(ex, _generationKey);
+            generation = null;
+        }
+        context?.Items[GenerationItem] = generation;
+        return generation;
+    }
 
     public async Task<T> GetOrCreateAsync<T>(string key, Func<Task<T>> create, TimeSpan? lifetime = null)
     {
-        string? cacheKey = null;
         var context = http.HttpContext;
+        // Without a generation (Redis did not answer, already logged) the answer is computed and not stored.
+        if (await GenerationAsync() is not { } generation)
+        {
+            Say(context, "miss");
+            return await create();
+        }
+        var cacheKey = $"{serviceName}:{generation}:{key}";
         try
         {
             var db = redis.GetDatabase();
-            var generation = (long?)await db.StringGetAsync(_generationKey) ?? 0;
-            cacheKey = $"{serviceName}:{generation}:{key}";
             var cached = context is not null && AsksFresh(context) ? RedisValue.Null : await db.StringGetAsync(cacheKey);
             if (cached.HasValue)
             {
@@ -75,6 +106,7 @@ public sealed class ResponseCache(IConnectionMultiplexer redis, string serviceNa
     /// <summary>Drops every cached answer of this service.</summary>
     public async Task InvalidateAllAsync()
     {
+        http.HttpContext?.Items.Remove(GenerationItem);
         try
         {
             await redis.GetDatabase().StringIncrementAsync(_generationKey);

@@ -1,5 +1,6 @@
 using HubPlatform.Metrics.Dimensions;
 using HubPlatform.Metrics.ModelVerse;
+using HubPlatform.Metrics.Queries;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HubPlatform.Metrics.Apis;
@@ -18,7 +19,7 @@ public static class ModelVerseApi
     }
 
     private static async Task<Results<Ok<OrganizationRanking>, ProblemHttpResult>> Organizations(
-        ModelVerseQuery query, ResponseCache cache, HttpRequest request, CancellationToken ct,
+        ModelVerseQuery query, SnapshotQuery snapshots, ResponseCache cache, HttpRequest request, CancellationToken ct,
         string metric = "downloads", int k = 20, Guid? snapshot = null, string? pipelineTag = null, string? modality = null,
         long? minParameters = null, long? maxParameters = null, DateTimeOffset? createdFrom = null, DateTimeOffset? createdTo = null,
         string? orgType = null)
@@ -28,7 +29,7 @@ public static class ModelVerseApi
         {
             return problem;
         }
-        if ((snapshot ?? await query.LatestSnapshotAsync(ct)) is not { } id)
+        if ((snapshot ?? (await snapshots.ResolveAsync(null, ct))?.Id) is not { } id)
         {
             return TypedResults.Problem(title: "No snapshot yet", statusCode: 404, detail: "No snapshot has been ingested.");
         }
@@ -37,7 +38,7 @@ public static class ModelVerseApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<TreemapOrganization>>, ProblemHttpResult>> Treemap(
-        ModelVerseQuery query, ResponseCache cache, HttpRequest request, CancellationToken ct,
+        ModelVerseQuery query, SnapshotQuery snapshots, ResponseCache cache, HttpRequest request, CancellationToken ct,
         string metric = "downloads", int k = 20, int modelsPerOrganization = 10, Guid? snapshot = null, string? pipelineTag = null,
         string? modality = null, long? minParameters = null, long? maxParameters = null, DateTimeOffset? createdFrom = null,
         DateTimeOffset? createdTo = null, string? orgType = null)
@@ -51,7 +52,7 @@ public static class ModelVerseApi
         {
             return TypedResults.Problem(title: "Invalid modelsPerOrganization", statusCode: 400, detail: "modelsPerOrganization is 1..100.");
         }
-        if ((snapshot ?? await query.LatestSnapshotAsync(ct)) is not { } id)
+        if ((snapshot ?? (await snapshots.ResolveAsync(null, ct))?.Id) is not { } id)
         {
             return TypedResults.Problem(title: "No snapshot yet", statusCode: 404, detail: "No snapshot has been ingested.");
         }

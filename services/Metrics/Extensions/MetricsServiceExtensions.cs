@@ -33,6 +33,7 @@ public static class MetricsServiceExtensions
         // After the migrator (hosted services start in order): snapshots built by an older aggregate version get what they lack.
         builder.Services.AddHostedService<AggregateBackfill>();
         builder.Services.AddScoped<SnapshotQuery>();
+        builder.Services.AddSingleton<LatestSnapshot>();
         builder.Services.AddScoped<DataVerseQuery>();
         builder.Services.AddScoped<HeatMapQuery>();
         builder.Services.AddScoped<OrganizationsQuery>();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using HubPlatform.Metrics.Dimensions;
 using HubPlatform.Metrics.ModelVerse;
 using Microsoft.EntityFrameworkCore;
@@ -224,7 +225,23 @@ public static class SnapshotAggregates
 
     private static string Partition(string table, Guid snapshot) => $"{MetricsDbContext.Schema}.{SnapshotPartitions.PartitionOf(table, snapshot)}";
 
+    // Snapshots whose aggregates were seen built at this version. Built aggregates stay until their snapshot is deleted,
+    // and a deleted snapshot is never resolved again, so "built" is remembered for good (a snapshot id is a fresh Guid,
+    // so one set serves every database in the process); "not built yet" is always asked.
+    private static readonly ConcurrentDictionary<Guid, bool> Built = new();
+
     /// <summary>True when the snapshot's aggregates are built at this version and can stand for its facts.</summary>
-    public static Task<bool> IsBuiltAsync(MetricsDbContext db, Guid snapshot, CancellationToken ct) =>
-        db.Snapshots.AnyAsync(s => s.Id == snapshot && s.AggregatedAt != null && s.AggregatesVersion >= Version, ct);
+    public static async Task<bool> IsBuiltAsync(MetricsDbContext db, Guid snapshot, CancellationToken ct)
+    {
+        if (Built.ContainsKey(snapshot))
+        {
+            return true;
+        }
+        var built = await db.Snapshots.AnyAsync(s => s.Id == snapshot && s.AggregatedAt != null && s.AggregatesVersion >= Version, ct);
+        if (built) RememberBuilt(snapshot);
+        return built;
+    }
+
+    /// <summary>Records that the snapshot's aggregates are built at this version (read with the snapshot).</summary>
+    public static void RememberBuilt(Guid snapshot) => Built.TryAdd(snapshot, true);
 }

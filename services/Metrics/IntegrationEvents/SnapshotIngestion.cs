@@ -16,6 +16,8 @@ public sealed class SnapshotIngestion(MetricsDbContext db, ResponseCache cache, 
     {
         if (await new SnapshotProgress(db, MetricsDbContext.Schema).IsFullyIngestedAsync(snapshotId, context.CancellationToken))
         {
+            // This snapshot now outranks the latest one the replicas keep (LatestSnapshot): they must ask again.
+            await cache.InvalidateAllAsync();
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             if (await SnapshotAggregates.BuildAsync(db, snapshotId, context.CancellationToken))
             {

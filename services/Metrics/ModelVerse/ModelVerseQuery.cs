@@ -36,10 +36,6 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
         public double Value { get; init; }
     }
 
-    /// <summary>The snapshot ModelVerse describes by default: the latest full one (see SnapshotQuery).</summary>
-    public async Task<Guid?> LatestSnapshotAsync(CancellationToken ct) =>
-        (await new SnapshotQuery(db).ResolveAsync(null, ct))?.Id;
-
     private IQueryable<Row> Rows(Guid snapshot, string metric, ModelFilter f)
     {
         var tags = f.Modality is null ? null : Modality.PipelineTags[f.Modality];

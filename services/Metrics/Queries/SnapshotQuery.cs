@@ -7,7 +7,7 @@ namespace HubPlatform.Metrics.Queries;
 /// <summary>A snapshot an answer describes: the one asked for, or the latest fully ingested.</summary>
 public sealed record SnapshotRef(Guid Id, DateTimeOffset At);
 
-public sealed class SnapshotQuery(MetricsDbContext db)
+public sealed class SnapshotQuery(MetricsDbContext db, ResponseCache cache, LatestSnapshot latest)
 {
     /// <summary>
     /// The newest snapshot that completed with every page stored; else the newest completed one;
@@ -21,12 +21,29 @@ public sealed class SnapshotQuery(MetricsDbContext db)
         {
             return await db.Snapshots.Where(s => s.Id == id).Select(s => new SnapshotRef(s.Id, s.StartedAt)).FirstOrDefaultAsync(ct);
         }
+        // Read before the database: what is kept under it was true when the generation was.
+        var generation = await cache.GenerationAsync();
+        if (generation is { } g && latest.Get(g) is { } kept)
+        {
+            return kept;
+        }
         var full = db.Snapshots.Where(s => s.Kind == nameof(CrawlKind.Full));
-        return await full
-                   .Where(s => s.CompletedAt != null && s.ExpectedPages != null
-                               && db.SnapshotPages.Count(p => p.SnapshotId == s.Id) >= s.ExpectedPages)
-                   .OrderByDescending(s => s.StartedAt).Select(s => new SnapshotRef(s.Id, s.StartedAt)).FirstOrDefaultAsync(ct)
-               ?? await full.Where(s => s.CompletedAt != null)
+        var ingested = await full
+            .Where(s => s.CompletedAt != null && s.ExpectedPages != null && db.SnapshotPages.Count(p => p.SnapshotId == s.Id) >= s.ExpectedPages)
+            .OrderByDescending(s => s.StartedAt)
+            .Select(s => new { s.Id, s.StartedAt, Built = s.AggregatedAt != null && s.AggregatesVersion >= SnapshotAggregates.Version })
+            .FirstOrDefaultAsync(ct);
+        if (ingested is not null)
+        {
+            var snapshot = new SnapshotRef(ingested.Id, ingested.StartedAt);
+            if (ingested.Built)
+            {
+                SnapshotAggregates.RememberBuilt(snapshot.Id);
+                if (generation is { } at) latest.Keep(at, snapshot);
+            }
+            return snapshot;
+        }
+        return await full.Where(s => s.CompletedAt != null)
                    .OrderByDescending(s => s.StartedAt).Select(s => new SnapshotRef(s.Id, s.StartedAt)).FirstOrDefaultAsync(ct)
                ?? await full.Where(s => db.SnapshotPages.Any(p => p.SnapshotId == s.Id))
                    .OrderByDescending(s => s.StartedAt).Select(s => new SnapshotRef(s.Id, s.StartedAt)).FirstOrDefaultAsync(ct);

@@ -26,6 +26,11 @@ public class RedisDownTests
             Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
             using var snapshots = await http.GetAsync("/api/snapshots");
             Assert.Equal(HttpStatusCode.OK, snapshots.StatusCode);
+            // Resolving the latest snapshot reads the cache's generation first: without Redis it asks the database.
+            using var noSnapshot = await http.GetAsync("/api/modelverse/organizations");
+            Assert.Equal(HttpStatusCode.NotFound, noSnapshot.StatusCode);
+            using var noSummary = await http.GetAsync("/api/summary");
+            Assert.Equal(HttpStatusCode.NotFound, noSummary.StatusCode);
         }
         finally
         {
