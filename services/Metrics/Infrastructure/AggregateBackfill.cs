@@ -32,7 +32,7 @@ public sealed class AggregateBackfill(IServiceScopeFactory scopes, ILogger<Aggre
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                await SnapshotAggregates.BuildAsync(scope.ServiceProvider.GetRequiredService<MetricsDbContext>(), snapshot, stoppingToken);
+                await SnapshotAggregates.BuildAsync(scope.ServiceProvider.GetRequiredService<MetricsDbContext>(), scopes, snapshot, stoppingToken);
                 logger.BackfilledAggregates(snapshot, SnapshotAggregates.Version, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -10,7 +10,8 @@ namespace HubPlatform.Metrics.IntegrationEvents;
 /// ingested builds its aggregates (once), applies retention, drops the cached answers (they
 /// describe an older hub) and announces it.
 /// </summary>
-public sealed class SnapshotIngestion(MetricsDbContext db, ResponseCache cache, SnapshotRetention retention, ILogger<SnapshotIngestion> logger)
+public sealed class SnapshotIngestion(MetricsDbContext db, IServiceScopeFactory scopes, ResponseCache cache, SnapshotRetention retention,
+    ILogger<SnapshotIngestion> logger)
 {
     public async Task AnnounceIfCompleteAsync(ConsumeContext context, Guid snapshotId)
     {
@@ -19,7 +20,7 @@ public sealed class SnapshotIngestion(MetricsDbContext db, ResponseCache cache, 
             // This snapshot now outranks the latest one the replicas keep (LatestSnapshot): they must ask again.
             await cache.InvalidateAllAsync();
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            if (await SnapshotAggregates.BuildAsync(db, snapshotId, context.CancellationToken))
+            if (await SnapshotAggregates.BuildAsync(db, scopes, snapshotId, context.CancellationToken))
             {
                 logger.BuiltAggregates(snapshotId, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
                 await retention.ApplyAsync(context.CancellationToken);

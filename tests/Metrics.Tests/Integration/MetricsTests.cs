@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using HubPlatform.Contracts;
 using HubPlatform.HubEmulator.Hub.Synthetic;
+using HubPlatform.Metrics.Infrastructure;
 using HubPlatform.Tests.Support;
 using Parquet;
 
@@ -568,6 +569,30 @@ public class MetricsTests(MetricsFixture platform) : IClassFixture<MetricsFixtur
         Assert.Equal(platform.IncrementalModels.Count,
             (await RowsAsync($"SELECT sum(models)::text FROM metrics.model_organization_totals WHERE snapshot_id = '{platform.Incremental}'"))
             .Single() is var n ? long.Parse(n, CultureInfo.InvariantCulture) : 0);
+    }
+
+    [Fact]
+    public async Task Every_aggregate_partition_arrives_with_its_parents_indexes_and_a_check_of_its_bound()
+    {
+        await Eventually.GetAsync(
+            () => platform.Database.CountAsync($"metrics.snapshots WHERE aggregated_at IS NOT NULL AND id = '{platform.Second}'"),
+            n => n == 1, Patience, "the second snapshot's aggregates");
+        foreach (var table in SnapshotAggregates.Tables)
+        {
+            var partition = $"metrics.{SnapshotPartitions.PartitionOf(table, platform.Second)}";
+            // Every index the parent declares, attached to the parent's (the lanes build them from the catalog; a missing one ATTACH would build).
+            var parentIndexes = await RowsAsync($"SELECT count(*)::text FROM pg_index WHERE indrelid = 'metrics.{table}'::regclass");
+            var adopted = await RowsAsync($"""
+                SELECT count(*)::text FROM pg_index i JOIN pg_inherits h ON h.inhrelid = i.indexrelid
+                WHERE i.indrelid = '{partition}'::regclass
+                """);
+            Assert.True(parentIndexes.SequenceEqual(adopted),
+                $"{table}: {parentIndexes.Single()} indexes on the parent, {adopted.Single()} on its partition");
+            // The check that let ATTACH skip reading the rows to prove the bound.
+            Assert.Equal([$"CHECK ((snapshot_id = '{platform.Second}'::uuid))"], await RowsAsync($"""
+                SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = '{partition}'::regclass AND contype = 'c'
+                """));
+        }
     }
 
     [Fact]
