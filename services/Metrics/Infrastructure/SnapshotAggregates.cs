@@ -294,10 +294,7 @@ public static class SnapshotAggregates
             return true;
         }
         var built = await db.Snapshots.AnyAsync(s => s.Id == snapshot && s.AggregatedAt != null && s.AggregatesVersion >= Version, ct);
-        if (built) RememberBuilt(snapshot);
+        if (built) Built.TryAdd(snapshot, true);
         return built;
     }
-
-    /// <summary>Records that the snapshot's aggregates are built at this version (read with the snapshot).</summary>
-    public static void RememberBuilt(Guid snapshot) => Built.TryAdd(snapshot, true);
 }

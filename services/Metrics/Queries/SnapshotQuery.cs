@@ -30,18 +30,14 @@ public sealed class SnapshotQuery(MetricsDbContext db, ResponseCache cache, Late
         var full = db.Snapshots.Where(s => s.Kind == nameof(CrawlKind.Full));
         var ingested = await full
             .Where(s => s.CompletedAt != null && s.ExpectedPages != null && db.SnapshotPages.Count(p => p.SnapshotId == s.Id) >= s.ExpectedPages)
-            .OrderByDescending(s => s.StartedAt)
-            .Select(s => new { s.Id, s.StartedAt, Built = s.AggregatedAt != null && s.AggregatesVersion >= SnapshotAggregates.Version })
-            .FirstOrDefaultAsync(ct);
+            .OrderByDescending(s => s.StartedAt).Select(s => new SnapshotRef(s.Id, s.StartedAt)).FirstOrDefaultAsync(ct);
         if (ingested is not null)
         {
-            var snapshot = new SnapshotRef(ingested.Id, ingested.StartedAt);
-            if (ingested.Built)
+            if (generation is { } at && await SnapshotAggregates.IsBuiltAsync(db, ingested.Id, ct))
             {
-                SnapshotAggregates.RememberBuilt(snapshot.Id);
-                if (generation is { } at) latest.Keep(at, snapshot);
+                latest.Keep(at, ingested);
             }
-            return snapshot;
+            return ingested;
         }
         return await full.Where(s => s.CompletedAt != null)
                    .OrderByDescending(s => s.StartedAt).Select(s => new SnapshotRef(s.Id, s.StartedAt)).FirstOrDefaultAsync(ct)
