@@ -57,6 +57,12 @@ internal static class AggregateRows
             t.Property(x => x.Dimension).HasMaxLength(16);
         });
         modelBuilder.Entity<ActivityRankEntry>(r => r.HasKey(x => new { x.SnapshotId, x.Weeks, x.Rank }));
+        modelBuilder.Entity<AuthorOrgType>(a => a.HasKey(x => new { x.SnapshotId, x.Author }));
+        modelBuilder.Entity<OrgTypeTotal>(t =>
+        {
+            t.HasKey(x => new { x.SnapshotId, x.Source, x.Key, x.OrgType });
+            t.Property(x => x.Source).HasMaxLength(32);
+        });
     }
 
     /// <summary>
@@ -207,4 +213,25 @@ public sealed class ActivityRankEntry
     public short Rank { get; set; }
     public string Author { get; set; } = "";
     public long Total { get; set; }
+}
+
+/// <summary>An author's org type as a snapshot's build read it (<see cref="OrgTypeTotals"/>): what its totals were summed under.</summary>
+public sealed class AuthorOrgType
+{
+    public Guid SnapshotId { get; set; }
+    public string Author { get; set; } = "";
+    public string OrgType { get; set; } = "";
+}
+
+/// <summary>
+/// The authors of one org type summed over a per-author aggregate (<see cref="Source"/>, one of <see cref="OrgTypeTotals.Sources"/>) for
+/// one value of its group (<see cref="Key"/>: a pipeline tag, a modality, "" for none), under the org types the build read.
+/// </summary>
+public sealed class OrgTypeTotal : RepoNumbers
+{
+    public Guid SnapshotId { get; set; }
+    public string Source { get; set; } = "";
+    public string Key { get; set; } = "";
+    public string OrgType { get; set; } = "";
+    public long Repos { get; set; }
 }

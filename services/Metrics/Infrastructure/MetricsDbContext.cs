@@ -29,6 +29,8 @@ public sealed class MetricsDbContext(DbContextOptions<MetricsDbContext> options)
     public DbSet<ActivityRankEntry> ActivityRanks => Set<ActivityRankEntry>();
     public DbSet<DatasetOrganizationTotal> DatasetOrganizationTotals => Set<DatasetOrganizationTotal>();
     public DbSet<DatasetDimensionTotal> DatasetDimensionTotals => Set<DatasetDimensionTotal>();
+    public DbSet<AuthorOrgType> AuthorOrgTypes => Set<AuthorOrgType>();
+    public DbSet<OrgTypeTotal> OrgTypeTotals => Set<OrgTypeTotal>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -50,6 +52,8 @@ public sealed class MetricsDbContext(DbContextOptions<MetricsDbContext> options)
         {
             o.HasKey(x => x.Name);
             o.HasIndex(x => x.OrgType);
+            // The authors reclassified since a snapshot's build, found without reading every author (OrgTypeTotals).
+            o.HasIndex(x => x.OrgTypeChangedAt);
             o.HasIndex(x => x.ProviderGroup);
         });
         modelBuilder.UseSnakeCaseNames();
@@ -123,6 +127,11 @@ public sealed class Snapshot
     public DateTimeOffset? AggregatedAt { get; set; }
     /// <summary>The <see cref="SnapshotAggregates.Version"/> its aggregates were built at (0: none); queries read them only when current.</summary>
     public int AggregatesVersion { get; set; }
+    /// <summary>
+    /// When the build read the authors' org types for the org-type totals (<see cref="OrgTypeTotals"/>): an author reclassified
+    /// later is corrected for when they are read.
+    /// </summary>
+    public DateTimeOffset? OrgTypesReadAt { get; set; }
 }
 
 /// <summary>A page of a snapshot that metrics has stored: it tells when a snapshot is fully ingested.</summary>
@@ -204,6 +213,11 @@ public sealed class Organization
     public long? NumUsers { get; set; }
     public string? Details { get; set; }
     public string OrgType { get; set; } = "";
+    /// <summary>
+    /// When an overview last changed <see cref="OrgType"/> (null: never since the row was created). A snapshot's org-type totals
+    /// built before it are corrected for this author when read (<see cref="OrgTypeTotals"/>).
+    /// </summary>
+    public DateTimeOffset? OrgTypeChangedAt { get; set; }
     public string? ProviderGroup { get; set; }
     public DateTimeOffset? OverviewObservedAt { get; set; }
 }

@@ -19,6 +19,8 @@ namespace HubPlatform.Metrics.Infrastructure;
 /// size class) and <c>parameter_rankings</c> (<see cref="ParameterRankings"/>): ModelVerse's parameter ranges.</item>
 /// <item><c>dataset_organization_totals</c> (ranked like the model totals) and <c>dataset_dimension_totals</c> (one row per value of each
 /// dataset dimension): DataVerse.</item>
+/// <item><c>author_org_types</c> and <c>org_type_totals</c> (<see cref="OrgTypeTotals"/>): the per-author totals summed by org type, the
+/// totals of a ranking filtered by org type and DataVerse's breakdown by it, corrected for authors reclassified since.</item>
 /// </list>
 /// <para>They are built once, when the snapshot is fully ingested (every expected page stored), from what is stored then,
 /// so the order pages arrived in does not matter. The tables are built in <see cref="Lanes"/>, side by side, each lane in
@@ -35,15 +37,16 @@ public static class SnapshotAggregates
     /// <summary>
     /// The aggregates this code builds and reads. 1: created_per_day and the model, tag, dataset and dimension totals;
     /// 2: their ranking indexes, activity_ranks, model_modality_totals, pipeline_tag_totals, model_parameter_facts, parameter_bucket_totals
-    /// and parameter_rankings.
+    /// and parameter_rankings; 3: author_org_types and org_type_totals (<see cref="OrgTypeTotals"/>).
     /// </summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>The aggregate tables (fixed strings), each partitioned by snapshot.</summary>
     public static readonly string[] Tables =
     [
         "created_per_day", ActivityRanks.Table, "model_tag_totals", "model_organization_totals", "model_modality_totals", "pipeline_tag_totals",
         "model_parameter_facts", "parameter_bucket_totals", ParameterRankings.Table, "dataset_organization_totals", "dataset_dimension_totals",
+        OrgTypeTotals.AuthorsTable, OrgTypeTotals.Table,
     ];
 
     /// <summary>
@@ -52,9 +55,9 @@ public static class SnapshotAggregates
     /// </summary>
     public static readonly string[][] Lanes =
     [
-        ["model_tag_totals", "model_organization_totals", "model_modality_totals", "pipeline_tag_totals", "model_parameter_facts",
-         "parameter_bucket_totals", ParameterRankings.Table],
-        ["created_per_day", ActivityRanks.Table, "dataset_organization_totals", "dataset_dimension_totals"],
+        [OrgTypeTotals.AuthorsTable, "model_tag_totals", "model_organization_totals", "model_modality_totals", "pipeline_tag_totals",
+         "dataset_organization_totals", OrgTypeTotals.Table, "model_parameter_facts", "parameter_bucket_totals", ParameterRankings.Table],
+        ["created_per_day", ActivityRanks.Table, "dataset_dimension_totals"],
     ];
 
     internal static void Configure(ModelBuilder modelBuilder) => AggregateRows.Configure(modelBuilder);
@@ -117,7 +120,8 @@ public static class SnapshotAggregates
     /// <summary>
     /// Builds a lane's tables, in order, as standalone tables (committed, not yet partitions, so no query sees them): each
     /// is filled, given its parent's keys and indexes (built in one sorted pass each, not a million inserts into B-trees)
-    /// and analyzed. A build that failed left such tables behind; the next one drops them first.
+    /// and analyzed, in a transaction of its own (so a table that takes a lock, author_org_types, holds it only while it is
+    /// built). A build that failed left such tables behind; the next one drops them first.
     /// </summary>
     private static async Task BuildLaneAsync(IServiceScopeFactory scopes, string[] tables, Guid snapshot, DateOnly snapshotDay,
         CancellationToken ct)
@@ -129,14 +133,14 @@ public static class SnapshotAggregates
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MetricsDbContext>();
         db.Database.SetCommandTimeout(BuildTimeout);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        // Grouping a million facts joined with their repos spills to disk with the default 4 MB per sort or hash, and
-        // the indexes' sorts (1.7M author-days at 1M models) with the default 64 MB; one build runs per snapshot.
-        await db.Database.ExecuteSqlAsync($"SET LOCAL work_mem = '256MB'", ct);
-        await db.Database.ExecuteSqlAsync($"SET LOCAL maintenance_work_mem = '512MB'", ct);
 #pragma warning disable EF1002 // partition names are built from a Guid and fixed table names; the snapshot is a parameter
         foreach (var table in tables)
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // Grouping a million facts joined with their repos spills to disk with the default 4 MB per sort or hash, and
+            // the indexes' sorts (1.7M author-days at 1M models) with the default 64 MB; one build runs per snapshot.
+            await db.Database.ExecuteSqlAsync($"SET LOCAL work_mem = '256MB'", ct);
+            await db.Database.ExecuteSqlAsync($"SET LOCAL maintenance_work_mem = '512MB'", ct);
             var partition = Partition(table, snapshot);
             await db.Database.ExecuteSqlRawAsync($"""
                 DROP TABLE IF EXISTS {partition};
@@ -150,6 +154,10 @@ public static class SnapshotAggregates
             {
                 await ParameterRankings.FillAsync(db, Partition("parameter_bucket_totals", snapshot), partition, snapshot, ct);
             }
+            else if (table == OrgTypeTotals.AuthorsTable)
+            {
+                await OrgTypeTotals.ReadAuthorsAsync(db, partition, snapshot, ct);
+            }
             else
             {
                 await db.Database.ExecuteSqlRawAsync(Fill(table, snapshot), [snapshot], ct);
@@ -159,9 +167,9 @@ public static class SnapshotAggregates
                 await db.Database.ExecuteSqlRawAsync(index, ct);
             }
             await db.Database.ExecuteSqlRawAsync($"ANALYZE {partition}", ct);
+            await transaction.CommitAsync(ct);
         }
 #pragma warning restore EF1002
-        await transaction.CommitAsync(ct);
     }
 
     /// <summary>
@@ -253,6 +261,7 @@ public static class SnapshotAggregates
             WHERE x.snapshot_id = {0}
             GROUP BY d.author
             """,
+        OrgTypeTotals.Table => OrgTypeTotals.FillSql(Partition(table, snapshot), t => Partition(t, snapshot)),
         "dataset_dimension_totals" => $$"""
             INSERT INTO {{Partition(table, snapshot)}} (snapshot_id, dimension, key, datasets, downloads, downloads_all_time, likes)
             SELECT {0}, k.dimension, k.key, count(*), sum(x.downloads), sum(coalesce(x.downloads_all_time, 0)), sum(x.likes)
@@ -268,7 +277,8 @@ public static class SnapshotAggregates
     /// <summary>
     /// The dataset dimensions a breakdown can be by, each with the SQL giving a dataset's values (<c>d</c> is its row in
     /// metrics.datasets; an array dimension counts a dataset under each of its values, none under "none"). Org type is
-    /// not among them: an author's type can change after the snapshot (its overview arrives later), so it is read live.
+    /// not among them: an author's type can change after the snapshot (its overview arrives later), so it is summed apart
+    /// (<see cref="OrgTypeTotals"/>).
     /// </summary>
     public static readonly IReadOnlyList<(string Dimension, string KeySql)> DatasetDimensions =
     [

@@ -102,7 +102,7 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
     /// <summary>
     /// From the snapshot's per-author totals (SnapshotAggregates): per author and pipeline tag when a tag filters, per
     /// author and modality when a modality does, else per author; the top k through the metric's index. The totals
-    /// are the per-tag sums of the snapshot (a few dozen rows), or, with an org type, the filtered authors' sum.
+    /// are the per-tag sums of the snapshot (a few dozen rows), or, with an org type, its org-type totals (OrgTypeSums).
     /// </summary>
     private async Task<(List<KeyedTotal> Top, double Total, long Models)> FromTotalsAsync(Guid snapshot, string metric, int k, ModelFilter f,
         CancellationToken ct)
@@ -123,10 +123,13 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
         }
         var top = TopAuthors.Ranked(Where(new SqlText($"""SELECT t.author AS "Key", ({value})::float8 AS "Value", t.models AS "Count" """), table),
             value, k);
-        var totals = Where(new SqlText($"""
-            SELECT NULL AS "Key", coalesce(sum({value}), 0)::float8 AS "Value", coalesce(sum(t.models), 0)::bigint AS "Count"
-            """),
-            f.OrgType is null ? "pipeline_tag_totals" : table);
+        var totals = f.OrgType is null
+            ? Where(new SqlText($"""
+                SELECT NULL AS "Key", coalesce(sum({value}), 0)::float8 AS "Value", coalesce(sum(t.models), 0)::bigint AS "Count"
+                """), "pipeline_tag_totals")
+            : f is { PipelineTag: { } tag, Modality: { } modality } && !Modality.PipelineTags[modality].Contains(tag)
+                ? new SqlText("""SELECT NULL AS "Key", 0::float8 AS "Value", 0::bigint AS "Count" """)
+                : OrgTypeSums.Total(snapshot, OrgTypeTotals.Of(table), f.PipelineTag ?? f.Modality ?? "", metric, f.OrgType);
         return await TopAuthors.ListAsync(top, totals, db, ct);
     }
 

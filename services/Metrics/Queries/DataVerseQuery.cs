@@ -29,7 +29,10 @@ public sealed class DataVerseQuery(MetricsDbContext db)
 {
     public static readonly string[] Metrics = ["downloads", "downloadsAllTime", "likes", "count"];
 
-    /// <summary>Breakdown keys and the SQL that yields a dataset's keys: the snapshot aggregates' dimensions, and org type, read live.</summary>
+    /// <summary>
+    /// Breakdown keys and the SQL that yields a dataset's keys: the snapshot aggregates' dimensions, and org type, read live (from the
+    /// facts when filtered; unfiltered, from the org-type totals, corrected for reclassified authors).
+    /// </summary>
     private static readonly Dictionary<string, string> Keys = SnapshotAggregates.DatasetDimensions
         .Append((Dimension: "orgType", KeySql: "coalesce(o.org_type, 'individual')"))
         .ToDictionary(k => k.Dimension, k => k.KeySql);
@@ -108,19 +111,11 @@ public sealed class DataVerseQuery(MetricsDbContext db)
                 """);
             top.Append($" WHERE t.snapshot_id = {top.P(snapshot)}");
             if (f.OrgType is not null) top.Append(TopAuthors.OrgType(top, f.OrgType));
-            // Unfiltered, the totals are the license rows of the dimension totals (one license per dataset: a few dozen rows).
-            var totals = new SqlText($"""
-                SELECT NULL AS "Key", coalesce(sum({value}), 0)::float8 AS "Value", coalesce(sum(t.datasets), 0)::bigint AS "Count"
-                """);
-            if (f.OrgType is null)
-            {
-                totals.Append($" FROM metrics.dataset_dimension_totals t WHERE t.snapshot_id = {totals.P(snapshot)} AND t.dimension = 'license'");
-            }
-            else
-            {
-                totals.Append($" FROM metrics.dataset_organization_totals t WHERE t.snapshot_id = {totals.P(snapshot)}")
-                    .Append(TopAuthors.OrgType(totals, f.OrgType));
-            }
+            // Unfiltered, the totals are the license rows of the dimension totals (one license per dataset: a few dozen rows);
+            // with an org type, that type's row of the org-type totals.
+            var totals = f.OrgType is null
+                ? LicenseTotals(snapshot, value)
+                : OrgTypeSums.Total(snapshot, OrgTypeTotals.Of("dataset_organization_totals"), "", metric, f.OrgType);
             var (ranked, total, datasets) = await TopAuthors.ListAsync(TopAuthors.Ranked(top, value, k), totals, db, ct);
             return (ranked.Select(t => new Group { Key = t.Key!, Value = t.Value, Count = t.Count }).ToList(), total, datasets);
         }
@@ -159,9 +154,9 @@ public sealed class DataVerseQuery(MetricsDbContext db)
 
     public async Task<DatasetBreakdown> BreakdownAsync(Guid snapshot, string by, string metric, DatasetFilter filter, CancellationToken ct)
     {
-        var (total, groups) = filter is { TaskCategory: null, Domain: null, Modality: null, License: null, OrgType: null } && by != "orgType"
+        var (total, groups) = filter is { TaskCategory: null, Domain: null, Modality: null, License: null, OrgType: null }
                               && await SnapshotAggregates.IsBuiltAsync(db, snapshot, ct)
-            ? await BreakdownFromAggregateAsync(snapshot, by, metric, ct)
+            ? by == "orgType" ? await BreakdownByOrgTypeAsync(snapshot, metric, ct) : await BreakdownFromAggregateAsync(snapshot, by, metric, ct)
             : await BreakdownFromFactsAsync(snapshot, by, metric, filter, ct);
         var items = groups
             .OrderByDescending(g => g.Value).ThenBy(g => g.Key, StringComparer.Ordinal)
@@ -188,6 +183,22 @@ public sealed class DataVerseQuery(MetricsDbContext db)
         var rows = await sql.ListAsync<KeyedTotal>(db, ct);
         return (rows.Single(r => r.Key is null).Value, rows.Where(r => r.Key is not null)
             .Select(r => new Group { Key = r.Key!, Value = r.Value, Count = r.Count }).ToList());
+    }
+
+    private static SqlText LicenseTotals(Guid snapshot, string value)
+    {
+        var sql = new SqlText($"""
+            SELECT NULL AS "Key", coalesce(sum({value}), 0)::float8 AS "Value", coalesce(sum(t.datasets), 0)::bigint AS "Count"
+            FROM metrics.dataset_dimension_totals t WHERE t.dimension = 'license'
+            """);
+        return sql.Append($" AND t.snapshot_id = {sql.P(snapshot)}");
+    }
+
+    /// <summary>An unfiltered breakdown by org type from the snapshot's org-type totals (OrgTypeSums): one row per org type.</summary>
+    private async Task<(double Total, List<Group> Groups)> BreakdownByOrgTypeAsync(Guid snapshot, string metric, CancellationToken ct)
+    {
+        var rows = await OrgTypeSums.ByOrgType(snapshot, OrgTypeTotals.Of("dataset_organization_totals"), "", metric).ListAsync<KeyedTotal>(db, ct);
+        return (rows.Sum(r => r.Value), rows.Select(r => new Group { Key = r.Key!, Value = r.Value, Count = r.Count }).ToList());
     }
 
     private async Task<(double Total, List<Group> Groups)> BreakdownFromFactsAsync(Guid snapshot, string by, string metric, DatasetFilter filter,

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using HubPlatform.Contracts;
+using HubPlatform.Metrics.Dimensions;
 using HubPlatform.Metrics.Infrastructure;
 using HubPlatform.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -149,6 +150,65 @@ public class MetricsRankingsTests(MetricsFixture platform) : IClassFixture<Metri
                 Assert.Equal(datasets.Sum(V), answer.GetProperty("total").GetDouble());
                 Assert.Equal(datasets.Count, answer.GetProperty("totalDatasets").GetInt64());
             }
+        }
+    }
+
+    /// <summary>
+    /// Authors reclassified by a later overview, after both snapshots' org-type totals were built: every org-type answer of the
+    /// first snapshot (ModelVerse totals, DataVerse totals and its breakdown by org type) is the one their current types give.
+    /// </summary>
+    [Fact]
+    public async Task Org_type_totals_follow_authors_reclassified_after_the_snapshot_was_built()
+    {
+        var p = await BuiltAsync();
+        var metrics = p.Metrics.CreateClient();
+        var before = await OrgTypesAsync();
+        string TypeIn(Dictionary<string, string> types, string author) => types.GetValueOrDefault(author, "individual");
+        // An enterprise plan makes an author a company, a user account an individual, unless the curated list says otherwise.
+        AuthorOverview Enterprise(string name) => new(name, "org", null, false, true, null, null, null, null, null, null);
+        AuthorOverview User(string name) => new(name, "user", null, false, false, null, null, null, null, null, null);
+        List<AuthorOverview> Moving(IEnumerable<string> owners, string from, Func<string, AuthorOverview> overview) =>
+            owners.Distinct().Where(a => TypeIn(before, a) == from).Select(overview)
+                .Where(o => OrgTypes.Classify(o.Name, o) != from).Take(2).ToList();
+        var modelOwners = p.FirstModels.OrderByDescending(m => m.Downloads).Select(m => Owner(m.Id)).ToList();
+        var datasetOwners = p.Hub.Datasets.OrderByDescending(d => d.Downloads).Select(d => Owner(d.Id)).ToList();
+        var moving = Moving(modelOwners, "company", User).Concat(Moving(modelOwners, "individual", Enterprise))
+            .Concat(Moving(datasetOwners, "company", User)).Concat(Moving(datasetOwners, "individual", Enterprise))
+            .DistinctBy(o => o.Name).ToList();
+        Assert.True(moving.Count >= 6, $"authors to reclassify: {string.Join(", ", moving.Select(o => o.Name))}");
+
+        // A later crawl's overview page: its snapshot is another one, and the first snapshot's aggregates are not rebuilt.
+        await p.Bus.Publish(new OrganizationsObserved(Guid.NewGuid(), 1, MetricsFixture.IncrementalAt.AddDays(1), moving));
+        await Eventually.GetAsync(async () => (await OrgTypesAsync()).Count(t => moving.Any(o => o.Name == t.Key) && t.Value != before[t.Key]),
+            n => n == moving.Count, Patience, "the overviews to reclassify their authors");
+        var after = await OrgTypesAsync();
+        Assert.Equal(0, await platform.Database.CountAsync(
+            $"metrics.snapshots WHERE id = '{p.First}' AND (org_types_read_at IS NULL OR org_types_read_at >= (SELECT min(org_type_changed_at) " +
+            $"FROM metrics.organizations WHERE name = ANY(ARRAY['{string.Join("','", moving.Select(o => o.Name))}'])))"));
+
+        var models = p.FirstModels;
+        var tag = models.Where(m => m.PipelineTag is not null).GroupBy(m => m.PipelineTag!).OrderByDescending(g => g.Count()).First().Key;
+        foreach (var metric in new[] { "downloads", "count" })
+        {
+            foreach (var orgType in new[] { "company", "individual" })
+            {
+                await AssertModelVerseAsync(metrics, $"snapshot={p.First}&orgType={orgType}&reclassified=1",
+                    models.Where(m => TypeIn(after, Owner(m.Id)) == orgType), metric, 5);
+                await AssertModelVerseAsync(metrics, $"snapshot={p.First}&pipelineTag={tag}&orgType={orgType}&reclassified=1",
+                    models.Where(m => m.PipelineTag == tag && TypeIn(after, Owner(m.Id)) == orgType), metric, 5);
+                var datasets = p.Hub.Datasets.Where(d => TypeIn(after, Owner(d.Id)) == orgType).ToList();
+                var answer = await Json(metrics,
+                    $"/api/dataverse/organizations?metric={metric}&k=5&snapshot={p.First}&orgType={orgType}&reclassified=1");
+                Assert.Equal(metric == "count" ? datasets.Count : datasets.Sum(d => d.Downloads), answer.GetProperty("total").GetDouble());
+                Assert.Equal(datasets.Count, answer.GetProperty("totalDatasets").GetInt64());
+            }
+            var breakdown = await Json(metrics, $"/api/dataverse/breakdown?by=orgType&metric={metric}&snapshot={p.First}&reclassified=1");
+            var expected = p.Hub.Datasets.GroupBy(d => TypeIn(after, Owner(d.Id)))
+                .ToDictionary(g => g.Key, g => (Value: metric == "count" ? g.Count() : (double)g.Sum(d => d.Downloads), Datasets: g.LongCount()));
+            Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), breakdown.GetProperty("items").EnumerateArray()
+                .Select(i => KeyValuePair.Create(i.GetProperty("key").GetString()!,
+                    (i.GetProperty("value").GetDouble(), i.GetProperty("datasets").GetInt64())))
+                .OrderBy(e => e.Key, StringComparer.Ordinal));
         }
     }
 

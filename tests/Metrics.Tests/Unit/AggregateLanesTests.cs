@@ -21,12 +21,14 @@ public class AggregateLanesTests
             var lane = Array.FindIndex(SnapshotAggregates.Lanes, l => l.Contains(table));
             return (lane, Array.IndexOf(SnapshotAggregates.Lanes[lane], table));
         }
-        foreach (var (table, reads) in new[]
-                 {
-                     (ActivityRanks.Table, "created_per_day"), (ParameterRankings.Table, "parameter_bucket_totals"),
-                     ("parameter_bucket_totals", "model_parameter_facts"), ("model_organization_totals", "model_tag_totals"),
-                     ("model_modality_totals", "model_tag_totals"), ("pipeline_tag_totals", "model_tag_totals"),
-                 })
+        (string Table, string Reads)[] readers =
+        [
+            (ActivityRanks.Table, "created_per_day"), (ParameterRankings.Table, "parameter_bucket_totals"),
+            ("parameter_bucket_totals", "model_parameter_facts"), ("model_organization_totals", "model_tag_totals"),
+            ("model_modality_totals", "model_tag_totals"), ("pipeline_tag_totals", "model_tag_totals"),
+            .. OrgTypeTotals.Sources.Select(s => (OrgTypeTotals.Table, s.Table)), (OrgTypeTotals.Table, OrgTypeTotals.AuthorsTable),
+        ];
+        foreach (var (table, reads) in readers)
         {
             var (lane, position) = Where(table);
             var (readsLane, readsPosition) = Where(reads);

@@ -52,6 +52,27 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                     b.ToTable("activity_ranks", "metrics");
                 });
 
+            modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.AuthorOrgType", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.Property<string>("Author")
+                        .HasColumnType("text")
+                        .HasColumnName("author");
+
+                    b.Property<string>("OrgType")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("org_type");
+
+                    b.HasKey("SnapshotId", "Author")
+                        .HasName("pk_author_org_types");
+
+                    b.ToTable("author_org_types", "metrics");
+                });
+
             modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.CreatedPerDay", b =>
                 {
                     b.Property<Guid>("SnapshotId")
@@ -619,6 +640,47 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                     b.ToTable("model_tag_totals", "metrics");
                 });
 
+            modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.OrgTypeTotal", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("text")
+                        .HasColumnName("key");
+
+                    b.Property<string>("OrgType")
+                        .HasColumnType("text")
+                        .HasColumnName("org_type");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads");
+
+                    b.Property<long>("DownloadsAllTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads_all_time");
+
+                    b.Property<long>("Likes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("likes");
+
+                    b.Property<long>("Repos")
+                        .HasColumnType("bigint")
+                        .HasColumnName("repos");
+
+                    b.HasKey("SnapshotId", "Source", "Key", "OrgType")
+                        .HasName("pk_org_type_totals");
+
+                    b.ToTable("org_type_totals", "metrics");
+                });
+
             modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.Organization", b =>
                 {
                     b.Property<string>("Name")
@@ -654,6 +716,10 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                         .HasColumnType("text")
                         .HasColumnName("org_type");
 
+                    b.Property<DateTimeOffset?>("OrgTypeChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("org_type_changed_at");
+
                     b.Property<DateTimeOffset?>("OverviewObservedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("overview_observed_at");
@@ -671,6 +737,9 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
 
                     b.HasIndex("OrgType")
                         .HasDatabaseName("ix_organizations_org_type");
+
+                    b.HasIndex("OrgTypeChangedAt")
+                        .HasDatabaseName("ix_organizations_org_type_changed_at");
 
                     b.HasIndex("ProviderGroup")
                         .HasDatabaseName("ix_organizations_provider_group");
@@ -828,6 +897,10 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                     b.Property<long>("Models")
                         .HasColumnType("bigint")
                         .HasColumnName("models");
+
+                    b.Property<DateTimeOffset?>("OrgTypesReadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("org_types_read_at");
 
                     b.Property<long>("Spaces")
                         .HasColumnType("bigint")
