@@ -40,6 +40,22 @@ internal static class AggregateRows
         });
         modelBuilder.Entity<PipelineTagTotal>(t => t.HasKey(x => new { x.SnapshotId, x.PipelineTag }));
         modelBuilder.Entity<ModelParameterFact>(t => t.HasKey(x => new { x.SnapshotId, x.ParameterCount, x.ModelId }));
+        modelBuilder.Entity<ModelAuthorFact>(t =>
+        {
+            // Byte order, as the treemap orders models of equal value: the key then reads an author's models by id ("count").
+            t.Property(x => x.Author).UseCollation("C");
+            t.Property(x => x.ModelId).UseCollation("C");
+            t.HasKey(x => new { x.SnapshotId, x.Author, x.ModelId });
+            foreach (var (metric, name) in new[]
+                     {
+                         (nameof(RepoNumbers.Downloads), "downloads"), (nameof(RepoNumbers.DownloadsAllTime), "downloads_all_time"),
+                         (nameof(RepoNumbers.Likes), "likes"),
+                     })
+            {
+                t.HasIndex("SnapshotId", "Author", metric, "ModelId").HasDatabaseName($"ix_model_author_facts_by_{name}")
+                    .IsDescending(false, false, true, false);
+            }
+        });
         modelBuilder.Entity<ParameterBucketTotal>(t => t.HasKey(x => new { x.SnapshotId, x.Author, x.Bucket }));
         modelBuilder.Entity<ParameterRanking>(r =>
         {
@@ -157,6 +173,20 @@ public sealed class ModelParameterFact : RepoNumbers
     public string ModelId { get; set; } = "";
     public string Author { get; set; } = "";
     public string? PipelineTag { get; set; }
+}
+
+/// <summary>
+/// A model of a snapshot with what a ranking or a treemap needs of it, kept in author order: an author's top models by a metric
+/// are the first rows of the metric's index, and the per-author totals and parameter facts are built from it (one join of the
+/// facts with the models for all of them).
+/// </summary>
+public sealed class ModelAuthorFact : RepoNumbers
+{
+    public Guid SnapshotId { get; set; }
+    public string Author { get; set; } = "";
+    public string ModelId { get; set; } = "";
+    public string? PipelineTag { get; set; }
+    public long? ParameterCount { get; set; }
 }
 
 /// <summary>One author's models of one parameter size class (an index into ParameterBuckets.All) in a snapshot.</summary>

@@ -24,6 +24,7 @@ public sealed class MetricsDbContext(DbContextOptions<MetricsDbContext> options)
     public DbSet<ModelModalityTotal> ModelModalityTotals => Set<ModelModalityTotal>();
     public DbSet<PipelineTagTotal> PipelineTagTotals => Set<PipelineTagTotal>();
     public DbSet<ModelParameterFact> ModelParameterFacts => Set<ModelParameterFact>();
+    public DbSet<ModelAuthorFact> ModelAuthorFacts => Set<ModelAuthorFact>();
     public DbSet<ParameterBucketTotal> ParameterBucketTotals => Set<ParameterBucketTotal>();
     public DbSet<ParameterRanking> ParameterRankings => Set<ParameterRanking>();
     public DbSet<ActivityRankEntry> ActivityRanks => Set<ActivityRankEntry>();

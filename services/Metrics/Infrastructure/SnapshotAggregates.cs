@@ -15,6 +15,8 @@ namespace HubPlatform.Metrics.Infrastructure;
 /// <item><c>model_tag_totals</c>, <c>model_modality_totals</c>, <c>model_organization_totals</c>: models, downloads and likes per author
 /// per pipeline tag, per modality and overall (ModelVerse with a pipeline-tag or modality filter, or none), ranked by each metric;
 /// <c>pipeline_tag_totals</c>: the same per tag over all authors (the rankings' totals).</item>
+/// <item><c>model_author_facts</c>: the snapshot's models in author order with their numbers (ModelVerse's treemap: an author's top
+/// models by index); the model aggregates are built from it.</item>
 /// <item><c>model_parameter_facts</c>: the models with a parameter count, in parameter order; <c>parameter_bucket_totals</c> (per author per
 /// size class) and <c>parameter_rankings</c> (<see cref="ParameterRankings"/>): ModelVerse's parameter ranges.</item>
 /// <item><c>dataset_organization_totals</c> (ranked like the model totals) and <c>dataset_dimension_totals</c> (one row per value of each
@@ -37,7 +39,7 @@ public static class SnapshotAggregates
     /// <summary>
     /// The aggregates this code builds and reads. 1: created_per_day and the model, tag, dataset and dimension totals;
     /// 2: their ranking indexes, activity_ranks, model_modality_totals, pipeline_tag_totals, model_parameter_facts, parameter_bucket_totals
-    /// and parameter_rankings; 3: author_org_types and org_type_totals (<see cref="OrgTypeTotals"/>).
+    /// and parameter_rankings; 3: author_org_types and org_type_totals (<see cref="OrgTypeTotals"/>), model_author_facts.
     /// </summary>
     public const int Version = 3;
 
@@ -46,7 +48,7 @@ public static class SnapshotAggregates
     [
         "created_per_day", ActivityRanks.Table, "model_tag_totals", "model_organization_totals", "model_modality_totals", "pipeline_tag_totals",
         "model_parameter_facts", "parameter_bucket_totals", ParameterRankings.Table, "dataset_organization_totals", "dataset_dimension_totals",
-        OrgTypeTotals.AuthorsTable, OrgTypeTotals.Table,
+        OrgTypeTotals.AuthorsTable, OrgTypeTotals.Table, "model_author_facts",
     ];
 
     /// <summary>
@@ -55,8 +57,9 @@ public static class SnapshotAggregates
     /// </summary>
     public static readonly string[][] Lanes =
     [
-        [OrgTypeTotals.AuthorsTable, "model_tag_totals", "model_organization_totals", "model_modality_totals", "pipeline_tag_totals",
-         "dataset_organization_totals", OrgTypeTotals.Table, "model_parameter_facts", "parameter_bucket_totals", ParameterRankings.Table],
+        [OrgTypeTotals.AuthorsTable, "model_author_facts", "model_tag_totals", "model_organization_totals", "model_modality_totals",
+         "pipeline_tag_totals", "dataset_organization_totals", OrgTypeTotals.Table, "model_parameter_facts", "parameter_bucket_totals",
+         ParameterRankings.Table],
         ["created_per_day", ActivityRanks.Table, "dataset_dimension_totals"],
     ];
 
@@ -208,11 +211,19 @@ public static class SnapshotAggregates
             GROUP BY c.author, c.day, c.repo_type
             ORDER BY c.author, c.day
             """,
-        "model_tag_totals" => $$"""
-            INSERT INTO {{Partition(table, snapshot)}} (snapshot_id, author, pipeline_tag, models, downloads, downloads_all_time, likes)
-            SELECT {0}, m.author, coalesce(m.pipeline_tag, ''), count(*), sum(x.downloads), sum(coalesce(x.downloads_all_time, 0)), sum(x.likes)
+        // The one join of the snapshot's facts with the models; the model aggregates below read this table.
+        "model_author_facts" => $$"""
+            INSERT INTO {{Partition(table, snapshot)}} (snapshot_id, author, model_id, pipeline_tag, parameter_count, downloads,
+                                                        downloads_all_time, likes)
+            SELECT {0}, m.author, m.id, m.pipeline_tag, m.parameter_count, x.downloads, coalesce(x.downloads_all_time, 0), x.likes
             FROM metrics.model_facts x JOIN metrics.models m ON m.id = x.model_id
             WHERE x.snapshot_id = {0}
+            ORDER BY m.author COLLATE "C", m.id COLLATE "C"
+            """,
+        "model_tag_totals" => $$"""
+            INSERT INTO {{Partition(table, snapshot)}} (snapshot_id, author, pipeline_tag, models, downloads, downloads_all_time, likes)
+            SELECT {0}, m.author, coalesce(m.pipeline_tag, ''), count(*), sum(m.downloads), sum(m.downloads_all_time), sum(m.likes)
+            FROM {{Partition("model_author_facts", snapshot)}} m
             GROUP BY m.author, coalesce(m.pipeline_tag, '')
             """,
         "model_organization_totals" => $$"""
@@ -241,10 +252,10 @@ public static class SnapshotAggregates
         "model_parameter_facts" => $$"""
             INSERT INTO {{Partition(table, snapshot)}} (snapshot_id, parameter_count, model_id, author, pipeline_tag, downloads, downloads_all_time,
                                                         likes)
-            SELECT {0}, m.parameter_count, m.id, m.author, m.pipeline_tag, x.downloads, coalesce(x.downloads_all_time, 0), x.likes
-            FROM metrics.model_facts x JOIN metrics.models m ON m.id = x.model_id
-            WHERE x.snapshot_id = {0} AND m.parameter_count IS NOT NULL
-            ORDER BY m.parameter_count, m.id
+            SELECT {0}, m.parameter_count, m.model_id, m.author, m.pipeline_tag, m.downloads, m.downloads_all_time, m.likes
+            FROM {{Partition("model_author_facts", snapshot)}} m
+            WHERE m.parameter_count IS NOT NULL
+            ORDER BY m.parameter_count, m.model_id
             """,
         "parameter_bucket_totals" => $$"""
             INSERT INTO {{Partition(table, snapshot)}} (snapshot_id, author, bucket, models, downloads, downloads_all_time, likes)

@@ -164,12 +164,39 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
     {
         var ranking = await TopOrganizationsAsync(snapshot, metric, k, filter, ct);
         var organizations = ranking.Top.Select(o => o.Organization).ToArray();
-        var models = await Rows(snapshot, metric, filter).Where(r => organizations.Contains(r.Author)).ToListAsync(ct);
+        var models = filter is { CreatedFrom: null, CreatedTo: null } && await SnapshotAggregates.IsBuiltAsync(db, snapshot, ct)
+            ? await TopModelsAsync(snapshot, metric, organizations, modelsPerOrganization, filter, ct)
+            : await Rows(snapshot, metric, filter).Where(r => organizations.Contains(r.Author)).ToListAsync(ct);
         var byOrg = models.GroupBy(m => m.Author)
             .ToDictionary(g => g.Key, g => g.OrderByDescending(m => m.Value).ThenBy(m => m.ModelId, StringComparer.Ordinal)
             .Take(modelsPerOrganization).Select(m => new TreemapModel(m.ModelId, m.Value)).ToList());
         return ranking.Top.Select(o => new TreemapOrganization(o.Organization, o.Value, byOrg.GetValueOrDefault(o.Organization) ?? []))
             .Append(new TreemapOrganization("others", ranking.Others.Value, []))
             .ToList();
+    }
+
+    /// <summary>
+    /// Each organization's top models from the snapshot's models in author order (model_author_facts): the first rows of the
+    /// metric's index for that author (its key, by id, for "count"), skipping those the filters leave out. The organizations
+    /// come from a ranking under the same filter, so their org type needs no second look.
+    /// </summary>
+    private async Task<List<Row>> TopModelsAsync(Guid snapshot, string metric, string[] organizations, int perOrganization, ModelFilter f,
+        CancellationToken ct)
+    {
+        var value = AggregateMetric.Column(metric, "1");
+        var sql = new SqlText();
+        sql.Append($"""
+            SELECT x.model_id AS "ModelId", o.author AS "Author", x.value AS "Value" FROM unnest({sql.P(organizations)}::text[]) o(author)
+            CROSS JOIN LATERAL (
+                SELECT t.model_id, ({value})::float8 AS value FROM metrics.model_author_facts t
+                WHERE t.snapshot_id = {sql.P(snapshot)} AND t.author = o.author
+            """);
+        if (f.PipelineTag is not null) sql.Append($" AND t.pipeline_tag = {sql.P(f.PipelineTag)}");
+        if (f.Modality is not null) sql.Append($" AND t.pipeline_tag = ANY({sql.P(Modality.PipelineTags[f.Modality])})");
+        if (f.MinParameters is not null) sql.Append($" AND t.parameter_count >= {sql.P(f.MinParameters)}");
+        if (f.MaxParameters is not null) sql.Append($" AND t.parameter_count <= {sql.P(f.MaxParameters)}");
+        // "count" values every model 1: its order is the ids' (the key's); an integer alone in ORDER BY would name a column.
+        sql.Append($" ORDER BY {(value == "1" ? "" : $"{value} DESC, ")}t.model_id LIMIT {sql.P(perOrganization)}) x");
+        return await sql.ListAsync<Row>(db, ct);
     }
 }

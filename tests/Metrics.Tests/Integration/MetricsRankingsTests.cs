@@ -98,6 +98,42 @@ public class MetricsRankingsTests(MetricsFixture platform) : IClassFixture<Metri
     }
 
     [Fact]
+    public async Task ModelVerse_treemaps_equal_each_top_organizations_top_raw_models_whatever_the_filter()
+    {
+        var p = await BuiltAsync();
+        var metrics = p.Metrics.CreateClient();
+        var models = p.FirstModels;
+        var orgTypes = await OrgTypesAsync();
+        var tag = models.Where(m => m.PipelineTag is not null).GroupBy(m => m.PipelineTag!).OrderByDescending(g => g.Count()).First().Key;
+        string[] nlp = ["text-classification", "token-classification", "table-question-answering", "question-answering", "zero-shot-classification",
+            "translation", "summarization", "feature-extraction", "text-generation", "text2text-generation", "fill-mask", "sentence-similarity",
+            "text-ranking"];
+        foreach (var metric in new[] { "downloads", "downloadsAllTime", "likes", "count" })
+        {
+            foreach (var (query, selected) in new (string, Func<ModelObservation, bool>)[]
+                     {
+                         ("", _ => true),
+                         ($"&pipelineTag={tag}", m => m.PipelineTag == tag),
+                         ("&modality=natural-language-processing&orgType=company",
+                          m => nlp.Contains(m.PipelineTag) && orgTypes.GetValueOrDefault(Owner(m.Id), "individual") == "company"),
+                         ("&minParameters=1000000000&maxParameters=10000000000", m => m.ParameterCount is >= 1_000_000_000 and <= 10_000_000_000),
+                     })
+            {
+                var chosen = models.Where(selected).ToList();
+                var (top, _, _) = Expected(chosen, metric, 6);
+                var expected = top.Select(o => (o.Item1, string.Join(" ", chosen.Where(m => Owner(m.Id) == o.Item1)
+                    .OrderByDescending(m => Value(m, metric)).ThenBy(m => m.Id, StringComparer.Ordinal).Take(4)
+                    .Select(m => $"{m.Id}={Value(m, metric)}")))).ToList();
+                var answer = await Json(metrics, $"/api/modelverse/treemap?metric={metric}&k=6&modelsPerOrganization=4&snapshot={p.First}{query}");
+                var got = answer.EnumerateArray().Where(o => o.GetProperty("organization").GetString() != "others")
+                    .Select(o => (o.GetProperty("organization").GetString()!, string.Join(" ", o.GetProperty("models").EnumerateArray()
+                        .Select(m => $"{m.GetProperty("id").GetString()}={m.GetProperty("value").GetDouble()}")))).ToList();
+                Assert.True(expected.SequenceEqual(got), $"{metric}{query}: expected {string.Join("; ", expected)}, got {string.Join("; ", got)}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task ModelVerse_parameter_ranges_equal_a_grouping_of_the_raw_models_whatever_the_range()
     {
         var p = await BuiltAsync();

@@ -26,6 +26,7 @@ public class AggregateLanesTests
             (ActivityRanks.Table, "created_per_day"), (ParameterRankings.Table, "parameter_bucket_totals"),
             ("parameter_bucket_totals", "model_parameter_facts"), ("model_organization_totals", "model_tag_totals"),
             ("model_modality_totals", "model_tag_totals"), ("pipeline_tag_totals", "model_tag_totals"),
+            ("model_tag_totals", "model_author_facts"), ("model_parameter_facts", "model_author_facts"),
             .. OrgTypeTotals.Sources.Select(s => (OrgTypeTotals.Table, s.Table)), (OrgTypeTotals.Table, OrgTypeTotals.AuthorsTable),
         ];
         foreach (var (table, reads) in readers)

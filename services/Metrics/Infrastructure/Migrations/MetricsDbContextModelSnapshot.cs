@@ -383,6 +383,60 @@ namespace HubPlatform.Metrics.Infrastructure.Migrations
                     b.ToTable("models", "metrics");
                 });
 
+            modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.ModelAuthorFact", b =>
+                {
+                    b.Property<Guid>("SnapshotId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("snapshot_id");
+
+                    b.Property<string>("Author")
+                        .HasColumnType("text")
+                        .HasColumnName("author")
+                        .UseCollation("C");
+
+                    b.Property<string>("ModelId")
+                        .HasColumnType("text")
+                        .HasColumnName("model_id")
+                        .UseCollation("C");
+
+                    b.Property<long>("Downloads")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads");
+
+                    b.Property<long>("DownloadsAllTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("downloads_all_time");
+
+                    b.Property<long>("Likes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("likes");
+
+                    b.Property<long?>("ParameterCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("parameter_count");
+
+                    b.Property<string>("PipelineTag")
+                        .HasColumnType("text")
+                        .HasColumnName("pipeline_tag");
+
+                    b.HasKey("SnapshotId", "Author", "ModelId")
+                        .HasName("pk_model_author_facts");
+
+                    b.HasIndex("SnapshotId", "Author", "Downloads", "ModelId")
+                        .IsDescending(false, false, true, false)
+                        .HasDatabaseName("ix_model_author_facts_by_downloads");
+
+                    b.HasIndex("SnapshotId", "Author", "DownloadsAllTime", "ModelId")
+                        .IsDescending(false, false, true, false)
+                        .HasDatabaseName("ix_model_author_facts_by_downloads_all_time");
+
+                    b.HasIndex("SnapshotId", "Author", "Likes", "ModelId")
+                        .IsDescending(false, false, true, false)
+                        .HasDatabaseName("ix_model_author_facts_by_likes");
+
+                    b.ToTable("model_author_facts", "metrics");
+                });
+
             modelBuilder.Entity("HubPlatform.Metrics.Infrastructure.ModelFact", b =>
                 {
                     b.Property<Guid>("SnapshotId")
