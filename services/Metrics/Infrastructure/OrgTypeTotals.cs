@@ -12,16 +12,19 @@ namespace HubPlatform.Metrics.Infrastructure;
 /// changed since (<c>OrgTypeSums</c>): the authors whose type changed after <see cref="Snapshot.OrgTypesReadAt"/> (an index on
 /// <see cref="Organization.OrgTypeChangedAt"/> finds them) move from the type they were summed under to their current one.
 /// Moving an author that did not really change is a no-op, so the correction only has to cover every change the build missed.</para>
-/// <para>It does: overview pages hold <see cref="LockKey"/> shared while they may reclassify, and the build reads the types and
-/// stamps the time holding it exclusively. A change is then either committed before the read (and seen by it) or made after
-/// the stamp (and stamped later than it).</para>
+/// <para>It does: a trigger on <c>metrics.organizations</c> (migration OrgTypeChangedTrigger) stamps every change of a type, taking
+/// <see cref="LockKey"/> shared first, whoever writes it; the build reads the types and the time holding the lock alone. A change is
+/// then either committed before the read (and seen by it) or stamped after the read's time.</para>
 /// </summary>
 public static class OrgTypeTotals
 {
     public const string AuthorsTable = "author_org_types";
     public const string Table = "org_type_totals";
 
-    /// <summary>Any fixed number: the advisory lock between overview pages and the build's read of the org types.</summary>
+    /// <summary>
+    /// Any fixed number: the advisory lock between a change of an org type and the build's read of them. The trigger
+    /// (migration OrgTypeChangedTrigger) names the same number: never change it.
+    /// </summary>
     public const long LockKey = 0x6f72677479706573; // "orgtypes"
 
     /// <summary>A per-author aggregate summed by org type: its table, the column grouping it (null: none) and its count of repos.</summary>
@@ -36,11 +39,12 @@ public static class OrgTypeTotals
     public static Source Of(string table) => Sources.Single(s => s.Table == table);
 
     /// <summary>
-    /// Fills <paramref name="target"/> (the fresh <c>author_org_types</c> partition) with every author's org type and stamps the
-    /// snapshot's <see cref="Snapshot.OrgTypesReadAt"/>, under the lock overview pages share; call it in the table's own short
-    /// transaction (it holds the lock to the commit, and overview pages wait for it: well under a second at 1M models).
+    /// Fills <paramref name="target"/> (the fresh <c>author_org_types</c> partition) with every author's org type under the lock
+    /// reclassifications share, and returns the time of the read, the snapshot's <see cref="Snapshot.OrgTypesReadAt"/>. Call it
+    /// in the table's own short transaction: it holds the lock to the commit, and overview pages that change a type wait for
+    /// it (well under a second at 1M models).
     /// </summary>
-    public static async Task ReadAuthorsAsync(MetricsDbContext db, string target, Guid snapshot, CancellationToken ct)
+    public static async Task<DateTimeOffset> ReadAuthorsAsync(MetricsDbContext db, string target, Guid snapshot, CancellationToken ct)
     {
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LockKey})", ct);
 #pragma warning disable EF1002 // the partition name is built from a Guid and a fixed table name; the snapshot is a parameter
@@ -48,7 +52,7 @@ public static class OrgTypeTotals
             $"INSERT INTO {target} (snapshot_id, author, org_type) SELECT {{0}}, o.name, o.org_type FROM metrics.organizations o",
             [snapshot], ct);
 #pragma warning restore EF1002
-        await db.Database.ExecuteSqlAsync($"UPDATE metrics.snapshots SET org_types_read_at = clock_timestamp() WHERE id = {snapshot}", ct);
+        return await db.Database.SqlQuery<DateTimeOffset>($"""SELECT clock_timestamp() AS "Value" """).SingleAsync(ct);
     }
 
     /// <summary>

@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace HubPlatform.Metrics.Infrastructure;
 
 /// <summary>
-/// Author overviews: they complete the author rows and re-classify the org type with what the Hub says about the author, stamping
-/// when a type changes (snapshots built before it correct their org-type totals for it: <see cref="OrgTypeTotals"/>).
+/// Author overviews: they complete the author rows and re-classify the org type with what the Hub says about the author (a trigger
+/// stamps each change, and snapshots built before it correct their org-type totals for it: <see cref="OrgTypeTotals"/>).
 /// </summary>
 public sealed class OrganizationStore(MetricsDbContext db)
 {
@@ -15,7 +15,8 @@ public sealed class OrganizationStore(MetricsDbContext db)
     {
         var a = page.Authors.DistinctBy(x => x.Name, StringComparer.Ordinal).OrderBy(x => x.Name, StringComparer.Ordinal).ToArray();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Shared with other pages; a snapshot's build reading the org types holds it alone (OrgTypeTotals says why).
+        // The lock the trigger stamping a change of org type takes (OrgTypeTotals), taken before this page locks any row: taken
+        // there, a page waiting for a snapshot's build while holding rows another page waits for would close a cycle.
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({OrgTypeTotals.LockKey})", cancellationToken);
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO metrics.organizations AS t (name, type, fullname, is_verified, is_enterprise, num_followers, num_users, details,
@@ -30,9 +31,7 @@ public sealed class OrganizationStore(MetricsDbContext db)
             ON CONFLICT (name) DO UPDATE SET
                 type = EXCLUDED.type, fullname = EXCLUDED.fullname, is_verified = EXCLUDED.is_verified, is_enterprise = EXCLUDED.is_enterprise,
                 num_followers = EXCLUDED.num_followers, num_users = EXCLUDED.num_users, details = EXCLUDED.details,
-                org_type = EXCLUDED.org_type,
-                org_type_changed_at = CASE WHEN t.org_type = EXCLUDED.org_type THEN t.org_type_changed_at ELSE clock_timestamp() END,
-                provider_group = EXCLUDED.provider_group, overview_observed_at = EXCLUDED.overview_observed_at
+                org_type = EXCLUDED.org_type, provider_group = EXCLUDED.provider_group, overview_observed_at = EXCLUDED.overview_observed_at
             WHERE t.overview_observed_at IS NULL OR t.overview_observed_at <= EXCLUDED.overview_observed_at
             """, cancellationToken);
         await new SnapshotProgress(db, MetricsDbContext.Schema).RecordPageAsync(page.SnapshotId, page.Page, a.Length, cancellationToken);

@@ -39,9 +39,9 @@ public static class SnapshotAggregates
     /// <summary>
     /// The aggregates this code builds and reads. 1: created_per_day and the model, tag, dataset and dimension totals;
     /// 2: their ranking indexes, activity_ranks, model_modality_totals, pipeline_tag_totals, model_parameter_facts, parameter_bucket_totals
-    /// and parameter_rankings; 3: author_org_types and org_type_totals (<see cref="OrgTypeTotals"/>), model_author_facts.
+    /// and parameter_rankings; 3: author_org_types and org_type_totals (<see cref="OrgTypeTotals"/>); 4: model_author_facts.
     /// </summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>The aggregate tables (fixed strings), each partitioned by snapshot.</summary>
     public static readonly string[] Tables =
@@ -105,7 +105,8 @@ public static class SnapshotAggregates
             """).ToListAsync(ct);
         var missing = Tables.Where(t => !attached.Contains(SnapshotPartitions.PartitionOf(t, snapshot))).ToHashSet(StringComparer.Ordinal);
         var snapshotDay = DateOnly.FromDateTime(state.StartedAt.UtcDateTime);
-        await Task.WhenAll(Lanes.Select(lane => BuildLaneAsync(scopes, [.. lane.Where(missing.Contains)], snapshot, snapshotDay, ct)));
+        var readAt = (await Task.WhenAll(Lanes.Select(lane => BuildLaneAsync(scopes, [.. lane.Where(missing.Contains)], snapshot, snapshotDay, ct))))
+            .Max();
         // Each table arrives with its keys, indexes and a check that matches the partition's bound: attaching it reads no row.
 #pragma warning disable EF1002 // partition names are built from a Guid and fixed table names
         foreach (var table in Tables.Where(missing.Contains))
@@ -114,8 +115,11 @@ public static class SnapshotAggregates
                 $"ALTER TABLE {MetricsDbContext.Schema}.{table} ATTACH PARTITION {Partition(table, snapshot)} FOR VALUES IN ('{snapshot}')", ct);
         }
 #pragma warning restore EF1002
-        await db.Database.ExecuteSqlAsync(
-            $"UPDATE metrics.snapshots SET aggregated_at = coalesce(aggregated_at, now()), aggregates_version = {Version} WHERE id = {snapshot}", ct);
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE metrics.snapshots SET aggregated_at = coalesce(aggregated_at, now()), aggregates_version = {Version},
+                                         org_types_read_at = coalesce({readAt}, org_types_read_at)
+            WHERE id = {snapshot}
+            """, ct);
         await transaction.CommitAsync(ct);
         return state.AggregatedAt is null;
     }
@@ -126,12 +130,14 @@ public static class SnapshotAggregates
     /// and analyzed, in a transaction of its own (so a table that takes a lock, author_org_types, holds it only while it is
     /// built). A build that failed left such tables behind; the next one drops them first.
     /// </summary>
-    private static async Task BuildLaneAsync(IServiceScopeFactory scopes, string[] tables, Guid snapshot, DateOnly snapshotDay,
+    /// <returns>When the lane read the authors' org types (<see cref="OrgTypeTotals.ReadAuthorsAsync"/>); null if it did not.</returns>
+    private static async Task<DateTimeOffset?> BuildLaneAsync(IServiceScopeFactory scopes, string[] tables, Guid snapshot, DateOnly snapshotDay,
         CancellationToken ct)
     {
+        DateTimeOffset? readAt = null;
         if (tables.Length == 0)
         {
-            return;
+            return readAt;
         }
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MetricsDbContext>();
@@ -159,7 +165,7 @@ public static class SnapshotAggregates
             }
             else if (table == OrgTypeTotals.AuthorsTable)
             {
-                await OrgTypeTotals.ReadAuthorsAsync(db, partition, snapshot, ct);
+                readAt = await OrgTypeTotals.ReadAuthorsAsync(db, partition, snapshot, ct);
             }
             else
             {
@@ -173,6 +179,7 @@ public static class SnapshotAggregates
             await transaction.CommitAsync(ct);
         }
 #pragma warning restore EF1002
+        return readAt;
     }
 
     /// <summary>
@@ -302,20 +309,28 @@ public static class SnapshotAggregates
 
     private static string Partition(string table, Guid snapshot) => $"{MetricsDbContext.Schema}.{SnapshotPartitions.PartitionOf(table, snapshot)}";
 
-    // Snapshots whose aggregates were seen built at this version. Built aggregates stay until their snapshot is deleted,
-    // and a deleted snapshot is never resolved again, so "built" is remembered for good (a snapshot id is a fresh Guid,
-    // so one set serves every database in the process); "not built yet" is always asked.
-    private static readonly ConcurrentDictionary<Guid, bool> Built = new();
+    // Snapshots whose aggregates were seen built at this version, with the time their org types were read. Built aggregates
+    // stay until their snapshot is deleted, and a deleted snapshot is never resolved again, so "built" is remembered for good
+    // (a snapshot id is a fresh Guid, so one map serves every database in the process); "not built yet" is always asked.
+    private static readonly ConcurrentDictionary<Guid, DateTimeOffset> Built = new();
 
     /// <summary>True when the snapshot's aggregates are built at this version and can stand for its facts.</summary>
-    public static async Task<bool> IsBuiltAsync(MetricsDbContext db, Guid snapshot, CancellationToken ct)
+    public static async Task<bool> IsBuiltAsync(MetricsDbContext db, Guid snapshot, CancellationToken ct) =>
+        await OrgTypesReadAtAsync(db, snapshot, ct) is not null;
+
+    /// <summary>
+    /// When the build read the authors' org types (<see cref="Snapshot.OrgTypesReadAt"/>), if the snapshot's aggregates are built
+    /// at this version; null if they are not. Every build at this version reads them.
+    /// </summary>
+    public static async Task<DateTimeOffset?> OrgTypesReadAtAsync(MetricsDbContext db, Guid snapshot, CancellationToken ct)
     {
-        if (Built.ContainsKey(snapshot))
+        if (Built.TryGetValue(snapshot, out var known))
         {
-            return true;
+            return known;
         }
-        var built = await db.Snapshots.AnyAsync(s => s.Id == snapshot && s.AggregatedAt != null && s.AggregatesVersion >= Version, ct);
-        if (built) Built.TryAdd(snapshot, true);
-        return built;
+        var readAt = await db.Snapshots.Where(s => s.Id == snapshot && s.AggregatedAt != null && s.AggregatesVersion >= Version)
+            .Select(s => s.OrgTypesReadAt).FirstOrDefaultAsync(ct);
+        if (readAt is { } at) Built.TryAdd(snapshot, at);
+        return readAt;
     }
 }

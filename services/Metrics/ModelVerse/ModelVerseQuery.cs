@@ -129,9 +129,14 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
                 """), "pipeline_tag_totals")
             : f is { PipelineTag: { } tag, Modality: { } modality } && !Modality.PipelineTags[modality].Contains(tag)
                 ? new SqlText("""SELECT NULL AS "Key", 0::float8 AS "Value", 0::bigint AS "Count" """)
-                : OrgTypeSums.Total(snapshot, OrgTypeTotals.Of(table), f.PipelineTag ?? f.Modality ?? "", metric, f.OrgType);
+                : OrgTypeSums.Total(snapshot, await OrgTypesReadAtAsync(snapshot, ct), OrgTypeTotals.Of(table), f.PipelineTag ?? f.Modality ?? "",
+                    metric, f.OrgType);
         return await TopAuthors.ListAsync(top, totals, db, ct);
     }
+
+    private async Task<DateTimeOffset> OrgTypesReadAtAsync(Guid snapshot, CancellationToken ct) =>
+        await SnapshotAggregates.OrgTypesReadAtAsync(db, snapshot, ct)
+        ?? throw new InvalidOperationException($"The aggregates of snapshot {snapshot} are not built.");
 
     /// <summary>
     /// A parameter range from the snapshot's models with a parameter count, kept in parameter order

@@ -103,7 +103,8 @@ public sealed class DataVerseQuery(MetricsDbContext db)
     private async Task<(List<Group> Sorted, double Total, long Datasets)> ByOrganizationAsync(Guid snapshot, string metric, int k, DatasetFilter f,
         CancellationToken ct)
     {
-        if (f is { TaskCategory: null, Domain: null, Modality: null, License: null } && await SnapshotAggregates.IsBuiltAsync(db, snapshot, ct))
+        if (f is { TaskCategory: null, Domain: null, Modality: null, License: null }
+            && await SnapshotAggregates.OrgTypesReadAtAsync(db, snapshot, ct) is { } readAt)
         {
             var value = AggregateMetric.Column(metric, "t.datasets");
             var top = new SqlText($"""
@@ -115,7 +116,7 @@ public sealed class DataVerseQuery(MetricsDbContext db)
             // with an org type, that type's row of the org-type totals.
             var totals = f.OrgType is null
                 ? LicenseTotals(snapshot, value)
-                : OrgTypeSums.Total(snapshot, OrgTypeTotals.Of("dataset_organization_totals"), "", metric, f.OrgType);
+                : OrgTypeSums.Total(snapshot, readAt, OrgTypeTotals.Of("dataset_organization_totals"), "", metric, f.OrgType);
             var (ranked, total, datasets) = await TopAuthors.ListAsync(TopAuthors.Ranked(top, value, k), totals, db, ct);
             return (ranked.Select(t => new Group { Key = t.Key!, Value = t.Value, Count = t.Count }).ToList(), total, datasets);
         }
@@ -155,8 +156,10 @@ public sealed class DataVerseQuery(MetricsDbContext db)
     public async Task<DatasetBreakdown> BreakdownAsync(Guid snapshot, string by, string metric, DatasetFilter filter, CancellationToken ct)
     {
         var (total, groups) = filter is { TaskCategory: null, Domain: null, Modality: null, License: null, OrgType: null }
-                              && await SnapshotAggregates.IsBuiltAsync(db, snapshot, ct)
-            ? by == "orgType" ? await BreakdownByOrgTypeAsync(snapshot, metric, ct) : await BreakdownFromAggregateAsync(snapshot, by, metric, ct)
+                              && await SnapshotAggregates.OrgTypesReadAtAsync(db, snapshot, ct) is { } readAt
+            ? by == "orgType"
+                ? await BreakdownByOrgTypeAsync(snapshot, readAt, metric, ct)
+                : await BreakdownFromAggregateAsync(snapshot, by, metric, ct)
             : await BreakdownFromFactsAsync(snapshot, by, metric, filter, ct);
         var items = groups
             .OrderByDescending(g => g.Value).ThenBy(g => g.Key, StringComparer.Ordinal)
@@ -195,9 +198,11 @@ public sealed class DataVerseQuery(MetricsDbContext db)
     }
 
     /// <summary>An unfiltered breakdown by org type from the snapshot's org-type totals (OrgTypeSums): one row per org type.</summary>
-    private async Task<(double Total, List<Group> Groups)> BreakdownByOrgTypeAsync(Guid snapshot, string metric, CancellationToken ct)
+    private async Task<(double Total, List<Group> Groups)> BreakdownByOrgTypeAsync(Guid snapshot, DateTimeOffset readAt, string metric,
+        CancellationToken ct)
     {
-        var rows = await OrgTypeSums.ByOrgType(snapshot, OrgTypeTotals.Of("dataset_organization_totals"), "", metric).ListAsync<KeyedTotal>(db, ct);
+        var rows = await OrgTypeSums.ByOrgType(snapshot, readAt, OrgTypeTotals.Of("dataset_organization_totals"), "", metric)
+            .ListAsync<KeyedTotal>(db, ct);
         return (rows.Sum(r => r.Value), rows.Select(r => new Group { Key = r.Key!, Value = r.Value, Count = r.Count }).ToList());
     }
 

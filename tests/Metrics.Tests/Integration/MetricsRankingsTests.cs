@@ -4,6 +4,7 @@ using HubPlatform.Contracts;
 using HubPlatform.Metrics.Dimensions;
 using HubPlatform.Metrics.Infrastructure;
 using HubPlatform.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HubPlatform.Tests.Metrics.Integration;
@@ -117,6 +118,8 @@ public class MetricsRankingsTests(MetricsFixture platform) : IClassFixture<Metri
                          ("&modality=natural-language-processing&orgType=company",
                           m => nlp.Contains(m.PipelineTag) && orgTypes.GetValueOrDefault(Owner(m.Id), "individual") == "company"),
                          ("&minParameters=1000000000&maxParameters=10000000000", m => m.ParameterCount is >= 1_000_000_000 and <= 10_000_000_000),
+                         ("&orgType=individual", m => orgTypes.GetValueOrDefault(Owner(m.Id), "individual") == "individual"),
+                         ($"&pipelineTag={tag}&modality=natural-language-processing", m => m.PipelineTag == tag && nlp.Contains(tag)),
                      })
             {
                 var chosen = models.Where(selected).ToList();
@@ -190,8 +193,10 @@ public class MetricsRankingsTests(MetricsFixture platform) : IClassFixture<Metri
     }
 
     /// <summary>
-    /// Authors reclassified by a later overview, after both snapshots' org-type totals were built: every org-type answer of the
-    /// first snapshot (ModelVerse totals, DataVerse totals and its breakdown by org type) is the one their current types give.
+    /// Authors reclassified by later overviews, after both snapshots' org-type totals were built (company → individual,
+    /// individual → company, company → university, and one moved twice: company → university → individual): every org-type
+    /// answer of the first snapshot (ModelVerse totals unfiltered, by tag and by modality, DataVerse totals and its breakdown
+    /// by org type) is the one their current types give.
     /// </summary>
     [Fact]
     public async Task Org_type_totals_follow_authors_reclassified_after_the_snapshot_was_built()
@@ -200,53 +205,88 @@ public class MetricsRankingsTests(MetricsFixture platform) : IClassFixture<Metri
         var metrics = p.Metrics.CreateClient();
         var before = await OrgTypesAsync();
         string TypeIn(Dictionary<string, string> types, string author) => types.GetValueOrDefault(author, "individual");
-        // An enterprise plan makes an author a company, a user account an individual, unless the curated list says otherwise.
+        // An enterprise plan makes an author a company, a user account an individual, a university's name a university,
+        // unless the curated list says otherwise.
         AuthorOverview Enterprise(string name) => new(name, "org", null, false, true, null, null, null, null, null, null);
         AuthorOverview User(string name) => new(name, "user", null, false, false, null, null, null, null, null, null);
-        List<AuthorOverview> Moving(IEnumerable<string> owners, string from, Func<string, AuthorOverview> overview) =>
-            owners.Distinct().Where(a => TypeIn(before, a) == from).Select(overview)
-                .Where(o => OrgTypes.Classify(o.Name, o) != from).Take(2).ToList();
+        AuthorOverview University(string name) => new(name, "org", "Example University", false, false, null, null, null, null, null, null);
+        var taken = new HashSet<string>();
+        List<AuthorOverview> Moving(IEnumerable<string> owners, string from, Func<string, AuthorOverview> overview, int count) =>
+            owners.Distinct().Where(a => TypeIn(before, a) == from && !taken.Contains(a)).Select(overview)
+                .Where(o => OrgTypes.Classify(o.Name, o) != from).Take(count).Where(o => taken.Add(o.Name)).ToList();
         var modelOwners = p.FirstModels.OrderByDescending(m => m.Downloads).Select(m => Owner(m.Id)).ToList();
         var datasetOwners = p.Hub.Datasets.OrderByDescending(d => d.Downloads).Select(d => Owner(d.Id)).ToList();
-        var moving = Moving(modelOwners, "company", User).Concat(Moving(modelOwners, "individual", Enterprise))
-            .Concat(Moving(datasetOwners, "company", User)).Concat(Moving(datasetOwners, "individual", Enterprise))
-            .DistinctBy(o => o.Name).ToList();
-        Assert.True(moving.Count >= 6, $"authors to reclassify: {string.Join(", ", moving.Select(o => o.Name))}");
+        var first = Moving(modelOwners, "company", User, 2).Concat(Moving(modelOwners, "individual", Enterprise, 2))
+            .Concat(Moving(modelOwners, "company", University, 2))
+            .Concat(Moving(datasetOwners, "company", User, 2)).Concat(Moving(datasetOwners, "individual", Enterprise, 2)).ToList();
+        Assert.True(first.Count >= 9, $"authors to reclassify: {string.Join(", ", first.Select(o => o.Name))}");
+        var twice = first.First(o => o.Fullname == "Example University").Name;
 
-        // A later crawl's overview page: its snapshot is another one, and the first snapshot's aggregates are not rebuilt.
-        await p.Bus.Publish(new OrganizationsObserved(Guid.NewGuid(), 1, MetricsFixture.IncrementalAt.AddDays(1), moving));
-        await Eventually.GetAsync(async () => (await OrgTypesAsync()).Count(t => moving.Any(o => o.Name == t.Key) && t.Value != before[t.Key]),
-            n => n == moving.Count, Patience, "the overviews to reclassify their authors");
+        // Later crawls' overview pages: their snapshots are others, and the first snapshot's aggregates are not rebuilt.
+        await p.Bus.Publish(new OrganizationsObserved(Guid.NewGuid(), 1, MetricsFixture.IncrementalAt.AddDays(1), first));
+        await Eventually.GetAsync(async () => TypeIn(await OrgTypesAsync(), twice), t => t == "university", Patience, $"{twice} a university");
+        await p.Bus.Publish(new OrganizationsObserved(Guid.NewGuid(), 1, MetricsFixture.IncrementalAt.AddDays(2), [User(twice)]));
+        await Eventually.GetAsync(async () => TypeIn(await OrgTypesAsync(), twice), t => t == "individual", Patience, $"{twice} an individual");
         var after = await OrgTypesAsync();
+        Assert.All(first, o => Assert.NotEqual(TypeIn(before, o.Name), TypeIn(after, o.Name)));
         Assert.Equal(0, await platform.Database.CountAsync(
             $"metrics.snapshots WHERE id = '{p.First}' AND (org_types_read_at IS NULL OR org_types_read_at >= (SELECT min(org_type_changed_at) " +
-            $"FROM metrics.organizations WHERE name = ANY(ARRAY['{string.Join("','", moving.Select(o => o.Name))}'])))"));
+            $"FROM metrics.organizations WHERE name = ANY(ARRAY['{string.Join("','", first.Select(o => o.Name))}'])))"));
 
         var models = p.FirstModels;
         var tag = models.Where(m => m.PipelineTag is not null).GroupBy(m => m.PipelineTag!).OrderByDescending(g => g.Count()).First().Key;
-        foreach (var metric in new[] { "downloads", "count" })
+        string[] nlp = ["text-classification", "token-classification", "table-question-answering", "question-answering", "zero-shot-classification",
+            "translation", "summarization", "feature-extraction", "text-generation", "text2text-generation", "fill-mask", "sentence-similarity",
+            "text-ranking"];
+        // Every URL carries "reclassified": the response cache must not answer with what an earlier test asked before the moves.
+        foreach (var metric in new[] { "downloads", "likes", "count" })
         {
-            foreach (var orgType in new[] { "company", "individual" })
+            foreach (var orgType in new[] { "company", "individual", "university" })
             {
-                await AssertModelVerseAsync(metrics, $"snapshot={p.First}&orgType={orgType}&reclassified=1",
-                    models.Where(m => TypeIn(after, Owner(m.Id)) == orgType), metric, 5);
-                await AssertModelVerseAsync(metrics, $"snapshot={p.First}&pipelineTag={tag}&orgType={orgType}&reclassified=1",
-                    models.Where(m => m.PipelineTag == tag && TypeIn(after, Owner(m.Id)) == orgType), metric, 5);
+                bool Of(ModelObservation m) => TypeIn(after, Owner(m.Id)) == orgType;
+                foreach (var (query, selected) in new (string, Func<ModelObservation, bool>)[]
+                         {
+                             ("", Of), ($"&pipelineTag={tag}", m => m.PipelineTag == tag && Of(m)),
+                             ("&modality=natural-language-processing", m => nlp.Contains(m.PipelineTag) && Of(m)),
+                             ($"&pipelineTag={tag}&modality=natural-language-processing", m => m.PipelineTag == tag && nlp.Contains(tag) && Of(m)),
+                             ($"&pipelineTag={tag}&modality=audio", _ => false),
+                         })
+                {
+                    await AssertModelVerseAsync(metrics, $"snapshot={p.First}&orgType={orgType}{query}&reclassified=1", models.Where(selected),
+                        metric, 5);
+                }
                 var datasets = p.Hub.Datasets.Where(d => TypeIn(after, Owner(d.Id)) == orgType).ToList();
                 var answer = await Json(metrics,
                     $"/api/dataverse/organizations?metric={metric}&k=5&snapshot={p.First}&orgType={orgType}&reclassified=1");
-                Assert.Equal(metric == "count" ? datasets.Count : datasets.Sum(d => d.Downloads), answer.GetProperty("total").GetDouble());
+                Assert.Equal(datasets.Sum(d => DatasetValue(d, metric)), answer.GetProperty("total").GetDouble());
                 Assert.Equal(datasets.Count, answer.GetProperty("totalDatasets").GetInt64());
             }
             var breakdown = await Json(metrics, $"/api/dataverse/breakdown?by=orgType&metric={metric}&snapshot={p.First}&reclassified=1");
             var expected = p.Hub.Datasets.GroupBy(d => TypeIn(after, Owner(d.Id)))
-                .ToDictionary(g => g.Key, g => (Value: metric == "count" ? g.Count() : (double)g.Sum(d => d.Downloads), Datasets: g.LongCount()));
+                .ToDictionary(g => g.Key, g => (Value: g.Sum(d => DatasetValue(d, metric)), Datasets: g.LongCount()));
             Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), breakdown.GetProperty("items").EnumerateArray()
                 .Select(i => KeyValuePair.Create(i.GetProperty("key").GetString()!,
                     (i.GetProperty("value").GetDouble(), i.GetProperty("datasets").GetInt64())))
                 .OrderBy(e => e.Key, StringComparer.Ordinal));
         }
     }
+
+    /// <summary>The service's sessions start with JIT compilation off (DatabaseExtensions.WithoutJit says why).</summary>
+    [Fact]
+    public async Task Service_sessions_run_statements_without_jit_compilation()
+    {
+        var p = await BuiltAsync();
+        await using var scope = p.Metrics.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MetricsDbContext>();
+        Assert.Equal("off", await db.Database.SqlQuery<string>($"""SELECT current_setting('jit') AS "Value" """).SingleAsync());
+    }
+
+    private static double DatasetValue(DatasetObservation d, string metric) => metric switch
+    {
+        "downloads" => d.Downloads,
+        "likes" => d.Likes,
+        _ => 1,
+    };
 
     [Fact]
     public async Task HeatMap_ranking_of_every_window_equals_a_grouping_of_the_raw_creation_dates()

@@ -14,7 +14,7 @@ public class AggregateLanesTests
     }
 
     [Fact]
-    public void Each_ranking_is_built_after_the_table_it_reads_in_the_same_lane()
+    public void Each_table_is_built_after_the_tables_it_reads_in_the_same_lane()
     {
         static (int Lane, int Position) Where(string table)
         {
