@@ -22,6 +22,17 @@ public class MetricsRankingsTests(MetricsFixture platform) : IClassFixture<Metri
 
     private static string Owner(string id) => id.Split('/')[0];
 
+    /// <summary>natural-language-processing as the Hub's task page groups it, written out here.</summary>
+    private static readonly string[] Nlp =
+    [
+        "text-classification", "token-classification", "table-question-answering", "question-answering", "zero-shot-classification",
+        "translation", "summarization", "feature-extraction", "text-generation", "text2text-generation", "fill-mask", "sentence-similarity",
+        "text-ranking",
+    ];
+
+    private static string MostCommonTag(IEnumerable<ModelObservation> models) =>
+        models.Where(m => m.PipelineTag is not null).GroupBy(m => m.PipelineTag!).OrderByDescending(g => g.Count()).First().Key;
+
     /// <summary>The API's metric of a raw model: downloads, all-time downloads (0 when unknown), likes, or 1 (count).</summary>
     private static double Value(ModelObservation m, string metric) => metric switch
     {
@@ -72,20 +83,16 @@ public class MetricsRankingsTests(MetricsFixture platform) : IClassFixture<Metri
         var models = p.FirstModels;
         var orgTypes = await OrgTypesAsync();
         string TypeOf(ModelObservation m) => orgTypes.GetValueOrDefault(Owner(m.Id), "individual");
-        // natural-language-processing as the Hub's task page groups it, written out here.
-        string[] nlp = ["text-classification", "token-classification", "table-question-answering", "question-answering", "zero-shot-classification",
-            "translation", "summarization", "feature-extraction", "text-generation", "text2text-generation", "fill-mask", "sentence-similarity",
-            "text-ranking"];
-        var tag = models.Where(m => m.PipelineTag is not null).GroupBy(m => m.PipelineTag!).OrderByDescending(g => g.Count()).First().Key;
+        var tag = MostCommonTag(models);
         foreach (var metric in new[] { "downloads", "downloadsAllTime", "likes", "count" })
         {
             foreach (var (query, selected) in new (string, Func<ModelObservation, bool>)[]
                      {
                          ($"snapshot={p.First}", _ => true),
                          ($"snapshot={p.First}&pipelineTag={tag}", m => m.PipelineTag == tag),
-                         ($"snapshot={p.First}&modality=natural-language-processing", m => nlp.Contains(m.PipelineTag)),
+                         ($"snapshot={p.First}&modality=natural-language-processing", m => Nlp.Contains(m.PipelineTag)),
                          ($"snapshot={p.First}&modality=natural-language-processing&orgType=company",
-                         m => nlp.Contains(m.PipelineTag) && TypeOf(m) == "company"),
+                         m => Nlp.Contains(m.PipelineTag) && TypeOf(m) == "company"),
                          ($"snapshot={p.First}&orgType=individual", m => TypeOf(m) == "individual"),
                          ($"snapshot={p.First}&pipelineTag={tag}&modality=audio", _ => false),
                      })
@@ -105,10 +112,7 @@ public class MetricsRankingsTests(MetricsFixture platform) : IClassFixture<Metri
         var metrics = p.Metrics.CreateClient();
         var models = p.FirstModels;
         var orgTypes = await OrgTypesAsync();
-        var tag = models.Where(m => m.PipelineTag is not null).GroupBy(m => m.PipelineTag!).OrderByDescending(g => g.Count()).First().Key;
-        string[] nlp = ["text-classification", "token-classification", "table-question-answering", "question-answering", "zero-shot-classification",
-            "translation", "summarization", "feature-extraction", "text-generation", "text2text-generation", "fill-mask", "sentence-similarity",
-            "text-ranking"];
+        var tag = MostCommonTag(models);
         foreach (var metric in new[] { "downloads", "downloadsAllTime", "likes", "count" })
         {
             foreach (var (query, selected) in new (string, Func<ModelObservation, bool>)[]
@@ -116,10 +120,10 @@ public class MetricsRankingsTests(MetricsFixture platform) : IClassFixture<Metri
                          ("", _ => true),
                          ($"&pipelineTag={tag}", m => m.PipelineTag == tag),
                          ("&modality=natural-language-processing&orgType=company",
-                          m => nlp.Contains(m.PipelineTag) && orgTypes.GetValueOrDefault(Owner(m.Id), "individual") == "company"),
+                          m => Nlp.Contains(m.PipelineTag) && orgTypes.GetValueOrDefault(Owner(m.Id), "individual") == "company"),
                          ("&minParameters=1000000000&maxParameters=10000000000", m => m.ParameterCount is >= 1_000_000_000 and <= 10_000_000_000),
                          ("&orgType=individual", m => orgTypes.GetValueOrDefault(Owner(m.Id), "individual") == "individual"),
-                         ($"&pipelineTag={tag}&modality=natural-language-processing", m => m.PipelineTag == tag && nlp.Contains(tag)),
+                         ($"&pipelineTag={tag}&modality=natural-language-processing", m => m.PipelineTag == tag && Nlp.Contains(tag)),
                      })
             {
                 var chosen = models.Where(selected).ToList();
@@ -143,7 +147,7 @@ public class MetricsRankingsTests(MetricsFixture platform) : IClassFixture<Metri
         var metrics = p.Metrics.CreateClient();
         var models = p.FirstModels;
         Assert.True(models.Count(m => m.ParameterCount is not null) > 500, "the sample's models have safetensors totals");
-        var tag = models.Where(m => m.PipelineTag is not null).GroupBy(m => m.PipelineTag!).OrderByDescending(g => g.Count()).First().Key;
+        var tag = MostCommonTag(models);
         var ranges = new (long? Min, long? Max)[]
         {
             (1_000_000_000, 10_000_000_000), // whole size classes (and exactly 10B above them)
@@ -234,10 +238,7 @@ public class MetricsRankingsTests(MetricsFixture platform) : IClassFixture<Metri
             $"FROM metrics.organizations WHERE name = ANY(ARRAY['{string.Join("','", first.Select(o => o.Name))}'])))"));
 
         var models = p.FirstModels;
-        var tag = models.Where(m => m.PipelineTag is not null).GroupBy(m => m.PipelineTag!).OrderByDescending(g => g.Count()).First().Key;
-        string[] nlp = ["text-classification", "token-classification", "table-question-answering", "question-answering", "zero-shot-classification",
-            "translation", "summarization", "feature-extraction", "text-generation", "text2text-generation", "fill-mask", "sentence-similarity",
-            "text-ranking"];
+        var tag = MostCommonTag(models);
         // Every URL carries "reclassified": the response cache must not answer with what an earlier test asked before the moves.
         foreach (var metric in new[] { "downloads", "likes", "count" })
         {
@@ -247,8 +248,8 @@ public class MetricsRankingsTests(MetricsFixture platform) : IClassFixture<Metri
                 foreach (var (query, selected) in new (string, Func<ModelObservation, bool>)[]
                          {
                              ("", Of), ($"&pipelineTag={tag}", m => m.PipelineTag == tag && Of(m)),
-                             ("&modality=natural-language-processing", m => nlp.Contains(m.PipelineTag) && Of(m)),
-                             ($"&pipelineTag={tag}&modality=natural-language-processing", m => m.PipelineTag == tag && nlp.Contains(tag) && Of(m)),
+                             ("&modality=natural-language-processing", m => Nlp.Contains(m.PipelineTag) && Of(m)),
+                             ($"&pipelineTag={tag}&modality=natural-language-processing", m => m.PipelineTag == tag && Nlp.Contains(tag) && Of(m)),
                              ($"&pipelineTag={tag}&modality=audio", _ => false),
                          })
                 {
@@ -366,10 +367,7 @@ public class MetricsRankingsTests(MetricsFixture platform) : IClassFixture<Metri
             await command.ExecuteNonQueryAsync();
         }
         var uncached = $"snapshot={p.Second}&modality=natural-language-processing&x={Guid.NewGuid():N}";
-        string[] nlp = ["text-classification", "token-classification", "table-question-answering", "question-answering", "zero-shot-classification",
-            "translation", "summarization", "feature-extraction", "text-generation", "text2text-generation", "fill-mask", "sentence-similarity",
-            "text-ranking"];
-        await AssertModelVerseAsync(metrics, uncached, p.SecondModels.Where(m => nlp.Contains(m.PipelineTag)), "downloads", 10);
+        await AssertModelVerseAsync(metrics, uncached, p.SecondModels.Where(m => Nlp.Contains(m.PipelineTag)), "downloads", 10);
 
         var backfill = ActivatorUtilities.CreateInstance<AggregateBackfill>(p.Metrics.Services);
         await backfill.StartAsync(CancellationToken.None);
@@ -380,7 +378,7 @@ public class MetricsRankingsTests(MetricsFixture platform) : IClassFixture<Metri
         {
             Assert.Equal(1, await platform.Database.CountAsync($"pg_inherits WHERE inhrelid = 'metrics.{table}_{p.Second:N}'::regclass"));
         }
-        await AssertModelVerseAsync(metrics, uncached + "&again=1", p.SecondModels.Where(m => nlp.Contains(m.PipelineTag)), "downloads", 10);
+        await AssertModelVerseAsync(metrics, uncached + "&again=1", p.SecondModels.Where(m => Nlp.Contains(m.PipelineTag)), "downloads", 10);
         await AssertModelVerseAsync(metrics, $"snapshot={p.Second}&minParameters=1000000000&maxParameters=10000000000",
             p.SecondModels.Where(m => m.ParameterCount is >= 1_000_000_000 and <= 10_000_000_000), "downloads", 10);
     }
