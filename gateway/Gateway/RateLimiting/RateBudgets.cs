@@ -31,6 +31,8 @@ public sealed class RateBudgets(IConnectionMultiplexer redis, IOptions<ClientRat
     private long _window;
     // Environment.TickCount64 before which Redis is not tried again; 0 while Redis answers.
     private long _redisDownUntil;
+    // Environment.TickCount64 when Redis last answered a reservation.
+    private long _redisAnsweredAt;
 
     /// <summary>
     /// Spends one request of <paramref name="client"/>'s budget of <paramref name="quota"/> in <paramref name="window"/> (a minute since
@@ -83,6 +85,7 @@ public sealed class RateBudgets(IConnectionMultiplexer redis, IOptions<ClientRat
     {
         // Called under the lease's lock, which stores the task this returns: nothing of it may finish before that.
         await Task.Yield();
+        var started = Environment.TickCount64;
         var batch = Batch(quota);
         long granted = 0, total = -1;
         try
@@ -94,6 +97,7 @@ public sealed class RateBudgets(IConnectionMultiplexer redis, IOptions<ClientRat
             total = await increment;
             // What was left of the budget before this batch, up to the batch.
             granted = Math.Clamp(quota - (total - batch), 0, batch);
+            Volatile.Write(ref _redisAnsweredAt, Environment.TickCount64);
             if (Interlocked.Exchange(ref _redisDownUntil, 0) != 0)
             {
                 logger.RateLimitsInRedis();
@@ -101,7 +105,10 @@ public sealed class RateBudgets(IConnectionMultiplexer redis, IOptions<ClientRat
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            if (Interlocked.Exchange(ref _redisDownUntil, Environment.TickCount64 + (long)RetryRedisAfter.TotalMilliseconds) == 0)
+            // A reservation sent before Redis last answered failed on the outage that answer ended (its command waited in the
+            // client's backlog through it): it does not mark Redis down again, and its requests simply ask again.
+            if (Volatile.Read(ref _redisAnsweredAt) <= started
+                && Interlocked.Exchange(ref _redisDownUntil, Environment.TickCount64 + (long)RetryRedisAfter.TotalMilliseconds) == 0)
             {
                 logger.RateLimitsInMemory(ex);
             }
