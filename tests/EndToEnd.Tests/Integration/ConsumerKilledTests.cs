@@ -121,7 +121,15 @@ public sealed class ConsumerKilledTests(ITestOutputHelper output) : IAsyncLifeti
             await _bus.Publish(new ModelsObserved(snapshot, i + 1, now, Pages[i]));
         }
         var before = storedBeforeBlock ?? PagesBeforeTheBlock;
-        await Eventually.GetAsync(stored, n => n == before, Patience, $"the first {PagesBeforeTheBlock} pages stored");
+        try
+        {
+            await Eventually.GetAsync(stored, n => n == before, Patience, $"the first {PagesBeforeTheBlock} pages stored");
+        }
+        catch (TimeoutException timeout)
+        {
+            // The process's own last lines go with it: the pages it has not stored may be in its retries or dead-lettered.
+            throw new TimeoutException($"{timeout.Message}\n{first.Output}", timeout);
+        }
 
         long afterKill;
         await using (var admin = new NpgsqlConnection(_database.Admin))
