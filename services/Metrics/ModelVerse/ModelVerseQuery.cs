@@ -81,9 +81,9 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
 
     public async Task<OrganizationRanking> TopOrganizationsAsync(Guid snapshot, string metric, int k, ModelFilter f, CancellationToken ct)
     {
-        if (f is { CreatedFrom: null, CreatedTo: null } && await SnapshotAggregates.IsBuiltAsync(db, snapshot, ct))
+        if (f is { CreatedFrom: null, CreatedTo: null } && await SnapshotAggregates.OrgTypesReadAtAsync(db, snapshot, ct) is { } readAt)
         {
-            var (top, total, models) = f is { MinParameters: null, MaxParameters: null } ? await FromTotalsAsync(snapshot, metric, k, f, ct)
+            var (top, total, models) = f is { MinParameters: null, MaxParameters: null } ? await FromTotalsAsync(snapshot, readAt, metric, k, f, ct)
                 : f is { PipelineTag: null, Modality: null, OrgType: null }
                   && await new ParameterRange(db)
                       .FromRankingsAsync(snapshot, metric, k, f.MinParameters ?? long.MinValue, f.MaxParameters ?? long.MaxValue, ct) is { } ranked
@@ -104,8 +104,8 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
     /// author and modality when a modality does, else per author; the top k through the metric's index. The totals
     /// are the per-tag sums of the snapshot (a few dozen rows), or, with an org type, its org-type totals (OrgTypeSums).
     /// </summary>
-    private async Task<(List<KeyedTotal> Top, double Total, long Models)> FromTotalsAsync(Guid snapshot, string metric, int k, ModelFilter f,
-        CancellationToken ct)
+    private async Task<(List<KeyedTotal> Top, double Total, long Models)> FromTotalsAsync(Guid snapshot, DateTimeOffset readAt, string metric, int k,
+        ModelFilter f, CancellationToken ct)
     {
         var value = AggregateMetric.Column(metric, "t.models");
         var table = f.PipelineTag is not null ? "model_tag_totals" : f.Modality is not null ? "model_modality_totals" : "model_organization_totals";
@@ -129,14 +129,10 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
                 """), "pipeline_tag_totals")
             : f is { PipelineTag: { } tag, Modality: { } modality } && !Modality.PipelineTags[modality].Contains(tag)
                 ? new SqlText("""SELECT NULL AS "Key", 0::float8 AS "Value", 0::bigint AS "Count" """)
-                : OrgTypeSums.Total(snapshot, await OrgTypesReadAtAsync(snapshot, ct), OrgTypeTotals.Of(table), f.PipelineTag ?? f.Modality ?? "",
+                : OrgTypeSums.Total(snapshot, readAt, OrgTypeTotals.Of(table), f.PipelineTag ?? f.Modality ?? "",
                     metric, f.OrgType);
         return await TopAuthors.ListAsync(top, totals, db, ct);
     }
-
-    private async Task<DateTimeOffset> OrgTypesReadAtAsync(Guid snapshot, CancellationToken ct) =>
-        await SnapshotAggregates.OrgTypesReadAtAsync(db, snapshot, ct)
-        ?? throw new InvalidOperationException($"The aggregates of snapshot {snapshot} are not built.");
 
     /// <summary>
     /// A parameter range from the snapshot's models with a parameter count, kept in parameter order
@@ -151,8 +147,7 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
             """);
         sql.Append($" WHERE t.snapshot_id = {sql.P(snapshot)} AND t.parameter_count >= {sql.P(f.MinParameters ?? long.MinValue)} AND " +
                    $"t.parameter_count <= {sql.P(f.MaxParameters ?? long.MaxValue)}");
-        if (f.PipelineTag is not null) sql.Append($" AND t.pipeline_tag = {sql.P(f.PipelineTag)}");
-        if (f.Modality is not null) sql.Append($" AND t.pipeline_tag = ANY({sql.P(Modality.PipelineTags[f.Modality])})");
+        TaskFilters(sql, f);
         if (f.OrgType is not null) sql.Append(TopAuthors.OrgType(sql, f.OrgType));
         sql.Append($"""
              GROUP BY t.author)
@@ -161,6 +156,13 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
             (SELECT NULL, coalesce(sum(g.value), 0)::float8, coalesce(sum(g.models), 0)::bigint FROM g)
             """);
         return await TopAuthors.ListAsync(sql, db, ct);
+    }
+
+    /// <summary>The pipeline-tag and modality conditions on a row <c>t</c> of the aggregates that keep one row per model.</summary>
+    private static void TaskFilters(SqlText sql, ModelFilter f)
+    {
+        if (f.PipelineTag is not null) sql.Append($" AND t.pipeline_tag = {sql.P(f.PipelineTag)}");
+        if (f.Modality is not null) sql.Append($" AND t.pipeline_tag = ANY({sql.P(Modality.PipelineTags[f.Modality])})");
     }
 
     /// <summary>Top organizations with their top models, ready for a treemap (organization → model).</summary>
@@ -196,8 +198,7 @@ public sealed class ModelVerseQuery(MetricsDbContext db)
                 SELECT t.model_id, ({value})::float8 AS value FROM metrics.model_author_facts t
                 WHERE t.snapshot_id = {sql.P(snapshot)} AND t.author = o.author
             """);
-        if (f.PipelineTag is not null) sql.Append($" AND t.pipeline_tag = {sql.P(f.PipelineTag)}");
-        if (f.Modality is not null) sql.Append($" AND t.pipeline_tag = ANY({sql.P(Modality.PipelineTags[f.Modality])})");
+        TaskFilters(sql, f);
         if (f.MinParameters is not null) sql.Append($" AND t.parameter_count >= {sql.P(f.MinParameters)}");
         if (f.MaxParameters is not null) sql.Append($" AND t.parameter_count <= {sql.P(f.MaxParameters)}");
         // "count" values every model 1: its order is the ids' (the key's); an integer alone in ORDER BY would name a column.
