@@ -11,6 +11,9 @@ namespace HubPlatform.Bench.Measurement;
 public sealed class PostgresActivity
 {
     private readonly Dictionary<(string Role, string State), long> _samples = [];
+    // Each backend's CPU time from /proc at its first and latest sample (the servers run on this machine): "on the CPU"
+    // above counts a session that is runnable but waits for a core, and on a busy machine that is most of them.
+    private readonly Dictionary<int, (string Role, double First, double Last)> _backends = [];
 
     public int Sweeps { get; private set; }
 
@@ -33,6 +36,33 @@ public sealed class PostgresActivity
             _samples[key] = _samples.GetValueOrDefault(key) + reader.GetInt64(2);
         }
     }
+
+    /// <summary>
+    /// Reads the CPU time every backend of one server has used (its sessions by role, autovacuum and the server's own processes by
+    /// type). A backend first seen after the first sweep started during the measurement, so all of its time counts.
+    /// </summary>
+    public async Task SampleCpuAsync(NpgsqlConnection db, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT pid, coalesce(usename, backend_type) FROM pg_stat_activity WHERE pid <> pg_backend_pid()", db);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            if (ProcessMonitor.CpuSecondsOf(reader.GetInt32(0)) is not { } cpu)
+            {
+                continue;
+            }
+            var pid = reader.GetInt32(0);
+            // A lower time than before is a new process under a reused pid.
+            _backends[pid] = _backends.TryGetValue(pid, out var seen) && cpu >= seen.Last
+                ? seen with { Last = cpu }
+                : (reader.GetString(1), Sweeps == 0 ? cpu : 0, cpu);
+        }
+    }
+
+    /// <summary>CPU seconds Postgres' backends used between the first sweep and the last, by session role or process type.</summary>
+    public IEnumerable<(string Role, double CpuSeconds)> CpuByRole() =>
+        _backends.Values.GroupBy(b => b.Role).Select(g => (g.Key, g.Sum(b => b.Last - b.First))).OrderByDescending(r => r.Item2);
 
     /// <summary>One sweep over every server is done.</summary>
     public void Swept() => Sweeps++;

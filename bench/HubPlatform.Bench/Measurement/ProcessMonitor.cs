@@ -64,18 +64,14 @@ public static class ProcessMonitor
             try
             {
                 var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                // The command name sits in parentheses and may contain spaces: fields start after the last ')'.
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                var parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
-                var ticks = double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture);
+                var (parent, cpuSeconds) = Stat(directory);
                 long hwm = 0, rss = 0;
                 foreach (var line in File.ReadLines(Path.Combine(directory, "status")))
                 {
                     if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) hwm = Kb(line);
                     else if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = Kb(line);
                 }
-                result.Add(new ProcInfo(pid, parent, commandLine, ticks / TicksPerSecond, hwm, rss));
+                result.Add(new ProcInfo(pid, parent, commandLine, cpuSeconds, hwm, rss));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
             {
@@ -83,6 +79,28 @@ public static class ProcessMonitor
             }
         }
         return result;
+    }
+
+    /// <summary>CPU seconds one process has used so far (user and system), or null once it has ended.</summary>
+    public static double? CpuSecondsOf(int pid)
+    {
+        try
+        {
+            return Stat($"/proc/{pid}").CpuSeconds;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    private static (int ParentPid, double CpuSeconds) Stat(string directory)
+    {
+        var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+        // The command name sits in parentheses and may contain spaces: fields start after the last ')'.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture);
+        return (int.Parse(fields[1], CultureInfo.InvariantCulture), ticks / TicksPerSecond);
     }
 
     private static long Kb(string line) =>
