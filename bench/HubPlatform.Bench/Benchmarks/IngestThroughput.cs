@@ -209,7 +209,8 @@ public static class IngestThroughput
                   $"overall {F(crawled / total)} models/s is {F(crawled / total / 3333.3, 2)}× that (a ratio that counts only model pages; the " +
                   "pages/s ratio above counts every request).")
             .Line()
-            .Line("Where the time goes (CPU seconds used during the ingest; peak RSS = VmHWM, summed over a server's processes):")
+            .Line("Where the time goes (CPU seconds used during the ingest, with the time of the children a server reaped, such as " +
+                  "Postgres' autovacuum workers; peak RSS = VmHWM, summed over a server's processes):")
             .Line()
             .Table(["process", "CPU s", "share of CPU", "peak RSS, MB"],
                 cpu.OrderByDescending(c => c.Value).Select(c => new[]
@@ -236,7 +237,8 @@ public static class IngestThroughput
             .Table(["service role", "sessions active", "on the CPU", "waiting on"],
                 activity.Summary().Select(a => new[] { a.Role, F(a.Active, 2), F(a.OnCpu, 2), a.TopWaits }));
         var postgresCpu = activity.CpuByRole().Where(r => r.CpuSeconds >= 0.05).ToList();
-        section.Line()
+        section.Number("postgresBackendCpuSeconds", postgresCpu.Sum(r => r.CpuSeconds))
+            .Line()
             .Line("\"On the CPU\" counts a session that is runnable but waits for a core. What Postgres' backends really used, from /proc " +
                   "(each backend's CPU time between the first sample and the last), by the role of their sessions or by process type:")
             .Line()

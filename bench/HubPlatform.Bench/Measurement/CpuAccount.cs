@@ -11,7 +11,7 @@ namespace HubPlatform.Bench.Measurement;
 public sealed class CpuAccount(IReadOnlyList<(string Name, string Marker)> processes)
 {
     public const string LoadGenerator = "bench (load generator)";
-    public const string Rest = "rest of the machine (DCP's proxies, other work, parts' processes that ended during the loads)";
+    public const string Rest = "rest of the machine (DCP's proxies, other work)";
 
     private const string Machine = "";
 

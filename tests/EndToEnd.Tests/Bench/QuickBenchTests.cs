@@ -20,7 +20,7 @@ public sealed class QuickBenchTests
         ["emulator"] = ["modelsPerSecond", "modelsServed", "peakRssMb"],
         ["ingest"] = ["models", "modelsPerSecondOverall", "crawlModelsPerSecond", "crawlReposPerSecond", "crawlPagesPerSecond",
             "crawlPagesPerQuotaRequest", "metricsModelsPerSecond", "lineageModelsPerSecond", "searchModelsPerSecond", "totalCpuSeconds",
-            "peakRssMbMax"],
+            "peakRssMbMax", "postgresBackendCpuSeconds"],
         ["quota"] = ["crawlSeconds", "dictatedSeconds", "requests", "leastSeconds", "crawlToDictatedRatio"],
         ["embedding"] = ["textsPerSecond", "textsPerSecondBefore", "cardsPerSecond", "cardsSpeedup", "chunksPerCard", "distinctShare", "recallAt10",
             "recallAt10Before", "mrr", "mrrBefore", "backlogHours", "backlogHoursDeduplicated"],
