@@ -81,7 +81,7 @@ public static class ProcessMonitor
         return result;
     }
 
-    /// <summary>CPU seconds one process has used so far (user and system), or null once it has ended.</summary>
+    /// <summary>CPU seconds one process has used so far (user and system, its reaped children's included), or null once it has ended.</summary>
     public static double? CpuSecondsOf(int pid)
     {
         try
