@@ -121,7 +121,6 @@ public static class IngestThroughput
             foreach (var server in servers)
             {
                 await activity.SampleAsync(server, ct);
-                await activity.SampleCpuAsync(server, ct);
             }
             activity.Swept();
             var depths = await QueueDepthsAsync(management, ct);
@@ -237,7 +236,8 @@ public static class IngestThroughput
             .Table(["service role", "sessions active", "on the CPU", "waiting on"],
                 activity.Summary().Select(a => new[] { a.Role, F(a.Active, 2), F(a.OnCpu, 2), a.TopWaits }));
         var postgresCpu = activity.CpuByRole().Where(r => r.CpuSeconds >= 0.05).ToList();
-        section.Number("postgresBackendCpuSeconds", postgresCpu.Sum(r => r.CpuSeconds))
+        var postgresCpuSeconds = postgresCpu.Sum(r => r.CpuSeconds);
+        section.Number("postgresBackendCpuSeconds", postgresCpuSeconds)
             .Line()
             .Line("\"On the CPU\" counts a session that is runnable but waits for a core. What Postgres' backends really used, from /proc " +
                   "(each backend's CPU time between the first sample and the last), by the role of their sessions or by process type:")
@@ -245,7 +245,7 @@ public static class IngestThroughput
             .Table(["role or process", "CPU s", "share of Postgres' CPU", "core-ms a listing page"],
                 postgresCpu.Select(r => new[]
                 {
-                    r.Role, F(r.CpuSeconds, 1), F(100 * r.CpuSeconds / Math.Max(postgresCpu.Sum(c => c.CpuSeconds), 0.001), 0) + " %",
+                    r.Role, F(r.CpuSeconds, 1), F(100 * r.CpuSeconds / Math.Max(postgresCpuSeconds, 0.001), 0) + " %",
                     F(1000 * r.CpuSeconds / Math.Max(pages, 1), 0),
                 }));
         if (!crawlerLines.IsEmpty)

@@ -18,45 +18,35 @@ public sealed class PostgresActivity
     public int Sweeps { get; private set; }
 
     /// <summary>
-    /// Reads every active session of one server once (a few ms) and counts it by role and what it waits on; with several
-    /// servers, each is sampled and then the sweep counted once (<see cref="Swept"/>).
+    /// Reads every backend of one server once (a few ms): counts each active session of a service's role by what it waits on,
+    /// and takes every backend's CPU time (sessions by role, autovacuum and the server's own processes by type; a backend first
+    /// seen after the first sweep started during the measurement, so all of its time counts). With several servers, each is
+    /// sampled and then the sweep counted once (<see cref="Swept"/>).
     /// </summary>
     public async Task SampleAsync(NpgsqlConnection db, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("""
-            SELECT usename, coalesce(wait_event_type || ':' || wait_event, 'CPU'), count(*)
+            SELECT pid, coalesce(usename, backend_type), coalesce(state = 'active' AND usename LIKE 'hub\_%', false),
+                   coalesce(wait_event_type || ':' || wait_event, 'CPU')
             FROM pg_stat_activity
-            WHERE state = 'active' AND pid <> pg_backend_pid() AND usename LIKE 'hub\_%'
-            GROUP BY 1, 2
+            WHERE pid <> pg_backend_pid()
             """, db);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            var key = (reader.GetString(0), reader.GetString(1));
-            _samples[key] = _samples.GetValueOrDefault(key) + reader.GetInt64(2);
-        }
-    }
-
-    /// <summary>
-    /// Reads the CPU time every backend of one server has used (its sessions by role, autovacuum and the server's own processes by
-    /// type). A backend first seen after the first sweep started during the measurement, so all of its time counts.
-    /// </summary>
-    public async Task SampleCpuAsync(NpgsqlConnection db, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(
-            "SELECT pid, coalesce(usename, backend_type) FROM pg_stat_activity WHERE pid <> pg_backend_pid()", db);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            if (ProcessMonitor.CpuSecondsOf(reader.GetInt32(0)) is not { } cpu)
+            var (pid, role) = (reader.GetInt32(0), reader.GetString(1));
+            if (reader.GetBoolean(2))
             {
-                continue;
+                var key = (role, reader.GetString(3));
+                _samples[key] = _samples.GetValueOrDefault(key) + 1;
             }
-            var pid = reader.GetInt32(0);
-            // A lower time than before is a new process under a reused pid.
-            _backends[pid] = _backends.TryGetValue(pid, out var seen) && cpu >= seen.Last
-                ? seen with { Last = cpu }
-                : (reader.GetString(1), Sweeps == 0 ? cpu : 0, cpu);
+            if (ProcessMonitor.CpuSecondsOf(pid) is { } cpu)
+            {
+                // A lower time than before is a new process under a reused pid.
+                _backends[pid] = _backends.TryGetValue(pid, out var seen) && cpu >= seen.Last
+                    ? seen with { Last = cpu }
+                    : (role, Sweeps == 0 ? cpu : 0, cpu);
+            }
         }
     }
 
